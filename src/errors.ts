@@ -1,0 +1,98 @@
+/**
+ * Typed errors with stable `code`s. They cross the worker boundary as plain data and are
+ * rebuilt on the page as the same class (see `installErrorTransfer`), so `instanceof` and
+ * `err.code` work on either side. The README's "Errors" table documents every code.
+ */
+
+export type ErrorCode =
+  | 'MANIFEST_INVALID'
+  | 'MODEL_NOT_FOUND'
+  | 'VARIANT_NOT_FOUND'
+  | 'DOWNLOAD_FAILED'
+  | 'INTEGRITY_MISMATCH'
+  | 'UNSUPPORTED'
+  | 'BAD_INPUT'
+  | 'INFERENCE_FAILED'
+  | 'MODEL_DISPOSED'
+  | 'WORKER_CRASHED'
+  | 'ABORTED'
+  | 'STORAGE_FAILED';
+
+export interface ErrorData {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export class EdgeServeError extends Error {
+  override readonly name: string = 'EdgeServeError';
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.code = code;
+    this.details = details;
+  }
+
+  toData(): ErrorData {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+function errorClass<C extends ErrorCode>(code: C, name: string) {
+  return class extends EdgeServeError {
+    override readonly name = name;
+    declare readonly code: C;
+    constructor(message: string, details?: Record<string, unknown>) {
+      super(code, message, details);
+    }
+  };
+}
+
+export class ManifestInvalidError extends errorClass('MANIFEST_INVALID', 'ManifestInvalidError') {}
+export class ModelNotFoundError extends errorClass('MODEL_NOT_FOUND', 'ModelNotFoundError') {}
+export class VariantNotFoundError extends errorClass('VARIANT_NOT_FOUND', 'VariantNotFoundError') {}
+export class DownloadFailedError extends errorClass('DOWNLOAD_FAILED', 'DownloadFailedError') {}
+export class IntegrityError extends errorClass('INTEGRITY_MISMATCH', 'IntegrityError') {}
+export class UnsupportedError extends errorClass('UNSUPPORTED', 'UnsupportedError') {}
+export class BadInputError extends errorClass('BAD_INPUT', 'BadInputError') {}
+export class InferenceError extends errorClass('INFERENCE_FAILED', 'InferenceError') {}
+export class ModelDisposedError extends errorClass('MODEL_DISPOSED', 'ModelDisposedError') {}
+export class WorkerCrashedError extends errorClass('WORKER_CRASHED', 'WorkerCrashedError') {}
+export class AbortedError extends errorClass('ABORTED', 'AbortedError') {}
+export class StorageError extends errorClass('STORAGE_FAILED', 'StorageError') {}
+
+/** A registry, not an if-chain: code → class, used to rebuild errors on the page. */
+const classByCode: Record<ErrorCode, new (message: string, details?: Record<string, unknown>) => EdgeServeError> = {
+  MANIFEST_INVALID: ManifestInvalidError,
+  MODEL_NOT_FOUND: ModelNotFoundError,
+  VARIANT_NOT_FOUND: VariantNotFoundError,
+  DOWNLOAD_FAILED: DownloadFailedError,
+  INTEGRITY_MISMATCH: IntegrityError,
+  UNSUPPORTED: UnsupportedError,
+  BAD_INPUT: BadInputError,
+  INFERENCE_FAILED: InferenceError,
+  MODEL_DISPOSED: ModelDisposedError,
+  WORKER_CRASHED: WorkerCrashedError,
+  ABORTED: AbortedError,
+  STORAGE_FAILED: StorageError,
+};
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && value in classByCode;
+}
+
+export function errorFromData(data: ErrorData): EdgeServeError {
+  const ErrorClass = classByCode[data.code];
+  return new ErrorClass(data.message, data.details);
+}
+
+/** Anything thrown becomes an EdgeServeError; engine errors keep their message. */
+export function toEdgeServeError(error: unknown, fallback: ErrorCode = 'INFERENCE_FAILED'): EdgeServeError {
+  if (error instanceof EdgeServeError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return errorFromData({ code: fallback, message });
+}

@@ -1,0 +1,112 @@
+/**
+ * The one API shared by page and worker, and the tensor wire format. The page wraps the
+ * worker with `Comlink.wrap<WorkerApi>()`; the worker exposes an object of this type.
+ * Tensor `data.buffer`s are transferred in both directions, never copied.
+ */
+import type { Manifest, Precision, TensorDtype } from './manifest/schema.js';
+
+export type TensorData =
+  | Float32Array
+  | Int32Array
+  | BigInt64Array
+  | Uint8Array
+  | Int8Array
+  | Uint16Array; // float16 travels as raw Uint16 bits
+
+export interface Tensor {
+  dtype: TensorDtype;
+  dims: number[];
+  data: TensorData;
+}
+
+export type TensorMap = Record<string, Tensor>;
+
+export type BackendName = 'webgpu' | 'wasm';
+export type BackendChoice = BackendName | 'auto';
+export type EngineName = 'onnx' | 'tfjs';
+
+export interface Capabilities {
+  webgpu: boolean;
+  /** From `GPUAdapter.info` when there is an adapter, e.g. "google swiftshader". */
+  adapter?: string;
+  wasmSimd: boolean;
+  /** WASM threads need cross-origin isolation (COOP/COEP) and SharedArrayBuffer. */
+  wasmThreads: boolean;
+  hardwareConcurrency: number;
+}
+
+export interface LoadProgress {
+  id: string;
+  phase: 'manifest' | 'cache' | 'download' | 'verify' | 'store' | 'compile' | 'ready';
+  /** Bytes done and total over all files of the variant (download phase). */
+  loaded: number;
+  total: number;
+  file?: string;
+}
+
+export interface WorkerLoadRequest {
+  id: string;
+  precision?: Precision;
+  backend?: BackendChoice;
+  version?: string;
+}
+
+export interface ModelInfo {
+  /** Handle of this loaded model inside the worker. */
+  handle: string;
+  id: string;
+  version: string;
+  precision: Precision;
+  engine: EngineName;
+  /** The backend that actually runs the model. */
+  backend: BackendName;
+  requestedBackend: BackendChoice;
+  /** Set when the first choice failed and the runtime fell back (e.g. WebGPU → WASM). */
+  fallback?: { from: BackendName; reason: string };
+  fromCache: boolean;
+  bytes: number;
+  loadMs: number;
+  wasmThreads: number;
+}
+
+export interface CachedModel {
+  id: string;
+  version: string;
+  precision: Precision;
+  bytes: number;
+  storedAt: number;
+  lastUsedAt: number;
+}
+
+export interface WorkerInit {
+  manifestUrl: string;
+  /** Base URLs where the engines' own .wasm/.mjs files are served. */
+  ortWasmBase: string;
+  tfjsWasmBase: string;
+  /** Name of the IndexedDB database holding the model store. */
+  storeName: string;
+  wasmThreads?: number;
+}
+
+/** What the worker exposes. Every method may reject with an EdgeServeError. */
+export interface WorkerApi {
+  init(config: WorkerInit): Promise<void>;
+  capabilities(): Promise<Capabilities>;
+  manifest(): Promise<Manifest>;
+  load(request: WorkerLoadRequest, onProgress?: (progress: LoadProgress) => void): Promise<ModelInfo>;
+  predict(handle: string, inputs: TensorMap): Promise<TensorMap>;
+  unload(handle: string): Promise<void>;
+  listCached(): Promise<CachedModel[]>;
+  deleteCached(id?: string, version?: string, precision?: Precision): Promise<number>;
+  /** Resolves when the worker is alive; used as a cheap round trip. */
+  ping(): Promise<number>;
+}
+
+export function tensorBuffers(tensors: TensorMap): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const tensor of Object.values(tensors)) {
+    // A SharedArrayBuffer cannot be transferred (and need not be).
+    if (tensor.data.buffer instanceof ArrayBuffer) buffers.add(tensor.data.buffer);
+  }
+  return [...buffers];
+}
