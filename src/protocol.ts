@@ -64,6 +64,9 @@ export interface ModelInfo {
   /** Set when the first choice failed and the runtime fell back (e.g. WebGPU → WASM). */
   fallback?: { from: BackendName; reason: string };
   fromCache: boolean;
+  /** False when the store could not keep the model (e.g. quota): it runs from memory this session. */
+  stored: boolean;
+  storeError?: string;
   bytes: number;
   loadMs: number;
   wasmThreads: number;

@@ -1,0 +1,16 @@
+/**
+ * The page Playwright drives: the real library, real inputs, nothing mocked. Tests call into
+ * `window.harness` with page.evaluate.
+ */
+import * as edgeserve from '../../src/index.js';
+import { ctcDecode } from './ctc.js';
+import * as inputs from './inputs.js';
+
+const harness = { edgeserve, inputs, ctcDecode };
+declare global {
+  interface Window {
+    harness: typeof harness;
+  }
+}
+window.harness = harness;
+document.getElementById('status')!.textContent = 'ready';

@@ -1,0 +1,102 @@
+/**
+ * Real inputs for the real models, made in the browser: text drawn on a canvas (the drawn text
+ * is the label), and the same line turned 180° for the direction classifier.
+ */
+import { tensor, type TensorMap } from '../../src/index.js';
+
+export function drawTextLine(text: string, width: number, height: number, rotate180 = false): ImageData {
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, width, height);
+  if (rotate180) {
+    ctx.translate(width, height);
+    ctx.rotate(Math.PI);
+  }
+  ctx.fillStyle = '#000';
+  ctx.font = `${Math.round(height * 0.62)}px "DejaVu Sans", "Liberation Sans", sans-serif`;
+  ctx.textBaseline = 'middle';
+  ctx.fillText(text, Math.round(height * 0.2), height / 2);
+  return ctx.getImageData(0, 0, width, height);
+}
+
+/** HWC RGBA bytes → NCHW float, (px/255 - mean)/std per channel. */
+export function toChw(image: ImageData, mean: [number, number, number], std: [number, number, number]): Float32Array {
+  const { width, height, data } = image;
+  const out = new Float32Array(3 * width * height);
+  const plane = width * height;
+  for (let i = 0; i < plane; i++) {
+    for (let c = 0; c < 3; c++) out[c * plane + i] = (data[i * 4 + c]! / 255 - mean[c]!) / std[c]!;
+  }
+  return out;
+}
+
+const HALF: [number, number, number] = [0.5, 0.5, 0.5];
+const IMAGENET_MEAN: [number, number, number] = [0.485, 0.456, 0.406];
+const IMAGENET_STD: [number, number, number] = [0.229, 0.224, 0.225];
+
+export const TEXT = 'Hello edgeserve 2026';
+
+export function ocrClsInput(rotate180 = false): TensorMap {
+  return { x: tensor('float32', toChw(drawTextLine(TEXT, 192, 48, rotate180), HALF, HALF), [1, 3, 48, 192]) };
+}
+
+export function ocrRecInput(text = TEXT, width = 480): TensorMap {
+  return { x: tensor('float32', toChw(drawTextLine(text, width, 48), HALF, HALF), [1, 3, 48, width]) };
+}
+
+export function ocrDetInput(): TensorMap {
+  const canvas = new OffscreenCanvas(320, 320);
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, 320, 320);
+  ctx.fillStyle = '#000';
+  ctx.font = '28px "DejaVu Sans", sans-serif';
+  ctx.fillText('edgeserve', 40, 100);
+  ctx.fillText('on device', 40, 220);
+  return { x: tensor('float32', toChw(ctx.getImageData(0, 0, 320, 320), IMAGENET_MEAN, IMAGENET_STD), [1, 3, 320, 320]) };
+}
+
+/** 512 samples at 16 kHz of a voiced-like tone with harmonics, plus a fresh or given state. */
+export function sileroInput(step: number, state = new Float32Array(2 * 128)): TensorMap {
+  const samples = new Float32Array(512);
+  for (let i = 0; i < 512; i++) {
+    const t = (step * 512 + i) / 16000;
+    samples[i] = 0.3 * Math.sin(2 * Math.PI * 140 * t) + 0.15 * Math.sin(2 * Math.PI * 280 * t) + 0.08 * Math.sin(2 * Math.PI * 420 * t);
+  }
+  return {
+    input: tensor('float32', samples, [1, 512]),
+    state: tensor('float32', state, [2, 1, 128]),
+    sr: tensor('int64', new BigInt64Array([16000n]), []),
+  };
+}
+
+export function nsfwInput(): TensorMap {
+  const canvas = new OffscreenCanvas(224, 224);
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#f8f4e8';
+  ctx.fillRect(0, 0, 224, 224);
+  ctx.strokeStyle = '#222';
+  ctx.lineWidth = 4;
+  ctx.beginPath();
+  ctx.arc(112, 100, 50, 0, Math.PI * 2);
+  ctx.moveTo(80, 90);
+  ctx.arc(92, 90, 6, 0, Math.PI * 2);
+  ctx.moveTo(144, 90);
+  ctx.arc(132, 90, 6, 0, Math.PI * 2);
+  ctx.moveTo(85, 120);
+  ctx.quadraticCurveTo(112, 145, 139, 120);
+  ctx.stroke();
+  const { data } = ctx.getImageData(0, 0, 224, 224);
+  const hwc = new Float32Array(224 * 224 * 3);
+  for (let i = 0; i < 224 * 224; i++) for (let c = 0; c < 3; c++) hwc[i * 3 + c] = data[i * 4 + c]! / 255;
+  return { input_1: tensor('float32', hwc, [1, 224, 224, 3]) };
+}
+
+export const inputsFor: Record<string, () => TensorMap> = {
+  'ocr-cls': () => ocrClsInput(),
+  'ocr-det': ocrDetInput,
+  'ocr-rec': () => ocrRecInput(),
+  'silero-vad': () => sileroInput(0),
+  'nsfw-mobilenet': nsfwInput,
+};

@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { defineConfig } from '@playwright/test';
+
+/**
+ * Chromium: CHROMIUM_PATH, else Debian's /usr/bin/chromium, else Playwright's own browser.
+ * WebGPU runs for real on SwiftShader (no GPU needed) with the two WebGPU flags; the
+ * "no-webgpu" project launches without them to prove the WASM fallback.
+ */
+const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+const quietChromium = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const webgpu = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
+const port = 5173;
+
+export default defineConfig({
+  testDir: '.',
+  testMatch: /.*\.spec\.ts$/,
+  // One at a time: two cores, and WebGPU on SwiftShader is CPU-bound.
+  workers: 1,
+  fullyParallel: false,
+  timeout: 120_000,
+  expect: { timeout: 30_000 },
+  reporter: [['list']],
+  use: {
+    baseURL: `http://localhost:${port}`,
+    trace: 'off',
+  },
+  projects: [
+    {
+      name: 'chromium-webgpu',
+      testIgnore: /no-webgpu-fallback\.spec\.ts$/,
+      use: { browserName: 'chromium', launchOptions: { executablePath, args: [...quietChromium, ...webgpu] } },
+    },
+    {
+      name: 'chromium-no-webgpu',
+      testMatch: /no-webgpu-fallback\.spec\.ts$/,
+      use: { browserName: 'chromium', launchOptions: { executablePath, args: quietChromium } },
+    },
+  ],
+  webServer: {
+    command: `npx vite --port ${port} --strictPort`,
+    cwd: '..',
+    url: `http://localhost:${port}/e2e/pages/harness.html`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 120_000,
+  },
+});

@@ -1,0 +1,28 @@
+/** The one interface every inference engine implements; the host never sees an engine's own API. */
+import type { ModelEntry } from '../manifest/schema.js';
+import type { BackendName, EngineName, TensorMap } from '../protocol.js';
+
+export interface EngineContext {
+  /** Base URL of onnxruntime-web's .wasm/.mjs files (absolute, ending in "/"). */
+  ortWasmBase: string;
+  /** Base URL of tfjs-backend-wasm's .wasm files (absolute, ending in "/"). */
+  tfjsWasmBase: string;
+  /** WASM threads to use; 1 when the page is not cross-origin isolated. */
+  wasmThreads: number;
+}
+
+export interface ModelFile {
+  url: string;
+  bytes: Uint8Array;
+}
+
+export interface EngineSession {
+  /** Inputs are checked against the manifest before they get here. */
+  run(inputs: TensorMap): Promise<TensorMap>;
+  dispose(): Promise<void>;
+}
+
+export interface Engine {
+  readonly name: EngineName;
+  create(model: ModelEntry, files: ModelFile[], backend: BackendName, context: EngineContext): Promise<EngineSession>;
+}

@@ -1,0 +1,13 @@
+/**
+ * Format → engine, as data. Engines are imported on first use: a page that only runs ONNX
+ * models never downloads TensorFlow.js, and nothing initialises at import time.
+ */
+import type { ModelFormat } from '../manifest/schema.js';
+import type { Engine } from './engine.js';
+
+export type EngineRegistry = Record<ModelFormat, () => Promise<Engine>>;
+
+export const defaultEngines: EngineRegistry = {
+  onnx: async () => (await import('./onnx.js')).onnxEngine,
+  tfjs: async () => (await import('./tfjs.js')).tfjsEngine,
+};

@@ -1,0 +1,57 @@
+/** Choosing what to serve: model by id, version by policy (or request), variant by precision. */
+import { ModelNotFoundError, VariantNotFoundError } from '../errors.js';
+import type { Manifest, ModelEntry, Precision, VariantEntry, VersionEntry } from './schema.js';
+
+export interface Selection {
+  model: ModelEntry;
+  version: VersionEntry;
+  variant: VariantEntry;
+}
+
+export function findModel(manifest: Manifest, id: string): ModelEntry {
+  const model = manifest.models.find((m) => m.id === id);
+  if (!model) {
+    throw new ModelNotFoundError(`no model "${id}" in the manifest (it has: ${manifest.models.map((m) => m.id).join(', ')})`, { id });
+  }
+  return model;
+}
+
+/** Versions compare numerically part by part ("1.10.0" > "1.9.2"); non-numeric parts as strings. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.');
+  const pb = b.split('.');
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i] ?? '0';
+    const y = pb[i] ?? '0';
+    const nx = Number(x);
+    const ny = Number(y);
+    const diff = Number.isNaN(nx) || Number.isNaN(ny) ? x.localeCompare(y) : nx - ny;
+    if (diff !== 0) return Math.sign(diff);
+  }
+  return 0;
+}
+
+export function pickVersion(model: ModelEntry, requested?: string): VersionEntry {
+  const wanted = requested ?? (model.policy?.kind === 'pinned' ? model.policy.version : undefined);
+  if (wanted !== undefined) {
+    const found = model.versions.find((v) => v.version === wanted);
+    if (!found) throw new VariantNotFoundError(`model "${model.id}" has no version ${wanted}`, { id: model.id, version: wanted });
+    return found;
+  }
+  const latest = [...model.versions].sort((a, b) => compareVersions(b.version, a.version))[0];
+  if (!latest) throw new VariantNotFoundError(`model "${model.id}" lists no versions`, { id: model.id });
+  return latest;
+}
+
+export function select(manifest: Manifest, id: string, precision: Precision = 'fp32', version?: string): Selection {
+  const model = findModel(manifest, id);
+  const chosen = pickVersion(model, version);
+  const variant = chosen.variants.find((v) => v.precision === precision);
+  if (!variant) {
+    throw new VariantNotFoundError(
+      `model "${id}" ${chosen.version} has no ${precision} variant (it has: ${chosen.variants.map((v) => v.precision).join(', ')})`,
+      { id, version: chosen.version, precision },
+    );
+  }
+  return { model, version: chosen, variant };
+}

@@ -1,0 +1,64 @@
+/**
+ * Runtime validation of a fetched manifest: a broken deployment fails loudly at `load`
+ * with MANIFEST_INVALID and the field at fault, not later with an engine stack trace.
+ */
+import { ManifestInvalidError } from '../errors.js';
+import { TENSOR_DTYPES, type Manifest, type ModelEntry, type TensorSpec } from './schema.js';
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function fail(path: string, problem: string): never {
+  throw new ManifestInvalidError(`manifest ${path}: ${problem}`, { path });
+}
+
+function checkTensorSpecs(specs: unknown, path: string): void {
+  if (!Array.isArray(specs)) fail(path, 'must be an array');
+  specs.forEach((spec: unknown, i) => {
+    const at = `${path}[${i}]`;
+    if (!isObject(spec) || typeof spec.name !== 'string') fail(at, 'needs a string name');
+    if (!TENSOR_DTYPES.includes(spec.dtype as TensorSpec['dtype'])) fail(`${at}.dtype`, `unknown dtype ${String(spec.dtype)}`);
+    if (!Array.isArray(spec.dims) || !spec.dims.every((d) => typeof d === 'string' || (Number.isInteger(d) && (d as number) >= 0))) {
+      fail(`${at}.dims`, 'must be non-negative integers or symbolic names');
+    }
+  });
+}
+
+function checkModel(model: unknown, at: string): void {
+  if (!isObject(model) || typeof model.id !== 'string' || model.id === '') fail(at, 'needs a non-empty string id');
+  if (model.format !== 'onnx' && model.format !== 'tfjs') fail(`${at}.format`, `unknown format ${String(model.format)}`);
+  checkTensorSpecs(model.inputs, `${at}.inputs`);
+  checkTensorSpecs(model.outputs, `${at}.outputs`);
+  if (!Array.isArray(model.versions) || model.versions.length === 0) fail(`${at}.versions`, 'must list at least one version');
+  model.versions.forEach((version: unknown, v) => {
+    const vAt = `${at}.versions[${v}]`;
+    if (!isObject(version) || typeof version.version !== 'string') fail(vAt, 'needs a string version');
+    if (!Array.isArray(version.variants) || version.variants.length === 0) fail(`${vAt}.variants`, 'must list at least one variant');
+    version.variants.forEach((variant: unknown, i) => {
+      const iAt = `${vAt}.variants[${i}]`;
+      if (!isObject(variant) || typeof variant.precision !== 'string') fail(iAt, 'needs a precision');
+      if (!Array.isArray(variant.files) || variant.files.length === 0) fail(`${iAt}.files`, 'must list at least one file');
+      variant.files.forEach((file: unknown, f) => {
+        const fAt = `${iAt}.files[${f}]`;
+        if (!isObject(file) || typeof file.url !== 'string') fail(fAt, 'needs a url');
+        if (!Number.isInteger(file.bytes) || (file.bytes as number) <= 0) fail(`${fAt}.bytes`, 'must be a positive integer');
+        if (typeof file.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(file.sha256)) fail(`${fAt}.sha256`, 'must be 64 lowercase hex digits');
+      });
+    });
+  });
+}
+
+export function validateManifest(value: unknown): Manifest {
+  if (!isObject(value)) fail('(root)', 'is not a JSON object');
+  if (value.schemaVersion !== 1) fail('schemaVersion', `unsupported ${String(value.schemaVersion)} (this runtime reads 1)`);
+  if (!Array.isArray(value.models)) fail('models', 'must be an array');
+  const seen = new Set<string>();
+  value.models.forEach((model: unknown, i) => {
+    checkModel(model, `models[${i}]`);
+    const id = (model as ModelEntry).id;
+    if (seen.has(id)) fail(`models[${i}].id`, `duplicate id ${id}`);
+    seen.add(id);
+  });
+  return value as unknown as Manifest;
+}

@@ -1,0 +1,136 @@
+/**
+ * The model store: verified model bytes in IndexedDB (through idb-keyval), cut into chunks so
+ * a 100 MB model is never one giant structured clone. An entry and all its chunks are written
+ * in one IndexedDB transaction (`setMany`), so a failure — quota, a closed tab — stores
+ * nothing; on read every file is checked against its SHA-256 again, and a damaged entry is
+ * deleted and treated as a miss.
+ */
+import { createStore, delMany, get, getMany, keys, set, setMany, type UseStore } from 'idb-keyval';
+import { StorageError } from '../errors.js';
+import type { Precision } from '../manifest/schema.js';
+import type { CachedModel } from '../protocol.js';
+import { sha256Hex } from './sha256.js';
+
+/** 4 MiB: big enough that a 100 MB model is 25 puts, small enough to clone without a spike. */
+export const CHUNK_BYTES = 4 * 1024 * 1024;
+
+export interface StoredFile {
+  url: string;
+  sha256: string;
+  bytes: number;
+  chunks: number;
+}
+
+export interface StoredEntry extends CachedModel {
+  files: StoredFile[];
+}
+
+export interface EntryKey {
+  id: string;
+  version: string;
+  precision: Precision;
+}
+
+const ENTRY_PREFIX = 'entry/';
+const entryKey = (k: EntryKey) => `${ENTRY_PREFIX}${k.id}/${k.version}/${k.precision}`;
+const chunkKey = (k: EntryKey, file: number, chunk: number) => `chunk/${k.id}/${k.version}/${k.precision}/${file}/${chunk}`;
+
+function chunkKeys(entry: StoredEntry): string[] {
+  return entry.files.flatMap((file, f) => Array.from({ length: file.chunks }, (_, c) => chunkKey(entry, f, c)));
+}
+
+export interface ModelStore {
+  read(key: EntryKey): Promise<Uint8Array[] | undefined>;
+  write(key: EntryKey, files: { url: string; sha256: string; bytes: Uint8Array }[]): Promise<void>;
+  list(): Promise<CachedModel[]>;
+  remove(filter?: Partial<EntryKey>): Promise<number>;
+}
+
+export function openModelStore(dbName = 'edgeserve', idb: UseStore = createStore(dbName, 'models'), now: () => number = Date.now): ModelStore {
+  async function entries(): Promise<StoredEntry[]> {
+    const entryKeys = (await keys<string>(idb)).filter((k) => k.startsWith(ENTRY_PREFIX));
+    return (await getMany<StoredEntry>(entryKeys, idb)).filter((e): e is StoredEntry => e !== undefined);
+  }
+
+  async function removeEntries(list: StoredEntry[]): Promise<void> {
+    if (list.length === 0) return;
+    await delMany(list.flatMap((e) => [entryKey(e), ...chunkKeys(e)]), idb);
+  }
+
+  return {
+    async read(key) {
+      const entry = await get<StoredEntry>(entryKey(key), idb);
+      if (!entry) return undefined;
+      const chunks = await getMany<ArrayBuffer>(chunkKeys(entry), idb);
+      const files: Uint8Array[] = [];
+      let next = 0;
+      for (const file of entry.files) {
+        const bytes = new Uint8Array(file.bytes);
+        let offset = 0;
+        for (let c = 0; c < file.chunks; c++) {
+          const chunk = chunks[next++];
+          if (!(chunk instanceof ArrayBuffer) || offset + chunk.byteLength > file.bytes) {
+            await removeEntries([entry]);
+            return undefined;
+          }
+          bytes.set(new Uint8Array(chunk), offset);
+          offset += chunk.byteLength;
+        }
+        // Storage can be damaged under us (disk, extensions, devtools); never hand it to an engine.
+        if (offset !== file.bytes || (await sha256Hex(bytes)) !== file.sha256) {
+          await removeEntries([entry]);
+          return undefined;
+        }
+        files.push(bytes);
+      }
+      await set(entryKey(key), { ...entry, lastUsedAt: now() }, idb);
+      return files;
+    },
+
+    async write(key, files) {
+      const stored: StoredFile[] = [];
+      const puts: [string, unknown][] = [];
+      files.forEach((file, f) => {
+        const count = Math.max(1, Math.ceil(file.bytes.byteLength / CHUNK_BYTES));
+        for (let c = 0; c < count; c++) {
+          // slice() copies into its own ArrayBuffer, so each put clones only its chunk.
+          puts.push([chunkKey(key, f, c), file.bytes.slice(c * CHUNK_BYTES, (c + 1) * CHUNK_BYTES).buffer]);
+        }
+        stored.push({ url: file.url, sha256: file.sha256, bytes: file.bytes.byteLength, chunks: count });
+      });
+      const at = now();
+      const entry: StoredEntry = {
+        ...key,
+        bytes: stored.reduce((n, f) => n + f.bytes, 0),
+        storedAt: at,
+        lastUsedAt: at,
+        files: stored,
+      };
+      puts.push([entryKey(key), entry]);
+      try {
+        await setMany(puts, idb);
+      } catch (error) {
+        const name = error instanceof DOMException ? error.name : '';
+        throw new StorageError(`could not store ${key.id} ${key.version} ${key.precision} (${name || String(error)}); nothing was written`, {
+          ...key,
+          quotaExceeded: name === 'QuotaExceededError',
+        });
+      }
+    },
+
+    async list() {
+      return (await entries()).map(({ files: _files, ...rest }) => rest);
+    },
+
+    async remove(filter = {}) {
+      const matching = (await entries()).filter(
+        (e) =>
+          (filter.id === undefined || e.id === filter.id) &&
+          (filter.version === undefined || e.version === filter.version) &&
+          (filter.precision === undefined || e.precision === filter.precision),
+      );
+      await removeEntries(matching);
+      return matching.length;
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+
+/**
+ * COOP/COEP make the pages cross-origin isolated, which WASM threads need (SharedArrayBuffer).
+ * Both the dev server and `vite preview` send them.
+ */
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  server: { headers: isolation, port: 5173, strictPort: true },
+  preview: { headers: isolation, port: 4173, strictPort: true },
+  worker: { format: 'es' },
+  // onnxruntime-web finds its glue through import.meta.url; pre-bundling moves it. We set
+  // wasmPaths ourselves, but keeping it out of the optimizer keeps dev and build alike.
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  build: {
+    target: 'es2022',
+    rollupOptions: { input: { demo: 'demo/index.html', harness: 'e2e/pages/harness.html' } },
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+  },
+});
