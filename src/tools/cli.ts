@@ -1,0 +1,128 @@
+/**
+ * The `edgeserve` command (Node only). Each command has --help; progress goes to stderr so
+ * stdout stays clean for scripts; every ToolError becomes a one-line message and exit code 1
+ * (2 for bad usage), never a stack trace.
+ */
+import { parseArgs } from 'node:util';
+import { makeInt8Variant } from './make-int8-variant.js';
+import { packModel } from './pack.js';
+import { loadCalibration } from './quantize/calibration-data.js';
+import { readModelFile } from './onnx/model-io.js';
+import { ToolError } from './tool-error.js';
+import type { QuantMode } from './quantize/quantize-model.js';
+import type { Precision } from '../manifest/schema.js';
+
+const MAIN_HELP = `edgeserve — tools for models served by edgeserve
+
+Usage: edgeserve <command> [options]
+
+Commands:
+  quantize <in.onnx> -o <out.onnx>   make an int8 variant (no Python)
+  pack <model.onnx> [...]            add models to a manifest (bytes, SHA-256, inputs/outputs)
+
+Run 'edgeserve <command> --help' for a command's options.`;
+
+const QUANTIZE_HELP = `Usage: edgeserve quantize <in.onnx> -o <out.onnx> [options]
+
+Options:
+  -o, --output <file>        where to write the quantized model (written atomically)
+  --mode <m>                 dynamic (default): int8 weights, activations quantized at run time
+                             static: QDQ with activation ranges from --calibration
+                             weight-only: int8 weights dequantized to float at load (WebGPU)
+  --per-channel              one scale per output channel (default on; --no-per-channel to disable)
+  --calibration <path>       .npy, .json or a directory of them (static mode)
+  --calibration-method <m>   minmax (default) or percentile
+  --exclude <list>           comma-separated node names or op types to keep in float
+  --convs <p>                dynamic mode: dense (default: depthwise convs get weight-only int8),
+                             all, or none
+  -h, --help                 this help`;
+
+const PACK_HELP = `Usage: edgeserve pack <model.onnx> [more.onnx ...] --manifest <manifest.json> [options]
+
+Adds or updates each model's variant in the manifest (created if missing).
+Options:
+  -m, --manifest <file>      manifest JSON to update (required)
+  --id <id>                  model id (default: file name without .onnx / .int8.onnx)
+  --version <v>              version (default 1.0.0)
+  --precision <p>            fp32 | int8 | int8-weight-only (default: read from the model)
+  --url <url>                file URL in the manifest (default: path relative to the manifest)
+  --recipe <text>            how the variant was made (default: stamped by quantize)
+  -h, --help                 this help`;
+
+const progress = (msg: string): void => { process.stderr.write(`edgeserve: ${msg}\n`); };
+
+async function quantize(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true, allowNegative: true,
+    options: {
+      output: { type: 'string', short: 'o' }, mode: { type: 'string', default: 'dynamic' },
+      'per-channel': { type: 'boolean', default: true }, calibration: { type: 'string' },
+      'calibration-method': { type: 'string', default: 'minmax' }, exclude: { type: 'string' },
+      convs: { type: 'string', default: 'dense' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return void console.log(QUANTIZE_HELP);
+  const input = positionals[0];
+  if (!input || !values.output) throw new ToolError('BAD_ARGUMENT', `quantize needs <in.onnx> and -o <out.onnx>\n\n${QUANTIZE_HELP}`);
+  const mode = values.mode as QuantMode;
+  if (!['dynamic', 'static', 'weight-only'].includes(mode)) throw new ToolError('BAD_ARGUMENT', `--mode must be dynamic, static or weight-only`);
+  const calibration = values.calibration
+    ? loadCalibration(values.calibration, readModelFile(input).model.graph?.input?.[0]?.name ?? 'x') : undefined;
+  const started = performance.now();
+  const result = await makeInt8Variant(input, values.output, {
+    mode, perChannel: values['per-channel'], calibration,
+    calibrationMethod: values['calibration-method'] === 'percentile' ? 'percentile' : 'minmax',
+    exclude: values.exclude?.split(',').map((s) => s.trim()).filter(Boolean) ?? [],
+    convs: values.convs as 'dense', onProgress: progress,
+  });
+  if (result.bytesOut === 0) return void progress('nothing worth quantizing (no Conv/MatMul weights); no file written');
+  const ops = Object.entries(result.quantized).map(([k, v]) => `${v} ${k}`).join(', ');
+  console.log(`${values.output}: ${result.precision}, ${ops}; ${(result.bytesIn / 1e6).toFixed(2)} MB → ${(result.bytesOut / 1e6).toFixed(2)} MB ` +
+    `(${(result.bytesOut / result.bytesIn).toFixed(3)}×) in ${((performance.now() - started) / 1000).toFixed(1)} s [${result.recipe}]`);
+}
+
+function pack(args: string[]): void {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: {
+      manifest: { type: 'string', short: 'm' }, id: { type: 'string' }, version: { type: 'string' },
+      precision: { type: 'string' }, url: { type: 'string' }, recipe: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return void console.log(PACK_HELP);
+  if (positionals.length === 0 || !values.manifest) throw new ToolError('BAD_ARGUMENT', `pack needs models and --manifest\n\n${PACK_HELP}`);
+  if (positionals.length > 1 && (values.url || values.id)) throw new ToolError('BAD_ARGUMENT', '--url/--id name one model: pack one file at a time with them');
+  for (const [i, file] of positionals.entries()) {
+    progress(`packing ${file} (${i + 1}/${positionals.length})`);
+    const { entry, variant } = packModel(file, {
+      manifest: values.manifest, id: values.id, version: values.version, precision: values.precision as Precision | undefined,
+      url: values.url, recipe: values.recipe,
+    });
+    console.log(`${entry.id} ${variant.precision}: ${variant.files[0]!.bytes} bytes, sha256 ${variant.files[0]!.sha256.slice(0, 12)}…, opset ${variant.opset}`);
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (!command || command === '--help' || command === '-h' || command === 'help') {
+      console.log(MAIN_HELP);
+      return command ? 0 : 2;
+    }
+    if (command === 'quantize') await quantize(rest);
+    else if (command === 'pack') pack(rest);
+    else throw new ToolError('BAD_ARGUMENT', `unknown command '${command}'\n\n${MAIN_HELP}`);
+    return 0;
+  } catch (err) {
+    if (err instanceof ToolError) {
+      process.stderr.write(`edgeserve: error: ${err.message}\n`);
+      return err.code === 'BAD_ARGUMENT' ? 2 : 1;
+    }
+    // parseArgs throws TypeError with ERR_PARSE_ARGS_* codes for unknown/invalid options.
+    if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`edgeserve: error: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}

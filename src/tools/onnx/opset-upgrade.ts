@@ -1,0 +1,81 @@
+/**
+ * Raises an ai.onnx opset 7–10 model to opset 11, which the integer ops need (MatMulInteger and
+ * ConvInteger are opset 10, DynamicQuantizeLinear 11). PaddleOCR's models are opset 9.
+ * Only ops whose signature changed between the model's opset and 11 need rewriting; the ones
+ * handled here move attributes to constant inputs (Clip, Slice, Pad, TopK). Ops whose meaning
+ * changed in ways a local rewrite can't carry (Upsample, Resize-10, Scan-8) are refused, so a
+ * model is never silently altered.
+ */
+import { onnx } from './onnx-pb.js';
+import { allGraphs, getAttr } from './graph-walk.js';
+import type { Namer } from './graph-walk.js';
+import { floatTensor, int64Tensor } from './tensor-data.js';
+import { toNum } from './long-int.js';
+import { ToolError } from '../tool-error.js';
+import { onnxOpset } from './model-io.js';
+
+const REFUSED = new Set(['Upsample', 'Resize', 'Scan']);
+
+function dropAttrs(node: onnx.INodeProto, names: string[]): void {
+  node.attribute = (node.attribute ?? []).filter((a) => !names.includes(a.name ?? ''));
+}
+
+/** Adds an initializer and returns its name ('' stands for an omitted optional input). */
+type AddConst = (base: string, t: (name: string) => onnx.TensorProto) => string;
+
+function upgradeNode(node: onnx.INodeProto, opset: number, addConst: AddConst): void {
+  const op = node.opType ?? '';
+  const input = node.input ?? [];
+  if (REFUSED.has(op)) {
+    throw new ToolError('UNSUPPORTED_OPSET', `cannot raise opset ${opset} → 11: ${op} changed meaning; re-export at opset ≥ 11`);
+  }
+  if (op === 'Clip') {
+    const min = getAttr(node, 'min')?.f;
+    const max = getAttr(node, 'max')?.f;
+    const lo = min == null ? '' : addConst(`${node.name}_min`, (n) => floatTensor(n, [], Float32Array.of(min)));
+    const hi = max == null ? '' : addConst(`${node.name}_max`, (n) => floatTensor(n, [], Float32Array.of(max)));
+    node.input = [input[0] ?? '', lo, hi];
+    dropAttrs(node, ['min', 'max']);
+  } else if (op === 'Slice' && opset < 10) {
+    const ints = (k: string): number[] | undefined => getAttr(node, k)?.ints?.map(toNum);
+    const starts = ints('starts') ?? [];
+    const ends = ints('ends') ?? [];
+    const axes = ints('axes');
+    const s = addConst(`${node.name}_starts`, (n) => int64Tensor(n, [starts.length], starts));
+    const e = addConst(`${node.name}_ends`, (n) => int64Tensor(n, [ends.length], ends));
+    const extra = axes ? [addConst(`${node.name}_axes`, (n) => int64Tensor(n, [axes.length], axes))] : [];
+    node.input = [input[0] ?? '', s, e, ...extra];
+    dropAttrs(node, ['starts', 'ends', 'axes']);
+  } else if (op === 'Pad') {
+    const pads = getAttr(node, 'pads')?.ints?.map(toNum) ?? [];
+    const value = getAttr(node, 'value')?.f ?? 0;
+    const p = addConst(`${node.name}_pads`, (n) => int64Tensor(n, [pads.length], pads));
+    const v = addConst(`${node.name}_value`, (n) => floatTensor(n, [], Float32Array.of(value)));
+    node.input = [input[0] ?? '', p, v];
+    dropAttrs(node, ['pads', 'value']);
+  } else if (op === 'TopK' && opset < 10) {
+    const k = toNum(getAttr(node, 'k')?.i);
+    node.input = [input[0] ?? '', addConst(`${node.name}_k`, (n) => int64Tensor(n, [1], [k]))];
+    dropAttrs(node, ['k']);
+  }
+}
+
+/** Upgrades in place when the model is below opset 11; returns the (new) opset. */
+export function upgradeToOpset11(model: onnx.ModelProto, namer: Namer): number {
+  const opset = onnxOpset(model);
+  if (opset >= 11) return opset;
+  for (const graph of allGraphs(model.graph!)) {
+    const added: onnx.TensorProto[] = [];
+    const addConst: AddConst = (base, make) => {
+      const t = make(namer.fresh(base));
+      added.push(t);
+      return t.name;
+    };
+    for (const node of graph.node ?? []) {
+      if (!node.domain || node.domain === 'ai.onnx') upgradeNode(node, opset, addConst);
+    }
+    graph.initializer = [...(graph.initializer ?? []), ...added];
+  }
+  for (const o of model.opsetImport) if (!o.domain || o.domain === 'ai.onnx') o.version = 11;
+  return 11;
+}

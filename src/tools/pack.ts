@@ -1,0 +1,100 @@
+/**
+ * `edgeserve pack`: adds or updates one variant of one model in a manifest file — bytes and
+ * SHA-256 (what the worker verifies before storing), inputs/outputs with dtypes and dims, opset,
+ * precision. Everything else in the manifest is kept as it was.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, relative, resolve } from 'node:path';
+import { onnx } from './onnx/onnx-pb.js';
+import { decodeModel, onnxOpset, writeFileAtomic } from './onnx/model-io.js';
+import { constantsOf } from './onnx/graph-walk.js';
+import { toNum } from './onnx/long-int.js';
+import { PRECISION_KEY, RECIPE_KEY } from './make-int8-variant.js';
+import { ToolError } from './tool-error.js';
+import type { Dim, Manifest, ModelEntry, Precision, TensorDtype, TensorSpec, VariantEntry } from '../manifest/schema.js';
+
+const DTYPES: Partial<Record<number, TensorDtype>> = {
+  [onnx.TensorProto.DataType.FLOAT]: 'float32', [onnx.TensorProto.DataType.FLOAT16]: 'float16',
+  [onnx.TensorProto.DataType.INT32]: 'int32', [onnx.TensorProto.DataType.INT64]: 'int64',
+  [onnx.TensorProto.DataType.UINT8]: 'uint8', [onnx.TensorProto.DataType.INT8]: 'int8',
+  [onnx.TensorProto.DataType.BOOL]: 'bool',
+};
+
+function specOf(v: onnx.IValueInfoProto): TensorSpec {
+  const t = v.type?.tensorType;
+  const dtype = DTYPES[t?.elemType ?? -1];
+  if (!dtype) throw new ToolError('UNSUPPORTED_MODEL', `${v.name}: element type ${t?.elemType} has no manifest dtype`);
+  const dims: Dim[] = (t?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : d.dimValue != null ? toNum(d.dimValue) : '?'));
+  return { name: v.name ?? '', dtype, dims };
+}
+
+export interface PackOptions {
+  manifest: string;
+  id?: string;
+  version?: string;
+  precision?: Precision;
+  /** Default: the model's path relative to the manifest's directory. */
+  url?: string;
+  recipe?: string;
+  description?: string;
+}
+
+/** fp32 unless the file says otherwise (quantize stamps it) or holds integer ops. */
+function detectPrecision(model: onnx.ModelProto): Precision {
+  const stamped = model.metadataProps.find((p) => p.key === PRECISION_KEY)?.value;
+  if (stamped) return stamped as Precision;
+  const ops = new Set((model.graph?.node ?? []).map((n) => n.opType));
+  if (['DynamicQuantizeLinear', 'QuantizeLinear', 'MatMulInteger', 'ConvInteger'].some((o) => ops.has(o))) return 'int8';
+  return ops.has('DequantizeLinear') ? 'int8-weight-only' : 'fp32';
+}
+
+export function readManifest(path: string): Manifest {
+  if (!existsSync(path)) return { schemaVersion: 1, models: [] };
+  try {
+    const m = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    if (m.schemaVersion !== 1 || !Array.isArray(m.models)) throw new Error('schemaVersion 1 with a models array expected');
+    return m;
+  } catch (err) {
+    throw new ToolError('MANIFEST', `${path}: not a manifest (${err instanceof Error ? err.message : String(err)})`);
+  }
+}
+
+export function packModel(modelPath: string, opts: PackOptions): { entry: ModelEntry; variant: VariantEntry } {
+  if (!existsSync(modelPath)) throw new ToolError('NOT_FOUND', `${modelPath}: no such file`);
+  const bytes = readFileSync(modelPath);
+  const model = decodeModel(bytes, modelPath);
+  const graph = model.graph!;
+  const consts = constantsOf(graph);
+  // Old exporters list initializers among the inputs; those are not what a caller feeds.
+  const inputs = (graph.input ?? []).filter((i) => !consts.has(i.name ?? '')).map(specOf);
+  const outputs = (graph.output ?? []).map(specOf);
+  const id = opts.id ?? basename(modelPath).replace(/(\.int8)?\.onnx$/, '');
+  const precision = opts.precision ?? detectPrecision(model);
+  const recipe = opts.recipe ?? model.metadataProps.find((p) => p.key === RECIPE_KEY)?.value;
+  const variant: VariantEntry = {
+    precision,
+    files: [{
+      url: opts.url ?? relative(dirname(resolve(opts.manifest)), resolve(modelPath)).split('\\').join('/'),
+      bytes: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    }],
+    opset: onnxOpset(model),
+    ...(recipe ? { recipe } : {}),
+  };
+  const manifest = readManifest(opts.manifest);
+  let entry = manifest.models.find((m) => m.id === id);
+  if (!entry) {
+    entry = { id, format: 'onnx', inputs, outputs, versions: [], policy: { kind: 'latest' } };
+    manifest.models.push(entry);
+  }
+  // The fp32 variant defines the interface; quantized ones have the same inputs and outputs.
+  if (precision === 'fp32' || entry.inputs.length === 0) Object.assign(entry, { inputs, outputs });
+  if (opts.description) entry.description = opts.description;
+  const version = opts.version ?? '1.0.0';
+  let ver = entry.versions.find((v) => v.version === version);
+  if (!ver) entry.versions.push((ver = { version, variants: [] }));
+  ver.variants = [...ver.variants.filter((v) => v.precision !== precision), variant];
+  writeFileAtomic(opts.manifest, new TextEncoder().encode(JSON.stringify(manifest, null, 2) + '\n'));
+  return { entry, variant };
+}

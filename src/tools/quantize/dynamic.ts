@@ -1,0 +1,102 @@
+/**
+ * Dynamic quantization: int8 weights stored in the model, activations quantized to uint8 at run
+ * time by DynamicQuantizeLinear. The result is rescaled in float:
+ *   y = float(MatMulInteger(x_q, w_q, x_zp)) * (x_scale * w_scale)
+ * which onnxruntime fuses (MatMulIntegerToFloat → DynamicQuantizeMatMul) into one MLAS u8s8 GEMM.
+ * Conv goes to ConvInteger, whose onnxruntime kernel takes uint8 weights and a *scalar* weight
+ * zero point only, so per-channel is done as symmetric uint8 (zero point 128 for every channel)
+ * with the per-channel scales folded into the float rescale.
+ */
+import { onnx } from '../onnx/onnx-pb.js';
+import { attrInt, makeNode } from '../onnx/graph-walk.js';
+import { floatTensor, int8Tensor, readFloats } from '../onnx/tensor-data.js';
+import { quantizeSymmetric, symmetricScales } from './quant-math.js';
+import { channelDims, constWeight } from './rewrite-context.js';
+import type { Rewrite, RewriteCtx } from './rewrite-context.js';
+
+const FLOAT = onnx.TensorProto.DataType.FLOAT;
+
+/** x → (x_q, x_scale, x_zp), named after the node. */
+function dynamicQuantize(x: string, base: string, ctx: RewriteCtx): { nodes: onnx.NodeProto[]; q: string; s: string; zp: string } {
+  const q = ctx.namer.fresh(`${x}_quantized`);
+  const s = ctx.namer.fresh(`${x}_scale`);
+  const zp = ctx.namer.fresh(`${x}_zero_point`);
+  return { nodes: [makeNode('DynamicQuantizeLinear', [x], [q, s, zp], ctx.namer.fresh(`${base}_dql`))], q, s, zp };
+}
+
+/** int32 accumulator → float, times x_scale * w_scale. */
+function rescale(acc: string, xScale: string, wScale: string, out: string, base: string, ctx: RewriteCtx): onnx.NodeProto[] {
+  const f = ctx.namer.fresh(`${base}_float`);
+  const s = ctx.namer.fresh(`${base}_scale`);
+  return [
+    makeNode('Cast', [acc], [f], ctx.namer.fresh(`${base}_cast`), [attrInt('to', FLOAT)]),
+    makeNode('Mul', [xScale, wScale], [s], ctx.namer.fresh(`${base}_scale_mul`)),
+    makeNode('Mul', [f, s], [out], ctx.namer.fresh(`${base}_out_mul`)),
+  ];
+}
+
+export const dynamicMatMul: Rewrite = (node, ctx) => {
+  const w = constWeight(node, 1, ctx);
+  if (!w || w.dims.length !== 2) return null;
+  const base = node.name || node.output![0]!;
+  const axis = ctx.perChannel ? 1 : null;
+  const scales = symmetricScales(w.data, w.dims, axis);
+  const wq = ctx.namer.fresh(`${w.name}_quantized`);
+  const ws = ctx.namer.fresh(`${w.name}_scale`);
+  ctx.newInits.push(int8Tensor(wq, w.dims, quantizeSymmetric(w.data, w.dims, axis, scales, 0)),
+    floatTensor(ws, axis === null ? [] : [w.dims[1]!], scales));
+  ctx.replaced.add(w.name);
+  const dq = dynamicQuantize(node.input![0]!, base, ctx);
+  const acc = ctx.namer.fresh(`${base}_int32`);
+  return [
+    ...dq.nodes,
+    makeNode('MatMulInteger', [dq.q, wq, dq.zp], [acc], ctx.namer.fresh(`${base}_quant`)),
+    ...rescale(acc, dq.s, ws, node.output![0]!, base, ctx),
+  ];
+};
+
+/** Which Convs dynamic mode takes: ConvInteger has no depthwise fast path (see README). */
+export type ConvPolicy = 'all' | 'dense' | 'none';
+
+export function dynamicConv(policy: ConvPolicy): Rewrite {
+  return (node, ctx) => {
+    if (policy === 'none') return null;
+    const group = Number(node.attribute?.find((a) => a.name === 'group')?.i ?? 1);
+    if (policy === 'dense' && group !== 1) return null;
+    const w = constWeight(node, 1, ctx);
+    const biasName = node.input?.[2];
+    const bias = biasName ? ctx.consts.get(biasName) : undefined;
+    // A computed (non-constant) bias is rare; such a Conv stays float.
+    if (!w || (biasName && !bias)) return null;
+    const base = node.name || node.output![0]!;
+    const m = w.dims[0]!;
+    const axis = ctx.perChannel ? 0 : null;
+    const scales = symmetricScales(w.data, w.dims, axis);
+    const wq = ctx.namer.fresh(`${w.name}_quantized`);
+    const wzp = ctx.namer.fresh(`${w.name}_zero_point`);
+    const ws = ctx.namer.fresh(`${w.name}_scale`);
+    ctx.newInits.push(
+      int8Tensor(wq, w.dims, quantizeSymmetric(w.data, w.dims, axis, scales, 128)),
+      int8Tensor(wzp, [], Uint8Array.of(128)),
+      floatTensor(ws, axis === null ? [] : channelDims(m, w.dims.length), scales),
+    );
+    ctx.replaced.add(w.name);
+    const dq = dynamicQuantize(node.input![0]!, base, ctx);
+    const acc = ctx.namer.fresh(`${base}_int32`);
+    const attrs = (node.attribute ?? []).map((a) => onnx.AttributeProto.create(a));
+    const scaled = biasName ? ctx.namer.fresh(`${base}_nobias`) : node.output![0]!;
+    const nodes = [
+      ...dq.nodes,
+      makeNode('ConvInteger', [dq.q, wq, dq.zp, wzp], [acc], ctx.namer.fresh(`${base}_quant`), attrs),
+      ...rescale(acc, dq.s, ws, scaled, base, ctx),
+    ];
+    if (biasName && bias) {
+      // Conv adds its 1-D bias per channel; after the rewrite it is a broadcast Add.
+      const b = ctx.namer.fresh(`${biasName}_nc`);
+      ctx.newInits.push(floatTensor(b, channelDims(m, w.dims.length), readFloats(bias.tensor, ctx.baseDir)));
+      ctx.replaced.add(biasName);
+      nodes.push(makeNode('Add', [scaled, b], [node.output![0]!], ctx.namer.fresh(`${base}_bias`)));
+    }
+    return nodes;
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * The quantizer's entry point: picks the rewrites for a mode, walks every graph (subgraphs of
+ * If/Loop included, with outer-scope constants visible inside them), applies them node by node in
+ * topological order, and drops the float weights that nothing reads any more.
+ */
+import type { onnx } from '../onnx/onnx-pb.js';
+import { Namer, allGraphs, constantsOf, pruneUnused, subgraphsOf } from '../onnx/graph-walk.js';
+import type { ConstRef } from '../onnx/graph-walk.js';
+import { checkOpset } from '../onnx/model-io.js';
+import { upgradeToOpset11 } from '../onnx/opset-upgrade.js';
+import { dynamicConv, dynamicMatMul } from './dynamic.js';
+import type { ConvPolicy } from './dynamic.js';
+import { weightOnly } from './weight-only.js';
+import { staticRewrites } from './static-qdq.js';
+import type { Rewrite, RewriteCtx } from './rewrite-context.js';
+
+export type QuantMode = 'dynamic' | 'static' | 'weight-only';
+
+export interface QuantizeOptions {
+  mode: QuantMode;
+  perChannel: boolean;
+  /** Node names or op types to leave in float. */
+  exclude?: string[];
+  /** Dynamic mode: which Convs become ConvInteger. */
+  convs?: ConvPolicy;
+  /** Static mode: activation ranges by tensor name (from calibrate()). */
+  ranges?: Map<string, { min: number; max: number }>;
+}
+
+export interface QuantizeReport {
+  opsetBefore: number;
+  opsetAfter: number;
+  /** Quantized node count by op type. */
+  quantized: Record<string, number>;
+  recipe: string;
+}
+
+/**
+ * Convs that ConvInteger doesn't take (depthwise, under the default 'dense' policy) still get
+ * int8 weights, dequantized at load: the download shrinks even where the compute stays float.
+ */
+function dynamicOrWeightOnlyConv(policy: ConvPolicy): Rewrite {
+  const integer = dynamicConv(policy);
+  return (node, ctx) => integer(node, ctx) ?? weightOnly(node, ctx);
+}
+
+function rewritesFor(opts: QuantizeOptions): Record<string, Rewrite> {
+  switch (opts.mode) {
+    case 'dynamic':
+      return { MatMul: dynamicMatMul, Conv: dynamicOrWeightOnlyConv(opts.convs ?? 'dense') };
+    case 'weight-only':
+      return { Conv: weightOnly, ConvTranspose: weightOnly, MatMul: weightOnly, Gemm: weightOnly, LSTM: weightOnly, GRU: weightOnly };
+    case 'static':
+      return staticRewrites;
+  }
+}
+
+export function recipeOf(opts: QuantizeOptions): string {
+  const parts = [`quantize --mode ${opts.mode}`];
+  if (opts.perChannel) parts.push('--per-channel');
+  if (opts.mode === 'dynamic' && opts.convs && opts.convs !== 'dense') parts.push(`--convs ${opts.convs}`);
+  if (opts.exclude?.length) parts.push(`--exclude ${opts.exclude.join(',')}`);
+  return parts.join(' ');
+}
+
+function rewriteGraph(graph: onnx.IGraphProto, outer: Map<string, ConstRef>, base: Omit<RewriteCtx, 'graph' | 'consts' | 'newInits'>,
+  table: Record<string, Rewrite>, exclude: Set<string>, counts: Record<string, number>): void {
+  const consts = new Map([...outer, ...constantsOf(graph)]);
+  const ctx: RewriteCtx = { ...base, graph, consts, newInits: [] };
+  const nodes: onnx.INodeProto[] = [];
+  for (const node of graph.node ?? []) {
+    for (const g of subgraphsOf(node)) rewriteGraph(g, consts, base, table, exclude, counts);
+    const op = node.opType ?? '';
+    const rewrite = (!node.domain || node.domain === 'ai.onnx') && !exclude.has(op) && !exclude.has(node.name ?? '') ? table[op] : undefined;
+    const replacement = rewrite?.(node, ctx) ?? null;
+    if (replacement) counts[op] = (counts[op] ?? 0) + 1;
+    nodes.push(...(replacement ?? [node]));
+  }
+  graph.node = nodes;
+  if (ctx.newInits.length) graph.initializer = [...(graph.initializer ?? []), ...ctx.newInits];
+}
+
+/** Quantizes `model` in place. `baseDir` resolves external data. */
+export function quantizeModel(model: onnx.ModelProto, baseDir: string, opts: QuantizeOptions, label = 'model'): QuantizeReport {
+  const opsetBefore = checkOpset(model, label);
+  const root = model.graph!;
+  const namer = new Namer(root);
+  // Integer ops need opset ≥ 10/11; weight-only falls back to Cast+Mul and keeps the opset.
+  const opset = opts.mode === 'weight-only' ? opsetBefore : upgradeToOpset11(model, namer);
+  const replaced = new Set<string>();
+  const counts: Record<string, number> = {};
+  rewriteGraph(root, new Map(), { namer, baseDir, opset, perChannel: opts.perChannel, replaced, ranges: opts.ranges },
+    rewritesFor(opts), new Set(opts.exclude ?? []), counts);
+  pruneUnused(root, replaced);
+  void allGraphs;
+  return { opsetBefore, opsetAfter: opset, quantized: counts, recipe: recipeOf(opts) };
+}
