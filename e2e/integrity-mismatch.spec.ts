@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 test('a model whose bytes do not match the manifest SHA-256 is refused and not stored', async ({ context, page }) => {
   const real = await readFile(new URL('../public/models/ocr-cls/1.0.0/ch_ppocr_mobile_v2.0_cls_infer.onnx', import.meta.url));
   const altered = Buffer.from(real);
-  altered[altered.length >> 1] ^= 0xff; // same size, one byte flipped
+  altered.writeUInt8(altered.readUInt8(altered.length >> 1) ^ 0xff, altered.length >> 1); // same size, one byte flipped
   await context.route('**/models/ocr-cls/**/*.onnx', (route) => route.fulfill({ body: altered, contentType: 'application/octet-stream' }));
 
   await openHarness(page);

@@ -9,7 +9,9 @@ import { defineConfig } from '@playwright/test';
 const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 const quietChromium = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const webgpu = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
-const port = 5173;
+// The suite runs against a production build served by `vite preview` (COOP/COEP on): that is
+// what users ship, and where onnxruntime-web's threaded WASM has broken before (DESIGN.md).
+const port = 4173;
 
 export default defineConfig({
   testDir: '.',
@@ -37,7 +39,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `npx vite --port ${port} --strictPort`,
+    command: `npx vite build --logLevel warn && npx vite preview --port ${port} --strictPort`,
     cwd: '..',
     url: `http://localhost:${port}/e2e/pages/harness.html`,
     reuseExistingServer: !process.env.CI,

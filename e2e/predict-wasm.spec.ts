@@ -11,8 +11,11 @@ test('ocr-cls tells upright text from text turned 180°', async ({ page }) => {
     const upright = (await model.predict(inputs.ocrClsInput(false)))['softmax_0.tmp_0']!;
     const turned = (await model.predict(inputs.ocrClsInput(true)))['softmax_0.tmp_0']!;
     runtime.dispose();
-    return { info: model.info(), upright: [...upright.data as Float32Array], turned: [...turned.data as Float32Array], dims: upright.dims };
+    return { info: model.info(), isolated: crossOriginIsolated, upright: [...upright.data as Float32Array], turned: [...turned.data as Float32Array], dims: upright.dims };
   });
+  // The served pages are cross-origin isolated, so ORT's threaded WASM path is the one tested.
+  expect(result.isolated).toBe(true);
+  expect(result.info.wasmThreads).toBeGreaterThan(1);
   expect(result.info).toMatchObject({ id: 'ocr-cls', engine: 'onnx', backend: 'wasm', precision: 'fp32', version: '1.0.0' });
   expect(result.dims).toEqual([1, 2]);
   expect(result.upright[0]).toBeGreaterThan(0.9);

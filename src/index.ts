@@ -20,3 +20,4 @@ export type {
 export type { Dim, Manifest, ModelEntry, Precision, TensorDtype, TensorSpec, VariantEntry, VersionEntry } from './manifest/schema.js';
 export * from './errors.js';
 export { tensor } from './tensor.js';
+export * from './tasks/index.js';

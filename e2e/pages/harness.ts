@@ -3,10 +3,9 @@
  * `window.harness` with page.evaluate.
  */
 import * as edgeserve from '../../src/index.js';
-import { ctcDecode } from './ctc.js';
 import * as inputs from './inputs.js';
 
-const harness = { edgeserve, inputs, ctcDecode };
+const harness = { edgeserve, inputs, ctcDecode: edgeserve.ctcDecode };
 declare global {
   interface Window {
     harness: typeof harness;

@@ -2,47 +2,17 @@
  * Real inputs for the real models, made in the browser: text drawn on a canvas (the drawn text
  * is the label), and the same line turned 180° for the direction classifier.
  */
-import { tensor, type TensorMap } from '../../src/index.js';
-
-export function drawTextLine(text: string, width: number, height: number, rotate180 = false): ImageData {
-  const canvas = new OffscreenCanvas(width, height);
-  const ctx = canvas.getContext('2d')!;
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, width, height);
-  if (rotate180) {
-    ctx.translate(width, height);
-    ctx.rotate(Math.PI);
-  }
-  ctx.fillStyle = '#000';
-  ctx.font = `${Math.round(height * 0.62)}px "DejaVu Sans", "Liberation Sans", sans-serif`;
-  ctx.textBaseline = 'middle';
-  ctx.fillText(text, Math.round(height * 0.2), height / 2);
-  return ctx.getImageData(0, 0, width, height);
-}
-
-/** HWC RGBA bytes → NCHW float, (px/255 - mean)/std per channel. */
-export function toChw(image: ImageData, mean: [number, number, number], std: [number, number, number]): Float32Array {
-  const { width, height, data } = image;
-  const out = new Float32Array(3 * width * height);
-  const plane = width * height;
-  for (let i = 0; i < plane; i++) {
-    for (let c = 0; c < 3; c++) out[c * plane + i] = (data[i * 4 + c]! / 255 - mean[c]!) / std[c]!;
-  }
-  return out;
-}
-
-const HALF: [number, number, number] = [0.5, 0.5, 0.5];
-const IMAGENET_MEAN: [number, number, number] = [0.485, 0.456, 0.406];
-const IMAGENET_STD: [number, number, number] = [0.229, 0.224, 0.225];
+import { IMAGENET_MEAN, IMAGENET_STD, imageToNchw, imageToNhwc, tensor, type TensorMap } from '../../src/index.js';
+import { drawTextLine } from '../../demo/text-line.js';
 
 export const TEXT = 'Hello edgeserve 2026';
 
 export function ocrClsInput(rotate180 = false): TensorMap {
-  return { x: tensor('float32', toChw(drawTextLine(TEXT, 192, 48, rotate180), HALF, HALF), [1, 3, 48, 192]) };
+  return { x: imageToNchw(drawTextLine(TEXT, 192, 48, rotate180)) };
 }
 
 export function ocrRecInput(text = TEXT, width = 480): TensorMap {
-  return { x: tensor('float32', toChw(drawTextLine(text, width, 48), HALF, HALF), [1, 3, 48, width]) };
+  return { x: imageToNchw(drawTextLine(text, width, 48)) };
 }
 
 export function ocrDetInput(): TensorMap {
@@ -54,11 +24,11 @@ export function ocrDetInput(): TensorMap {
   ctx.font = '28px "DejaVu Sans", sans-serif';
   ctx.fillText('edgeserve', 40, 100);
   ctx.fillText('on device', 40, 220);
-  return { x: tensor('float32', toChw(ctx.getImageData(0, 0, 320, 320), IMAGENET_MEAN, IMAGENET_STD), [1, 3, 320, 320]) };
+  return { x: imageToNchw(ctx.getImageData(0, 0, 320, 320), IMAGENET_MEAN, IMAGENET_STD) };
 }
 
 /** 512 samples at 16 kHz of a voiced-like tone with harmonics, plus a fresh or given state. */
-export function sileroInput(step: number, state = new Float32Array(2 * 128)): TensorMap {
+export function sileroInput(step: number, state: Float32Array = new Float32Array(2 * 128)): TensorMap {
   const samples = new Float32Array(512);
   for (let i = 0; i < 512; i++) {
     const t = (step * 512 + i) / 16000;
@@ -87,10 +57,7 @@ export function nsfwInput(): TensorMap {
   ctx.moveTo(85, 120);
   ctx.quadraticCurveTo(112, 145, 139, 120);
   ctx.stroke();
-  const { data } = ctx.getImageData(0, 0, 224, 224);
-  const hwc = new Float32Array(224 * 224 * 3);
-  for (let i = 0; i < 224 * 224; i++) for (let c = 0; c < 3; c++) hwc[i * 3 + c] = data[i * 4 + c]! / 255;
-  return { input_1: tensor('float32', hwc, [1, 224, 224, 3]) };
+  return { input_1: imageToNhwc(ctx.getImageData(0, 0, 224, 224)) };
 }
 
 export const inputsFor: Record<string, () => TensorMap> = {

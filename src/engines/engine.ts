@@ -17,6 +17,8 @@ export interface ModelFile {
 }
 
 export interface EngineSession {
+  /** Threads the engine really uses on WASM, when it differs from the context's. */
+  wasmThreads?: number;
   /** Inputs are checked against the manifest before they get here. */
   run(inputs: TensorMap): Promise<TensorMap>;
   dispose(): Promise<void>;

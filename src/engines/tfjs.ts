@@ -1,6 +1,6 @@
 /**
- * TensorFlow.js: the webgpu backend, or the wasm backend (SIMD, threads when cross-origin
- * isolated). tfjs has one active backend per JS realm, so a runtime (one worker) runs all its
+ * TensorFlow.js: the webgpu backend, or the wasm backend (SIMD, one thread: see below).
+ * tfjs has one active backend per JS realm, so a runtime (one worker) runs all its
  * tfjs models on the backend its first tfjs model chose; asking for another is UNSUPPORTED.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -13,7 +13,7 @@ import type { Engine, EngineSession, ModelFile } from './engine.js';
 let activeBackend: BackendName | undefined;
 let backendReady: Promise<void> | undefined;
 
-async function useBackend(backend: BackendName, wasmBase: string, threads: number): Promise<void> {
+async function useBackend(backend: BackendName, wasmBase: string): Promise<void> {
   if (activeBackend && activeBackend !== backend) {
     throw new UnsupportedError(`this runtime's TensorFlow.js already runs on ${activeBackend}; create another runtime for ${backend}`, { backend });
   }
@@ -21,7 +21,11 @@ async function useBackend(backend: BackendName, wasmBase: string, threads: numbe
     backendReady = (async () => {
       if (backend === 'wasm') {
         setWasmPaths(wasmBase);
-        setThreadsCount(threads);
+        // tfjs-backend-wasm builds its pthread worker from a Blob of its own Emscripten source,
+        // which breaks once a bundler minifies it ("e is not defined" in the nested worker), so
+        // tfjs runs single-threaded SIMD here. onnxruntime-web's threads are not affected.
+        tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+        setThreadsCount(1);
       }
       // setBackend resolves false (it does not throw) when the backend cannot initialise.
       if (!(await tf.setBackend(backend))) throw new Error(`TensorFlow.js could not initialise its ${backend} backend`);
@@ -68,7 +72,7 @@ function artifacts(files: ModelFile[]): tf.io.ModelArtifacts {
 export const tfjsEngine: Engine = {
   name: 'tfjs',
   async create(entry, files, backend, context): Promise<EngineSession> {
-    await useBackend(backend, context.tfjsWasmBase, context.wasmThreads);
+    await useBackend(backend, context.tfjsWasmBase);
     const modelArtifacts = artifacts(files);
     const handler = tf.io.fromMemory(modelArtifacts);
     const model: tf.LayersModel | tf.GraphModel =
@@ -93,6 +97,7 @@ export const tfjsEngine: Engine = {
           tf.dispose([...feeds, ...tensors]);
         }
       },
+      wasmThreads: 1,
       async dispose() {
         model.dispose();
       },

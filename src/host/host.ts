@@ -144,7 +144,7 @@ export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
           ...(fetched.storeError ? { storeError: fetched.storeError } : {}),
           bytes: fetched.files.reduce((n, f) => n + f.bytes.byteLength, 0),
           loadMs: Math.round(performance.now() - started),
-          wasmThreads: backend === 'wasm' ? context.wasmThreads : 0,
+          wasmThreads: backend === 'wasm' ? (session.wasmThreads ?? context.wasmThreads) : 0,
         };
         loaded.set(info.handle, { info, model: selection.model, session, queue: new SerialQueue() });
         report({ phase: 'ready', loaded: info.bytes, total: info.bytes });

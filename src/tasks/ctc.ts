@@ -1,4 +1,4 @@
-/** Greedy CTC decoding of PP-OCR rec output [1, steps, classes]: best class a step, merge repeats, drop blanks. */
+/** Greedy CTC decoding of PP-OCR rec output [1, steps, classes]: best class a step, merge repeats, drop blanks (class 0). */
 export function ctcDecode(probs: Float32Array, dims: number[], labels: string[]): string {
   const steps = dims[1]!;
   const classes = dims[2]!;
