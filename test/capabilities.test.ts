@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { planBackends, type DetectedCapabilities } from '../src/capabilities.js';
+
+const caps = (over: Partial<DetectedCapabilities>): DetectedCapabilities => ({
+  webgpu: true,
+  softwareAdapter: false,
+  wasmSimd: true,
+  wasmThreads: true,
+  hardwareConcurrency: 8,
+  ...over,
+});
+
+describe('planBackends', () => {
+  it('tries a hardware WebGPU adapter first, WASM second', () => {
+    expect(planBackends('auto', caps({}))).toEqual({ order: ['webgpu', 'wasm'] });
+    expect(planBackends('webgpu', caps({}))).toEqual({ order: ['webgpu', 'wasm'] });
+  });
+
+  it('on auto, skips a software adapter and says why', () => {
+    const plan = planBackends('auto', caps({ softwareAdapter: true, adapter: 'google swiftshader' }));
+    expect(plan.order).toEqual(['wasm']);
+    expect(plan.skippedWebgpu).toMatch(/software.*swiftshader/);
+  });
+
+  it('still honours an explicit webgpu on a software adapter', () => {
+    expect(planBackends('webgpu', caps({ softwareAdapter: true })).order).toEqual(['webgpu', 'wasm']);
+  });
+
+  it('falls back to WASM without WebGPU, with the reason', () => {
+    expect(planBackends('webgpu', caps({ webgpu: false, webgpuReason: 'navigator.gpu is missing' }))).toEqual({
+      order: ['wasm'],
+      skippedWebgpu: 'navigator.gpu is missing',
+    });
+    expect(planBackends('wasm', caps({}))).toEqual({ order: ['wasm'] });
+  });
+});

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { compareVersions, select } from '../../src/manifest/select.js';
+import { fixtureManifest } from './fixture.js';
+
+describe('select', () => {
+  it('picks the latest version by numeric order, not string order', () => {
+    expect(select(fixtureManifest(), 'm').version.version).toBe('1.10.0');
+    expect(compareVersions('1.10.0', '1.9.0')).toBe(1);
+    expect(compareVersions('2.0', '2.0.0')).toBe(0);
+  });
+
+  it('honours a pinned policy and an explicit version', () => {
+    const manifest = fixtureManifest();
+    manifest.models[0]!.policy = { kind: 'pinned', version: '1.9.0' };
+    expect(select(manifest, 'm').version.version).toBe('1.9.0');
+    expect(select(fixtureManifest(), 'm', 'fp32', '1.9.0').variant.files[0]!.url).toBe('m/1.onnx');
+  });
+
+  it('picks the variant by precision', () => {
+    expect(select(fixtureManifest(), 'm', 'int8').variant.files[0]!.url).toBe('m/3.onnx');
+  });
+
+  it('names what exists when asked for what does not', () => {
+    expect(() => select(fixtureManifest(), 'x')).toThrow(/no model "x".*it has: m/);
+    expect(() => select(fixtureManifest(), 'm', 'fp16')).toThrow(expect.objectContaining({ code: 'VARIANT_NOT_FOUND' }));
+    expect(() => select(fixtureManifest(), 'm', 'fp32', '3.0.0')).toThrow(/no version 3.0.0/);
+  });
+});

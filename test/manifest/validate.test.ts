@@ -1,0 +1,36 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ManifestInvalidError } from '../../src/errors.js';
+import { validateManifest } from '../../src/manifest/validate.js';
+import { fixtureManifest } from './fixture.js';
+
+const generated = new URL('../../public/models/manifest.json', import.meta.url);
+
+describe('validateManifest', () => {
+  it('accepts a well-formed manifest', () => {
+    expect(validateManifest(fixtureManifest()).models[0]!.id).toBe('m');
+  });
+
+  it.skipIf(!existsSync(generated))('accepts the manifest `npm run models` writes', () => {
+    const manifest = validateManifest(JSON.parse(readFileSync(generated, 'utf8')));
+    expect(manifest.models.map((m) => m.id)).toEqual(['ocr-cls', 'ocr-det', 'ocr-rec', 'silero-vad', 'nsfw-mobilenet']);
+  });
+
+  const broken: [string, (m: ReturnType<typeof fixtureManifest>) => unknown, RegExp][] = [
+    ['not an object', () => 'nope', /root/],
+    ['another schema version', (m) => ({ ...m, schemaVersion: 2 }), /schemaVersion/],
+    ['a bad dtype', (m) => (m.models[0]!.inputs[0]!.dtype = 'float64' as never, m), /dtype/],
+    ['a negative dim', (m) => (m.models[0]!.inputs[0]!.dims = [-1], m), /dims/],
+    ['no versions', (m) => (m.models[0]!.versions = [], m), /versions/],
+    ['a bad hash', (m) => (m.models[0]!.versions[0]!.variants[0]!.files[0]!.sha256 = 'ABC', m), /sha256/],
+    ['a zero size', (m) => (m.models[0]!.versions[0]!.variants[0]!.files[0]!.bytes = 0, m), /bytes/],
+    ['duplicate ids', (m) => ({ ...m, models: [m.models[0], m.models[0]] }), /duplicate/],
+  ];
+  for (const [what, breakIt, message] of broken) {
+    it(`refuses ${what} with MANIFEST_INVALID`, () => {
+      const attempt = () => validateManifest(breakIt(fixtureManifest()));
+      expect(attempt).toThrow(ManifestInvalidError);
+      expect(attempt).toThrow(message);
+    });
+  }
+});
