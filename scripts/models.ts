@@ -4,6 +4,7 @@
  * into public/engines/ (onnxruntime-web and tfjs load them at run time from a URL we set).
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,10 +67,15 @@ async function buildModel(source: ModelSource): Promise<ModelEntry> {
 }
 
 async function main(): Promise<void> {
+  // `npm test` calls `models --if-missing` so a fresh clone needs no extra step; `npm run models` always rebuilds.
+  if (process.argv.includes('--if-missing') && existsSync(join(modelsDir, 'manifest.json')) && existsSync(join(publicDir, 'engines'))) {
+    console.log('public/models/manifest.json exists; run `npm run models` to rebuild it');
+    return;
+  }
   ort.env.wasm.numThreads = 1;
   await rm(modelsDir, { recursive: true, force: true });
   await mkdir(modelsDir, { recursive: true });
-  const only = process.argv.slice(2);
+  const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
   const models: ModelEntry[] = [];
   for (const source of modelSources) {
     if (only.length > 0 && !only.includes(source.id)) continue;
