@@ -11,7 +11,10 @@ const quietChromium = ['--no-sandbox', '--disable-background-networking', '--dis
 const webgpu = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
 // The suite runs against a production build served by `vite preview` (COOP/COEP on): that is
 // what users ship, and where onnxruntime-web's threaded WASM has broken before (DESIGN.md).
-const port = 4173;
+// E2E_PORT lets two suites run side by side; each builds into its own folder so one build
+// never replaces the files another suite is serving.
+const port = Number(process.env.E2E_PORT ?? 4173);
+const outDir = `.e2e-build-${port}`;
 
 export default defineConfig({
   testDir: '.',
@@ -39,7 +42,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `npx vite build --logLevel warn && npx vite preview --port ${port} --strictPort`,
+    command: `npx vite build --logLevel warn --outDir ${outDir} && npx vite preview --outDir ${outDir} --port ${port} --strictPort`,
     cwd: '..',
     url: `http://localhost:${port}/e2e/pages/harness.html`,
     reuseExistingServer: !process.env.CI,
