@@ -50,11 +50,14 @@ function toChw(ctx: SKRSContext2D, w: number, h: number, rotate180 = false): Flo
   return out;
 }
 
-/** A line rendered at height 48, its width what the text needs (rounded up to 8 px). */
+/**
+ * A line rendered at height 48, as tight as a detector's box (4 px each side): wide white margins
+ * make the recognizer emit leading/trailing spaces, and those flip between fp32 and int8.
+ */
 export function renderLine(line: TextLine, maxWidth = 640): { data: Float32Array; width: number } {
   const probe = createCanvas(8, 8).getContext('2d');
   probe.font = `30px "${line.font}"`;
-  const width = Math.min(maxWidth, Math.ceil((probe.measureText(line.text).width + 16) / 8) * 8);
+  const width = Math.min(maxWidth, Math.ceil(probe.measureText(line.text).width + 8));
   const canvas = createCanvas(width, REC_HEIGHT);
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = '#fff';
@@ -62,7 +65,7 @@ export function renderLine(line: TextLine, maxWidth = 640): { data: Float32Array
   ctx.fillStyle = '#111';
   ctx.font = `30px "${line.font}"`;
   ctx.textBaseline = 'middle';
-  ctx.fillText(line.text, 8, REC_HEIGHT / 2);
+  ctx.fillText(line.text, 4, REC_HEIGHT / 2);
   return { data: toChw(ctx, width, REC_HEIGHT), width };
 }
 

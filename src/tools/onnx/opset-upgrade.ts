@@ -1,5 +1,5 @@
 /**
- * Raises an ai.onnx opset 7–10 model to opset 11, which the integer ops need (MatMulInteger and
+ * Raises an ai.onnx opset 7–10 model to opset 11 (and on to 13 for per-channel QDQ), which the integer ops need (MatMulInteger and
  * ConvInteger are opset 10, DynamicQuantizeLinear 11). PaddleOCR's models are opset 9.
  * Only ops whose signature changed between the model's opset and 11 need rewriting; the ones
  * handled here move attributes to constant inputs (Clip, Slice, Pad, TopK). Ops whose meaning
@@ -58,6 +58,74 @@ function upgradeNode(node: onnx.INodeProto, opset: number, addConst: AddConst): 
     node.input = [input[0] ?? '', addConst(`${node.name}_k`, (n) => int64Tensor(n, [1], [k]))];
     dropAttrs(node, ['k']);
   }
+}
+
+/**
+ * 11 → 13: Squeeze/Unsqueeze/Split/ReduceSum take axes (split) as an input, and Softmax-13
+ * normalizes along one axis where Softmax-1/11 flattened [d0…d(axis-1)] × [d(axis)…]. Those
+ * agree only when axis is the last one; with the rank unknown here, any other axis becomes
+ * Flatten(axis) → Softmax(-1) → Reshape(Shape(x)), which is the old semantics exactly.
+ */
+function upgradeNode13(node: onnx.INodeProto, addConst: AddConst, namer: Namer): onnx.NodeProto[] {
+  const op = node.opType ?? '';
+  const input = node.input ?? [];
+  const axesToInput = (attr: string, at: number): void => {
+    const axes = getAttr(node, attr)?.ints?.map(toNum);
+    if (!axes) return;
+    const name = addConst(`${node.name}_${attr}`, (n) => int64Tensor(n, [axes.length], axes));
+    const inputs = [...input];
+    while (inputs.length < at) inputs.push('');
+    inputs[at] = name;
+    node.input = inputs;
+    dropAttrs(node, [attr]);
+  };
+  if (op === 'Dropout') throw new ToolError('UNSUPPORTED_OPSET', `cannot raise opset to 13: ${op} changed its inputs`);
+  if (op === 'Squeeze' || op === 'Unsqueeze' || op === 'ReduceSum') axesToInput('axes', 1);
+  else if (op === 'Split') axesToInput('split', 1);
+  else if (op === 'Softmax' || op === 'LogSoftmax' || op === 'Hardmax') {
+    const axisAttr = getAttr(node, 'axis');
+    const axis = axisAttr ? toNum(axisAttr.i) : 1;
+    if (axis === -1) return [];
+    const x = input[0] ?? '';
+    const y = node.output?.[0] ?? '';
+    const flat = namer.fresh(`${x}_flat2d`);
+    const shape = namer.fresh(`${x}_shape`);
+    const soft = namer.fresh(`${y}_2d`);
+    const mk = (o: string, i: string[], out: string, attrs: onnx.IAttributeProto[] = []): onnx.NodeProto =>
+      onnx.NodeProto.create({ opType: o, input: i, output: [out], name: namer.fresh(`${node.name ?? y}_${o}`), attribute: attrs });
+    const intAttr = (name: string, i: number): onnx.AttributeProto =>
+      onnx.AttributeProto.create({ name, i, type: onnx.AttributeProto.AttributeType.INT });
+    return [
+      mk('Shape', [x], shape),
+      mk('Flatten', [x], flat, [intAttr('axis', axis)]),
+      mk(op, [flat], soft, [intAttr('axis', -1)]),
+      mk('Reshape', [soft, shape], y),
+    ];
+  }
+  return [];
+}
+
+/** Upgrades in place to opset 13 (from 7–12), for per-channel DequantizeLinear. */
+export function upgradeToOpset13(model: onnx.ModelProto, namer: Namer): number {
+  const opset = upgradeToOpset11(model, namer);
+  if (opset >= 13) return opset;
+  for (const graph of allGraphs(model.graph!)) {
+    const added: onnx.TensorProto[] = [];
+    const addConst: AddConst = (base, make) => {
+      const t = make(namer.fresh(base));
+      added.push(t);
+      return t.name;
+    };
+    const nodes: onnx.INodeProto[] = [];
+    for (const node of graph.node ?? []) {
+      const replaced = !node.domain || node.domain === 'ai.onnx' ? upgradeNode13(node, addConst, namer) : [];
+      nodes.push(...(replaced.length ? replaced : [node]));
+    }
+    graph.node = nodes;
+    graph.initializer = [...(graph.initializer ?? []), ...added];
+  }
+  for (const o of model.opsetImport) if (!o.domain || o.domain === 'ai.onnx') o.version = 13;
+  return 13;
 }
 
 /** Upgrades in place when the model is below opset 11; returns the (new) opset. */

@@ -35,16 +35,25 @@ function rescale(acc: string, xScale: string, wScale: string, out: string, base:
   ];
 }
 
+/** Per graph: weight name → its int8 twin and scale, so a shared weight stays shared. */
+const matmulWeights = new WeakMap<RewriteCtx, Map<string, { wq: string; ws: string }>>();
+
 export const dynamicMatMul: Rewrite = (node, ctx) => {
   const w = constWeight(node, 1, ctx);
   if (!w || w.dims.length !== 2) return null;
   const base = node.name || node.output![0]!;
-  const axis = ctx.perChannel ? 1 : null;
-  const scales = symmetricScales(w.data, w.dims, axis);
-  const wq = ctx.namer.fresh(`${w.name}_quantized`);
-  const ws = ctx.namer.fresh(`${w.name}_scale`);
-  ctx.newInits.push(int8Tensor(wq, w.dims, quantizeSymmetric(w.data, w.dims, axis, scales, 0)),
-    floatTensor(ws, axis === null ? [] : [w.dims[1]!], scales));
+  let cache = matmulWeights.get(ctx);
+  if (!cache) matmulWeights.set(ctx, (cache = new Map()));
+  let names = cache.get(w.name);
+  if (!names) {
+    const axis = ctx.perChannel ? 1 : null;
+    const scales = symmetricScales(w.data, w.dims, axis);
+    names = { wq: ctx.namer.fresh(`${w.name}_quantized`), ws: ctx.namer.fresh(`${w.name}_scale`) };
+    ctx.newInits.push(int8Tensor(names.wq, w.dims, quantizeSymmetric(w.data, w.dims, axis, scales, 0)),
+      floatTensor(names.ws, axis === null ? [] : [w.dims[1]!], scales));
+    cache.set(w.name, names);
+  }
+  const { wq, ws } = names;
   ctx.replaced.add(w.name);
   const dq = dynamicQuantize(node.input![0]!, base, ctx);
   const acc = ctx.namer.fresh(`${base}_int32`);
@@ -56,11 +65,11 @@ export const dynamicMatMul: Rewrite = (node, ctx) => {
 };
 
 /** Which Convs dynamic mode takes: ConvInteger has no depthwise fast path (see README). */
-export type ConvPolicy = 'all' | 'dense' | 'none';
+export type ConvPolicy = 'all' | 'dense' | 'matmul' | 'none';
 
 export function dynamicConv(policy: ConvPolicy): Rewrite {
   return (node, ctx) => {
-    if (policy === 'none') return null;
+    if (policy === 'none' || policy === 'matmul') return null;
     const group = Number(node.attribute?.find((a) => a.name === 'group')?.i ?? 1);
     if (policy === 'dense' && group !== 1) return null;
     const w = constWeight(node, 1, ctx);

@@ -7,10 +7,11 @@ import type { onnx } from '../onnx/onnx-pb.js';
 import { Namer, allGraphs, constantsOf, pruneUnused, subgraphsOf } from '../onnx/graph-walk.js';
 import type { ConstRef } from '../onnx/graph-walk.js';
 import { checkOpset } from '../onnx/model-io.js';
-import { upgradeToOpset11 } from '../onnx/opset-upgrade.js';
+import { upgradeToOpset11, upgradeToOpset13 } from '../onnx/opset-upgrade.js';
 import { dynamicConv, dynamicMatMul } from './dynamic.js';
 import type { ConvPolicy } from './dynamic.js';
 import { weightOnly } from './weight-only.js';
+import { pointwiseConvAsMatMul } from './pointwise-conv.js';
 import { staticRewrites } from './static-qdq.js';
 import type { Rewrite, RewriteCtx } from './rewrite-context.js';
 
@@ -41,6 +42,7 @@ export interface QuantizeReport {
  */
 function dynamicOrWeightOnlyConv(policy: ConvPolicy): Rewrite {
   const integer = dynamicConv(policy);
+  if (policy === 'matmul') return (node, ctx) => pointwiseConvAsMatMul(node, ctx) ?? dynamicConv('dense')(node, ctx) ?? weightOnly(node, ctx);
   return (node, ctx) => integer(node, ctx) ?? weightOnly(node, ctx);
 }
 
@@ -50,8 +52,13 @@ function rewritesFor(opts: QuantizeOptions): Record<string, Rewrite> {
       return { MatMul: dynamicMatMul, Conv: dynamicOrWeightOnlyConv(opts.convs ?? 'dense') };
     case 'weight-only':
       return { Conv: weightOnly, ConvTranspose: weightOnly, MatMul: weightOnly, Gemm: weightOnly, LSTM: weightOnly, GRU: weightOnly };
-    case 'static':
-      return staticRewrites;
+    case 'static': {
+      // Depthwise Convs stay float with int8 weights unless --convs all (see README for why).
+      const conv = staticRewrites.Conv!;
+      const dense: Rewrite = (node, ctx) =>
+        (opts.convs !== 'all' && Number(node.attribute?.find((a) => a.name === 'group')?.i ?? 1) !== 1 ? null : conv(node, ctx)) ?? weightOnly(node, ctx);
+      return { ...staticRewrites, Conv: dense };
+    }
   }
 }
 
@@ -86,7 +93,9 @@ export function quantizeModel(model: onnx.ModelProto, baseDir: string, opts: Qua
   const root = model.graph!;
   const namer = new Namer(root);
   // Integer ops need opset ≥ 10/11; weight-only falls back to Cast+Mul and keeps the opset.
-  const opset = opts.mode === 'weight-only' ? opsetBefore : upgradeToOpset11(model, namer);
+  // Per-channel DequantizeLinear (static QDQ) needs opset 13.
+  const opset = opts.mode === 'weight-only' ? opsetBefore
+    : opts.mode === 'static' && opts.perChannel ? upgradeToOpset13(model, namer) : upgradeToOpset11(model, namer);
   const replaced = new Set<string>();
   const counts: Record<string, number> = {};
   rewriteGraph(root, new Map(), { namer, baseDir, opset, perChannel: opts.perChannel, replaced, ranges: opts.ranges },
