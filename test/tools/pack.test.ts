@@ -1,0 +1,43 @@
+// `edgeserve pack`: both variants of a model land in one VersionEntry, with bytes, SHA-256,
+// inputs/outputs and opset, and the result passes the runtime's own manifest validation.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { packModel } from '../../src/tools/pack.js';
+import { makeInt8Variant } from '../../src/tools/make-int8-variant.js';
+import { validateManifest } from '../../src/manifest/validate.js';
+import { MODEL_PATHS } from '../../src/tools/bench/model-paths.js';
+
+describe('edgeserve pack', () => {
+  it('writes fp32 and int8 variants of one version, valid for the runtime', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeserve-pack-'));
+    const fp32 = join(dir, 'cls.onnx');
+    copyFileSync(MODEL_PATHS['ocr-cls'], fp32);
+    await makeInt8Variant(fp32, join(dir, 'cls.int8.onnx'));
+    const manifest = join(dir, 'manifest.json');
+    packModel(fp32, { manifest, id: 'ocr-cls' });
+    packModel(join(dir, 'cls.int8.onnx'), { manifest, id: 'ocr-cls' });
+    packModel(join(dir, 'cls.int8.onnx'), { manifest, id: 'ocr-cls' }); // idempotent
+    const m = validateManifest(JSON.parse(readFileSync(manifest, 'utf8')));
+    const entry = m.models[0]!;
+    expect(entry.inputs).toEqual([{ name: 'x', dtype: 'float32', dims: [expect.any(String), 3, expect.any(String), expect.any(String)] }]);
+    expect(entry.outputs[0]!.name).toBe('softmax_0.tmp_0');
+    const variants = entry.versions[0]!.variants;
+    expect(variants.map((v) => v.precision)).toEqual(['fp32', 'int8']);
+    const int8 = variants[1]!;
+    const bytes = readFileSync(join(dir, 'cls.int8.onnx'));
+    expect(int8.files[0]).toEqual({ url: 'cls.int8.onnx', bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    expect(int8.opset).toBe(11);
+    expect(variants[0]!.opset).toBe(9);
+    expect(int8.recipe).toBe('quantize --mode dynamic --per-channel');
+  }, 30_000);
+
+  it('refuses a manifest that is not one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeserve-pack-'));
+    const bad = join(dir, 'manifest.json');
+    copyFileSync(MODEL_PATHS['ocr-cls'], bad);
+    expect(() => packModel(MODEL_PATHS['ocr-cls'], { manifest: bad })).toThrow(/not a manifest/);
+  });
+});

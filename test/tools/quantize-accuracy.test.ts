@@ -1,0 +1,86 @@
+// fp32 vs int8 on onnxruntime-web's WASM backend (the kernels a browser runs), on real inputs:
+// rendered text lines for the OCR models, synthetic speech-like audio for silero-vad.
+// Small sets keep this file well under a minute; `npm run bench:quantize` uses larger ones.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeInt8Variant } from '../../src/tools/make-int8-variant.js';
+import { readModelFile } from '../../src/tools/onnx/model-io.js';
+import { compareModels } from '../../src/tools/bench/compare.js';
+import { MODEL_BENCH } from '../../src/tools/bench/model-inputs.js';
+import { MODEL_PATHS } from '../../src/tools/bench/model-paths.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'edgeserve-acc-'));
+const TIMEOUT = 60_000;
+
+describe('int8 (default recipe: dynamic, per-channel) agrees with fp32', () => {
+  it('ocr-rec: decoded text identical on rendered lines, at ≤ 0.27× the bytes', async () => {
+    const out = join(dir, 'rec.onnx');
+    const made = await makeInt8Variant(MODEL_PATHS['ocr-rec'], out);
+    expect(made.precision).toBe('int8');
+    const c = await compareModels('ocr-rec', MODEL_PATHS['ocr-rec'], out, { samples: 30, timingRuns: 0 });
+    console.info(`ocr-rec: ${(c.agreement! * 100).toFixed(1)}% of ${c.samples} lines decoded identically; size ${c.sizeRatio.toFixed(3)}×`);
+    expect(c.agreement).toBeGreaterThanOrEqual(0.96);
+    expect(c.sizeRatio).toBeLessThanOrEqual(0.27);
+  }, TIMEOUT);
+
+  it('ocr-cls: top-1 (0°/180°) agreement', async () => {
+    const out = join(dir, 'cls.onnx');
+    await makeInt8Variant(MODEL_PATHS['ocr-cls'], out);
+    const c = await compareModels('ocr-cls', MODEL_PATHS['ocr-cls'], out, { samples: 40, timingRuns: 0 });
+    console.info(`ocr-cls: top-1 agreement ${(c.agreement! * 100).toFixed(1)}%`);
+    expect(c.agreement).toBeGreaterThanOrEqual(0.9);
+  }, TIMEOUT);
+
+  it('ocr-det: cosine similarity of the probability maps', async () => {
+    const out = join(dir, 'det.onnx');
+    await makeInt8Variant(MODEL_PATHS['ocr-det'], out);
+    const c = await compareModels('ocr-det', MODEL_PATHS['ocr-det'], out, { samples: 3, timingRuns: 0 });
+    console.info(`ocr-det: cosine ${c.cosine!.toFixed(5)}`);
+    expect(c.cosine).toBeGreaterThan(0.93); // see README: det is the weakest; weights alone give 0.984
+  }, TIMEOUT);
+
+  it('silero-vad (If subgraphs, LSTM state carried): cosine of speech probabilities', async () => {
+    const out = join(dir, 'vad.onnx');
+    const made = await makeInt8Variant(MODEL_PATHS['silero-vad'], out);
+    expect(made.quantized.Conv).toBeGreaterThan(0);
+    const c = await compareModels('silero-vad', MODEL_PATHS['silero-vad'], out, { samples: 48, timingRuns: 0 });
+    console.info(`silero-vad: cosine ${c.cosine!.toFixed(5)}`);
+    expect(c.cosine).toBeGreaterThan(0.999);
+  }, TIMEOUT);
+});
+
+describe('other modes run on onnxruntime-web and stay close', () => {
+  it('weight-only: int8 weights, float compute, ~4× smaller', async () => {
+    const out = join(dir, 'rec-wo.onnx');
+    const made = await makeInt8Variant(MODEL_PATHS['ocr-rec'], out, { mode: 'weight-only' });
+    expect(made.precision).toBe('int8-weight-only');
+    const c = await compareModels('ocr-rec', MODEL_PATHS['ocr-rec'], out, { samples: 12, timingRuns: 0 });
+    expect(c.agreement).toBeGreaterThanOrEqual(0.9);
+    expect(c.sizeRatio).toBeLessThan(0.28);
+  }, TIMEOUT);
+
+  it('static QDQ with calibration (per-channel, opset raised 9 → 13)', async () => {
+    const out = join(dir, 'cls-static.onnx');
+    const calibration = MODEL_BENCH['ocr-cls'].samples(8, 99).map((s) => s.feeds);
+    const made = await makeInt8Variant(MODEL_PATHS['ocr-cls'], out, { mode: 'static', calibration });
+    expect(made.recipe).toBe('quantize --mode static --per-channel');
+    const c = await compareModels('ocr-cls', MODEL_PATHS['ocr-cls'], out, { samples: 20, timingRuns: 0 });
+    expect(c.agreement).toBeGreaterThanOrEqual(0.8);
+  }, TIMEOUT);
+
+  it('--exclude keeps named nodes and op types in float', async () => {
+    const out = join(dir, 'cls-ex.onnx');
+    const all = await makeInt8Variant(MODEL_PATHS['ocr-cls'], out);
+    // A Conv that the default recipe did make integer (tiny ones stay float anyway).
+    const integer = readModelFile(out).model.graph!.node!.find((n) => n.opType === 'ConvInteger')!;
+    const name = integer.name!.replace(/_quant$/, '');
+    const some = await makeInt8Variant(MODEL_PATHS['ocr-cls'], out, { exclude: ['MatMul', name] });
+    expect(all.quantized.MatMul).toBe(1);
+    expect(some.quantized.MatMul).toBeUndefined();
+    expect(some.quantized.Conv).toBe(all.quantized.Conv! - 1);
+    const none = await makeInt8Variant(MODEL_PATHS['ocr-cls'], join(dir, 'none.onnx'), { exclude: ['MatMul', 'Conv'] });
+    expect(none.bytesOut).toBe(0);
+  }, TIMEOUT);
+});
