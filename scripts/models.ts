@@ -47,6 +47,17 @@ async function buildModel(source: ModelSource): Promise<ModelEntry> {
     await checkOnnxSpecs(source, fp32Path);
     variants.push({ precision: 'fp32', files: [await fileEntry(fp32Path)] });
     // INT8 VARIANTS:start
+    if (source.quantize) {
+      // Default recipe (dynamic int8, per-channel); see README "int8". Imported here so this
+      // block is the only part of the script that knows about the quantizer.
+      const { makeInt8Variant } = await import('../src/tools/make-int8-variant.js');
+      const int8Path = join(dir, basename(source.from).replace(/\.onnx$/, '.int8.onnx'));
+      const made = await makeInt8Variant(fp32Path, int8Path);
+      if (made.bytesOut > 0) {
+        await checkOnnxSpecs(source, int8Path);
+        variants.push({ precision: made.precision, files: [await fileEntry(int8Path)], opset: made.opset, recipe: made.recipe });
+      }
+    }
     // INT8 VARIANTS:end
   } else {
     const paths = await unwrapNsfwjsModel(join(nodeModules, source.from), dir);

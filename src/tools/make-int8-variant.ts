@@ -35,6 +35,8 @@ export interface Int8VariantResult {
   precision: Precision;
   bytesIn: number;
   bytesOut: number;
+  /** ai.onnx opset of the written model (raised to 11/13 when the integer ops need it). */
+  opset: number;
   /** Quantized node count by op type; empty means nothing was worth quantizing (no file written). */
   quantized: Record<string, number>;
 }
@@ -60,11 +62,11 @@ export async function makeInt8Variant(inPath: string, outPath: string, opts: Int
   }, inPath);
   const precision: Precision = mode === 'weight-only' ? 'int8-weight-only' : 'int8';
   if (Object.keys(report.quantized).length === 0) {
-    return { recipe: report.recipe, precision, bytesIn: bytes, bytesOut: 0, quantized: {} };
+    return { recipe: report.recipe, precision, bytesIn: bytes, bytesOut: 0, opset: report.opsetAfter, quantized: {} };
   }
   setMetadata(model, RECIPE_KEY, report.recipe);
   setMetadata(model, PRECISION_KEY, precision);
   log(`writing ${outPath}`);
   const bytesOut = writeModelFile(outPath, model, baseDir);
-  return { recipe: report.recipe, precision, bytesIn: bytes, bytesOut, quantized: report.quantized };
+  return { recipe: report.recipe, precision, bytesIn: bytes, bytesOut, opset: report.opsetAfter, quantized: report.quantized };
 }
