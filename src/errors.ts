@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'MODEL_DISPOSED'
   | 'WORKER_CRASHED'
   | 'ABORTED'
+  | 'TIMEOUT'
   | 'STORAGE_FAILED';
 
 export interface ErrorData {
@@ -63,6 +64,7 @@ export class InferenceError extends errorClass('INFERENCE_FAILED', 'InferenceErr
 export class ModelDisposedError extends errorClass('MODEL_DISPOSED', 'ModelDisposedError') {}
 export class WorkerCrashedError extends errorClass('WORKER_CRASHED', 'WorkerCrashedError') {}
 export class AbortedError extends errorClass('ABORTED', 'AbortedError') {}
+export class TimeoutError extends errorClass('TIMEOUT', 'TimeoutError') {}
 export class StorageError extends errorClass('STORAGE_FAILED', 'StorageError') {}
 
 /** A registry, not an if-chain: code → class, used to rebuild errors on the page. */
@@ -78,6 +80,7 @@ const classByCode: Record<ErrorCode, new (message: string, details?: Record<stri
   MODEL_DISPOSED: ModelDisposedError,
   WORKER_CRASHED: WorkerCrashedError,
   ABORTED: AbortedError,
+  TIMEOUT: TimeoutError,
   STORAGE_FAILED: StorageError,
 };
 

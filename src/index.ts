@@ -17,7 +17,12 @@ export type {
   TensorData,
   TensorMap,
 } from './protocol.js';
-export type { Dim, Manifest, ModelEntry, Precision, TensorDtype, TensorSpec, VariantEntry, VersionEntry } from './manifest/schema.js';
+export type { BatchingOptions, Dim, Manifest, ModelEntry, ModelSpec, Precision, TensorDtype, TensorSpec, VariantEntry, VersionEntry, VersionPolicy } from './manifest/schema.js';
+export type { Cohort } from './manifest/rollout.js';
+export { cohortBucket } from './manifest/rollout.js';
+export type { HistogramSnapshot, MetricsSnapshot, ModelMetrics } from './metrics/types.js';
+export { toPrometheus } from './metrics/prometheus.js';
+export type { CancelOptions } from './client/cancel.js';
 export * from './errors.js';
 export { tensor } from './tensor.js';
 export * from './tasks/index.js';

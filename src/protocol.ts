@@ -3,7 +3,9 @@
  * worker with `Comlink.wrap<WorkerApi>()`; the worker exposes an object of this type.
  * Tensor `data.buffer`s are transferred in both directions, never copied.
  */
-import type { Manifest, Precision, TensorDtype } from './manifest/schema.js';
+import type { Cohort } from './manifest/rollout.js';
+import type { BatchingOptions, Manifest, Precision, TensorDtype } from './manifest/schema.js';
+import type { MetricsSnapshot } from './metrics/types.js';
 
 export type TensorData =
   | Float32Array
@@ -48,7 +50,11 @@ export interface WorkerLoadRequest {
   id: string;
   precision?: Precision;
   backend?: BackendChoice;
+  /** An explicit version: bypasses the manifest's policy, the stored pointer and background upgrades. */
   version?: string;
+  batching?: false | BatchingOptions;
+  /** Lets the page cancel this load with `cancel(callId)`. */
+  callId?: string;
 }
 
 export interface ModelInfo {
@@ -70,6 +76,17 @@ export interface ModelInfo {
   bytes: number;
   loadMs: number;
   wasmThreads: number;
+  /** The stored version this one replaced (what `rollback` returns to). */
+  previousVersion?: string;
+  /** Set when the manifest's policy is a rollout: this device's sticky bucket and arm. */
+  cohort?: Cohort;
+  /** Stored models evicted (least recently used first) to make room for this one. */
+  evicted?: string[];
+  /** Whether the browser granted persistent storage (navigator.storage.persist), when asked. */
+  persisted?: boolean;
+  batching: { enabled: boolean; maxBatchSize: number; maxQueueDelayUs: number };
+  /** The last background upgrade that failed (the model kept serving this version). */
+  updateError?: string;
 }
 
 export interface CachedModel {
@@ -96,9 +113,17 @@ export interface WorkerApi {
   init(config: WorkerInit): Promise<void>;
   capabilities(): Promise<Capabilities>;
   manifest(): Promise<Manifest>;
-  load(request: WorkerLoadRequest, onProgress?: (progress: LoadProgress) => void): Promise<ModelInfo>;
-  predict(handle: string, inputs: TensorMap): Promise<TensorMap>;
+  /** `onSwitch` is called after a background upgrade or rollback switched this model's version. */
+  load(request: WorkerLoadRequest, onProgress?: (progress: LoadProgress) => void, onSwitch?: (info: ModelInfo) => void): Promise<ModelInfo>;
+  predict(handle: string, inputs: TensorMap, callId?: string): Promise<TensorMap>;
+  /** Cancels a queued predict or a running load; a predict already in the engine finishes. */
+  cancel(callId: string, reason: 'aborted' | 'timeout'): Promise<boolean>;
   unload(handle: string): Promise<void>;
+  /** Checks the manifest now and upgrades loaded models whose version should change. */
+  refresh(id?: string): Promise<ModelInfo[]>;
+  /** Back to the previous stored version, without a download. */
+  rollback(id: string, precision?: Precision): Promise<{ version: string; switched: ModelInfo[] }>;
+  metrics(): Promise<MetricsSnapshot>;
   listCached(): Promise<CachedModel[]>;
   deleteCached(id?: string, version?: string, precision?: Precision): Promise<number>;
   /** Resolves when the worker is alive; used as a cheap round trip. */

@@ -1,17 +1,16 @@
 /**
  * A loaded model on the page. It remembers how it was loaded, so after a worker crash the next
- * `predict` loads it again in the new worker (from IndexedDB, no download) and goes on.
+ * `predict` loads it again in the new worker (from IndexedDB, no download) and goes on; and it
+ * follows version switches (background upgrade, rollback) the worker reports.
  */
-import { transfer, type Remote } from 'comlink';
-import { AbortedError, ModelDisposedError } from '../errors.js';
+import { transfer, type ProxyMarked, type Remote } from 'comlink';
+import { EdgeServeError, ModelDisposedError } from '../errors.js';
 import type { ModelInfo, TensorMap, WorkerApi, WorkerLoadRequest } from '../protocol.js';
 import { tensorBuffers } from '../protocol.js';
+import { cancellable, type CancelOptions } from './cancel.js';
 import type { WorkerLink } from './worker-link.js';
 
-export interface PredictOptions {
-  /** Rejects the call with ABORTED when aborted. The engine's run is not interrupted. */
-  signal?: AbortSignal;
-}
+export type PredictOptions = CancelOptions;
 
 export interface Model {
   readonly id: string;
@@ -25,14 +24,12 @@ export interface Model {
   dispose(): Promise<void>;
 }
 
-function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
-  if (signal.aborted) return Promise.reject(new AbortedError('predict was aborted before it started'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new AbortedError('predict was aborted'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
+export interface ModelHooks {
+  onDispose: (model: LoadedModel) => void;
+  /** Errors that never reach the worker's metrics (crash, abort, timeout), counted on the page. */
+  onPageError: (info: ModelInfo, code: string) => void;
+  onUpdate?: (info: ModelInfo) => void;
+  persisted?: boolean;
 }
 
 export class LoadedModel implements Model {
@@ -44,35 +41,50 @@ export class LoadedModel implements Model {
     private readonly request: WorkerLoadRequest,
     private current: ModelInfo,
     private generation: number,
-    private readonly onDispose: (model: LoadedModel) => void,
+    /** The worker's switch notifications (a Comlink proxy made before the load), reused by reloads. */
+    private readonly onSwitch: ((info: ModelInfo) => void) & ProxyMarked,
+    private readonly hooks: ModelHooks,
   ) {}
+
+  /** The worker switched this model's version (background upgrade or rollback). */
+  applySwitch(info: ModelInfo): void {
+    if (info.handle !== this.current.handle) return;
+    this.current = info;
+    this.hooks.onUpdate?.(this.info());
+  }
 
   get id(): string {
     return this.current.id;
   }
 
   info(): ModelInfo {
-    return { ...this.current, ...(this.current.fallback ? { fallback: { ...this.current.fallback } } : {}) };
+    return structuredClone({ ...this.current, ...(this.hooks.persisted !== undefined ? { persisted: this.hooks.persisted } : {}) });
   }
 
   predict(inputs: TensorMap, options: PredictOptions = {}): Promise<TensorMap> {
     if (this.disposed) return Promise.reject(new ModelDisposedError(`model "${this.request.id}" was disposed`));
-    if (options.signal?.aborted) return Promise.reject(new AbortedError('predict was aborted before it started'));
-    const run = this.link.call(async (api, generation) => {
-      // A new worker (after a crash) does not know this model yet: load it there first.
-      if (generation !== this.generation) await this.reloadOn(api, generation);
-      return api.predict(this.current.handle, transfer(inputs, tensorBuffers(inputs)));
+    const callId = crypto.randomUUID();
+    const run = () =>
+      this.link
+        .call(async (api, generation) => {
+          // A new worker (after a crash) does not know this model yet: load it there first.
+          if (generation !== this.generation) await this.reloadOn(api, generation);
+          return api.predict(this.current.handle, transfer(inputs, tensorBuffers(inputs)), callId);
+        })
+        .then(({ value }) => value);
+    return cancellable(`predict on "${this.request.id}"`, run, options, (reason) => {
+      void this.link.call((api) => api.cancel(callId, reason)).catch(() => undefined);
+    }).catch((error: unknown) => {
+      if (error instanceof EdgeServeError && ['WORKER_CRASHED', 'ABORTED', 'TIMEOUT'].includes(error.code)) this.hooks.onPageError(this.current, error.code);
+      throw error;
     });
-    return abortable(
-      run.then(({ value }) => value),
-      options.signal,
-    );
   }
 
   /** One reload per new worker, however many calls are waiting for it. */
   private reloadOn(api: Remote<WorkerApi>, generation: number): Promise<void> {
     if (this.reloading?.generation !== generation) {
-      const done = api.load(this.request).then((info) => {
+      const { callId: _c, ...request } = this.request;
+      const done = api.load(request, undefined, this.onSwitch).then((info) => {
         this.current = info;
         this.generation = generation;
       });
@@ -84,7 +96,7 @@ export class LoadedModel implements Model {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    this.onDispose(this);
+    this.hooks.onDispose(this);
     if (this.generation !== this.link.generation) return;
     const handle = this.current.handle;
     await this.link.call((api) => api.unload(handle)).catch(() => undefined);

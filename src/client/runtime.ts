@@ -3,9 +3,13 @@
  */
 import { proxy } from 'comlink';
 import { installErrorTransfer } from '../error-transfer.js';
-import type { Manifest, Precision } from '../manifest/schema.js';
-import type { BackendChoice, CachedModel, Capabilities, LoadProgress, WorkerInit } from '../protocol.js';
+import type { BatchingOptions, Manifest, Precision } from '../manifest/schema.js';
+import { toPrometheus } from '../metrics/prometheus.js';
+import type { MetricsSnapshot } from '../metrics/types.js';
+import type { BackendChoice, CachedModel, Capabilities, LoadProgress, ModelInfo, WorkerInit, WorkerLoadRequest } from '../protocol.js';
+import { cancellable, type CancelOptions } from './cancel.js';
 import { LoadedModel, type Model } from './model.js';
+import { PageErrorCounter } from './page-errors.js';
 import { WorkerLink, type WorkerFactory } from './worker-link.js';
 
 export interface RuntimeOptions {
@@ -19,16 +23,22 @@ export interface RuntimeOptions {
   wasmThreads?: number;
   /** IndexedDB database name of the model store; default "edgeserve". */
   storeName?: string;
+  /** Ask the browser for persistent storage (`navigator.storage.persist()`) before the first load; default true. */
+  persist?: boolean;
   /** How to start the worker; the default is the bundled runtime worker. */
   workerFactory?: WorkerFactory;
 }
 
-export interface LoadOptions {
+export interface LoadOptions extends CancelOptions {
   precision?: Precision;
   backend?: BackendChoice;
-  /** A specific version instead of the manifest's policy. */
+  /** A specific version instead of the manifest's policy (no background upgrades for it). */
   version?: string;
+  /** Micro-batching for this model: false turns it off; default on where the model can batch. */
+  batching?: false | BatchingOptions;
   onProgress?: (progress: LoadProgress) => void;
+  /** Called after the model switched version (a background upgrade or a rollback). */
+  onUpdate?: (info: ModelInfo) => void;
 }
 
 export interface CacheUsage {
@@ -51,6 +61,12 @@ export interface Runtime {
   load(id: string, options?: LoadOptions): Promise<Model>;
   capabilities(): Promise<Capabilities>;
   manifest(): Promise<Manifest>;
+  /** Checks the manifest now; loaded models whose version should change are upgraded. Resolves with what switched. */
+  refresh(id?: string): Promise<ModelInfo[]>;
+  /** Serves the previous stored version again, with no download; the version left is not upgraded to again. */
+  rollback(id: string, options?: { precision?: Precision }): Promise<{ version: string; switched: ModelInfo[] }>;
+  metrics(): Promise<MetricsSnapshot>;
+  metrics(options: { format: 'prometheus' }): Promise<string>;
   readonly cache: ModelCache;
   /** Disposes every model and ends the worker; later calls reject with WORKER_CRASHED. */
   dispose(): void;
@@ -61,6 +77,13 @@ const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
 
 export const defaultWorkerFactory: WorkerFactory = (name) =>
   new Worker(new URL('../../workers/runtime.worker.ts', import.meta.url), { type: 'module', name });
+
+/** persist() exists only on the page (not in workers), so the page asks, once per runtime. */
+async function askPersistence(): Promise<boolean | undefined> {
+  const storage = globalThis.navigator?.storage;
+  if (!storage?.persist) return undefined;
+  return (await storage.persisted()) || storage.persist();
+}
 
 export function createRuntime(options: RuntimeOptions = {}): Runtime {
   installErrorTransfer();
@@ -76,6 +99,8 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   };
   const link = new WorkerLink(options.workerFactory ?? defaultWorkerFactory, init);
   const models = new Set<LoadedModel>();
+  const pageErrors = new PageErrorCounter();
+  let persisted: Promise<boolean | undefined> | undefined;
 
   const cache: ModelCache = {
     list: async () => (await link.call((api) => api.listCached())).value,
@@ -92,22 +117,45 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     clear: async () => (await link.call((api) => api.deleteCached())).value,
   };
 
+  async function metrics(): Promise<MetricsSnapshot>;
+  async function metrics(format: { format: 'prometheus' }): Promise<string>;
+  async function metrics(format?: { format: 'prometheus' }): Promise<MetricsSnapshot | string> {
+    const snapshot = pageErrors.mergeInto((await link.call((api) => api.metrics())).value);
+    return format?.format === 'prometheus' ? toPrometheus(snapshot) : snapshot;
+  }
+
   return {
     async load(id, loadOptions = {}) {
-      const request = {
+      if (options.persist !== false) persisted ??= askPersistence().catch(() => undefined);
+      const callId = crypto.randomUUID();
+      const request: WorkerLoadRequest = {
         id,
+        callId,
         backend: loadOptions.backend ?? options.backend ?? 'auto',
         ...(loadOptions.precision ? { precision: loadOptions.precision } : {}),
         ...(loadOptions.version ? { version: loadOptions.version } : {}),
+        ...(loadOptions.batching !== undefined ? { batching: loadOptions.batching } : {}),
       };
       const onProgress = loadOptions.onProgress ? proxy(loadOptions.onProgress) : undefined;
-      const { value, generation } = await link.call((api) => api.load(request, onProgress));
-      const model = new LoadedModel(link, request, value, generation, (m) => models.delete(m));
+      let model: LoadedModel | undefined;
+      const onSwitch = proxy((info: ModelInfo) => model?.applySwitch(info));
+      const { value, generation } = await cancellable(`load of "${id}"`, () => link.call((api) => api.load(request, onProgress, onSwitch)), loadOptions, (reason) => {
+        void link.call((api) => api.cancel(callId, reason)).catch(() => undefined);
+      });
+      model = new LoadedModel(link, request, value, generation, onSwitch, {
+        onDispose: (m) => models.delete(m),
+        onPageError: (info, code) => pageErrors.count(info.id, info.version, code),
+        ...(loadOptions.onUpdate ? { onUpdate: loadOptions.onUpdate } : {}),
+        ...(persisted ? { persisted: await persisted } : {}),
+      });
       models.add(model);
       return model;
     },
     capabilities: async () => (await link.call((api) => api.capabilities())).value,
     manifest: async () => (await link.call((api) => api.manifest())).value,
+    refresh: async (id) => (await link.call((api) => api.refresh(id))).value,
+    rollback: async (id, opts = {}) => (await link.call((api) => api.rollback(id, opts.precision ?? 'fp32'))).value,
+    metrics,
     cache,
     dispose() {
       for (const model of [...models]) void model.dispose();

@@ -1,5 +1,5 @@
 /** The one interface every inference engine implements; the host never sees an engine's own API. */
-import type { ModelEntry } from '../manifest/schema.js';
+import type { ModelSpec } from '../manifest/schema.js';
 import type { BackendName, EngineName, TensorMap } from '../protocol.js';
 
 export interface EngineContext {
@@ -26,5 +26,5 @@ export interface EngineSession {
 
 export interface Engine {
   readonly name: EngineName;
-  create(model: ModelEntry, files: ModelFile[], backend: BackendName, context: EngineContext): Promise<EngineSession>;
+  create(model: ModelSpec, files: ModelFile[], backend: BackendName, context: EngineContext): Promise<EngineSession>;
 }

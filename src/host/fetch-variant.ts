@@ -1,57 +1,93 @@
 /**
  * Getting a variant's bytes: from the store when it has a sound copy, else downloaded (with
- * progress and SHA-256 checks) and then stored in one transaction. A store that cannot take
- * the model (quota) does not stop the load: the model runs from memory and `stored` says so.
+ * progress and SHA-256 checks) and then stored in one transaction. Two tabs asking for the same
+ * variant take turns under a Web Lock, so the second finds it stored instead of downloading it
+ * again. Before storing, room is made by evicting least-recently-used models not in use; a
+ * store that still cannot take the model does not fail the load — it runs from memory, and
+ * `stored: false` says so.
  */
-import type { Selection } from '../manifest/select.js';
-import type { LoadProgress } from '../protocol.js';
-import { downloadFile, type FetchLike } from '../store/download.js';
-import type { ModelStore } from '../store/model-store.js';
-import { EdgeServeError } from '../errors.js';
 import type { ModelFile } from '../engines/engine.js';
+import { EdgeServeError, StorageError } from '../errors.js';
+import type { FileEntry, ModelSpec } from '../manifest/schema.js';
+import type { CachedModel, LoadProgress } from '../protocol.js';
+import { downloadFile, type FetchLike } from '../store/download.js';
+import { exclusive } from '../store/locks.js';
+import type { EntryKey, ModelStore } from '../store/model-store.js';
+import { entryName, makeRoom, type Estimate } from '../store/storage-manager.js';
 
 export interface FetchedVariant {
   files: ModelFile[];
+  spec: ModelSpec;
   fromCache: boolean;
   stored: boolean;
   storeError?: string;
+  evicted: string[];
+  bytesDownloaded: number;
 }
 
-export async function fetchVariant(
-  selection: Selection,
-  manifestUrl: string,
-  store: ModelStore,
-  progress: (p: Omit<LoadProgress, 'id'>) => void,
-  fetchImpl?: FetchLike,
-): Promise<FetchedVariant> {
-  const key = { id: selection.model.id, version: selection.version.version, precision: selection.variant.precision };
-  const entries = selection.variant.files;
-  const total = entries.reduce((n, f) => n + f.bytes, 0);
-  const urls = entries.map((f) => new URL(f.url, manifestUrl).href);
+export interface FetchVariantArgs {
+  key: EntryKey;
+  spec: ModelSpec;
+  entries: FileEntry[];
+  manifestUrl: string;
+  store: ModelStore;
+  storeName: string;
+  progress: (p: Omit<LoadProgress, 'id'>) => void;
+  inUse: (entry: CachedModel) => Promise<boolean>;
+  fetchImpl?: FetchLike;
+  estimate?: Estimate;
+  signal?: AbortSignal;
+}
 
-  progress({ phase: 'cache', loaded: 0, total });
-  const cached = await store.read(key);
-  if (cached && cached.length === entries.length) {
-    return { files: cached.map((bytes, i) => ({ url: urls[i]!, bytes })), fromCache: true, stored: true };
-  }
+async function fromStore(args: FetchVariantArgs, urls: string[]): Promise<FetchedVariant | undefined> {
+  const cached = await args.store.read(args.key);
+  if (!cached || cached.files.length !== args.entries.length) return undefined;
+  return { files: cached.files.map((bytes, i) => ({ url: urls[i]!, bytes })), spec: cached.spec, fromCache: true, stored: true, evicted: [], bytesDownloaded: 0 };
+}
 
-  const files: ModelFile[] = [];
-  let before = 0;
-  for (const [i, entry] of entries.entries()) {
-    const url = urls[i]!;
-    const bytes = await downloadFile(url, entry, (received) => progress({ phase: 'download', loaded: before + received, total, file: url }), fetchImpl);
-    files.push({ url, bytes });
-    before += entry.bytes;
-  }
-  progress({ phase: 'store', loaded: total, total });
-  try {
-    await store.write(
-      key,
-      files.map((f, i) => ({ url: f.url, sha256: entries[i]!.sha256, bytes: f.bytes })),
-    );
-    return { files, fromCache: false, stored: true };
-  } catch (error) {
-    const storeError = error instanceof EdgeServeError ? error.message : String(error);
-    return { files, fromCache: false, stored: false, storeError };
-  }
+export async function fetchVariant(args: FetchVariantArgs): Promise<FetchedVariant> {
+  const total = args.entries.reduce((n, f) => n + f.bytes, 0);
+  const urls = args.entries.map((f) => new URL(f.url, args.manifestUrl).href);
+  args.progress({ phase: 'cache', loaded: 0, total });
+  const hit = await fromStore(args, urls);
+  if (hit) return hit;
+
+  return exclusive(`edgeserve-download:${args.storeName}:${entryName(args.key)}`, async () => {
+    // Another tab may have stored it while we waited for the lock.
+    const stored = await fromStore(args, urls);
+    if (stored) return stored;
+
+    const files: ModelFile[] = [];
+    let before = 0;
+    for (const [i, entry] of args.entries.entries()) {
+      const url = urls[i]!;
+      const bytes = await downloadFile(url, entry, (received) => args.progress({ phase: 'download', loaded: before + received, total, file: url }), args.fetchImpl, args.signal);
+      files.push({ url, bytes });
+      before += entry.bytes;
+    }
+    args.progress({ phase: 'store', loaded: total, total });
+    const toStore = files.map((f, i) => ({ url: f.url, sha256: args.entries[i]!.sha256, bytes: f.bytes }));
+    const result = { files, spec: args.spec, fromCache: false, bytesDownloaded: total };
+
+    const room = await makeRoom(args.store, total, args.inUse, args.estimate);
+    if (room.hopeless) {
+      return { ...result, stored: false, storeError: `the model (${total} bytes) is larger than this origin's storage quota; running from memory this session`, evicted: [] };
+    }
+    const evicted = [...room.evicted];
+    let lastError = 'the storage estimate says it does not fit';
+    for (const force of room.fits ? [false, true] : [true]) {
+      if (force) {
+        // The estimate can be stale; a refused write is the real answer. Evict all that is not in use and try once more.
+        evicted.push(...(await makeRoom(args.store, total, args.inUse, args.estimate, true)).evicted);
+      }
+      try {
+        await args.store.write(args.key, toStore, args.spec);
+        return { ...result, stored: true, evicted };
+      } catch (error) {
+        lastError = error instanceof EdgeServeError ? error.message : String(error);
+        if (!(error instanceof StorageError)) break;
+      }
+    }
+    return { ...result, stored: false, storeError: `${lastError}; running from memory this session`, evicted };
+  });
 }

@@ -44,8 +44,15 @@ export interface VersionEntry {
   released?: string;
 }
 
-/** Which version a device serves. Rollouts (canary/A-B) are added by the versions issue. */
-export type VersionPolicy = { kind: 'latest' } | { kind: 'pinned'; version: string };
+/**
+ * Which version a device serves. A rollout gives `candidate` to `percent`% of devices by a
+ * sticky cohort (a stable hash of the device id, the model id and `salt`), `stable` to the
+ * rest: a canary at 5%, an A/B test at 50%. Change `salt` to draw new cohorts.
+ */
+export type VersionPolicy =
+  | { kind: 'latest' }
+  | { kind: 'pinned'; version: string }
+  | { kind: 'rollout'; stable: string; candidate: string; percent: number; salt?: string };
 
 export interface ModelEntry {
   id: string;
@@ -58,7 +65,24 @@ export interface ModelEntry {
   source?: string;
   versions: VersionEntry[];
   policy?: VersionPolicy;
+  /**
+   * The warm-up run's inputs: a new version must load and run once before it is switched to.
+   * Per input, concrete dims and a fill value (default 0); symbolic dims default to 1.
+   */
+  warmup?: Record<string, { dims: number[]; fill?: number }>;
+  /** Micro-batching: off when false; otherwise on for models whose inputs all batch on axis 0. */
+  batching?: false | BatchingOptions;
 }
+
+export interface BatchingOptions {
+  /** Most calls merged into one run; default 8. */
+  maxBatchSize?: number;
+  /** How long a call may wait for others to join its batch, in µs; default 0 (batch only what is already queued). */
+  maxQueueDelayUs?: number;
+}
+
+/** What a model is, without where to get it: kept with the cached bytes. */
+export type ModelSpec = Omit<ModelEntry, 'versions' | 'policy'>;
 
 export interface Manifest {
   schemaVersion: 1;

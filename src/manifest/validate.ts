@@ -25,12 +25,31 @@ function checkTensorSpecs(specs: unknown, path: string): void {
   });
 }
 
+function checkPolicy(policy: unknown, versions: { version?: unknown }[], at: string): void {
+  if (policy === undefined) return;
+  if (!isObject(policy)) fail(at, 'must be an object');
+  const listed = (v: unknown) => versions.some((entry) => entry.version === v);
+  if (policy.kind === 'latest') return;
+  if (policy.kind === 'pinned') {
+    if (!listed(policy.version)) fail(`${at}.version`, `pins ${String(policy.version)}, which is not listed`);
+    return;
+  }
+  if (policy.kind === 'rollout') {
+    if (!listed(policy.stable)) fail(`${at}.stable`, `${String(policy.stable)} is not listed`);
+    if (!listed(policy.candidate)) fail(`${at}.candidate`, `${String(policy.candidate)} is not listed`);
+    if (typeof policy.percent !== 'number' || policy.percent < 0 || policy.percent > 100) fail(`${at}.percent`, 'must be between 0 and 100');
+    return;
+  }
+  fail(`${at}.kind`, `unknown policy ${String(policy.kind)}`);
+}
+
 function checkModel(model: unknown, at: string): void {
   if (!isObject(model) || typeof model.id !== 'string' || model.id === '') fail(at, 'needs a non-empty string id');
   if (model.format !== 'onnx' && model.format !== 'tfjs') fail(`${at}.format`, `unknown format ${String(model.format)}`);
   checkTensorSpecs(model.inputs, `${at}.inputs`);
   checkTensorSpecs(model.outputs, `${at}.outputs`);
   if (!Array.isArray(model.versions) || model.versions.length === 0) fail(`${at}.versions`, 'must list at least one version');
+  checkPolicy(model.policy, model.versions as { version?: unknown }[], `${at}.policy`);
   model.versions.forEach((version: unknown, v) => {
     const vAt = `${at}.versions[${v}]`;
     if (!isObject(version) || typeof version.version !== 'string') fail(vAt, 'needs a string version');

@@ -3,7 +3,7 @@
  * may store it. A failed or cut-off download throws and leaves nothing behind: the bytes only
  * ever exist in this function's memory until they are proven to be the manifest's bytes.
  */
-import { DownloadFailedError, IntegrityError } from '../errors.js';
+import { AbortedError, DownloadFailedError, IntegrityError } from '../errors.js';
 import type { FileEntry } from '../manifest/schema.js';
 import { sha256Hex } from './sha256.js';
 
@@ -14,11 +14,15 @@ export async function downloadFile(
   expected: FileEntry,
   onBytes: (received: number) => void,
   fetchImpl: FetchLike = (input, init) => fetch(input, init),
+  signal?: AbortSignal,
 ): Promise<Uint8Array> {
+  const aborted = () => new AbortedError(`download of ${url} was cancelled; nothing was stored`, { url });
+  if (signal?.aborted) throw aborted();
   let response: Response;
   try {
-    response = await fetchImpl(url);
+    response = await fetchImpl(url, signal ? { signal } : undefined);
   } catch (error) {
+    if (signal?.aborted) throw aborted();
     throw new DownloadFailedError(`could not fetch ${url}: ${error instanceof Error ? error.message : String(error)}`, { url });
   }
   if (!response.ok || !response.body) {
@@ -42,6 +46,7 @@ export async function downloadFile(
     }
   } catch (error) {
     if (error instanceof IntegrityError) throw error;
+    if (signal?.aborted) throw aborted();
     throw new DownloadFailedError(`download of ${url} was cut off after ${received} of ${expected.bytes} bytes`, { url, received });
   }
   if (received !== expected.bytes) {

@@ -3,10 +3,14 @@
  * and for tests of the host. Same contract as the IndexedDB store, minus persistence.
  */
 import type { CachedModel } from '../protocol.js';
-import type { EntryKey, ModelStore } from './model-store.js';
+import type { ModelSpec, Precision } from '../manifest/schema.js';
+import type { EntryKey, ModelStore, VersionPointer } from './model-store.js';
 
 export function createMemoryStore(now: () => number = Date.now): ModelStore {
-  const entries = new Map<string, { meta: CachedModel; files: Uint8Array[] }>();
+  const entries = new Map<string, { meta: CachedModel; files: Uint8Array[]; spec: ModelSpec }>();
+  const pointers = new Map<string, VersionPointer>();
+  const device = crypto.randomUUID();
+  const pointerKey = (id: string, precision: Precision) => `${id}/${precision}`;
   const keyOf = (k: EntryKey) => `${k.id}/${k.version}/${k.precision}`;
   const matches = (meta: CachedModel, filter: Partial<EntryKey>) =>
     (filter.id === undefined || meta.id === filter.id) &&
@@ -17,12 +21,12 @@ export function createMemoryStore(now: () => number = Date.now): ModelStore {
       const entry = entries.get(keyOf(key));
       if (!entry) return undefined;
       entry.meta.lastUsedAt = now();
-      return entry.files.map((f) => f.slice());
+      return { files: entry.files.map((f) => f.slice()), spec: entry.spec };
     },
-    async write(key, files) {
+    async write(key, files, spec) {
       const at = now();
       const meta = { ...key, bytes: files.reduce((n, f) => n + f.bytes.byteLength, 0), storedAt: at, lastUsedAt: at };
-      entries.set(keyOf(key), { meta, files: files.map((f) => f.bytes.slice()) });
+      entries.set(keyOf(key), { meta, files: files.map((f) => f.bytes.slice()), spec });
     },
     async list() {
       return [...entries.values()].map((e) => ({ ...e.meta }));
@@ -37,5 +41,8 @@ export function createMemoryStore(now: () => number = Date.now): ModelStore {
       }
       return removed;
     },
+    getPointer: async (id, precision) => pointers.get(pointerKey(id, precision)),
+    setPointer: async (id, precision, pointer) => void pointers.set(pointerKey(id, precision), pointer),
+    deviceId: async () => device,
   };
 }

@@ -7,7 +7,8 @@
  */
 import { createStore, delMany, get, getMany, keys, set, setMany, type UseStore } from 'idb-keyval';
 import { StorageError } from '../errors.js';
-import type { Precision } from '../manifest/schema.js';
+import type { Cohort } from '../manifest/rollout.js';
+import type { ModelSpec, Precision } from '../manifest/schema.js';
 import type { CachedModel } from '../protocol.js';
 import { sha256Hex } from './sha256.js';
 
@@ -23,6 +24,23 @@ export interface StoredFile {
 
 export interface StoredEntry extends CachedModel {
   files: StoredFile[];
+  /** The model's inputs, outputs and labels, so a cached model runs offline without the manifest. */
+  spec: ModelSpec;
+}
+
+/** Which stored version a device serves for a model and precision; the store keeps these two. */
+export interface VersionPointer {
+  current: string;
+  previous?: string;
+  /** Versions rolled back from: never upgraded to again automatically. */
+  rejected?: string[];
+  /** The rollout cohort the current version was chosen in, if any. */
+  cohort?: Cohort;
+}
+
+export interface StoredModel {
+  files: Uint8Array[];
+  spec: ModelSpec;
 }
 
 export interface EntryKey {
@@ -32,6 +50,8 @@ export interface EntryKey {
 }
 
 const ENTRY_PREFIX = 'entry/';
+const DEVICE_ID_KEY = 'device-id';
+const pointerKey = (id: string, precision: Precision) => `pointer/${id}/${precision}`;
 const entryKey = (k: EntryKey) => `${ENTRY_PREFIX}${k.id}/${k.version}/${k.precision}`;
 const chunkKey = (k: EntryKey, file: number, chunk: number) => `chunk/${k.id}/${k.version}/${k.precision}/${file}/${chunk}`;
 
@@ -40,10 +60,15 @@ function chunkKeys(entry: StoredEntry): string[] {
 }
 
 export interface ModelStore {
-  read(key: EntryKey): Promise<Uint8Array[] | undefined>;
-  write(key: EntryKey, files: { url: string; sha256: string; bytes: Uint8Array }[]): Promise<void>;
+  read(key: EntryKey): Promise<StoredModel | undefined>;
+  /** All files and the entry in one transaction: all stored, or nothing. */
+  write(key: EntryKey, files: { url: string; sha256: string; bytes: Uint8Array }[], spec: ModelSpec): Promise<void>;
   list(): Promise<CachedModel[]>;
   remove(filter?: Partial<EntryKey>): Promise<number>;
+  getPointer(id: string, precision: Precision): Promise<VersionPointer | undefined>;
+  setPointer(id: string, precision: Precision, pointer: VersionPointer): Promise<void>;
+  /** A random id made on first use and kept: the device's identity for rollout cohorts. */
+  deviceId(): Promise<string>;
 }
 
 export function openModelStore(dbName = 'edgeserve', idb: UseStore = createStore(dbName, 'models'), now: () => number = Date.now): ModelStore {
@@ -84,10 +109,10 @@ export function openModelStore(dbName = 'edgeserve', idb: UseStore = createStore
         files.push(bytes);
       }
       await set(entryKey(key), { ...entry, lastUsedAt: now() }, idb);
-      return files;
+      return { files, spec: entry.spec };
     },
 
-    async write(key, files) {
+    async write(key, files, spec) {
       const stored: StoredFile[] = [];
       const puts: [string, unknown][] = [];
       files.forEach((file, f) => {
@@ -105,6 +130,7 @@ export function openModelStore(dbName = 'edgeserve', idb: UseStore = createStore
         storedAt: at,
         lastUsedAt: at,
         files: stored,
+        spec,
       };
       puts.push([entryKey(key), entry]);
       try {
@@ -119,7 +145,7 @@ export function openModelStore(dbName = 'edgeserve', idb: UseStore = createStore
     },
 
     async list() {
-      return (await entries()).map(({ files: _files, ...rest }) => rest);
+      return (await entries()).map(({ files: _files, spec: _spec, ...rest }) => rest);
     },
 
     async remove(filter = {}) {
@@ -131,6 +157,17 @@ export function openModelStore(dbName = 'edgeserve', idb: UseStore = createStore
       );
       await removeEntries(matching);
       return matching.length;
+    },
+
+    getPointer: (id, precision) => get<VersionPointer>(pointerKey(id, precision), idb),
+    setPointer: (id, precision, pointer) => set(pointerKey(id, precision), pointer, idb),
+
+    async deviceId() {
+      const existing = await get<string>(DEVICE_ID_KEY, idb);
+      if (existing) return existing;
+      const made = crypto.randomUUID();
+      await set(DEVICE_ID_KEY, made, idb);
+      return made;
     },
   };
 }

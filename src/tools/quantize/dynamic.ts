@@ -24,10 +24,19 @@ function dynamicQuantize(x: string, base: string, ctx: RewriteCtx): { nodes: onn
   return { nodes: [makeNode('DynamicQuantizeLinear', [x], [q, s, zp], ctx.namer.fresh(`${base}_dql`))], q, s, zp };
 }
 
-/** int32 accumulator → float, times x_scale * w_scale. */
-function rescale(acc: string, xScale: string, wScale: string, out: string, base: string, ctx: RewriteCtx): onnx.NodeProto[] {
+/**
+ * int32 accumulator → float, times x_scale * w_scale. At opset ≥ 13 a per-axis DequantizeLinear
+ * (int32 input, no zero point) does the Cast and the Mul in one pass over the output.
+ */
+function rescale(acc: string, xScale: string, wScale: string, out: string, base: string, ctx: RewriteCtx, dqAxis?: number): onnx.NodeProto[] {
   const f = ctx.namer.fresh(`${base}_float`);
   const s = ctx.namer.fresh(`${base}_scale`);
+  if (dqAxis !== undefined && ctx.opset >= 13) {
+    return [
+      makeNode('Mul', [xScale, wScale], [s], ctx.namer.fresh(`${base}_scale_mul`)),
+      makeNode('DequantizeLinear', [acc, s], [out], ctx.namer.fresh(`${base}_rescale`), [attrInt('axis', dqAxis)]),
+    ];
+  }
   return [
     makeNode('Cast', [acc], [f], ctx.namer.fresh(`${base}_cast`), [attrInt('to', FLOAT)]),
     makeNode('Mul', [xScale, wScale], [s], ctx.namer.fresh(`${base}_scale_mul`)),
@@ -87,7 +96,8 @@ export function dynamicConv(policy: ConvPolicy): Rewrite {
     ctx.newInits.push(
       int8Tensor(wq, w.dims, quantizeSymmetric(w.data, w.dims, axis, scales, 128)),
       int8Tensor(wzp, [], Uint8Array.of(128)),
-      floatTensor(ws, axis === null ? [] : channelDims(m, w.dims.length), scales),
+      // DequantizeLinear wants a 1-D per-axis scale; the Mul fallback a broadcastable [1,M,1,1].
+      floatTensor(ws, axis === null ? [] : ctx.opset >= 13 ? [m] : channelDims(m, w.dims.length), scales),
     );
     ctx.replaced.add(w.name);
     const dq = dynamicQuantize(node.input![0]!, base, ctx);
@@ -97,7 +107,7 @@ export function dynamicConv(policy: ConvPolicy): Rewrite {
     const nodes = [
       ...dq.nodes,
       makeNode('ConvInteger', [dq.q, wq, dq.zp, wzp], [acc], ctx.namer.fresh(`${base}_quant`), attrs),
-      ...rescale(acc, dq.s, ws, scaled, base, ctx),
+      ...rescale(acc, dq.s, ws, scaled, base, ctx, axis === null ? undefined : 1),
     ];
     if (biasName && bias) {
       // Conv adds its 1-D bias per channel; after the rewrite it is a broadcast Add.

@@ -24,6 +24,8 @@ export interface QuantizeOptions {
   exclude?: string[];
   /** Dynamic mode: which Convs become ConvInteger. */
   convs?: ConvPolicy;
+  /** Dynamic mode: raise the opset to 13 so per-channel rescaling is one DequantizeLinear. */
+  opset13?: boolean;
   /** Static mode: activation ranges by tensor name (from calibrate()). */
   ranges?: Map<string, { min: number; max: number }>;
 }
@@ -95,7 +97,7 @@ export function quantizeModel(model: onnx.ModelProto, baseDir: string, opts: Qua
   // Integer ops need opset ≥ 10/11; weight-only falls back to Cast+Mul and keeps the opset.
   // Per-channel DequantizeLinear (static QDQ) needs opset 13.
   const opset = opts.mode === 'weight-only' ? opsetBefore
-    : opts.mode === 'static' && opts.perChannel ? upgradeToOpset13(model, namer) : upgradeToOpset11(model, namer);
+    : opts.perChannel && (opts.mode === 'static' || opts.opset13) ? upgradeToOpset13(model, namer) : upgradeToOpset11(model, namer);
   const replaced = new Set<string>();
   const counts: Record<string, number> = {};
   rewriteGraph(root, new Map(), { namer, baseDir, opset, perChannel: opts.perChannel, replaced, ranges: opts.ranges },

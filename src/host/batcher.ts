@@ -1,0 +1,144 @@
+/**
+ * Micro-batching, as Triton's dynamic batcher: calls that wait on one model are merged into one
+ * engine run (up to `maxBatchSize` rows, waiting at most `maxQueueDelayUs` for company), and
+ * the outputs are split back per caller. With batching off it is a plain FIFO queue: one run at
+ * a time per model, which onnxruntime-web's sessions need anyway. If a merged run fails, each
+ * call is retried alone, so every caller gets its own result or its own error.
+ */
+import { AbortedError } from '../errors.js';
+import type { TensorMap } from '../protocol.js';
+import { batchKey, batchRows, concatBatch, splitBatch } from './batch-tensors.js';
+
+export interface BatchPolicy {
+  enabled: boolean;
+  maxBatchSize: number;
+  maxQueueDelayUs: number;
+}
+
+export interface CallStats {
+  queueMs: number;
+  computeMs: number;
+  batchSize: number;
+}
+
+interface Job {
+  inputs: TensorMap;
+  rows: number;
+  key: string;
+  callId: string | undefined;
+  enqueuedAt: number;
+  resolve: (value: { outputs: TensorMap; stats: CallStats }) => void;
+  reject: (error: unknown) => void;
+}
+
+export type RunFn = (inputs: TensorMap) => Promise<TensorMap>;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class Batcher {
+  private readonly queue: Job[] = [];
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly run: RunFn,
+    private readonly policy: BatchPolicy,
+    private readonly onBatch: (size: number) => void = () => undefined,
+  ) {}
+
+  submit(inputs: TensorMap, callId?: string): Promise<{ outputs: TensorMap; stats: CallStats }> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ inputs, rows: batchRows(inputs), key: batchKey(inputs), callId, enqueuedAt: performance.now(), resolve, reject });
+      void this.pump();
+    });
+  }
+
+  /** Drops a call that has not started; its inputs are released with it. */
+  cancel(callId: string, error: Error = new AbortedError('predict was aborted while queued')): boolean {
+    const index = this.queue.findIndex((job) => job.callId === callId);
+    if (index < 0) return false;
+    const [job] = this.queue.splice(index, 1);
+    job!.reject(error);
+    return true;
+  }
+
+  /** Rejects every queued call (the model is going away). */
+  rejectAll(error: Error): void {
+    for (const job of this.queue.splice(0)) job.reject(error);
+  }
+
+  /** Resolves when the batch now running (if any) has finished. */
+  async idle(): Promise<void> {
+    await this.running;
+  }
+
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  private async pump(): Promise<void> {
+    if (this.running || this.queue.length === 0) return;
+    let done!: () => void;
+    this.running = new Promise((resolve) => (done = resolve));
+    try {
+      if (this.policy.enabled && this.policy.maxQueueDelayUs > 0 && this.queueRows() < this.policy.maxBatchSize) {
+        await sleep(this.policy.maxQueueDelayUs / 1000);
+      }
+      const batch = this.take();
+      if (batch.length > 0) await this.execute(batch);
+    } finally {
+      this.running = undefined;
+      done();
+      void this.pump();
+    }
+  }
+
+  private queueRows(): number {
+    return this.queue.reduce((n, job) => n + job.rows, 0);
+  }
+
+  /** The oldest call, then the oldest calls that fit with it, in arrival order. */
+  private take(): Job[] {
+    const first = this.queue.shift();
+    if (!first) return [];
+    const batch = [first];
+    if (!this.policy.enabled) return batch;
+    let rows = first.rows;
+    for (let i = 0; i < this.queue.length && rows < this.policy.maxBatchSize; ) {
+      const job = this.queue[i]!;
+      if (job.key === first.key && rows + job.rows <= this.policy.maxBatchSize) {
+        batch.push(job);
+        rows += job.rows;
+        this.queue.splice(i, 1);
+      } else {
+        i++;
+      }
+    }
+    return batch;
+  }
+
+  private async execute(batch: Job[]): Promise<void> {
+    const started = performance.now();
+    if (batch.length > 1) {
+      try {
+        const merged = await this.run(concatBatch(batch.map((job) => job.inputs)));
+        const parts = splitBatch(merged, batch.map((job) => job.rows));
+        const computeMs = performance.now() - started;
+        this.onBatch(batch.length);
+        batch.forEach((job, i) => job.resolve({ outputs: parts[i]!, stats: { queueMs: started - job.enqueuedAt, computeMs, batchSize: batch.length } }));
+        return;
+      } catch {
+        // Fall through: one caller's bad rows must not fail the others.
+      }
+    }
+    for (const job of batch) {
+      const own = performance.now();
+      this.onBatch(1);
+      try {
+        const outputs = await this.run(job.inputs);
+        job.resolve({ outputs, stats: { queueMs: started - job.enqueuedAt, computeMs: performance.now() - own, batchSize: 1 } });
+      } catch (error) {
+        job.reject(error);
+      }
+    }
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * What the worker host's parts share: configuration, the store, capabilities, the manifest
+ * (fetched once, again on refresh), the models being served, and the metrics.
+ */
+import { detectCapabilities, type DetectedCapabilities } from '../capabilities.js';
+import type { EngineContext } from '../engines/engine.js';
+import { defaultEngines, type EngineRegistry } from '../engines/registry.js';
+import { DownloadFailedError } from '../errors.js';
+import type { Manifest, Precision } from '../manifest/schema.js';
+import { validateManifest } from '../manifest/validate.js';
+import { MetricsRegistry } from '../metrics/registry.js';
+import type { CachedModel, WorkerInit } from '../protocol.js';
+import type { FetchLike } from '../store/download.js';
+import { heldLockNames } from '../store/locks.js';
+import { openModelStore, type ModelStore } from '../store/model-store.js';
+import { defaultEstimate, entryName, type Estimate } from '../store/storage-manager.js';
+import type { ServedModel } from './served-model.js';
+
+export interface HostDeps {
+  engines: EngineRegistry;
+  openStore: (name: string) => ModelStore;
+  fetch: FetchLike;
+  detect: () => Promise<DetectedCapabilities>;
+  estimate: Estimate;
+  /** Resolves when the worker holds its life lock (see life-lock.ts); init waits for it. */
+  alive?: Promise<void>;
+}
+
+export const defaultHostDeps: HostDeps = {
+  engines: defaultEngines,
+  openStore: (name) => openModelStore(name),
+  fetch: (url, init) => fetch(url, init),
+  detect: () => detectCapabilities(),
+  estimate: defaultEstimate,
+};
+
+export class HostContext {
+  readonly served = new Map<string, ServedModel>();
+  readonly metrics = new MetricsRegistry();
+  readonly store: ModelStore;
+  private caps: Promise<DetectedCapabilities> | undefined;
+  private manifestPromise: Promise<Manifest> | undefined;
+
+  constructor(
+    readonly deps: HostDeps,
+    readonly config: WorkerInit,
+  ) {
+    this.store = deps.openStore(config.storeName);
+  }
+
+  capabilities(): Promise<DetectedCapabilities> {
+    this.caps ??= this.deps.detect();
+    return this.caps;
+  }
+
+  /** The manifest, fetched once per worker; `fresh` fetches it again (background checks, refresh). */
+  manifest(fresh = false): Promise<Manifest> {
+    if (fresh || !this.manifestPromise) {
+      const fetched = this.fetchManifest();
+      // A failed fetch is retried on the next call rather than remembered forever.
+      fetched.catch(() => {
+        if (this.manifestPromise === fetched) this.manifestPromise = undefined;
+      });
+      this.manifestPromise = fetched;
+    }
+    return this.manifestPromise;
+  }
+
+  private async fetchManifest(): Promise<Manifest> {
+    const url = this.config.manifestUrl;
+    let response: Response;
+    try {
+      // no-cache: revalidate with the server when online, so a new manifest is seen at once.
+      response = await this.deps.fetch(url, { cache: 'no-cache' });
+    } catch (error) {
+      throw new DownloadFailedError(`could not fetch the manifest ${url}: ${String(error)}`, { url });
+    }
+    if (!response.ok) throw new DownloadFailedError(`could not fetch the manifest ${url}: HTTP ${response.status}`, { url, status: response.status });
+    let json: unknown;
+    try {
+      json = await response.json();
+    } catch {
+      json = undefined;
+    }
+    return validateManifest(json);
+  }
+
+  engineContext(detected: DetectedCapabilities): EngineContext {
+    const threads = detected.wasmThreads ? (this.config.wasmThreads ?? Math.min(4, detected.hardwareConcurrency)) : 1;
+    return { ortWasmBase: this.config.ortWasmBase, tfjsWasmBase: this.config.tfjsWasmBase, wasmThreads: threads };
+  }
+
+  /** The shared lock a served model holds, so no tab evicts it. */
+  inUseLock = (entry: Pick<CachedModel, 'id' | 'version' | 'precision'>): string => `edgeserve-in-use:${this.config.storeName}:${entryName(entry)}`;
+
+  inUse = async (entry: CachedModel): Promise<boolean> => (await heldLockNames()).has(this.inUseLock(entry)) || this.servedHere(entry);
+
+  private servedHere(entry: CachedModel): boolean {
+    return [...this.served.values()].some((s) => s.info.id === entry.id && s.info.version === entry.version && s.info.precision === entry.precision);
+  }
+
+  servedOf(id: string, precision: Precision): ServedModel[] {
+    return [...this.served.values()].filter((s) => s.info.id === id && s.info.precision === precision && s.request.version === undefined);
+  }
+}

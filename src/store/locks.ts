@@ -1,0 +1,38 @@
+/**
+ * Web Locks shared by every tab and worker of an origin: an exclusive lock so two tabs never
+ * download the same model at once (the second waits, then finds it stored), and shared
+ * "in use" locks so eviction in one tab skips models another tab is serving.
+ */
+interface HeldLock {
+  name?: string;
+}
+interface LockManagerLike {
+  request<T>(name: string, options: { mode?: 'shared' | 'exclusive'; signal?: AbortSignal }, callback: () => Promise<T> | T): Promise<T>;
+  query(): Promise<{ held?: HeldLock[] }>;
+}
+
+function locks(): LockManagerLike | undefined {
+  return (globalThis.navigator as { locks?: LockManagerLike } | undefined)?.locks;
+}
+
+/** Runs `work` holding the origin-wide lock `name` (directly when Web Locks are missing). */
+export function exclusive<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const manager = locks();
+  return manager ? manager.request(name, { mode: 'exclusive' }, work) : work();
+}
+
+/** Marks `name` in use until the returned release function is called. */
+export function holdShared(name: string): () => void {
+  const manager = locks();
+  if (!manager) return () => undefined;
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  void manager.request(name, { mode: 'shared' }, () => held).catch(() => undefined);
+  return release;
+}
+
+/** Names of locks held anywhere in the origin right now. */
+export async function heldLockNames(): Promise<Set<string>> {
+  const snapshot = await locks()?.query();
+  return new Set((snapshot?.held ?? []).map((lock) => lock.name ?? ''));
+}
