@@ -29,7 +29,7 @@ describe('edgeserve pack', () => {
     const int8 = variants[1]!;
     const bytes = readFileSync(join(dir, 'cls.int8.onnx'));
     expect(int8.files[0]).toEqual({ url: 'cls.int8.onnx', bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
-    expect(int8.opset).toBe(11);
+    expect(int8.opset).toBe(13);
     expect(variants[0]!.opset).toBe(9);
     expect(int8.recipe).toBe('quantize --mode dynamic --per-channel');
   }, 30_000);

@@ -34,8 +34,8 @@ const { values } = parseArgs({
 const dir = mkdtempSync(join(tmpdir(), 'edgeserve-bench-'));
 const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 const rows: string[] = [
-  '| model | fp32 median ms | int8 median ms | latency int8/fp32 | size int8/fp32 | agreement (fp32 = int8) | cosine | recipe |',
-  '|---|---|---|---|---|---|---|---|',
+  '| model | fp32 median ms | int8 median ms | int8/fp32 (ratio of medians) | int8/fp32 (median of paired runs) | size int8/fp32 | agreement (fp32 = int8) | cosine | recipe |',
+  '|---|---|---|---|---|---|---|---|---|',
 ];
 try {
   for (const id of values.models.split(',') as BenchModelId[]) {
@@ -52,7 +52,7 @@ try {
     process.stderr.write(`${id}: comparing on ${samples} samples, timing ${values.runs} interleaved runs…\n`);
     const c = await compareModels(id, MODEL_PATHS[id], out, { samples, timingRuns: Number(values.runs) });
     const acc = c.fp32Accuracy === null ? '' : ` (vs ground truth: fp32 ${pct(c.fp32Accuracy)}, int8 ${pct(c.int8Accuracy)})`;
-    rows.push(`| ${id} | ${c.fp32Ms.toFixed(1)} | ${c.int8Ms.toFixed(1)} | ${(c.int8Ms / c.fp32Ms).toFixed(2)}× | ${c.sizeRatio.toFixed(3)}× | ` +
+    rows.push(`| ${id} | ${c.fp32Ms.toFixed(1)} | ${c.int8Ms.toFixed(1)} | ${(c.int8Ms / c.fp32Ms).toFixed(2)}× | ${c.pairedRatio.toFixed(2)}× | ${c.sizeRatio.toFixed(3)}× | ` +
       `${c.agreement === null ? '—' : `${pct(c.agreement)} of ${c.samples}${acc}`} | ${c.cosine === null ? '—' : c.cosine.toFixed(5)} | ${made.recipe} |`);
   }
 } finally {

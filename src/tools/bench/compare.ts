@@ -21,6 +21,8 @@ export interface Comparison {
   int8Accuracy: number | null;
   fp32Ms: number;
   int8Ms: number;
+  /** Median of per-run int8/fp32 ratios: steadier than a ratio of medians on a busy machine. */
+  pairedRatio: number;
   sizeRatio: number;
 }
 
@@ -86,7 +88,7 @@ export async function compareModels(id: BenchModelId, fp32Path: string, int8Path
     cosine: strings ? null : cosSum / samples.length,
     fp32Accuracy: labelled ? fp32Right / samples.length : null,
     int8Accuracy: labelled ? int8Right / samples.length : null,
-    fp32Ms: median(ta), int8Ms: median(tb),
+    fp32Ms: median(ta), int8Ms: median(tb), pairedRatio: ta.length ? median(tb.map((t, i) => t / ta[i]!)) : NaN,
     sizeRatio: statSync(int8Path).size / statSync(fp32Path).size,
   };
 }

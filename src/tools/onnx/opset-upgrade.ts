@@ -105,6 +105,14 @@ function upgradeNode13(node: onnx.INodeProto, addConst: AddConst, namer: Namer):
   return [];
 }
 
+/** Whether upgradeToOpset13 would succeed (checked first, because it rewrites as it goes). */
+export function canUpgradeTo13(model: onnx.IModelProto): boolean {
+  const refused = new Set([...REFUSED, 'Dropout']);
+  const opset = onnxOpset(model);
+  return opset >= 13 || !allGraphs(model.graph!).some((g) => (g.node ?? []).some((n) =>
+    (!n.domain || n.domain === 'ai.onnx') && refused.has(n.opType ?? '') && !(n.opType === 'Resize' && opset >= 11)));
+}
+
 /** Upgrades in place to opset 13 (from 7–12), for per-channel DequantizeLinear. */
 export function upgradeToOpset13(model: onnx.ModelProto, namer: Namer): number {
   const opset = upgradeToOpset11(model, namer);

@@ -7,7 +7,7 @@ import type { onnx } from '../onnx/onnx-pb.js';
 import { Namer, allGraphs, constantsOf, pruneUnused, subgraphsOf } from '../onnx/graph-walk.js';
 import type { ConstRef } from '../onnx/graph-walk.js';
 import { checkOpset } from '../onnx/model-io.js';
-import { upgradeToOpset11, upgradeToOpset13 } from '../onnx/opset-upgrade.js';
+import { canUpgradeTo13, upgradeToOpset11, upgradeToOpset13 } from '../onnx/opset-upgrade.js';
 import { dynamicConv, dynamicMatMul } from './dynamic.js';
 import type { ConvPolicy } from './dynamic.js';
 import { weightOnly } from './weight-only.js';
@@ -24,7 +24,10 @@ export interface QuantizeOptions {
   exclude?: string[];
   /** Dynamic mode: which Convs become ConvInteger. */
   convs?: ConvPolicy;
-  /** Dynamic mode: raise the opset to 13 so per-channel rescaling is one DequantizeLinear. */
+  /**
+   * Dynamic mode: raise the opset to 13 so per-channel rescaling is one DequantizeLinear instead
+   * of Cast + Mul (~5% faster on ocr-rec). Default: when the model's ops allow it.
+   */
   opset13?: boolean;
   /** Static mode: activation ranges by tensor name (from calibrate()). */
   ranges?: Map<string, { min: number; max: number }>;
@@ -97,7 +100,8 @@ export function quantizeModel(model: onnx.ModelProto, baseDir: string, opts: Qua
   // Integer ops need opset ≥ 10/11; weight-only falls back to Cast+Mul and keeps the opset.
   // Per-channel DequantizeLinear (static QDQ) needs opset 13.
   const opset = opts.mode === 'weight-only' ? opsetBefore
-    : opts.perChannel && (opts.mode === 'static' || opts.opset13) ? upgradeToOpset13(model, namer) : upgradeToOpset11(model, namer);
+    : opts.perChannel && (opts.mode === 'static' || (opts.opset13 ?? canUpgradeTo13(model))) ? upgradeToOpset13(model, namer)
+      : upgradeToOpset11(model, namer);
   const replaced = new Set<string>();
   const counts: Record<string, number> = {};
   rewriteGraph(root, new Map(), { namer, baseDir, opset, perChannel: opts.perChannel, replaced, ranges: opts.ranges },
