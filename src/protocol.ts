@@ -106,6 +106,8 @@ export interface WorkerInit {
   /** Name of the IndexedDB database holding the model store. */
   storeName: string;
   wasmThreads?: number;
+  /** The app's own stable id for this device/user, for rollout cohorts; else one is made and stored. */
+  deviceId?: string;
 }
 
 /** What the worker exposes. Every method may reject with an EdgeServeError. */

@@ -25,6 +25,8 @@ export interface RuntimeOptions {
   storeName?: string;
   /** Ask the browser for persistent storage (`navigator.storage.persist()`) before the first load; default true. */
   persist?: boolean;
+  /** A stable id for this device or user, for sticky rollout cohorts; default: a random id kept in the store. */
+  deviceId?: string;
   /** How to start the worker; the default is the bundled runtime worker. */
   workerFactory?: WorkerFactory;
 }
@@ -96,6 +98,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     tfjsWasmBase: `${engines}tfjs/`,
     storeName: options.storeName ?? 'edgeserve',
     ...(options.wasmThreads ? { wasmThreads: options.wasmThreads } : {}),
+    ...(options.deviceId ? { deviceId: options.deviceId } : {}),
   };
   const link = new WorkerLink(options.workerFactory ?? defaultWorkerFactory, init);
   const models = new Set<LoadedModel>();

@@ -85,6 +85,11 @@ export class HostContext {
     return validateManifest(json);
   }
 
+  /** The rollout identity: the app's, or one made once and kept in the store. */
+  deviceId(): Promise<string> {
+    return this.config.deviceId ? Promise.resolve(this.config.deviceId) : this.store.deviceId();
+  }
+
   engineContext(detected: DetectedCapabilities): EngineContext {
     const threads = detected.wasmThreads ? (this.config.wasmThreads ?? Math.min(4, detected.hardwareConcurrency)) : 1;
     return { ortWasmBase: this.config.ortWasmBase, tfjsWasmBase: this.config.tfjsWasmBase, wasmThreads: threads };

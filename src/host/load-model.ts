@@ -51,7 +51,7 @@ async function fromPointer(ctx: HostContext, id: string, precision: Precision): 
 async function fromManifest(ctx: HostContext, request: WorkerLoadRequest, precision: Precision, report: (p: Omit<LoadProgress, 'id'>) => void, signal: AbortSignal): Promise<Chosen> {
   const manifest = await ctx.manifest();
   const model = findModel(manifest, request.id);
-  const choice = chooseVersion(model, await ctx.store.deviceId(), request.version);
+  const choice = chooseVersion(model, await ctx.deviceId(), request.version);
   const variant = choice.version.variants.find((v) => v.precision === precision);
   if (!variant) {
     throw new VariantNotFoundError(

@@ -43,7 +43,7 @@ async function keepOnly(ctx: HostContext, id: string, precision: Precision, vers
 async function upgrade(ctx: HostContext, id: string, precision: Precision): Promise<ModelInfo[]> {
   const manifest = await ctx.manifest(true);
   const model = findModel(manifest, id);
-  const choice = chooseVersion(model, await ctx.store.deviceId());
+  const choice = chooseVersion(model, await ctx.deviceId());
   const target = choice.version.version;
   const pointer = await ctx.store.getPointer(id, precision);
   const current = pointer?.current ?? ctx.servedOf(id, precision)[0]?.info.version;

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { Batcher } from '../../src/host/batcher.js';
+import type { TensorMap } from '../../src/protocol.js';
+
+const row = (value: number, width = 3): TensorMap => ({ x: { dtype: 'float32', dims: [1, width], data: new Float32Array(width).fill(value) } });
+/** The "model": y = 2x, row by row, recording the batch sizes it was given. */
+function doubler(seen: number[], failOn?: number) {
+  return async (inputs: TensorMap): Promise<TensorMap> => {
+    const x = inputs.x!;
+    seen.push(x.dims[0]!);
+    const data = x.data as Float32Array;
+    if (failOn !== undefined && data.includes(failOn)) throw new Error(`cannot take ${failOn}`);
+    return { y: { dtype: 'float32', dims: [...x.dims], data: data.map((v) => v * 2) } };
+  };
+}
+
+describe('Batcher', () => {
+  it('merges waiting calls into one run and splits the results back per caller', async () => {
+    const seen: number[] = [];
+    const batcher = new Batcher(doubler(seen), { enabled: true, maxBatchSize: 8, maxQueueDelayUs: 2000 });
+    const results = await Promise.all([1, 2, 3, 4, 5].map((v) => batcher.submit(row(v))));
+    expect(seen).toEqual([5]);
+    results.forEach((r, i) => {
+      expect([...(r.outputs.y!.data as Float32Array)]).toEqual([2 * (i + 1), 2 * (i + 1), 2 * (i + 1)]);
+      expect(r.outputs.y!.dims).toEqual([1, 3]);
+      expect(r.stats.batchSize).toBe(5);
+    });
+  });
+
+  it('respects the max batch size and only merges calls of the same shape', async () => {
+    const seen: number[] = [];
+    const batcher = new Batcher(doubler(seen), { enabled: true, maxBatchSize: 2, maxQueueDelayUs: 2000 });
+    await Promise.all([batcher.submit(row(1)), batcher.submit(row(2, 4)), batcher.submit(row(3)), batcher.submit(row(4))]);
+    expect(seen).toEqual([2, 1, 1]);
+  });
+
+  it('gives each caller its own error when a merged run fails', async () => {
+    const seen: number[] = [];
+    const batcher = new Batcher(doubler(seen, 13), { enabled: true, maxBatchSize: 8, maxQueueDelayUs: 2000 });
+    const outcomes = await Promise.allSettled([1, 13, 3].map((v) => batcher.submit(row(v))));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(seen).toEqual([3, 1, 1, 1]);
+  });
+
+  it('runs one call at a time when batching is off, and cancels queued calls', async () => {
+    const seen: number[] = [];
+    const batcher = new Batcher(doubler(seen), { enabled: false, maxBatchSize: 1, maxQueueDelayUs: 0 });
+    const calls = [batcher.submit(row(1), 'a'), batcher.submit(row(2), 'b'), batcher.submit(row(3), 'c')];
+    expect(batcher.cancel('c')).toBe(true);
+    const outcomes = await Promise.allSettled(calls);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    expect(seen).toEqual([1, 1]);
+    expect(batcher.cancel('a')).toBe(false);
+  });
+});
