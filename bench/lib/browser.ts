@@ -1,0 +1,38 @@
+/**
+ * How Chromium is launched. Default: as e2e/playwright.config.ts does, WebGPU on SwiftShader
+ * (software, no GPU needed). `--gpu`: a real GPU through ANGLE/Vulkan, headless=new (which keeps
+ * the GPU process) or headed, so the same suite measures hardware WebGPU on a machine that has it.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from '@playwright/test';
+
+export const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+
+const quiet = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const swiftshader = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
+const gpu = [
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan,VulkanFromANGLE,DefaultANGLEVulkan',
+  '--use-angle=vulkan',
+  '--ignore-gpu-blocklist',
+  '--enable-gpu',
+];
+// measureUserAgentSpecificMemory() otherwise waits for the next GC (up to 20 s a call).
+const memory = ['--enable-blink-features=ForceEagerMeasureMemory'];
+
+export interface LaunchMode {
+  gpu: boolean;
+  headed: boolean;
+}
+
+export function launchArgs(mode: LaunchMode): { args: string[]; headless: boolean } {
+  if (!mode.gpu) return { args: [...quiet, ...swiftshader, ...memory], headless: !mode.headed };
+  // Playwright's headless flag picks the old headless on some builds, which has no GPU process;
+  // --headless=new is asked for explicitly instead.
+  return { args: [...quiet, ...gpu, ...memory, ...(mode.headed ? [] : ['--headless=new'])], headless: false };
+}
+
+export async function launch(mode: LaunchMode): Promise<Browser> {
+  const { args, headless } = launchArgs(mode);
+  return chromium.launch({ ...(executablePath ? { executablePath } : {}), args, headless });
+}

@@ -1,0 +1,93 @@
+/**
+ * The page Playwright drives. Node (bench/run.ts) calls these steps with page.evaluate, in an
+ * order that lets it clear the HTTP cache or open a fresh page between them; the sides started
+ * here stay alive between steps so steady-state runs use the sessions the start figures measured.
+ */
+import type { CellSpec, MemoryFigures, SideInfo, StartFigures } from '../lib/cell.js';
+import { breakdown, rpcFloor } from './breakdown.js';
+import { variantUrls } from './manifest-urls.js';
+import { measureMemory, measureMemoryRaw } from './memory.js';
+import { alternate, type Side } from './side.js';
+import { startEdgeserve, type EdgeserveSide } from './side-edgeserve.js';
+import { startOrt } from './side-ort.js';
+import { startTfjs, TFJS_IDB_KEY } from './side-tfjs.js';
+
+export const STORE = 'edgeserve-bench';
+const state: { es?: EdgeserveSide; bare?: Side } = {};
+
+interface Step {
+  info: SideInfo;
+  start: StartFigures;
+}
+
+const isTfjs = (spec: CellSpec) => spec.model === 'nsfw-mobilenet';
+
+async function bareUrl(spec: CellSpec): Promise<string> {
+  const version = state.es?.model.info().version;
+  return (await variantUrls(spec.model, spec.precision, version))[0]!;
+}
+
+const bench = {
+  /** edgeserve's first start: nothing in IndexedDB (fresh browser context), HTTP cache cleared by Node. */
+  async edgeserveStart(spec: CellSpec): Promise<Step> {
+    await state.es?.dispose();
+    const { side, start } = await startEdgeserve(spec, { storeName: STORE });
+    state.es = side;
+    return { info: side.info, start };
+  },
+
+  /** The bare engine's start from `source`: 'network' / 'http' load the URL, 'idb' tfjs's own store. */
+  async bareStart(spec: CellSpec, source: 'network' | 'http' | 'idb'): Promise<Step> {
+    await state.bare?.dispose();
+    const url = await bareUrl(spec);
+    const started = isTfjs(spec)
+      ? await startTfjs(spec, source === 'idb' ? TFJS_IDB_KEY : url, source === 'network')
+      : await startOrt(spec, url);
+    state.bare = started.side;
+    return { info: started.side.info, start: started.start };
+  },
+
+  async steady(spec: CellSpec): Promise<{ edgeserve: number[]; bare: number[] }> {
+    if (!state.es || !state.bare) throw new Error('start both sides first');
+    const { a, b } = await alternate(state.es, state.bare, spec.warmup, spec.iterations);
+    return { edgeserve: a, bare: b };
+  },
+
+  memory: (): Promise<MemoryFigures | undefined> => measureMemory(),
+  memoryRaw: measureMemoryRaw,
+
+  async rpcFloor(n: number) {
+    if (!state.es) throw new Error('start edgeserve first');
+    return rpcFloor(state.es, n);
+  },
+
+  breakdown: (spec: CellSpec, n: number) => breakdown(spec, STORE, n),
+
+  async dispose(): Promise<void> {
+    await state.es?.dispose();
+    await state.bare?.dispose();
+    delete state.es;
+    delete state.bare;
+  },
+
+  environment: async () => {
+    const adapter = await navigator.gpu?.requestAdapter();
+    const info = adapter?.info;
+    return {
+      userAgent: navigator.userAgent,
+      crossOriginIsolated,
+      hardwareConcurrency: navigator.hardwareConcurrency,
+      adapter: info ? [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown' : 'none',
+      fallbackAdapter: (info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter ?? false,
+    };
+  },
+};
+
+export type BenchPage = typeof bench;
+declare global {
+  interface Window {
+    bench: BenchPage;
+  }
+}
+window.bench = bench;
+document.getElementById('status')!.textContent = 'ready';

@@ -1,0 +1,84 @@
+/**
+ * Where edgeserve's per-call time goes. Runs predict through the public API on a clocked copy of
+ * the runtime worker (timed-runtime.worker.ts) and splits each call into legs:
+ * page → host (page wrappers, Comlink, postMessage, worker queueing), host before the engine
+ * (input check, per-model queue), the engine run, host after the engine, host → page.
+ * Also the RPC floor: `ping()` on the runtime's own worker through a second Comlink wrap.
+ */
+import { transfer, wrap } from 'comlink';
+import { inputsFor } from '../../e2e/pages/inputs.js';
+import type { WorkerApi } from '../../src/protocol.js';
+import { tensorBuffers } from '../../src/protocol.js';
+import { summarize, type Summary } from '../lib/stats.js';
+import type { CellSpec } from '../lib/cell.js';
+import { cloneInputs } from './side.js';
+import { startEdgeserve, type EdgeserveSide } from './side-edgeserve.js';
+import type { HostTiming } from './timed-runtime.worker.js';
+
+export interface Breakdown {
+  calls: number;
+  total: Summary;
+  pageToHost: Summary;
+  hostBeforeEngine: Summary;
+  engine: Summary;
+  hostAfterEngine: Summary;
+  hostToPage: Summary;
+  /** Comlink predict straight on the worker, without the page-side Model/WorkerLink wrappers. */
+  directComlink: Summary;
+}
+
+const epoch = () => performance.timeOrigin + performance.now();
+const timedFactory = (name: string) => new Worker(new URL('./timed-runtime.worker.ts', import.meta.url), { type: 'module', name });
+
+export async function rpcFloor(side: EdgeserveSide, n: number): Promise<Summary> {
+  const api = wrap<WorkerApi>(side.worker);
+  for (let i = 0; i < 5; i++) await api.ping();
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await api.ping();
+    samples.push(performance.now() - t);
+  }
+  return summarize(samples);
+}
+
+export async function breakdown(spec: CellSpec, storeName: string, n: number): Promise<Breakdown> {
+  const { side } = await startEdgeserve(spec, { storeName, workerFactory: timedFactory });
+  const timingsApi = wrap<{ benchTimings(): HostTiming[] }>(side.worker);
+  const template = inputsFor[spec.model]!();
+  try {
+    for (let i = 0; i < spec.warmup; i++) await side.once();
+    await timingsApi.benchTimings();
+    const page: { send: number; recv: number }[] = [];
+    for (let i = 0; i < n; i++) {
+      const inputs = cloneInputs(template);
+      const send = epoch();
+      await side.model.predict(inputs);
+      page.push({ send, recv: epoch() });
+    }
+    const host = await timingsApi.benchTimings();
+    const legs = page.map((p, i) => ({ p, h: host[i]! }));
+    // The same predict through Comlink alone: what the page-side wrappers add is the difference.
+    const api = wrap<WorkerApi>(side.worker);
+    const handle = side.model.info().handle;
+    const direct: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const inputs = cloneInputs(template);
+      const t = performance.now();
+      await api.predict(handle, transfer(inputs, tensorBuffers(inputs)));
+      direct.push(performance.now() - t);
+    }
+    return {
+      calls: n,
+      total: summarize(legs.map(({ p }) => p.recv - p.send)),
+      pageToHost: summarize(legs.map(({ p, h }) => h.hostIn - p.send)),
+      hostBeforeEngine: summarize(legs.map(({ h }) => h.engineIn - h.hostIn)),
+      engine: summarize(legs.map(({ h }) => h.engineOut - h.engineIn)),
+      hostAfterEngine: summarize(legs.map(({ h }) => h.hostOut - h.engineOut)),
+      hostToPage: summarize(legs.map(({ p, h }) => p.recv - h.hostOut)),
+      directComlink: summarize(direct),
+    };
+  } finally {
+    await side.dispose();
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * A "side" is one way of running a model in the page: edgeserve (page → worker → engine →
+ * page) or a bare engine called directly. Both answer `once()` with the time of the call alone,
+ * so input copies (edgeserve detaches what it is given) stay outside the timing.
+ */
+import type { TensorMap } from '../../src/index.js';
+import type { SideInfo, StartFigures } from '../lib/cell.js';
+
+export interface Side {
+  info: SideInfo;
+  once(): Promise<number>;
+  dispose(): Promise<void>;
+}
+
+export interface Started<S extends Side = Side> {
+  side: S;
+  start: StartFigures;
+}
+
+export function cloneInputs(inputs: TensorMap): TensorMap {
+  const out: TensorMap = {};
+  for (const [name, t] of Object.entries(inputs)) out[name] = { dtype: t.dtype, dims: [...t.dims], data: t.data.slice() };
+  return out;
+}
+
+/** WASM threads for a bench backend, as edgeserve picks them by default when isolated. */
+export function threadsFor(backend: string): number {
+  return backend === 'wasm-1' ? 1 : Math.min(4, navigator.hardwareConcurrency || 1);
+}
+
+/** Alternates the two sides call by call (ABBA…) so load drift and order effects hit both alike. */
+export async function alternate(a: Side, b: Side, warmup: number, n: number): Promise<{ a: number[]; b: number[] }> {
+  for (let i = 0; i < warmup; i++) {
+    await a.once();
+    await b.once();
+  }
+  const out = { a: [] as number[], b: [] as number[] };
+  for (let i = 0; i < n; i++) {
+    if (i % 2 === 0) {
+      out.a.push(await a.once());
+      out.b.push(await b.once());
+    } else {
+      out.b.push(await b.once());
+      out.a.push(await a.once());
+    }
+  }
+  return out;
+}
