@@ -1,5 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import { pwaOptions } from './demo/pwa.config.js';
 
 /**
  * COOP/COEP make the pages cross-origin isolated, which WASM threads need (SharedArrayBuffer).
@@ -8,18 +10,23 @@ import { defineConfig } from 'vite';
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
+  // The drop-in script is used from other origins: its engines' .wasm/.mjs and the models are
+  // then fetched cross-origin (CORS), and a COEP page only takes them with CORP cross-origin.
+  'Access-Control-Allow-Origin': '*',
+  'Cross-Origin-Resource-Policy': 'cross-origin',
 };
 
 export default defineConfig({
   server: { headers: isolation, port: 5173, strictPort: true },
   preview: { headers: isolation, port: 4173, strictPort: true },
   worker: { format: 'es' },
+  plugins: [VitePWA(pwaOptions)],
   // onnxruntime-web finds its glue through import.meta.url; pre-bundling moves it. We set
   // wasmPaths ourselves, but keeping it out of the optimizer keeps dev and build alike.
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   build: {
     target: 'es2022',
-    rollupOptions: { input: { demo: 'demo/index.html', harness: 'e2e/pages/harness.html' } },
+    rollupOptions: { input: { demo: 'demo/index.html', 'drop-in': 'demo/drop-in.html', harness: 'e2e/pages/harness.html' } },
   },
   test: {
     include: ['test/**/*.test.ts'],

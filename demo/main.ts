@@ -1,119 +1,182 @@
 /**
- * The minimal demo: one text line, drawn on a canvas, read by ocr-rec and oriented by ocr-cls,
- * with download progress, what actually ran, and clear errors. (The full fp32-vs-int8
- * playground is its own issue.)
+ * The playground page: pick a model, a backend and an input; compare fp32 with int8. State a
+ * test (or a person) can read: `body[data-state]` is idle | running | done | error.
+ * URL parameters preset the form: ?model=ocr&backend=wasm&runs=5&sample=receipt&autorun=0.
  */
-import { createRuntime, ctcDecode, EdgeServeError, imageToNchw, type BackendChoice, type Model, type ModelInfo, type Precision, type Runtime } from '../src/index.js';
-import { drawTextLine, lineWidth } from './text-line.js';
+import { createRuntime, explainError, type BackendChoice, type Manifest, type Runtime } from '../src/index.js';
+import { compare, hasVariant, PRECISIONS, type Agreement } from './playground/compare-run.js';
+import { captureCamera, hasCamera, watchImageInput } from './playground/image-input.js';
+import { LatencyChart } from './playground/latency-chart.js';
+import { startPwa } from './playground/pwa.js';
+import { SAMPLES } from './playground/samples.js';
+import { SUBJECTS, type Subject } from './playground/subjects.js';
+import { VariantCard } from './playground/variant-card.js';
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const params = new URLSearchParams(location.search);
 const ui = {
-  text: $<HTMLInputElement>('text'),
+  subject: $<HTMLSelectElement>('subject'),
   backend: $<HTMLSelectElement>('backend'),
-  precision: $<HTMLSelectElement>('precision'),
+  runs: $<HTMLInputElement>('runs'),
   run: $<HTMLButtonElement>('run'),
   clear: $<HTMLButtonElement>('clear'),
-  progress: $<HTMLElement>('progress'),
-  progressLabel: $<HTMLElement>('progress-label'),
-  progressBar: $<HTMLProgressElement>('progress-bar'),
-  line: $<HTMLCanvasElement>('line'),
-  read: $<HTMLElement>('read'),
-  direction: $<HTMLElement>('direction'),
-  info: $<HTMLTableElement>('info'),
-  error: $<HTMLElement>('error'),
+  usage: $('cache-usage'),
+  samples: $('samples'),
+  preview: $<HTMLCanvasElement>('preview'),
+  text: $<HTMLInputElement>('text'),
+  camera: $<HTMLButtonElement>('camera'),
+  status: $('status'),
 };
+const cards = { fp32: new VariantCard('fp32'), int8: new VariantCard('int8') };
+$('variants').append(cards.fp32.root, cards.int8.root);
+const chart = new LatencyChart($<HTMLCanvasElement>('chart'));
 
-let runtime: Runtime | undefined;
-let loaded: { key: string; rec: Model; cls: Model; labels: string[] } | undefined;
+let image: ImageData = SAMPLES[0]!.draw();
+let runtime: { backend: BackendChoice; runtime: Runtime } | undefined;
+let manifest: Manifest | undefined;
+let running = false;
+let pendingUpdate: (() => Promise<void>) | undefined;
+let applyWhenIdle = false;
+
+function setState(state: 'idle' | 'running' | 'done' | 'error', status: string): void {
+  document.body.dataset.state = state;
+  ui.status.textContent = status;
+}
 
 function showError(error: unknown): void {
-  const message = error instanceof EdgeServeError ? `${error.code}: ${error.message}` : String(error);
-  ui.error.textContent = message;
-  ui.error.hidden = false;
+  const e = explainError(error);
+  $('error-title').textContent = e.title;
+  $('error-hint').textContent = e.hint;
+  $('error-detail').textContent = `${e.code}: ${e.detail}`;
+  $('error').dataset.code = e.code;
+  $('error').hidden = false;
+  setState('error', `${e.title}.`);
 }
 
-function showInfo(infos: ModelInfo[]): void {
-  const rows = infos.flatMap((info) => [
-    [`${info.id}`, `${info.engine} on ${info.backend.toUpperCase()}${info.wasmThreads > 1 ? ` (${info.wasmThreads} threads)` : ''}, ${info.precision}, v${info.version}`],
-    [`${info.id} bytes`, `${(info.bytes / 1e6).toFixed(2)} MB ${info.fromCache ? 'from IndexedDB' : 'downloaded'} in ${info.loadMs} ms`],
-    ...(info.fallback ? [[`${info.id} fallback`, `not ${info.fallback.from}: ${info.fallback.reason}`]] : []),
-  ]);
-  ui.info.tBodies[0]!.replaceChildren(
-    ...rows.map(([k, v]) => {
-      const tr = document.createElement('tr');
-      for (const text of [k, v]) tr.appendChild(document.createElement('td')).textContent = text ?? '';
-      return tr;
-    }),
-  );
+function runtimeFor(backend: BackendChoice): Runtime {
+  // One worker per backend choice: TensorFlow.js keeps one backend per worker.
+  if (runtime?.backend !== backend) {
+    runtime?.runtime.dispose();
+    runtime = { backend, runtime: createRuntime({ backend }) };
+  }
+  return runtime.runtime;
 }
 
-async function ensureModels(): Promise<NonNullable<typeof loaded>> {
-  const backend = ui.backend.value as BackendChoice;
-  const precision = ui.precision.value as Precision;
-  const key = `${backend}/${precision}`;
-  if (loaded?.key === key) return loaded;
-  runtime?.dispose();
-  runtime = createRuntime({ backend });
-  ui.progress.hidden = false;
-  const onProgress = (p: { id: string; phase: string; loaded: number; total: number }) => {
-    ui.progressLabel.textContent = `${p.id}: ${p.phase}${p.total ? ` ${(p.loaded / 1e6).toFixed(1)} / ${(p.total / 1e6).toFixed(1)} MB` : ''}`;
-    ui.progressBar.value = p.total ? p.loaded / p.total : 0;
-  };
-  const manifest = await runtime.manifest();
-  const labels = manifest.models.find((m) => m.id === 'ocr-rec')?.labels ?? [];
-  const rec = await runtime.load('ocr-rec', { precision, onProgress });
-  const cls = await runtime.load('ocr-cls', { precision, onProgress });
-  ui.progress.hidden = true;
-  loaded = { key, rec, cls, labels };
-  return loaded;
+function showImage(next: ImageData): void {
+  image = next;
+  ui.preview.width = next.width;
+  ui.preview.height = next.height;
+  ui.preview.getContext('2d')!.putImageData(next, 0, 0);
 }
 
-async function read(): Promise<void> {
-  ui.error.hidden = true;
+function currentSubject(): Subject {
+  return SUBJECTS.find((s) => s.id === ui.subject.value) ?? SUBJECTS[0]!;
+}
+
+function showInputFor(subject: Subject): void {
+  $('image-input').hidden = subject.input !== 'image';
+  $('text-input').hidden = subject.input !== 'text';
+  $('audio-input').hidden = subject.input !== 'audio';
+  if (!manifest) return;
+  for (const precision of PRECISIONS) {
+    cards[precision].reset();
+    if (!hasVariant(manifest, subject, precision)) cards[precision].unavailable(`No ${precision} variant of ${subject.modelIds.join(', ')} in this manifest yet (edgeserve quantize makes one).`);
+  }
+}
+
+function showAgreement(a: Agreement | undefined): void {
+  const pct = (v: number | undefined) => (v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
+  $('agree-top1').textContent = pct(a?.top1);
+  $('agree-text').textContent = a?.text === undefined ? '—' : `${pct(a.text)} of lines identical`;
+  $('agree-diff').textContent = a?.maxAbsDiff === undefined ? (a ? 'shapes differ' : '—') : a.maxAbsDiff.toExponential(2);
+}
+
+async function showUsage(): Promise<void> {
+  if (!runtime) return;
+  const usage = await runtime.runtime.cache.usage().catch(() => undefined);
+  ui.usage.textContent = usage ? `${(usage.models / 1e6).toFixed(1)} MB of models on this device` : '';
+}
+
+async function run(): Promise<void> {
+  if (running) return;
+  running = true;
   ui.run.disabled = true;
+  $('error').hidden = true;
+  showAgreement(undefined);
+  const subject = currentSubject();
+  setState('running', `Comparing ${subject.label}…`);
   try {
-    const text = ui.text.value || ' ';
-    const width = Math.max(64, lineWidth(text));
-    const image = drawTextLine(text, width, 48);
-    ui.line.width = width;
-    ui.line.getContext('2d')!.putImageData(image, 0, 0);
-    const { rec, cls, labels } = await ensureModels();
-    const started = performance.now();
-    const out = Object.values(await rec.predict({ x: imageToNchw(image) }))[0]!;
-    ui.read.textContent = ctcDecode(out.data as Float32Array, out.dims, labels).trim() || '(nothing)';
-    const clsOut = Object.values(await cls.predict({ x: imageToNchw(drawTextLine(text, 192, 48)) }))[0]!.data as Float32Array;
-    ui.direction.textContent = `${clsOut[0]! >= clsOut[1]! ? 'upright' : 'turned 180°'} (${(Math.max(clsOut[0]!, clsOut[1]!) * 100).toFixed(1)}%)`;
-    showInfo([rec.info(), cls.info()]);
-    ui.read.title = `${Math.round(performance.now() - started)} ms`;
+    const rt = runtimeFor(ui.backend.value as BackendChoice);
+    manifest = await rt.manifest();
+    const runs = Math.max(1, Math.min(200, Number(ui.runs.value) || 10));
+    const agreement = await compare({
+      runtime: rt,
+      manifest,
+      subject,
+      input: { image, text: ui.text.value || ' ' },
+      runs,
+      cards,
+      chart,
+      ...(subject.input === 'image' ? { image } : {}),
+    });
+    showAgreement(agreement);
+    setState('done', agreement ? `Done: ${runs} steady runs each.` : `Done: only fp32 exists for this model, so there is nothing to compare yet.`);
   } catch (error) {
     showError(error);
   } finally {
+    running = false;
     ui.run.disabled = false;
-    ui.progress.hidden = true;
+    void showUsage();
+    if (applyWhenIdle) void pendingUpdate?.();
   }
 }
 
-async function offerPrecisions(): Promise<void> {
-  const probe = createRuntime();
-  try {
-    const manifest = await probe.manifest();
-    const precisions = new Set(manifest.models.filter((m) => m.id.startsWith('ocr-')).flatMap((m) => m.versions[0]?.variants.map((v) => v.precision) ?? []));
-    ui.precision.replaceChildren(...[...precisions].map((p) => Object.assign(document.createElement('option'), { value: p, textContent: p })));
-  } catch (error) {
-    showError(error);
-  } finally {
-    probe.dispose();
+function setUpControls(): void {
+  ui.subject.replaceChildren(...SUBJECTS.map((s) => new Option(s.label, s.id)));
+  ui.subject.value = params.get('model') ?? 'ocr';
+  ui.backend.value = params.get('backend') ?? 'auto';
+  ui.runs.value = params.get('runs') ?? ui.runs.value;
+  for (const sample of SAMPLES) {
+    const button = Object.assign(document.createElement('button'), { className: 'sample secondary', textContent: sample.label, title: sample.text.join(' / ') });
+    button.dataset.sample = sample.id;
+    button.addEventListener('click', () => showImage(sample.draw()));
+    ui.samples.append(button);
   }
+  const sample = SAMPLES.find((s) => s.id === params.get('sample'));
+  showImage((sample ?? SAMPLES[0]!).draw());
+  watchImageInput($('drop'), $<HTMLInputElement>('file'), (next) => showImage(next), showError);
+  ui.camera.hidden = !hasCamera();
+  ui.camera.addEventListener('click', () => captureCamera().then(showImage, showError));
+  ui.subject.addEventListener('change', () => showInputFor(currentSubject()));
+  ui.run.addEventListener('click', () => void run());
+  ui.text.addEventListener('keydown', (event) => event.key === 'Enter' && void run());
+  ui.clear.addEventListener('click', async () => {
+    const removed = await runtimeFor(ui.backend.value as BackendChoice).cache.clear().catch((error: unknown) => (showError(error), undefined));
+    if (removed !== undefined) setState('idle', `Model cache cleared (${removed} stored variants removed). The next run downloads again.`);
+    void showUsage();
+  });
+  $('update-apply').addEventListener('click', () => {
+    // Never under a running comparison: the page would reload and lose it.
+    if (!running) return void pendingUpdate?.();
+    applyWhenIdle = true;
+    $('update-text').textContent = 'The update will be applied when this comparison finishes.';
+  });
 }
 
-ui.run.addEventListener('click', () => void read());
-ui.clear.addEventListener('click', async () => {
-  const cache = (runtime ??= createRuntime()).cache;
-  const removed = await cache.clear().catch((error: unknown) => (showError(error), 0));
-  loaded = undefined;
-  ui.info.tBodies[0]!.replaceChildren();
-  ui.read.textContent = `cache cleared (${removed} models)`;
+setUpControls();
+startPwa({
+  onUpdateReady(apply) {
+    pendingUpdate = apply;
+    $('update').hidden = false;
+  },
+  onOfflineReady: () => ($('offline-ready').hidden = false),
 });
-ui.text.addEventListener('keydown', (event) => event.key === 'Enter' && void read());
-await offerPrecisions();
-await read();
+try {
+  manifest = await runtimeFor(ui.backend.value as BackendChoice).manifest();
+  showInputFor(currentSubject());
+  setState('idle', 'Ready.');
+  void showUsage();
+  if (params.get('autorun') !== '0') await run();
+} catch (error) {
+  showError(error);
+}

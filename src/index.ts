@@ -26,3 +26,4 @@ export type { CancelOptions } from './client/cancel.js';
 export * from './errors.js';
 export { tensor } from './tensor.js';
 export * from './tasks/index.js';
+export { explainError, type ErrorExplanation } from './explain-error.js';

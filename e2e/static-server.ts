@@ -1,0 +1,84 @@
+/**
+ * A tiny static file server for specs that need their own origin (the drop-in's second origin)
+ * or control over what is served (a new service worker for the PWA update test). It logs every
+ * request, so a spec can prove that none reached the network.
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.wasm': 'application/wasm',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.onnx': 'application/octet-stream',
+  '.bin': 'application/octet-stream',
+};
+
+export interface StaticServerOptions {
+  port: number;
+  /** Folders searched in order for a path. */
+  roots: string[];
+  headers?: Record<string, string>;
+  /** path → body (or a function giving it): served instead of a file. */
+  routes?: Record<string, { type: string; body: () => string | Buffer; headers?: Record<string, string> }>;
+}
+
+export interface StaticServer {
+  origin: string;
+  /** Every request path, in order. */
+  readonly log: string[];
+  close(): Promise<void>;
+}
+
+export async function startStaticServer(options: StaticServerOptions): Promise<StaticServer> {
+  const log: string[] = [];
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    log.push(path);
+    const headers = { 'Cache-Control': 'no-cache', ...options.headers };
+    const route = options.routes?.[path];
+    if (route) {
+      const body = route.body();
+      res.writeHead(200, { ...headers, 'Content-Type': route.type, ...route.headers });
+      res.end(body);
+      return;
+    }
+    const relative = normalize(path.endsWith('/') ? `${path}index.html` : path).replace(/^(\.\.[/\\])+/, '');
+    const file = options.roots.map((root) => join(root, relative)).find((f) => existsSync(f) && statSync(f).isFile());
+    if (!file || req.method !== 'GET') {
+      res.writeHead(404, headers).end();
+      return;
+    }
+    res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': statSync(file).size });
+    createReadStream(file).pipe(res);
+  };
+  const server = createServer(handle);
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port, 'localhost', resolve));
+  return {
+    origin: `http://localhost:${options.port}`,
+    log,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The production build the shared config made for this run (see playwright.config.ts). */
+export const e2eBuildDir = join(import.meta.dirname, '..', `.e2e-build-${process.env.E2E_PORT ?? 4173}`);
+
+/** Headers of the app's own servers (vite.config.ts): cross-origin isolated, usable from other origins. */
+export const appHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Access-Control-Allow-Origin': '*',
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+};

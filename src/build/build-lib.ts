@@ -1,0 +1,69 @@
+/**
+ * `npm run build` step 2 (after the app build): the library for npm and the drop-in script.
+ *   dist/edgeserve.js        ESM for bundlers; the worker and the engines are separate chunks
+ *                            (dist/lib/), loaded on first use.
+ *   dist/edgeserve.iife.js   one classic script, `window.edgeserve`; the worker inlined as a blob
+ *                            with the engines inside it (a blob: worker cannot fetch chunks).
+ *   dist/types/              .d.ts (tsc, src/build/tsconfig.types.json).
+ * Two Vite builds, since Vite builds one format a run and an IIFE takes one entry.
+ * Usage: tsx src/build/build-lib.ts [outDir]   (default dist)
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { build, defaultClientConditions, type InlineConfig, type Plugin } from 'vite';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const outDir = process.argv[2] ?? 'dist';
+
+const shared = (entry: string): InlineConfig => ({
+  root,
+  configFile: false,
+  publicDir: false,
+  logLevel: 'warn',
+  // ORT's own export condition for builds that serve its .wasm/.mjs themselves (we do, from
+  // engines/): without it the ESM bundle carries a `new URL(….wasm)` that lib mode inlines as
+  // 37 MB of base64 into the script.
+  resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
+  build: {
+    outDir,
+    emptyOutDir: false,
+    target: 'es2022',
+    assetsDir: 'lib',
+    // onnxruntime-web and TensorFlow.js are megabytes; the warning says nothing new.
+    chunkSizeWarningLimit: 8_000,
+    lib: { entry, name: 'edgeserve' },
+  },
+});
+
+await build({
+  ...shared('src/index.ts'),
+  worker: { format: 'es' },
+  build: { ...shared('src/index.ts').build, lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'edgeserve.js' } },
+});
+
+/**
+ * The drop-in passes its own (inlined) workerFactory, so the module's default factory — a
+ * `new Worker(new URL(…, import.meta.url))` that Vite would bundle as a second, never-used
+ * 78 MB worker file, and whose import.meta means nothing in a classic script — is cut out.
+ */
+const noDefaultWorker: Plugin = {
+  name: 'edgeserve:no-default-worker',
+  enforce: 'pre',
+  transform(code, id) {
+    if (!id.endsWith('/src/client/runtime.ts')) return null;
+    const pattern = /new Worker\(new URL\('\.\.\/\.\.\/workers\/runtime\.worker\.ts', import\.meta\.url\), \{ type: 'module', name \}\)/;
+    if (!pattern.test(code)) throw new Error('src/client/runtime.ts changed its default worker; update noDefaultWorker in src/build/build-lib.ts');
+    return code.replace(pattern, "(() => { throw new Error('edgeserve.iife.js starts its inlined worker; pass workerFactory only to replace it'); })()");
+  },
+};
+
+await build({
+  ...shared('src/dropin/iife.ts'),
+  plugins: [noDefaultWorker],
+  // The inlined worker runs from a blob: URL, where relative chunk URLs mean nothing: one file.
+  worker: { format: 'es', rolldownOptions: { output: { codeSplitting: false } } },
+  build: { ...shared('src/dropin/iife.ts').build, lib: { entry: 'src/dropin/iife.ts', name: 'edgeserve', formats: ['iife'], fileName: () => 'edgeserve.iife.js' } },
+});
+
+execFileSync('npx', ['tsc', '-p', 'src/build/tsconfig.types.json', '--outDir', `${outDir}/types`], { cwd: root, stdio: 'inherit' });
+console.log(`library built into ${outDir}/: edgeserve.js, edgeserve.iife.js, types/`);

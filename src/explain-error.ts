@@ -1,0 +1,44 @@
+/**
+ * What to tell a person when something fails, chosen by the error's stable `code` (never by
+ * parsing messages). Pages show `title` and `hint`; `detail` is the original message.
+ */
+import { EdgeServeError, type ErrorCode } from './errors.js';
+
+export interface ErrorExplanation {
+  code: ErrorCode | 'UNKNOWN';
+  title: string;
+  hint: string;
+  detail: string;
+}
+
+type Hint = { title: string; hint: string };
+
+const byCode: Record<ErrorCode, Hint> = {
+  MANIFEST_INVALID: { title: 'The model list is broken', hint: 'The server sent a manifest that is not valid. Reload later; if it persists, the site needs fixing.' },
+  MODEL_NOT_FOUND: { title: 'This model is not offered here', hint: 'The manifest does not list it. Pick another model.' },
+  VARIANT_NOT_FOUND: { title: 'No such variant', hint: 'This model has no variant of that precision or version. Try fp32.' },
+  DOWNLOAD_FAILED: { title: 'The model could not be downloaded', hint: 'Check your connection and try again.' },
+  INTEGRITY_MISMATCH: { title: 'The download was corrupted', hint: 'The bytes did not match their checksum, so nothing was kept. Try again.' },
+  UNSUPPORTED: { title: 'This device cannot run the model', hint: 'No backend could start it. Try the WASM backend or another browser.' },
+  BAD_INPUT: { title: 'The input does not fit the model', hint: 'Try another image or input.' },
+  INFERENCE_FAILED: { title: 'The model failed on this input', hint: 'Try another input, or the WASM backend.' },
+  MODEL_DISPOSED: { title: 'The model was unloaded', hint: 'Run again to load it.' },
+  WORKER_CRASHED: { title: 'The model worker stopped', hint: 'It may have run out of memory. Run again: it restarts by itself.' },
+  ABORTED: { title: 'Cancelled', hint: 'The run was cancelled.' },
+  TIMEOUT: { title: 'Took too long', hint: 'The call did not finish within its time limit. Try again, or a smaller input or the int8 variant.' },
+  STORAGE_FAILED: { title: 'Storage is full or blocked', hint: 'The browser refused to store the model (quota, private mode). Free some space or clear the model cache.' },
+};
+
+export function explainError(error: unknown, online: boolean = globalThis.navigator?.onLine ?? true): ErrorExplanation {
+  const detail = error instanceof Error ? error.message : String(error);
+  if (!(error instanceof EdgeServeError)) return { code: 'UNKNOWN', title: 'Something went wrong', hint: 'Reload the page and try again.', detail };
+  // A failed download while offline is almost always "first visit without a network".
+  if (error.code === 'DOWNLOAD_FAILED' && !online) {
+    return { code: error.code, title: 'You are offline', hint: 'This model has not been downloaded on this device yet. Connect once to download it; after that it works offline.', detail };
+  }
+  const status = error.details?.status;
+  if (error.code === 'DOWNLOAD_FAILED' && status === 404) {
+    return { code: error.code, title: 'The model file is missing on the server', hint: 'The manifest lists a file the server does not have (HTTP 404).', detail };
+  }
+  return { code: error.code, ...byCode[error.code], detail };
+}
