@@ -53,7 +53,7 @@ try {
     const c = await compareModels(id, MODEL_PATHS[id], out, { samples, timingRuns: Number(values.runs) });
     const acc = c.fp32Accuracy === null ? '' : ` (vs ground truth: fp32 ${pct(c.fp32Accuracy)}, int8 ${pct(c.int8Accuracy)})`;
     rows.push(`| ${id} | ${c.fp32Ms.toFixed(1)} | ${c.int8Ms.toFixed(1)} | ${(c.int8Ms / c.fp32Ms).toFixed(2)}× | ${c.pairedRatio.toFixed(2)}× | ${c.sizeRatio.toFixed(3)}× | ` +
-      `${c.agreement === null ? '—' : `${pct(c.agreement)} of ${c.samples}${acc}`} | ${c.cosine === null ? '—' : c.cosine.toFixed(5)} | ${made.recipe} |`);
+      `${c.agreement === null ? '—' : `${pct(c.agreement)} of ${c.samples}${acc}`} | ${c.cosine === null ? '—' : c.cosine.toFixed(5)}${c.maskIoU === null ? '' : ` (text-mask IoU ${c.maskIoU.toFixed(3)})`} | ${made.recipe} |`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -16,6 +16,8 @@ export interface Comparison {
   agreement: number | null;
   /** Mean cosine similarity over samples (numeric readouts) — null for strings. */
   cosine: number | null;
+  /** Mean IoU of thresholded outputs (ocr-det text masks) — null when not applicable. */
+  maskIoU: number | null;
   /** Share of samples where fp32 matched the ground truth (ocr-rec), for context. */
   fp32Accuracy: number | null;
   int8Accuracy: number | null;
@@ -24,6 +26,18 @@ export interface Comparison {
   /** Median of per-run int8/fp32 ratios: steadier than a ratio of medians on a busy machine. */
   pairedRatio: number;
   sizeRatio: number;
+}
+
+function iou(a: Float32Array, b: Float32Array, t: number): number {
+  let inter = 0;
+  let union = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]! > t;
+    const y = b[i]! > t;
+    if (x && y) inter++;
+    if (x || y) union++;
+  }
+  return union === 0 ? 1 : inter / union;
 }
 
 function cosine(a: Float32Array, b: Float32Array): number {
@@ -47,6 +61,7 @@ export async function compareModels(id: BenchModelId, fp32Path: string, int8Path
   const samples = bench.samples(opts.samples, opts.seed ?? 1);
   let same = 0;
   let cosSum = 0;
+  let iouSum = 0;
   let fp32Right = 0;
   let int8Right = 0;
   let strings = false;
@@ -67,6 +82,7 @@ export async function compareModels(id: BenchModelId, fp32Path: string, int8Path
       if (sample.label !== undefined) { if (ra === sample.label) fp32Right++; if (rb === sample.label) int8Right++; }
     } else if (typeof ra !== 'string' && typeof rb !== 'string') {
       cosSum += cosine(ra, rb);
+      if (bench.threshold !== undefined) iouSum += iou(ra, rb, bench.threshold);
     }
   }
   const ta: number[] = [];
@@ -86,6 +102,7 @@ export async function compareModels(id: BenchModelId, fp32Path: string, int8Path
     id, samples: samples.length,
     agreement: strings ? same / samples.length : null,
     cosine: strings ? null : cosSum / samples.length,
+    maskIoU: bench.threshold === undefined ? null : iouSum / samples.length,
     fp32Accuracy: labelled ? fp32Right / samples.length : null,
     int8Accuracy: labelled ? int8Right / samples.length : null,
     fp32Ms: median(ta), int8Ms: median(tb), pairedRatio: ta.length ? median(tb.map((t, i) => t / ta[i]!)) : NaN,

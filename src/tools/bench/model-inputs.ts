@@ -19,6 +19,8 @@ export type Readout = (out: ort.InferenceSession.OnnxValueMapType) => string | F
 export interface ModelBench {
   samples: (n: number, seed: number) => Sample[];
   readout: Readout;
+  /** Numeric readouts that are thresholded downstream (DB text masks at 0.3): report mask IoU too. */
+  threshold?: number;
   /** Stateful models (silero) feed an output back as the next input. */
   carry?: { from: string; to: string };
 }
@@ -68,6 +70,7 @@ export const MODEL_BENCH: Record<BenchModelId, ModelBench> = {
   'ocr-det': {
     samples: (n, seed) => Array.from({ length: n }, (_, i) => ({ feeds: { x: f32(renderPage(makeLines(7, seed * 100 + i)), [1, 3, 320, 320]) } })),
     readout: (out) => first(out).data as Float32Array,
+    threshold: 0.3,
   },
   'silero-vad': {
     samples: (n, seed) => audioChunks(n, seed).map((x) => ({

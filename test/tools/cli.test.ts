@@ -1,0 +1,60 @@
+// The CLI end to end, in-process: --help everywhere, static mode fed from a directory of .npy
+// calibration samples, then pack into a manifest.
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/tools/cli.js';
+import { parseNpy } from '../../src/tools/quantize/calibration-data.js';
+import { MODEL_BENCH } from '../../src/tools/bench/model-inputs.js';
+import { MODEL_PATHS } from '../../src/tools/bench/model-paths.js';
+
+let out: string[];
+beforeEach(() => {
+  out = [];
+  vi.spyOn(console, 'log').mockImplementation((s: unknown) => { out.push(String(s)); });
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { out.push(String(s)); return true; });
+});
+afterEach(() => vi.restoreAllMocks());
+
+/** A float32 C-order .npy (format 1.0), as numpy.save writes it. */
+function npy(dims: number[], data: Float32Array): Buffer {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${dims.join(', ')}${dims.length === 1 ? ',' : ''}), }`;
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const pre = Buffer.alloc(10);
+  pre.write('\x93NUMPY', 0, 'latin1');
+  pre[6] = 1;
+  pre.writeUInt16LE(header.length, 8);
+  return Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(data.buffer)]);
+}
+
+describe('edgeserve CLI', () => {
+  it('prints help for every command', async () => {
+    expect(await main(['--help'])).toBe(0);
+    expect(await main(['quantize', '--help'])).toBe(0);
+    expect(await main(['pack', '--help'])).toBe(0);
+    expect(out.join('\n')).toMatch(/--mode <m>[\s\S]*--manifest <file>/);
+  });
+
+  it('parses .npy', () => {
+    const d = Float32Array.of(1, -2, 3.5, 4, 5, 6);
+    expect(parseNpy(npy([2, 3], d), 'x')).toEqual({ dims: [2, 3], data: d });
+  });
+
+  it('quantize --mode static --calibration <dir of .npy>, then pack', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeserve-cli-'));
+    mkdirSync(join(dir, 'calib'));
+    MODEL_BENCH['ocr-cls'].samples(4, 5).forEach((s, i) => {
+      const x = s.feeds.x!;
+      writeFileSync(join(dir, 'calib', `${i}.npy`), npy([...x.dims], x.data as Float32Array));
+    });
+    const model = join(dir, 'cls.int8.onnx');
+    const code = await main(['quantize', MODEL_PATHS['ocr-cls'], '-o', model, '--mode', 'static', '--calibration', join(dir, 'calib'),
+      '--calibration-method', 'percentile']);
+    expect(code).toBe(0);
+    expect(out.join('\n')).toMatch(/calibration 4\/4[\s\S]*int8, \d+ Conv/);
+    expect(await main(['pack', model, '-m', join(dir, 'manifest.json'), '--id', 'ocr-cls'])).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { models: { versions: { variants: { recipe: string }[] }[] }[] };
+    expect(manifest.models[0]!.versions[0]!.variants[0]!.recipe).toBe('quantize --mode static --per-channel');
+  }, 60_000);
+});
