@@ -84,10 +84,11 @@ function showInputFor(subject: Subject): void {
   }
 }
 
-function showAgreement(a: Agreement | undefined): void {
+function showAgreement(a: Agreement | undefined, subject?: Subject): void {
+  $('agree-note').textContent = a && subject ? subject.agreementNote : '';
   const pct = (v: number | undefined) => (v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
   $('agree-top1').textContent = pct(a?.top1);
-  $('agree-text').textContent = a?.text === undefined ? '—' : `${pct(a.text)} of lines identical`;
+  $('agree-text').textContent = a?.text === undefined ? '—' : `${pct(a.text)} of lines`;
   $('agree-diff').textContent = a?.maxAbsDiff === undefined ? (a ? 'shapes differ' : '—') : a.maxAbsDiff.toExponential(2);
 }
 
@@ -119,7 +120,7 @@ async function run(): Promise<void> {
       chart,
       ...(subject.input === 'image' ? { image } : {}),
     });
-    showAgreement(agreement);
+    showAgreement(agreement, subject);
     setState('done', agreement ? `Done: ${runs} steady runs each.` : `Done: only fp32 exists for this model, so there is nothing to compare yet.`);
   } catch (error) {
     showError(error);

@@ -45,7 +45,7 @@ export async function compare(args: CompareArgs): Promise<Agreement | undefined>
   const loaded: Partial<Record<ComparedPrecision, LoadedSubject>> = {};
   const outputs: Partial<Record<ComparedPrecision, RunOutput>> = {};
   const steady: Record<ComparedPrecision, number[]> = { fp32: [], int8: [] };
-  chart.show([]);
+  chart.clear();
   try {
     for (const precision of PRECISIONS) {
       const card = cards[precision];
@@ -74,6 +74,7 @@ export async function compare(args: CompareArgs): Promise<Agreement | undefined>
       chart.show(active.map((p) => ({ label: p, values: steady[p] })));
     }
   } finally {
+    for (const card of Object.values(cards)) card.settle();
     await Promise.all(Object.values(loaded).map((m) => m.dispose().catch(() => undefined)));
   }
   const a = outputs.fp32;

@@ -11,13 +11,14 @@ export class LatencyChart {
   constructor(private readonly canvas: HTMLCanvasElement) {}
 
   show(series: { label: string; values: number[] }[]): void {
+    this.canvas.parentElement!.classList.toggle('empty', !series.some((s) => s.values.length));
     const runs = Math.max(0, ...series.map((s) => s.values.length));
     const datasets = series.map((s) => ({
       label: s.label,
       data: s.values.map((v) => Math.round(v * 10) / 10),
       borderColor: VARIANT_COLORS[s.label] ?? '#555',
       backgroundColor: VARIANT_COLORS[s.label] ?? '#555',
-      tension: 0.25,
+      tension: 0,
       pointRadius: 3,
     }));
     const labels = Array.from({ length: runs }, (_, i) => `${i + 1}`);
@@ -44,6 +45,7 @@ export class LatencyChart {
   }
 
   clear(): void {
+    this.canvas.parentElement!.classList.add('empty');
     this.chart?.destroy();
     this.chart = undefined;
   }

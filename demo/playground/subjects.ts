@@ -62,6 +62,8 @@ export interface Subject {
   label: string;
   input: 'image' | 'text' | 'audio';
   modelIds: string[];
+  /** What the agreement figures compare, in words. */
+  agreementNote: string;
   load(args: LoadArgs): Promise<LoadedSubject>;
 }
 
@@ -81,6 +83,7 @@ const pct = (p: number) => `${(p * 100).toFixed(1)}%`;
 function single(
   id: string,
   label: string,
+  agreementNote: string,
   input: Subject['input'],
   build: (input: PlaygroundInput, manifest: Manifest) => TensorMap,
   read: (outputs: TensorMap, manifest: Manifest, input: PlaygroundInput) => Omit<RunOutput, 'vectors'>,
@@ -89,6 +92,7 @@ function single(
     id,
     label,
     input,
+    agreementNote,
     modelIds: [id],
     async load({ runtime, manifest, precision, input: source, onProgress }) {
       const model: Model = await runtime.load(id, { precision, onProgress });
@@ -114,6 +118,7 @@ const ocrPipeline: Subject = {
   label: 'OCR pipeline (det → cls → rec)',
   input: 'image',
   modelIds: ['ocr-det', 'ocr-cls', 'ocr-rec'],
+  agreementNote: 'Top-1: det map pixels on the same side of the 0.3 text threshold. Text: lines read identically. Diff: det probability map.',
   async load({ runtime, manifest, precision, input, onProgress }) {
     // Stages without a variant of this precision run fp32 (the card says which).
     const stage = (id: string) => precisionFor(manifest, id, precision) ?? 'fp32';
@@ -140,6 +145,7 @@ const ocrPipeline: Subject = {
 const ocrDet = single(
   'ocr-det',
   'ocr-det alone (text detector)',
+  'Top-1: map pixels on the same side of the 0.3 text threshold. Diff: probability map.',
   'image',
   ({ image }) => ({ x: detInput(image, 640).tensor }),
   (outputs, _m, { image }) => {
@@ -154,6 +160,7 @@ const ocrDet = single(
 const ocrRec = single(
   'ocr-rec',
   'ocr-rec alone (reads one line)',
+  'Top-1: best character at each CTC step. Text: the decoded line. Diff: all softmax outputs.',
   'text',
   ({ text }) => ({ x: imageToNchw(drawTextLine(text, Math.max(64, lineWidth(text)), 48)) }),
   (outputs, manifest) => {
@@ -166,6 +173,7 @@ const ocrRec = single(
 const ocrCls = single(
   'ocr-cls',
   'ocr-cls alone (0° or 180°)',
+  'Top-1: the predicted direction. Diff: the two probabilities.',
   'text',
   ({ text }) => ({ x: imageToNchw(drawTextLine(text, 192, 48)) }),
   (outputs) => {
@@ -177,6 +185,7 @@ const ocrCls = single(
 const nsfw = single(
   'nsfw-mobilenet',
   'nsfw-mobilenet (TensorFlow.js classifier)',
+  'Top-1: the predicted class. Diff: the five class probabilities.',
   'image',
   ({ image }) => ({ input_1: imageToNhwc(resizeRgba(image, 224, 224)) }),
   (outputs, manifest) => {
@@ -197,6 +206,7 @@ function tone(): Float32Array {
 const silero = single(
   'silero-vad',
   'silero-vad (voice activity, one 32 ms chunk)',
+  'Top-1: speech or not (p > 0.5). Diff: the speech probability and the new LSTM state.',
   'audio',
   () => ({ input: tensor('float32', tone(), [1, 512]), state: tensor('float32', new Float32Array(256), [2, 1, 128]), sr: tensor('int64', new BigInt64Array([16000n]), []) }),
   (outputs) => {

@@ -80,11 +80,20 @@ export class VariantCard {
     const source = cached === infos.length ? 'from the device cache (IndexedDB)' : cached === 0 ? 'over the network' : `${infos.length - cached} of ${infos.length} over the network`;
     this.stat('size', mb(bytes));
     this.stat('load', `${ms(wallMs)} ${source}`);
-    const notes = infos.flatMap((i) => [
-      ...(i.fallback ? [`${i.id}: not on ${i.fallback.from === 'webgpu' ? 'WebGPU' : i.fallback.from} — ${i.fallback.reason}`] : []),
-      ...(!i.stored ? [`${i.id}: could not be stored on this device (${i.storeError ?? 'storage refused'}); it runs from memory this session`] : []),
-    ]);
-    if (notes.length) this.showNote(notes.join('\n'));
+    // One line per distinct reason: three OCR models skipping a software adapter say it once.
+    const notes = new Set(
+      infos.flatMap((i) => [
+        ...(i.fallback ? [`Not on ${i.fallback.from === 'webgpu' ? 'WebGPU' : i.fallback.from}: ${i.fallback.reason}`] : []),
+        ...(!i.stored ? ['Storage is full or blocked: the model could not be kept on this device. It runs from memory this session and downloads again next time.'] : []),
+      ]),
+    );
+    if (notes.size) this.showNote([...notes].join('\n'));
+    this.note.title = infos.flatMap((i) => (i.storeError ? [i.storeError] : [])).join('\n');
+  }
+
+  /** Whatever happened, no download is in progress any more. */
+  settle(): void {
+    this.load.hidden = true;
   }
 
   firstRun(value: number): void {

@@ -1,0 +1,60 @@
+/** The playground (demo/): fp32 vs int8 side by side, real inputs, what ran, latency and agreement. */
+import { fileURLToPath } from 'node:url';
+import { expect, test } from './fixtures.js';
+import type { Page } from '@playwright/test';
+
+const card = (page: Page, precision: string) => page.locator(`.variant[data-precision="${precision}"]`);
+const stat = (page: Page, precision: string, key: string) => card(page, precision).locator(`dd[data-stat="${key}"]`);
+
+async function hasInt8(page: Page, ids: string[]): Promise<boolean> {
+  const manifest = (await (await page.request.get('/models/manifest.json')).json()) as { models: { id: string; versions: { variants: { precision: string }[] }[] }[] };
+  return manifest.models.some((m) => ids.includes(m.id) && m.versions[0]!.variants.some((v) => v.precision === 'int8'));
+}
+
+test('compares fp32 and int8 of the OCR pipeline; a picked image is read from the device cache', async ({ page }) => {
+  // auto on SwiftShader: the runtime skips the software adapter, and the card says why.
+  await page.goto('/demo/?model=ocr&backend=auto&runs=2&sample=receipt');
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  const fp32 = card(page, 'fp32');
+  await expect(fp32.locator('.ran li')).toHaveText([/ocr-det fp32 .* onnx on WASM/, /ocr-cls fp32 .* onnx on WASM/, /ocr-rec fp32 .* onnx on WASM/]);
+  await expect(fp32.locator('.note')).toHaveText(/^Not on WebGPU: the WebGPU adapter is software/);
+  await expect(stat(page, 'fp32', 'size')).toHaveText(/^1\d\.\d\d MB$/);
+  await expect(stat(page, 'fp32', 'load')).toContainText('over the network');
+  for (const key of ['first', 'median', 'p95']) await expect(stat(page, 'fp32', key)).toHaveText(/\d ms/);
+  await expect(stat(page, 'fp32', 'median')).toContainText('(2 runs)');
+  await expect(fp32.locator('.summary')).toHaveText('EDGE CAFE · Espresso 2.40 · Croissant 3.10 · Total 5.50');
+  await expect(fp32.locator('canvas.view')).toBeVisible();
+  if (await hasInt8(page, ['ocr-det', 'ocr-cls', 'ocr-rec'])) {
+    await expect(card(page, 'int8').locator('.ran li')).toHaveText([/int8/, /int8/, /int8/]);
+    await expect(page.locator('#agree-top1')).toHaveText(/^\d+\.\d%$/);
+    await expect(page.locator('#agree-text')).toHaveText(/% of lines$/);
+    await expect(page.locator('#agree-diff')).toHaveText(/e[-+]\d+$/);
+  } else {
+    await expect(card(page, 'int8')).toContainText('No int8 variant');
+  }
+  // chart.js drew one dataset per variant that ran, one point a steady run.
+  const points = await page.evaluate(() => {
+    const canvas = document.getElementById('chart') as HTMLCanvasElement;
+    return canvas.width > 0 && canvas.height > 0;
+  });
+  expect(points).toBe(true);
+  await page.screenshot({ path: test.info().outputPath('playground-ocr.png'), fullPage: true });
+
+  await page.setInputFiles('#file', fileURLToPath(new URL('../public/samples/hello.png', import.meta.url)));
+  await page.fill('#runs', '1');
+  await page.click('#run');
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  await expect(fp32.locator('.summary')).toHaveText('Hello from · another origin');
+  await expect(stat(page, 'fp32', 'load')).toContainText('from the device cache');
+  await expect(page.locator('#cache-usage')).toHaveText(/MB of models on this device/);
+  await page.click('#clear');
+  await expect(page.locator('#status')).toContainText('Model cache cleared');
+});
+
+test('WebGPU: ocr-cls runs on the adapter and the card says so', async ({ page }) => {
+  await page.goto('/demo/?model=ocr-cls&backend=webgpu&runs=1');
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await expect(card(page, 'fp32').locator('.ran li')).toHaveText([/ocr-cls fp32 .* onnx on WebGPU/]);
+  await expect(card(page, 'fp32').locator('.summary')).toHaveText(/^upright \(\d+\.\d%\)$/);
+  await page.screenshot({ path: test.info().outputPath('playground-webgpu.png'), fullPage: true });
+});
