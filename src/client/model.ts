@@ -46,11 +46,12 @@ export class LoadedModel implements Model {
     private readonly hooks: ModelHooks,
   ) {}
 
-  /** The worker switched this model's version (background upgrade or rollback). */
+  /** The worker switched this model's version (background upgrade or rollback), or an upgrade failed. */
   applySwitch(info: ModelInfo): void {
     if (info.handle !== this.current.handle) return;
+    const switched = info.version !== this.current.version;
     this.current = info;
-    this.hooks.onUpdate?.(this.info());
+    if (switched) this.hooks.onUpdate?.(this.info());
   }
 
   get id(): string {

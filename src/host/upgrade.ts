@@ -91,7 +91,10 @@ export function revalidate(ctx: HostContext, id: string, precision: Precision): 
   const work = upgrade(ctx, id, precision)
     .catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
-      for (const served of ctx.servedOf(id, precision)) served.info = { ...served.info, updateError: message };
+      for (const served of ctx.servedOf(id, precision)) {
+        served.info = { ...served.info, updateError: message };
+        served.onSwitch?.(served.info);
+      }
       throw error;
     })
     .finally(() => byKey.delete(key));
