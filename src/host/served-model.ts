@@ -33,6 +33,11 @@ export class ServedModel {
     this.batcher = new Batcher((inputs) => this.session.run(inputs), policy, (size) => this.metrics.batch(this.info.id, this.info.version, size));
   }
 
+  /** Tells the page (a Comlink proxy: a promise that rejects if the page has gone away). */
+  notify(): void {
+    void Promise.resolve(this.onSwitch?.(this.info)).catch(() => undefined);
+  }
+
   predict(inputs: TensorMap, callId?: string): Promise<{ outputs: TensorMap; stats: CallStats }> {
     return this.batcher.submit(inputs, callId);
   }
@@ -45,7 +50,7 @@ export class ServedModel {
     this.info = info;
     this.spec = spec;
     this.releaseInUse = holdShared(this.inUseLock(info));
-    this.onSwitch?.(info);
+    this.notify();
     await this.batcher.idle();
     releaseOld();
     await old.dispose().catch(() => undefined);

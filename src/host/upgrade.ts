@@ -93,7 +93,7 @@ export function revalidate(ctx: HostContext, id: string, precision: Precision): 
       const message = error instanceof Error ? error.message : String(error);
       for (const served of ctx.servedOf(id, precision)) {
         served.info = { ...served.info, updateError: message };
-        served.onSwitch?.(served.info);
+        served.notify();
       }
       throw error;
     })
