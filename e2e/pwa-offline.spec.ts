@@ -1,0 +1,118 @@
+/**
+ * The playground as an offline PWA (vite-plugin-pwa / workbox, demo/pwa.config.ts): after one
+ * online visit it starts and predicts with the network off, every request answered by the
+ * service worker; and a new version arriving mid-prediction waits instead of breaking it.
+ * The build is served by our own server (static-server.ts) so the spec can see every request
+ * that reaches it, take it away entirely, and serve a changed sw.js.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page, Request } from '@playwright/test';
+import { expect, test } from './fixtures.js';
+import { appHeaders, e2eBuildDir, startStaticServer } from './static-server.js';
+
+const fp32 = (page: Page) => page.locator('.variant[data-precision="fp32"]');
+
+async function visitOnce(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  await expect(page.locator('#offline-ready')).toBeVisible({ timeout: 60_000 });
+  // The first page is not controlled (registerType 'prompt' never claims clients): reload once.
+  await page.reload();
+  await expect(page.locator('body')).toHaveAttribute('data-state', /done|idle/, { timeout: 60_000 });
+  expect(await page.evaluate(() => navigator.serviceWorker.controller?.state)).toBe('activated');
+}
+
+test('after one online visit, the app starts and predicts offline with zero network requests', async ({ page, context }) => {
+  const server = await startStaticServer({ port: 4191, roots: [e2eBuildDir], headers: appHeaders });
+  let closed = false;
+  try {
+    const url = `${server.origin}/demo/?model=ocr-cls&backend=wasm&runs=1`;
+    await visitOnce(page, url);
+    await expect(page.locator('body')).toHaveAttribute('data-state', 'done');
+
+    const served = server.log.length;
+    await server.close();
+    closed = true;
+    await context.setOffline(true);
+    const requests: Request[] = [];
+    context.on('request', (request) => requests.push(request));
+    await page.reload();
+    await expect(page.locator('body')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+    await expect(fp32(page).locator('.summary')).toHaveText(/^upright/);
+    await expect(fp32(page).locator('dd[data-stat="load"]')).toContainText('from the device cache');
+    await expect(page.locator('#error')).toBeHidden();
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+
+    // Nothing reached the server, and every request of the page and its workers (the runtime
+    // worker's manifest fetch with cache: 'no-cache', ORT's .mjs/.wasm, the app's chunks) was
+    // answered by the service worker. The only network attempt is the service worker's own
+    // network-first try for models/manifest.json, which fails offline and falls back to its cache.
+    expect(server.log.length).toBe(served);
+    const http = requests.filter((r) => r.url().startsWith('http'));
+    const fromPage = http.filter((r) => !r.serviceWorker());
+    const bySw = http.filter((r) => r.serviceWorker());
+    const answered = await Promise.all(fromPage.map(async (r) => [r.url(), (await r.response())?.fromServiceWorker() ?? false] as const));
+    expect(answered.filter(([, sw]) => !sw)).toEqual([]);
+    expect(fromPage.map((r) => new URL(r.url()).pathname)).toEqual(expect.arrayContaining(['/demo/', '/models/manifest.json', '/engines/ort/ort-wasm-simd-threaded.jsep.wasm']));
+    expect(bySw.map((r) => new URL(r.url()).pathname).filter((p) => p !== '/models/manifest.json')).toEqual([]);
+    await page.screenshot({ path: test.info().outputPath('offline-reload.png') });
+  } finally {
+    if (!closed) await server.close();
+  }
+});
+
+test('a new version arriving while a prediction runs waits, and applies when the run is done', async ({ page }) => {
+  let version = 1;
+  const sw = readFileSync(join(e2eBuildDir, 'sw.js'), 'utf8');
+  const server = await startStaticServer({
+    port: 4191,
+    roots: [e2eBuildDir],
+    headers: appHeaders,
+    // A byte-different sw.js is what tells the browser there is a new version.
+    routes: { '/sw.js': { type: 'text/javascript', body: () => `${sw}\n// build ${version}\n` } },
+  });
+  try {
+    // Test-side instrumentation: hear every state the page reaches, even just before a reload.
+    const states: string[] = [];
+    await page.exposeFunction('reportState', (state: string, summary: string) => states.push(`${state}:${summary}`));
+    await page.addInitScript(() => {
+      new MutationObserver(() => {
+        const summary = document.querySelector('.variant[data-precision="fp32"] .summary')?.textContent ?? '';
+        (window as unknown as { reportState: (s: string, t: string) => void }).reportState(document.body.dataset.state ?? '', summary);
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'] });
+    });
+    await visitOnce(page, `${server.origin}/demo/?model=ocr-rec&backend=wasm&runs=1`);
+    await page.goto(`${server.origin}/demo/?model=ocr-rec&backend=wasm&runs=25&autorun=0`);
+    await expect(page.locator('#status')).toHaveText('Ready.');
+    const firstController = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL);
+
+    await page.click('#run');
+    await expect(fp32(page).locator('dd[data-stat="first"]')).toHaveText(/ms/, { timeout: 30_000 });
+    version = 2;
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
+    await expect(page.locator('#update')).toBeVisible({ timeout: 30_000 });
+    // Still mid-run: the new worker waits, and asking for it now defers it.
+    await expect(page.locator('body')).toHaveAttribute('data-state', 'running');
+    await page.click('#update-apply');
+    await expect(page.locator('#update-text')).toHaveText('The update will be applied when this comparison finishes.');
+
+    // The run finishes with the right answer, then the page reloads under the new worker.
+    await page.waitForEvent('load', { timeout: 90_000 });
+    expect(states).toContain('done:Served on this device');
+    expect(states.filter((s) => s.startsWith('error'))).toEqual([]);
+    await expect(page.locator('#status')).toHaveText('Ready.');
+    const after = await page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.getRegistration();
+      return { waiting: !!registration?.waiting, controlled: !!navigator.serviceWorker.controller };
+    });
+    expect(after).toEqual({ waiting: false, controlled: true });
+    expect(firstController).toBeTruthy();
+    await page.fill('#runs', '1');
+    await page.click('#run');
+    await expect(page.locator('body')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+    await expect(fp32(page).locator('.summary')).toHaveText('Served on this device');
+  } finally {
+    await server.close();
+  }
+});
