@@ -4,9 +4,12 @@
  * here stay alive between steps so steady-state runs use the sessions the start figures measured.
  */
 import type { CellSpec, MemoryFigures, SideInfo, StartFigures } from '../lib/cell.js';
+import { batchingThroughput } from './batching.js';
 import { breakdown, rpcFloor } from './breakdown.js';
 import { variantUrls } from './manifest-urls.js';
 import { measureMemory, measureMemoryRaw } from './memory.js';
+import { ocrCompare } from './ocr-compare.js';
+import { precisionPair } from './precision-pair.js';
 import { alternate, type Side } from './side.js';
 import { startEdgeserve, type EdgeserveSide } from './side-edgeserve.js';
 import { startOrt } from './side-ort.js';
@@ -62,6 +65,9 @@ const bench = {
   },
 
   breakdown: (spec: CellSpec, n: number) => breakdown(spec, STORE, n),
+  precisionPair: (spec: CellSpec) => precisionPair(spec, STORE),
+  batching: (spec: CellSpec, concurrency: number, rounds: number) => batchingThroughput(spec, STORE, concurrency, rounds),
+  ocrCompare: (repeats: number) => ocrCompare(repeats, STORE),
 
   async dispose(): Promise<void> {
     await state.es?.dispose();

@@ -28,20 +28,30 @@ export function threadsFor(backend: string): number {
   return backend === 'wasm-1' ? 1 : Math.min(4, navigator.hardwareConcurrency || 1);
 }
 
-/** Alternates the two sides call by call (ABBA…) so load drift and order effects hit both alike. */
-export async function alternate(a: Side, b: Side, warmup: number, n: number): Promise<{ a: number[]; b: number[] }> {
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Alternates the two sides call by call (ABBA…) so load drift and order effects hit both alike.
+ * A short pause between calls lets the previous engine's thread pool stop spin-waiting (ORT's
+ * workers spin after a run), so one side's idle threads do not steal the cores from the other.
+ */
+export async function alternate(a: Side, b: Side, warmup: number, n: number, gapMs = 10): Promise<{ a: number[]; b: number[] }> {
+  const timed = async (side: Side) => {
+    await pause(gapMs);
+    return side.once();
+  };
   for (let i = 0; i < warmup; i++) {
-    await a.once();
-    await b.once();
+    await timed(a);
+    await timed(b);
   }
   const out = { a: [] as number[], b: [] as number[] };
   for (let i = 0; i < n; i++) {
     if (i % 2 === 0) {
-      out.a.push(await a.once());
-      out.b.push(await b.once());
+      out.a.push(await timed(a));
+      out.b.push(await timed(b));
     } else {
-      out.b.push(await b.once());
-      out.a.push(await a.once());
+      out.b.push(await timed(b));
+      out.a.push(await timed(a));
     }
   }
   return out;

@@ -1,0 +1,66 @@
+/** Command-line options of `npm run bench -- …`. */
+import type { BenchBackend, BenchPrecision } from './cell.js';
+
+export interface BenchArgs {
+  quick: boolean;
+  gpu: boolean;
+  headed: boolean;
+  port: number;
+  build: boolean;
+  readme: boolean;
+  models?: string[];
+  backends?: BenchBackend[];
+  precisions?: BenchPrecision[];
+  /** Steady-state runs per side on WASM / on WebGPU (SwiftShader is ~100× slower). */
+  iterations: number;
+  gpuIterations: number;
+  warmup: number;
+  skip: Set<'peer' | 'batching' | 'pairs' | 'breakdown' | 'matrix'>;
+  out: string;
+}
+
+const HELP = `npm run bench -- [options]
+  --quick              a few cells, few runs (under 3 minutes here)
+  --gpu                real GPU (ANGLE/Vulkan, --headless=new), not SwiftShader; also BENCH_GPU=1
+  --headed             show the browser window (with --gpu: a headed GPU run)
+  --models a,b         only these model ids      --backends webgpu,wasm-1,wasm-threaded
+  --precisions fp32,int8                         --iterations N   --gpu-iterations N   --warmup N
+  --skip peer,batching,pairs,breakdown,matrix    --port 4200-4209 (default 4201)
+  --no-build           serve the existing .bench-build
+  --readme             write the tables into README.md between the bench markers
+  --out FILE           results JSON (default bench/results.json)`;
+
+export function parseArgs(argv: string[]): BenchArgs {
+  const quick = argv.includes('--quick');
+  const value = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const list = <T extends string>(name: string) => value(name)?.split(',').filter(Boolean) as T[] | undefined;
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(HELP);
+    process.exit(0);
+  }
+  const port = Number(value('--port') ?? process.env.BENCH_PORT ?? 4201);
+  if (!(port >= 4200 && port <= 4209)) throw new Error('--port must be in 4200-4209 (the bench range)');
+  const args: BenchArgs = {
+    quick,
+    gpu: argv.includes('--gpu') || process.env.BENCH_GPU === '1',
+    headed: argv.includes('--headed'),
+    port,
+    build: !argv.includes('--no-build'),
+    readme: argv.includes('--readme'),
+    iterations: Number(value('--iterations') ?? (quick ? 10 : 30)),
+    gpuIterations: Number(value('--gpu-iterations') ?? (quick ? 2 : 4)),
+    warmup: Number(value('--warmup') ?? (quick ? 2 : 3)),
+    skip: new Set(list<'peer'>('--skip') ?? []),
+    out: value('--out') ?? 'bench/results.json',
+  };
+  const models = list<string>('--models');
+  const backends = list<BenchBackend>('--backends');
+  const precisions = list<BenchPrecision>('--precisions');
+  if (models) args.models = models;
+  if (backends) args.backends = backends;
+  if (precisions) args.precisions = precisions;
+  return args;
+}

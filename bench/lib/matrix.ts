@@ -1,0 +1,52 @@
+/**
+ * The cells to run: model × backend × precision, from the manifest (int8 only where a variant
+ * exists; tfjs has no threaded WASM in edgeserve, see src/engines/tfjs.ts). --quick keeps the two
+ * cells the overhead target is about and a small single-threaded one (WebGPU on SwiftShader is too slow for it).
+ */
+import type { BenchArgs } from './args.js';
+import type { BenchBackend, BenchPrecision, CellSpec } from './cell.js';
+
+interface ManifestLike {
+  models: { id: string; format: string; versions: { variants: { precision: string }[] }[] }[];
+}
+
+const BACKENDS: BenchBackend[] = ['wasm-threaded', 'wasm-1', 'webgpu'];
+const QUICK: [string, BenchBackend, BenchPrecision][] = [
+  ['ocr-rec', 'wasm-threaded', 'fp32'],
+  ['ocr-cls', 'wasm-1', 'fp32'],
+];
+
+export function cells(manifest: ManifestLike, args: BenchArgs): CellSpec[] {
+  const spec = (model: string, backend: BenchBackend, precision: BenchPrecision): CellSpec => ({
+    model,
+    backend,
+    precision,
+    iterations: backend === 'webgpu' ? args.gpuIterations : args.iterations,
+    warmup: backend === 'webgpu' ? 1 : args.warmup,
+  });
+  const has = (id: string, p: string) => manifest.models.find((m) => m.id === id)?.versions.some((v) => v.variants.some((x) => x.precision === p)) ?? false;
+  let out: CellSpec[] = [];
+  if (args.quick && !args.models && !args.backends && !args.precisions) {
+    out = QUICK.filter(([m, , p]) => has(m, p)).map(([m, b, p]) => spec(m, b, p));
+  } else {
+    for (const model of manifest.models) {
+      if (args.models && !args.models.includes(model.id)) continue;
+      for (const backend of args.backends ?? BACKENDS) {
+        if (model.format === 'tfjs' && backend === 'wasm-threaded') continue;
+        for (const precision of args.precisions ?? (['fp32', 'int8'] as BenchPrecision[])) {
+          if (has(model.id, precision)) out.push(spec(model.id, backend, precision));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Models with both variants, for the paired int8-vs-fp32 step (WASM threaded). */
+export function precisionPairs(manifest: ManifestLike, args: BenchArgs): CellSpec[] {
+  const ids = args.quick ? ['ocr-rec'] : manifest.models.map((m) => m.id);
+  return manifest.models
+    .filter((m) => ids.includes(m.id) && (!args.models || args.models.includes(m.id)))
+    .filter((m) => m.versions.some((v) => v.variants.some((x) => x.precision === 'int8')))
+    .map((m) => ({ model: m.id, backend: 'wasm-threaded', precision: 'fp32', iterations: args.iterations, warmup: args.warmup }));
+}

@@ -1,0 +1,42 @@
+/** The shape of bench/results.json: raw samples and the figures derived from them. */
+import type { BatchingFigures } from '../pages/batching.js';
+import type { Breakdown } from '../pages/breakdown.js';
+import type { OcrCompare } from '../pages/ocr-compare.js';
+import type { PrecisionPair } from '../pages/precision-pair.js';
+import type { CellResult, CellSpec } from './cell.js';
+import type { Summary } from './stats.js';
+
+export interface Environment {
+  browser: string;
+  userAgent: string;
+  adapter: string;
+  fallbackAdapter: boolean;
+  hardwareConcurrency: number;
+  crossOriginIsolated: boolean;
+  mode: 'swiftshader' | 'gpu';
+  headless: boolean;
+  loadAverage: number[];
+}
+
+export interface CellFigures {
+  edgeserve: Summary;
+  bare: Summary;
+  /** Median of paired per-call ratios edgeserve / bare. */
+  ratio: number;
+  /** Median of paired per-call differences (ms). */
+  overheadMs: number;
+  rpcFloor?: Summary;
+}
+
+export interface BenchResults {
+  date: string;
+  command: string;
+  durationS: number;
+  environment: Environment;
+  settings: { iterations: number; gpuIterations: number; warmup: number; quick: boolean };
+  cells: (CellResult & { figures?: CellFigures })[];
+  breakdowns: { spec: CellSpec; breakdown?: Breakdown; error?: string }[];
+  pairs: { spec: CellSpec; pair?: PrecisionPair; ratio?: number; fp32?: Summary; int8?: Summary; error?: string }[];
+  batching: { spec: CellSpec; figures?: BatchingFigures; unavailable?: string; error?: string }[];
+  peer?: { figures?: OcrCompare; pipeline: string; error?: string };
+}

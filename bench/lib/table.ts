@@ -1,0 +1,132 @@
+/** results.json → the Markdown printed at the end and kept in the README. */
+import type { BenchResults } from './results.js';
+
+const ms = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : Math.round(x).toString());
+const mb = (bytes: number | undefined) => (bytes ? (bytes / 1e6).toFixed(bytes < 1e6 ? 2 : 1) : '–');
+const pair = (a: number | undefined, b: number | undefined) => `${ms(a)} / ${ms(b)}`;
+const ratio = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : `${x.toFixed(2)}×`);
+const signed = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : `${x >= 0 ? '+' : ''}${ms(x)}`);
+
+function header(r: BenchResults): string[] {
+  const e = r.environment;
+  const adapter = e.mode === 'swiftshader' ? `${e.adapter} (SwiftShader: software WebGPU on the CPU, not a GPU)` : e.adapter;
+  return [
+    `Run ${r.date} with \`${r.command}\` (${Math.round(r.durationS)} s), ${e.browser} ${e.headless ? 'headless' : 'headed'}, ` +
+      `WebGPU adapter: ${adapter}; ${e.hardwareConcurrency} cores, cross-origin isolated: ${e.crossOriginIsolated}, load average at start ${e.loadAverage.map((x) => x.toFixed(1)).join(' ')}.`,
+    `Steady state: ${r.settings.iterations} runs per side on WASM, ${r.settings.gpuIterations} on WebGPU, after ${r.settings.warmup} (WASM) / 1 (WebGPU) warm-up runs, the two sides alternating call by call in one page. Times in ms.`,
+    '',
+  ];
+}
+
+function matrix(r: BenchResults): string[] {
+  const rows = [
+    '| model | prec. | backend | MB | first prediction cold: es / bare | warm: es IndexedDB / bare HTTP cache | first run: es / bare | median: es / bare | p95: es / bare | es ÷ bare | overhead ms/call | memory MB: es worker / page |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const c of r.cells) {
+    const s = c.spec;
+    const backend = s.backend === 'webgpu' ? 'webgpu' : `wasm ×${c.edgeserve.info.threads || (s.backend === 'wasm-1' ? 1 : '?')}`;
+    const label = `${s.model}${c.baseline === 'tensorflow.js' ? ' (tfjs)' : ''}`;
+    if (c.error || !c.figures) {
+      rows.push(`| ${label} | ${s.precision} | ${backend} | – | failed: ${(c.error ?? 'no figures').replace(/\|/g, '/').slice(0, 120)} | | | | | | | |`);
+      continue;
+    }
+    const fb = c.edgeserve.info.fallback ? ' ⚠︎fell back' : '';
+    const f = c.figures;
+    const mem = c.memory?.afterBoth ?? c.memory?.afterEdgeserve;
+    const esMem = Math.max(c.memory?.afterEdgeserve?.workerBytes ?? 0, c.memory?.afterBoth?.workerBytes ?? 0);
+    rows.push(
+      `| ${label} | ${s.precision} | ${backend}${fb} | ${mb(c.edgeserve.info.bytes)} | ${pair(c.edgeserve.cold.ttfpMs, c.bare.cold.ttfpMs)} | ` +
+        `${pair(c.edgeserve.warm.ttfpMs, c.bare.warmHttp?.ttfpMs)} | ${pair(c.edgeserve.warm.firstRunMs, c.bare.cold.firstRunMs)} | ` +
+        `${pair(f.edgeserve.median, f.bare.median)} | ${pair(f.edgeserve.p95, f.bare.p95)} | ${ratio(f.ratio)} | ${signed(f.overheadMs)} | ` +
+        `${mem ? `${mb(esMem)} / ${mb(mem.totalBytes)}` : '–'} |`,
+    );
+  }
+  return rows;
+}
+
+function overhead(r: BenchResults): string[] {
+  const out: string[] = [];
+  const floors = r.cells.filter((c) => c.figures?.rpcFloor).map((c) => c.figures!.rpcFloor!.median);
+  if (floors.length) out.push(`RPC floor (\`ping()\` on the runtime's worker through Comlink, median per cell): ${ms(Math.min(...floors))}–${ms(Math.max(...floors))} ms.`, '');
+  const done = r.breakdowns.filter((b) => b.breakdown);
+  if (!done.length) return out;
+  out.push(
+    '| where a predict spends its time (median ms) | ' + done.map((b) => `${b.spec.model} ${b.spec.precision} ${b.spec.backend}`).join(' | ') + ' |',
+    '|---|' + done.map(() => '---|').join(''),
+  );
+  const row = (name: string, pick: (b: NonNullable<(typeof done)[number]['breakdown']>) => number) =>
+    out.push(`| ${name} | ${done.map((d) => ms(pick(d.breakdown!))).join(' | ')} |`);
+  row('page → host (Model/WorkerLink wrappers, structured clone + transfer, worker message queue)', (b) => b.pageToHost.median);
+  row('host before engine (input check, queue/batcher)', (b) => b.hostBeforeEngine.median);
+  row('engine run (ORT tensors in, session.run, outputs out)', (b) => b.engine.median);
+  row('host after engine (transfer list, metrics)', (b) => b.hostAfterEngine.median);
+  row('host → page (Comlink reply, transfer back, page promise chain)', (b) => b.hostToPage.median);
+  row('**total predict**', (b) => b.total.median);
+  row('same predict, Comlink alone (no page wrappers)', (b) => b.directComlink.median);
+  return out;
+}
+
+function warmStart(r: BenchResults): string[] {
+  const tf = r.cells.filter((c) => c.baseline === 'tensorflow.js' && c.figures);
+  if (!tf.length) return [];
+  const out = ['| nsfw-mobilenet, first prediction (ms) | backend | edgeserve IndexedDB | tfjs `indexeddb://` | tfjs HTTP cache (revalidated) | edgeserve cold | tfjs cold |', '|---|---|---|---|---|---|---|'];
+  for (const c of tf) {
+    out.push(`| warm start | ${c.spec.backend} | ${ms(c.edgeserve.warm.ttfpMs)} | ${ms(c.bare.warmIdb?.ttfpMs)} | ${ms(c.bare.warmHttp?.ttfpMs)} | ${ms(c.edgeserve.cold.ttfpMs)} | ${ms(c.bare.cold.ttfpMs)} |`);
+  }
+  return out;
+}
+
+function peer(r: BenchResults): string[] {
+  if (!r.peer) return [];
+  if (!r.peer.figures) return [`Peer app: failed — ${r.peer.error}`];
+  const p = r.peer.figures;
+  const out = [
+    `OCR, edgeserve \`loadOcr\` (det → DB boxes → rec → CTC; cls off) vs \`@gutenye/ocr-browser\` 1.4.8 (same PP-OCRv4 det/rec files, onnxruntime-web in the page), WASM ×${p.threads}, image URL → text, median of the runs. Start (load both models, cold): edgeserve ${ms(p.startMs.edgeserve)} ms, peer ${ms(p.startMs.peer)} ms.`,
+    '',
+    '| image | truth | edgeserve ms (p95) | edgeserve read | CER | peer ms (p95) | peer read | CER | es ÷ peer |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  const q = (lines: string[]) => `“${lines.join(' ⏎ ').replace(/\|/g, '/')}”`;
+  for (const i of p.images) {
+    out.push(
+      `| ${i.name} ${i.width}×${i.height} | ${q(i.truth)} | ${ms(i.edgeserve.latency.median)} (${ms(i.edgeserve.latency.p95)}) | ${q(i.edgeserve.text)} | ${i.edgeserve.cer.toFixed(2)} | ` +
+        `${ms(i.peer.latency.median)} (${ms(i.peer.latency.p95)}) | ${q(i.peer.text)} | ${i.peer.cer.toFixed(2)} | ${ratio(i.edgeserve.latency.median / i.peer.latency.median)} |`,
+    );
+  }
+  return out;
+}
+
+function pairs(r: BenchResults): string[] {
+  if (!r.pairs.length) return [];
+  const out = ['| int8 vs fp32 (edgeserve, one runtime, alternating) | backend | MB fp32 → int8 | median fp32 / int8 | p95 fp32 / int8 | int8 ÷ fp32 |', '|---|---|---|---|---|---|'];
+  for (const p of r.pairs) {
+    if (!p.pair) out.push(`| ${p.spec.model} | ${p.spec.backend} | failed: ${p.error} | | | |`);
+    else out.push(`| ${p.spec.model} | ${p.spec.backend} | ${mb(p.pair.bytes.fp32)} → ${mb(p.pair.bytes.int8)} | ${pair(p.fp32?.median, p.int8?.median)} | ${pair(p.fp32?.p95, p.int8?.p95)} | ${ratio(p.ratio)} |`);
+  }
+  return out;
+}
+
+function batching(r: BenchResults): string[] {
+  if (!r.batching.length) return [];
+  const out = ['| batching: N concurrent predicts | backend | variant | ms per round (median, p95) | predictions/s | mean batch | vs unbatched |', '|---|---|---|---|---|---|---|'];
+  for (const b of r.batching) {
+    const name = `${b.spec.model} ${b.spec.precision} ×${b.figures?.concurrency ?? ''}`;
+    if (!b.figures) {
+      out.push(`| ${name} | ${b.spec.backend} | ${b.unavailable ?? `failed: ${b.error}`} | | | | |`);
+      continue;
+    }
+    const base = b.figures.variants.find((v) => v.batching === false);
+    for (const v of b.figures.variants) {
+      out.push(
+        `| ${name} | ${b.spec.backend} | ${v.name} | ${ms(v.round.median)} (${ms(v.round.p95)}) | ${v.perSec.toFixed(1)} | ${v.meanBatchSize?.toFixed(2) ?? '–'} | ${base ? ratio(base.round.median / v.round.median) : '–'} |`,
+      );
+    }
+  }
+  return out;
+}
+
+export function markdown(r: BenchResults): string {
+  const sections = [matrix(r), overhead(r), warmStart(r), peer(r), pairs(r), batching(r)].filter((s) => s.length);
+  return [...header(r), ...sections.flatMap((s) => [...s, ''])].join('\n');
+}

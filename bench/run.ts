@@ -1,0 +1,111 @@
+/**
+ * `npm run bench`: builds the bench page for production, serves it cross-origin isolated with
+ * `vite preview`, and drives Chromium over the matrix and the side steps; writes results.json
+ * and prints the Markdown tables (and with --readme, keeps them in README.md).
+ */
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from './lib/args.js';
+import { openBench, step } from './lib/bench-page.js';
+import { launch } from './lib/browser.js';
+import type { CellSpec } from './lib/cell.js';
+import { cells, precisionPairs } from './lib/matrix.js';
+import { writeReadme } from './lib/readme.js';
+import type { BenchResults, Environment } from './lib/results.js';
+import { runCell } from './lib/run-cell.js';
+import { runBatching, runBreakdown, runPair, runPeer } from './lib/run-extras.js';
+import { build, preview } from './lib/server.js';
+import { markdown } from './lib/table.js';
+
+const argv = process.argv.slice(2);
+const args = parseArgs(argv);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const started = Date.now();
+const load = loadavg();
+
+if (args.build) {
+  log('bench: building the bench page (vite build → .bench-build)…');
+  build(args.port);
+}
+const server = await preview(args.port);
+const browser = await launch({ gpu: args.gpu, headed: args.headed });
+try {
+  const context = await browser.newContext();
+  const env = await step(await openBench(context, server.url, 1, log), 'environment');
+  await context.close();
+  const environment: Environment = {
+    ...env,
+    browser: `Chromium ${browser.version()}`,
+    mode: args.gpu ? 'gpu' : 'swiftshader',
+    headless: !args.headed,
+    loadAverage: load,
+  };
+  log(`bench: ${environment.browser}, adapter ${environment.adapter}, ${env.hardwareConcurrency} cores, isolated ${env.crossOriginIsolated}`);
+  const manifest = await (await fetch(`${server.url}/models/manifest.json`)).json();
+  const hc = env.hardwareConcurrency;
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
+    durationS: 0,
+    environment,
+    settings: { iterations: args.iterations, gpuIterations: args.gpuIterations, warmup: args.warmup, quick: args.quick },
+    cells: [],
+    breakdowns: [],
+    pairs: [],
+    batching: [],
+  };
+  const spec = (model: string, backend: CellSpec['backend'], iterations = args.iterations): CellSpec => ({ model, backend, precision: 'fp32', iterations, warmup: args.warmup });
+
+  if (!args.skip.has('matrix')) {
+    for (const cell of cells(manifest, args)) {
+      const t = Date.now();
+      const r = await runCell(browser, server.url, cell, hc, log);
+      results.cells.push(r);
+      const f = r.figures;
+      log(
+        `  ${cell.model} ${cell.precision} ${cell.backend}: ` +
+          (f ? `es ${f.edgeserve.median.toFixed(2)} ms, bare ${f.bare.median.toFixed(2)} ms, ratio ${f.ratio.toFixed(3)}, +${f.overheadMs.toFixed(2)} ms/call` : `FAILED ${r.error}`) +
+          ` (${((Date.now() - t) / 1000).toFixed(0)} s)`,
+      );
+    }
+  }
+  if (!args.skip.has('breakdown')) {
+    const targets = args.quick ? [spec('ocr-rec', 'wasm-threaded')] : [spec('ocr-rec', 'wasm-threaded'), spec('ocr-rec', 'wasm-1'), spec('ocr-cls', 'wasm-threaded')];
+    for (const target of targets) {
+      const b = await runBreakdown(browser, server.url, target, hc, log);
+      results.breakdowns.push(b);
+      log(`  breakdown ${target.model} ${target.backend}: ${b.breakdown ? `total ${b.breakdown.total.median.toFixed(2)} ms, engine ${b.breakdown.engine.median.toFixed(2)} ms` : b.error}`);
+    }
+  }
+  if (!args.skip.has('pairs')) {
+    for (const target of precisionPairs(manifest, args)) {
+      const p = await runPair(browser, server.url, target, hc, log);
+      results.pairs.push(p);
+      log(`  int8 vs fp32 ${target.model}: ${p.ratio !== undefined ? `${p.ratio.toFixed(2)}×` : p.error}`);
+    }
+  }
+  if (!args.skip.has('batching')) {
+    const targets: [CellSpec, number][] = args.quick ? [[spec('ocr-cls', 'wasm-threaded'), 8]] : [[spec('ocr-cls', 'wasm-threaded'), 8], [spec('ocr-rec', 'wasm-threaded'), 4]];
+    for (const [target, concurrency] of targets) {
+      const b = await runBatching(browser, server.url, target, concurrency, args.quick ? 4 : 10, hc, log);
+      results.batching.push(b);
+      log(`  batching ${target.model} ×${concurrency}: ${b.figures ? b.figures.variants.map((v) => `${v.name} ${v.perSec.toFixed(1)}/s (batch ${v.meanBatchSize?.toFixed(2) ?? '?'})`).join(', ') : (b.unavailable ?? b.error)}`);
+    }
+  }
+  if (!args.skip.has('peer')) {
+    results.peer = await runPeer(browser, server.url, args.quick ? 1 : 5, hc, log);
+    log(`  peer app: ${results.peer.figures ? 'done' : results.peer.error}`);
+  }
+
+  results.durationS = (Date.now() - started) / 1000;
+  writeFileSync(`${root}/${args.out}`, `${JSON.stringify(results, null, 2)}\n`);
+  const table = markdown(results);
+  console.log(table);
+  if (args.readme) writeReadme(`${root}/README.md`, table);
+  log(`bench: wrote ${args.out}${args.readme ? ' and README.md' : ''} in ${results.durationS.toFixed(0)} s`);
+} finally {
+  await browser.close();
+  server.stop();
+}
