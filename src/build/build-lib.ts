@@ -6,14 +6,17 @@
  *                            with the engines inside it (a blob: worker cannot fetch chunks).
  *   dist/types/              .d.ts (tsc, src/build/tsconfig.types.json).
  * Two Vite builds, since Vite builds one format a run and an IIFE takes one entry.
- * Usage: tsx src/build/build-lib.ts [outDir]   (default dist)
+ * Usage: tsx src/build/build-lib.ts [outDir] [--iife-only]   (default dist; --iife-only: the
+ * drop-in script alone, what e2e/drop-in.spec.ts serves)
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { build, defaultClientConditions, type InlineConfig, type Plugin } from 'vite';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const outDir = process.argv[2] ?? 'dist';
+const args = process.argv.slice(2);
+const outDir = args.find((a) => !a.startsWith('--')) ?? 'dist';
+const iifeOnly = args.includes('--iife-only');
 
 const shared = (entry: string): InlineConfig => ({
   root,
@@ -35,7 +38,7 @@ const shared = (entry: string): InlineConfig => ({
   },
 });
 
-await build({
+if (!iifeOnly) await build({
   ...shared('src/index.ts'),
   worker: { format: 'es' },
   build: { ...shared('src/index.ts').build, lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'edgeserve.js' } },
@@ -65,5 +68,5 @@ await build({
   build: { ...shared('src/dropin/iife.ts').build, lib: { entry: 'src/dropin/iife.ts', name: 'edgeserve', formats: ['iife'], fileName: () => 'edgeserve.iife.js' } },
 });
 
-execFileSync('npx', ['tsc', '-p', 'src/build/tsconfig.types.json', '--outDir', `${outDir}/types`], { cwd: root, stdio: 'inherit' });
-console.log(`library built into ${outDir}/: edgeserve.js, edgeserve.iife.js, types/`);
+if (!iifeOnly) execFileSync('npx', ['tsc', '-p', 'src/build/tsconfig.types.json', '--outDir', `${outDir}/types`], { cwd: root, stdio: 'inherit' });
+console.log(`built into ${outDir}/: ${iifeOnly ? 'edgeserve.iife.js' : 'edgeserve.js, edgeserve.iife.js, types/'}`);
