@@ -28,6 +28,11 @@ function outputFor(img: HTMLImageElement): HTMLElement {
   const output = document.createElement('output');
   output.className = 'edgeserve-result';
   img.after(output);
+  // Lines on their own lines under the image, unless the page styles .edgeserve-result itself.
+  // (Set through the CSSOM, which a strict style-src allows, unlike a style attribute.)
+  const computed = getComputedStyle(output);
+  if (computed.display === 'inline') output.style.display = 'block';
+  if (computed.whiteSpace === 'normal') output.style.whiteSpace = 'pre-line';
   return output;
 }
 
