@@ -19,6 +19,8 @@ export interface StartFigures {
   firstRunMs: number;
   /** Load alone (ms). */
   loadMs: number;
+  /** edgeserve only: ms from the load call to the first progress event of each phase. */
+  phases?: Record<string, number>;
 }
 
 export interface SideInfo {

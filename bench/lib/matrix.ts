@@ -33,7 +33,10 @@ export function cells(manifest: ManifestLike, args: BenchArgs): CellSpec[] {
       if (args.models && !args.models.includes(model.id)) continue;
       for (const backend of args.backends ?? BACKENDS) {
         if (model.format === 'tfjs' && backend === 'wasm-threaded') continue;
-        for (const precision of args.precisions ?? (['fp32', 'int8'] as BenchPrecision[])) {
+        // int8 on WebGPU only when asked for or on a real GPU: ORT's WebGPU EP runs the dynamic
+        // int8 ops (DynamicQuantizeLinear, MatMulInteger) on the CPU, and SwiftShader adds minutes.
+        const defaults: BenchPrecision[] = backend === 'webgpu' && !args.gpu ? ['fp32'] : ['fp32', 'int8'];
+        for (const precision of args.precisions ?? defaults) {
           if (has(model.id, precision)) out.push(spec(model.id, backend, precision));
         }
       }

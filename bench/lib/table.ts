@@ -64,6 +64,23 @@ function overhead(r: BenchResults): string[] {
   row('host → page (Comlink reply, transfer back, page promise chain)', (b) => b.hostToPage.median);
   row('**total predict**', (b) => b.total.median);
   row('same predict, Comlink alone (no page wrappers)', (b) => b.directComlink.median);
+  row('bare onnxruntime-web `session.run` in the page, same input', (b) => b.bare.median);
+  row('**edgeserve’s own cost per call (total − engine run, median of per-call differences)**', (b) => b.ownCost.median);
+  return out;
+}
+
+function coldPhases(r: BenchResults): string[] {
+  const cells = r.cells.filter((c) => c.edgeserve.cold.phases && c.spec.precision === 'fp32' && c.spec.backend !== 'wasm-1' && c.figures);
+  if (!cells.length) return [];
+  const names = ['cache', 'download', 'store', 'compile', 'ready'];
+  const out = [
+    '| edgeserve cold start: ms from `load()` to each phase | backend | ' + names.join(' | ') + ' | first prediction |',
+    '|---|---|' + names.map(() => '---|').join('') + '---|',
+  ];
+  for (const c of cells) {
+    const p = c.edgeserve.cold.phases!;
+    out.push(`| ${c.spec.model} | ${c.spec.backend} | ${names.map((n) => ms(p[n])).join(' | ')} | ${ms(c.edgeserve.cold.ttfpMs)} |`);
+  }
   return out;
 }
 
@@ -127,6 +144,6 @@ function batching(r: BenchResults): string[] {
 }
 
 export function markdown(r: BenchResults): string {
-  const sections = [matrix(r), overhead(r), warmStart(r), peer(r), pairs(r), batching(r)].filter((s) => s.length);
+  const sections = [matrix(r), overhead(r), coldPhases(r), warmStart(r), peer(r), pairs(r), batching(r)].filter((s) => s.length);
   return [...header(r), ...sections.flatMap((s) => [...s, ''])].join('\n');
 }

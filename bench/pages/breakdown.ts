@@ -11,8 +11,10 @@ import type { WorkerApi } from '../../src/protocol.js';
 import { tensorBuffers } from '../../src/protocol.js';
 import { summarize, type Summary } from '../lib/stats.js';
 import type { CellSpec } from '../lib/cell.js';
+import { variantUrls } from './manifest-urls.js';
 import { cloneInputs } from './side.js';
 import { startEdgeserve, type EdgeserveSide } from './side-edgeserve.js';
+import { startOrt } from './side-ort.js';
 import type { HostTiming } from './timed-runtime.worker.js';
 
 export interface Breakdown {
@@ -25,9 +27,14 @@ export interface Breakdown {
   hostToPage: Summary;
   /** Comlink predict straight on the worker, without the page-side Model/WorkerLink wrappers. */
   directComlink: Summary;
+  /** Bare onnxruntime-web in the page on the same input, calls alternating with edgeserve's. */
+  bare: Summary;
+  /** Per call: total − engine run, i.e. everything edgeserve adds around the engine. */
+  ownCost: Summary;
 }
 
 const epoch = () => performance.timeOrigin + performance.now();
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const timedFactory = (name: string) => new Worker(new URL('./timed-runtime.worker.ts', import.meta.url), { type: 'module', name });
 
 export async function rpcFloor(side: EdgeserveSide, n: number): Promise<Summary> {
@@ -44,17 +51,23 @@ export async function rpcFloor(side: EdgeserveSide, n: number): Promise<Summary>
 
 export async function breakdown(spec: CellSpec, storeName: string, n: number): Promise<Breakdown> {
   const { side } = await startEdgeserve(spec, { storeName, workerFactory: timedFactory });
+  const bare = (await startOrt(spec, (await variantUrls(spec.model, spec.precision, side.model.info().version))[0]!)).side;
   const timingsApi = wrap<{ benchTimings(): HostTiming[] }>(side.worker);
   const template = inputsFor[spec.model]!();
   try {
-    for (let i = 0; i < spec.warmup; i++) await side.once();
+    for (let i = 0; i < spec.warmup; i++) await side.once(), await bare.once();
     await timingsApi.benchTimings();
     const page: { send: number; recv: number }[] = [];
+    const bareSamples: number[] = [];
     for (let i = 0; i < n; i++) {
       const inputs = cloneInputs(template);
+      // Pauses let the other engine's ORT threads stop spinning before a timed call (see side.ts).
+      await pause(10);
       const send = epoch();
       await side.model.predict(inputs);
       page.push({ send, recv: epoch() });
+      await pause(10);
+      bareSamples.push(await bare.once());
     }
     const host = await timingsApi.benchTimings();
     const legs = page.map((p, i) => ({ p, h: host[i]! }));
@@ -64,9 +77,11 @@ export async function breakdown(spec: CellSpec, storeName: string, n: number): P
     const direct: number[] = [];
     for (let i = 0; i < n; i++) {
       const inputs = cloneInputs(template);
+      await pause(10);
       const t = performance.now();
       await api.predict(handle, transfer(inputs, tensorBuffers(inputs)));
       direct.push(performance.now() - t);
+      await pause(10);
     }
     return {
       calls: n,
@@ -77,8 +92,11 @@ export async function breakdown(spec: CellSpec, storeName: string, n: number): P
       hostAfterEngine: summarize(legs.map(({ h }) => h.hostOut - h.engineOut)),
       hostToPage: summarize(legs.map(({ p, h }) => p.recv - h.hostOut)),
       directComlink: summarize(direct),
+      bare: summarize(bareSamples),
+      ownCost: summarize(legs.map(({ p, h }) => p.recv - p.send - (h.engineOut - h.engineIn))),
     };
   } finally {
+    await bare.dispose();
     await side.dispose();
   }
 }

@@ -12,10 +12,16 @@ interface MemoryBreakdown {
 }
 type MeasureMemory = () => Promise<{ bytes: number; breakdown: MemoryBreakdown[] }>;
 
-export async function measureMemory(): Promise<MemoryFigures | undefined> {
+/**
+ * Gives up after `timeoutMs`: with ORT's threaded WASM running, the measurement waits for its
+ * pthread workers, which sit in Atomics.wait and never answer, and Chromium ends it after ~60 s.
+ */
+export async function measureMemory(timeoutMs = 5000): Promise<MemoryFigures | undefined> {
   const measure = (performance as Performance & { measureUserAgentSpecificMemory?: MeasureMemory }).measureUserAgentSpecificMemory;
   if (!crossOriginIsolated || !measure) return undefined;
-  const result = await measure.call(performance);
+  const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), timeoutMs));
+  const result = await Promise.race([measure.call(performance).catch(() => undefined), timeout]);
+  if (!result) return undefined;
   let windowBytes = 0;
   let workerBytes = 0;
   for (const entry of result.breakdown) {

@@ -30,7 +30,11 @@ export async function startEdgeserve(spec: CellSpec, options: EdgeserveOptions):
     storeName: options.storeName,
     workerFactory: (name) => (worker = spawn(name)),
   });
-  const model = await runtime.load(spec.model, { precision: spec.precision, ...options.loadExtras } as LoadOptions);
+  const phases: Record<string, number> = {};
+  const onProgress = (p: { phase: string }) => {
+    phases[p.phase] ??= Math.round(performance.now() - t0);
+  };
+  const model = await runtime.load(spec.model, { precision: spec.precision, onProgress, ...options.loadExtras } as LoadOptions);
   const t1 = performance.now();
   await model.predict(first);
   const t2 = performance.now();
@@ -57,5 +61,5 @@ export async function startEdgeserve(spec: CellSpec, options: EdgeserveOptions):
       runtime.dispose();
     },
   };
-  return { side, start: { loadMs: t1 - t0, firstRunMs: t2 - t1, ttfpMs: t2 - t0 } };
+  return { side, start: { loadMs: t1 - t0, firstRunMs: t2 - t1, ttfpMs: t2 - t0, phases } };
 }
