@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from './lib/args.js';
 import { openBench, step } from './lib/bench-page.js';
@@ -72,11 +73,15 @@ try {
     }
   }
   if (!args.skip.has('breakdown')) {
-    const targets = args.quick ? [spec('ocr-rec', 'wasm-threaded')] : [spec('ocr-rec', 'wasm-threaded'), spec('ocr-rec', 'wasm-1'), spec('ocr-cls', 'wasm-threaded')];
-    for (const target of targets) {
-      const b = await runBreakdown(browser, server.url, target, hc, log);
+    const all = [spec('ocr-rec', 'wasm-threaded'), spec('ocr-rec', 'wasm-1'), spec('ocr-cls', 'wasm-threaded'), spec('ocr-cls', 'wasm-1')];
+    const targets = args.models ? all.filter((t) => args.models!.includes(t.model)) : args.quick ? all.slice(0, 1) : all;
+    // Threaded targets also run with the proposed no-spin patch (timed-nospin.worker.ts).
+    const runs = targets.flatMap((t) => (t.backend === 'wasm-threaded' ? (['as-shipped', 'no-spin'] as const) : (['as-shipped'] as const)).map((v) => [t, v] as const));
+    for (const [target, variant] of runs) {
+      const b = await runBreakdown(browser, server.url, target, variant, hc, log);
       results.breakdowns.push(b);
-      log(`  breakdown ${target.model} ${target.backend}: ${b.breakdown ? `total ${b.breakdown.total.median.toFixed(2)} ms, engine ${b.breakdown.engine.median.toFixed(2)} ms` : b.error}`);
+      const f = b.breakdown;
+      log(`  breakdown ${target.model} ${target.backend} ${variant}: ${f ? `total ${f.total.median.toFixed(2)} ms, engine ${f.engine.median.toFixed(2)} ms, own ${f.ownCost.median.toFixed(2)} ms` : b.error}`);
     }
   }
   if (!args.skip.has('pairs')) {
@@ -100,7 +105,7 @@ try {
   }
 
   results.durationS = (Date.now() - started) / 1000;
-  writeFileSync(`${root}/${args.out}`, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(resolve(root, args.out), `${JSON.stringify(results, null, 2)}\n`);
   const table = markdown(results);
   console.log(table);
   if (args.readme) writeReadme(`${root}/README.md`, table);

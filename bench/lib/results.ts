@@ -35,7 +35,7 @@ export interface BenchResults {
   environment: Environment;
   settings: { iterations: number; gpuIterations: number; warmup: number; quick: boolean };
   cells: (CellResult & { figures?: CellFigures })[];
-  breakdowns: { spec: CellSpec; breakdown?: Breakdown; error?: string }[];
+  breakdowns: { spec: CellSpec; variant?: string; breakdown?: Breakdown; error?: string }[];
   pairs: { spec: CellSpec; pair?: PrecisionPair; ratio?: number; fp32?: Summary; int8?: Summary; error?: string }[];
   batching: { spec: CellSpec; figures?: BatchingFigures; unavailable?: string; error?: string }[];
   peer?: { figures?: OcrCompare; pipeline: string; error?: string };

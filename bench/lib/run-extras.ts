@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from '@playwright/test';
 import { openBench, step } from './bench-page.js';
+import type { BreakdownVariant } from '../pages/breakdown.js';
 import type { CellSpec } from './cell.js';
 import type { BenchResults } from './results.js';
 import { threadsFor } from './run-cell.js';
@@ -23,16 +24,23 @@ async function inPage<T>(browser: Browser, baseUrl: string, threads: number, log
   }
 }
 
-export async function runBreakdown(browser: Browser, baseUrl: string, spec: CellSpec, hc: number, log: Log): Promise<BenchResults['breakdowns'][number]> {
+export async function runBreakdown(
+  browser: Browser,
+  baseUrl: string,
+  spec: CellSpec,
+  variant: BreakdownVariant,
+  hc: number,
+  log: Log,
+): Promise<BenchResults['breakdowns'][number]> {
   try {
     const breakdown = await inPage(browser, baseUrl, threadsFor(spec.backend, hc), log, async (page) => {
       await step(page, 'edgeserveStart', spec);
       await step(page, 'dispose');
-      return step(page, 'breakdown', spec, spec.iterations);
+      return step(page, 'breakdown', spec, spec.iterations, variant);
     });
     return { spec, breakdown };
   } catch (error) {
-    return { spec, error: message(error) };
+    return { spec, variant, error: message(error) };
   }
 }
 

@@ -52,7 +52,7 @@ function overhead(r: BenchResults): string[] {
   const done = r.breakdowns.filter((b) => b.breakdown);
   if (!done.length) return out;
   out.push(
-    '| where a predict spends its time (median ms) | ' + done.map((b) => `${b.spec.model} ${b.spec.precision} ${b.spec.backend}`).join(' | ') + ' |',
+    '| where a predict spends its time (median ms) | ' + done.map((b) => `${b.spec.model} ${b.spec.backend}${b.breakdown!.variant === 'no-spin' ? ' **no-spin patch**' : ''}`).join(' | ') + ' |',
     '|---|' + done.map(() => '---|').join(''),
   );
   const row = (name: string, pick: (b: NonNullable<(typeof done)[number]['breakdown']>) => number) =>

@@ -5,7 +5,7 @@
  */
 import type { CellSpec, MemoryFigures, SideInfo, StartFigures } from '../lib/cell.js';
 import { batchingThroughput } from './batching.js';
-import { breakdown, rpcFloor } from './breakdown.js';
+import { breakdown, rpcFloor, type BreakdownVariant } from './breakdown.js';
 import { variantUrls } from './manifest-urls.js';
 import { measureMemory, measureMemoryRaw } from './memory.js';
 import { ocrCompare } from './ocr-compare.js';
@@ -64,7 +64,7 @@ const bench = {
     return rpcFloor(state.es, n);
   },
 
-  breakdown: (spec: CellSpec, n: number) => breakdown(spec, STORE, n),
+  breakdown: (spec: CellSpec, n: number, variant: BreakdownVariant) => breakdown(spec, STORE, n, variant),
   precisionPair: (spec: CellSpec) => precisionPair(spec, STORE),
   batching: (spec: CellSpec, concurrency: number, rounds: number) => batchingThroughput(spec, STORE, concurrency, rounds),
   ocrCompare: (repeats: number) => ocrCompare(repeats, STORE),

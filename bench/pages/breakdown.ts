@@ -15,9 +15,10 @@ import { variantUrls } from './manifest-urls.js';
 import { cloneInputs } from './side.js';
 import { startEdgeserve, type EdgeserveSide } from './side-edgeserve.js';
 import { startOrt } from './side-ort.js';
-import type { HostTiming } from './timed-runtime.worker.js';
+import type { HostTiming } from './timed-host.js';
 
 export interface Breakdown {
+  variant: BreakdownVariant;
   calls: number;
   total: Summary;
   pageToHost: Summary;
@@ -35,7 +36,12 @@ export interface Breakdown {
 
 const epoch = () => performance.timeOrigin + performance.now();
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const timedFactory = (name: string) => new Worker(new URL('./timed-runtime.worker.ts', import.meta.url), { type: 'module', name });
+export type BreakdownVariant = 'as-shipped' | 'no-spin';
+// Two literal `new URL(…, import.meta.url)` so Vite bundles both workers.
+const factories: Record<BreakdownVariant, (name: string) => Worker> = {
+  'as-shipped': (name) => new Worker(new URL('./timed-runtime.worker.ts', import.meta.url), { type: 'module', name }),
+  'no-spin': (name) => new Worker(new URL('./timed-nospin.worker.ts', import.meta.url), { type: 'module', name }),
+};
 
 export async function rpcFloor(side: EdgeserveSide, n: number): Promise<Summary> {
   const api = wrap<WorkerApi>(side.worker);
@@ -49,8 +55,8 @@ export async function rpcFloor(side: EdgeserveSide, n: number): Promise<Summary>
   return summarize(samples);
 }
 
-export async function breakdown(spec: CellSpec, storeName: string, n: number): Promise<Breakdown> {
-  const { side } = await startEdgeserve(spec, { storeName, workerFactory: timedFactory });
+export async function breakdown(spec: CellSpec, storeName: string, n: number, variant: BreakdownVariant = 'as-shipped'): Promise<Breakdown> {
+  const { side } = await startEdgeserve(spec, { storeName, workerFactory: factories[variant] });
   const bare = (await startOrt(spec, (await variantUrls(spec.model, spec.precision, side.model.info().version))[0]!)).side;
   const timingsApi = wrap<{ benchTimings(): HostTiming[] }>(side.worker);
   const template = inputsFor[spec.model]!();
@@ -84,6 +90,7 @@ export async function breakdown(spec: CellSpec, storeName: string, n: number): P
       await pause(10);
     }
     return {
+      variant,
       calls: n,
       total: summarize(legs.map(({ p }) => p.recv - p.send)),
       pageToHost: summarize(legs.map(({ p, h }) => h.hostIn - p.send)),
