@@ -121,7 +121,7 @@ async function run(): Promise<void> {
       ...(subject.input === 'image' ? { image } : {}),
     });
     showAgreement(agreement, subject);
-    setState('done', agreement ? `Done: ${runs} steady runs each.` : `Done: only fp32 exists for this model, so there is nothing to compare yet.`);
+    setState('done', agreement ? `Done: ${runs} steady ${runs === 1 ? 'run' : 'runs'} each.` : `Done: only fp32 exists for this model, so there is nothing to compare yet.`);
   } catch (error) {
     showError(error);
   } finally {

@@ -13,13 +13,15 @@ import { appHeaders, e2eBuildDir, startStaticServer } from './static-server.js';
 
 const fp32 = (page: Page) => page.locator('.variant[data-precision="fp32"]');
 
+/** The first, online visit: the service worker installs; with `url` running a comparison, a model is stored too. */
 async function visitOnce(page: Page, url: string): Promise<void> {
   await page.goto(url);
-  await expect(page.locator('body')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
-  await expect(page.locator('#offline-ready')).toBeVisible({ timeout: 60_000 });
-  // The first page is not controlled (registerType 'prompt' never claims clients): reload once.
-  await page.reload();
   await expect(page.locator('body')).toHaveAttribute('data-state', /done|idle/, { timeout: 60_000 });
+  await expect(page.locator('#offline-ready')).toBeVisible({ timeout: 60_000 });
+  // The first page is not controlled (registerType 'prompt' never claims clients): reload once,
+  // without running again.
+  await page.goto(url.replace(/&autorun=\d|$/, '&autorun=0'));
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'idle', { timeout: 60_000 });
   expect(await page.evaluate(() => navigator.serviceWorker.controller?.state)).toBe('activated');
 }
 
@@ -29,7 +31,6 @@ test('after one online visit, the app starts and predicts offline with zero netw
   try {
     const url = `${server.origin}/demo/?model=ocr-cls&backend=wasm&runs=1`;
     await visitOnce(page, url);
-    await expect(page.locator('body')).toHaveAttribute('data-state', 'done');
 
     const served = server.log.length;
     await server.close();
@@ -37,7 +38,7 @@ test('after one online visit, the app starts and predicts offline with zero netw
     await context.setOffline(true);
     const requests: Request[] = [];
     context.on('request', (request) => requests.push(request));
-    await page.reload();
+    await page.goto(url);
     await expect(page.locator('body')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
     await expect(fp32(page).locator('.summary')).toHaveText(/^upright/);
     await expect(fp32(page).locator('dd[data-stat="load"]')).toContainText('from the device cache');
@@ -82,9 +83,7 @@ test('a new version arriving while a prediction runs waits, and applies when the
         (window as unknown as { reportState: (s: string, t: string) => void }).reportState(document.body.dataset.state ?? '', summary);
       }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'] });
     });
-    await visitOnce(page, `${server.origin}/demo/?model=ocr-rec&backend=wasm&runs=1`);
-    await page.goto(`${server.origin}/demo/?model=ocr-rec&backend=wasm&runs=25&autorun=0`);
-    await expect(page.locator('#status')).toHaveText('Ready.');
+    await visitOnce(page, `${server.origin}/demo/?model=ocr-rec&backend=wasm&runs=20&autorun=0`);
     const firstController = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL);
 
     await page.click('#run');

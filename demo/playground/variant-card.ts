@@ -101,7 +101,7 @@ export class VariantCard {
   }
 
   steady(median: number, p95: number, runs: number): void {
-    this.stat('median', `${ms(median)} (${runs} runs)`);
+    this.stat('median', `${ms(median)} (${runs} ${runs === 1 ? 'run' : 'runs'})`);
     this.stat('p95', ms(p95));
   }
 
