@@ -2,17 +2,17 @@
  * The drop-in script from another origin: a plain HTML page on a second origin includes
  * dist/edgeserve.iife.js from the first and predicts, through `window.edgeserve` and through the
  * declarative `<img data-edgeserve="ocr">`, also under a strict Content-Security-Policy.
- * First origin (4193): the e2e build plus the drop-in script, with the app's headers (CORS,
- * CORP cross-origin, COOP/COEP). Second origin (4194): pages made here.
+ * First origin (E2E_PORT+3): the e2e build plus the drop-in script, with the app's headers
+ * (CORS, CORP cross-origin, COOP/COEP). Second origin (E2E_PORT+4): pages made here.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.js';
-import { appHeaders, e2eBuildDir, startStaticServer, type StaticServer } from './static-server.js';
+import { appHeaders, e2eBuildDir, sidePort, startStaticServer, type StaticServer } from './static-server.js';
 
 const libDir = `${e2eBuildDir}-lib`;
-const CDN = 'http://localhost:4193';
+const CDN = `http://localhost:${sidePort(3)}`;
 const isolated = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 // No 'unsafe-eval', no 'unsafe-inline' scripts: 'wasm-unsafe-eval' compiles WebAssembly;
 // worker-src blob: starts the inlined worker; connect-src lets the worker fetch the manifest and
@@ -32,10 +32,10 @@ let site: StaticServer;
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   execFileSync('npx', ['tsx', 'src/build/build-lib.ts', libDir, '--iife-only'], { cwd: join(import.meta.dirname, '..'), stdio: 'pipe' });
-  cdn = await startStaticServer({ port: 4193, roots: [libDir, e2eBuildDir], headers: appHeaders });
+  cdn = await startStaticServer({ port: sidePort(3), roots: [libDir, e2eBuildDir], headers: appHeaders });
   const html = (body: string, headers: Record<string, string> = {}) => ({ type: 'text/html', body: () => page(body), headers });
   site = await startStaticServer({
-    port: 4194,
+    port: sidePort(4),
     roots: [],
     routes: {
       '/api.html': html('<p>plain page</p>', isolated),

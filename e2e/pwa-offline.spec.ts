@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page, Request } from '@playwright/test';
 import { expect, test } from './fixtures.js';
-import { appHeaders, e2eBuildDir, startStaticServer } from './static-server.js';
+import { appHeaders, e2eBuildDir, sidePort, startStaticServer } from './static-server.js';
 
 const fp32 = (page: Page) => page.locator('.variant[data-precision="fp32"]');
 
@@ -26,7 +26,7 @@ async function visitOnce(page: Page, url: string): Promise<void> {
 }
 
 test('after one online visit, the app starts and predicts offline with zero network requests', async ({ page, context }) => {
-  const server = await startStaticServer({ port: 4191, roots: [e2eBuildDir], headers: appHeaders });
+  const server = await startStaticServer({ port: sidePort(1), roots: [e2eBuildDir], headers: appHeaders });
   let closed = false;
   try {
     const url = `${server.origin}/demo/?model=ocr-cls&backend=wasm&runs=1`;
@@ -67,7 +67,7 @@ test('a new version arriving while a prediction runs waits, and applies when the
   let version = 1;
   const sw = readFileSync(join(e2eBuildDir, 'sw.js'), 'utf8');
   const server = await startStaticServer({
-    port: 4191,
+    port: sidePort(1),
     roots: [e2eBuildDir],
     headers: appHeaders,
     // A byte-different sw.js is what tells the browser there is a new version.

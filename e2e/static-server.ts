@@ -72,6 +72,12 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
   };
 }
 
+/**
+ * Ports for a spec's own servers: just above the suite's E2E_PORT (4190 → 4191…), so two
+ * suites on different E2E_PORTs never take each other's ports.
+ */
+export const sidePort = (n: 1 | 2 | 3 | 4) => Number(process.env.E2E_PORT ?? 4173) + n;
+
 /** The production build the shared config made for this run (see playwright.config.ts). */
 export const e2eBuildDir = join(import.meta.dirname, '..', `.e2e-build-${process.env.E2E_PORT ?? 4173}`);
 

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { DownloadFailedError, StorageError, WorkerCrashedError } from '../src/errors.js';
+import { explainError } from '../src/explain-error.js';
+
+describe('explainError', () => {
+  it('picks the message by code, keeping the original as detail', () => {
+    const e = explainError(new StorageError('QuotaExceededError'), true);
+    expect(e).toMatchObject({ code: 'STORAGE_FAILED', title: 'Storage is full or blocked', detail: 'QuotaExceededError' });
+    expect(explainError(new WorkerCrashedError('gone')).title).toBe('The model worker stopped');
+  });
+
+  it('tells offline-on-first-visit and a missing file apart from other download failures', () => {
+    expect(explainError(new DownloadFailedError('fetch failed'), false).title).toBe('You are offline');
+    expect(explainError(new DownloadFailedError('HTTP 404', { status: 404 }), true).title).toBe('The model file is missing on the server');
+    expect(explainError(new DownloadFailedError('HTTP 500', { status: 500 }), true).title).toBe('The model could not be downloaded');
+  });
+
+  it('does not pretend to know errors that are not EdgeServeErrors', () => {
+    expect(explainError(new TypeError('x is undefined'))).toMatchObject({ code: 'UNKNOWN', detail: 'x is undefined' });
+  });
+});
