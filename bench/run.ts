@@ -62,7 +62,7 @@ try {
   if (!args.skip.has('matrix')) {
     for (const cell of cells(manifest, args)) {
       const t = Date.now();
-      const r = await runCell(browser, server.url, cell, hc, log);
+      const r = await runCell(browser, server.url, cell, hc, log, cell.backend === 'webgpu' && !args.gpu);
       results.cells.push(r);
       const f = r.figures;
       log(

@@ -5,7 +5,8 @@ import type { BenchPage } from '../pages/bench-page.js';
 export async function openBench(context: BrowserContext, baseUrl: string, threads: number, log: (line: string) => void): Promise<Page> {
   const page = await context.newPage();
   page.on('console', (m) => {
-    if (m.type() === 'error') log(`  [page error] ${m.text().slice(0, 300)}`);
+    // ORT logs its node-placement notes as console errors ("[W:onnxruntime…"): not failures.
+    if (m.type() === 'error' && !m.text().includes('onnxruntime')) log(`  [page error] ${m.text().slice(0, 300)}`);
   });
   page.on('pageerror', (e) => log(`  [page exception] ${e.message.slice(0, 300)}`));
   await page.goto(`${baseUrl}/bench/pages/bench.html?threads=${threads}`);

@@ -22,7 +22,8 @@ export function cells(manifest: ManifestLike, args: BenchArgs): CellSpec[] {
     backend,
     precision,
     iterations: backend === 'webgpu' ? args.gpuIterations : args.iterations,
-    warmup: backend === 'webgpu' ? 1 : args.warmup,
+    // On WebGPU the warm start's and the cold start's first runs already warmed both sessions up.
+    warmup: backend === 'webgpu' ? 0 : args.warmup,
   });
   const has = (id: string, p: string) => manifest.models.find((m) => m.id === id)?.versions.some((v) => v.variants.some((x) => x.precision === p)) ?? false;
   let out: CellSpec[] = [];

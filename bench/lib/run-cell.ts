@@ -10,8 +10,9 @@ import type { CellResult, CellSpec } from './cell.js';
 import type { CellFigures } from './results.js';
 import { pairedDelta, pairedRatio, summarize } from './stats.js';
 
+/** As bench/pages/side.ts threadsFor: the page's ORT thread count for a backend. */
 export function threadsFor(backend: string, hardwareConcurrency: number): number {
-  return backend === 'wasm-1' ? 1 : Math.min(4, hardwareConcurrency);
+  return backend === 'wasm-threaded' ? Math.min(4, hardwareConcurrency) : 1;
 }
 
 async function clearHttpCache(page: Page): Promise<void> {
@@ -26,6 +27,8 @@ export async function runCell(
   spec: CellSpec,
   hardwareConcurrency: number,
   log: (line: string) => void,
+  /** Skip the bare engine's second visit (SwiftShader WebGPU: a minute per cell for a cache figure WASM cells give). */
+  skipBareWarm = false,
 ): Promise<CellResult & { figures?: CellFigures }> {
   const context = await browser.newContext();
   const threads = threadsFor(spec.backend, hardwareConcurrency);
@@ -75,6 +78,7 @@ export async function runCell(
 
     // The bare engine's second visit: a new page (new JS realm, engine initialised again), as
     // edgeserve's warm start is a new worker.
+    if (skipBareWarm) return result;
     const again = await openBench(context, baseUrl, threads, log);
     result.bare.warmHttp = (await step(again, 'bareStart', spec, 'http')).start;
     lap('bare warm (HTTP cache)');

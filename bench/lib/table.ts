@@ -5,7 +5,7 @@ const ms = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? 
 const mb = (bytes: number | undefined) => (bytes ? (bytes / 1e6).toFixed(bytes < 1e6 ? 2 : 1) : '–');
 const pair = (a: number | undefined, b: number | undefined) => `${ms(a)} / ${ms(b)}`;
 const ratio = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : `${x.toFixed(2)}×`);
-const signed = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : `${x >= 0 ? '+' : ''}${ms(x)}`);
+const signed = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : `${x >= 0 ? '+' : '−'}${ms(Math.abs(x))}`);
 
 function header(r: BenchResults): string[] {
   const e = r.environment;
@@ -13,7 +13,7 @@ function header(r: BenchResults): string[] {
   return [
     `Run ${r.date} with \`${r.command}\` (${Math.round(r.durationS)} s), ${e.browser} ${e.headless ? 'headless' : 'headed'}, ` +
       `WebGPU adapter: ${adapter}; ${e.hardwareConcurrency} cores, cross-origin isolated: ${e.crossOriginIsolated}, load average at start ${e.loadAverage.map((x) => x.toFixed(1)).join(' ')}.`,
-    `Steady state: ${r.settings.iterations} runs per side on WASM, ${r.settings.gpuIterations} on WebGPU, after ${r.settings.warmup} (WASM) / 1 (WebGPU) warm-up runs, the two sides alternating call by call in one page. Times in ms.`,
+    `Steady state: ${r.settings.iterations} runs per side on WASM after ${r.settings.warmup} warm-ups, ${r.settings.gpuIterations} on WebGPU (the start-up runs are its warm-up), the two sides alternating call by call in one page. Times in ms; “es” = edgeserve, “bare” = the engine called directly in the page; ratio and overhead are medians of per-call pairs.`,
     '',
   ];
 }

@@ -23,9 +23,13 @@ export function cloneInputs(inputs: TensorMap): TensorMap {
   return out;
 }
 
-/** WASM threads for a bench backend, as edgeserve picks them by default when isolated. */
+/**
+ * WASM threads for a bench backend, as edgeserve picks them by default when isolated. WebGPU
+ * cells use one: the WASM side only runs CPU-assigned shape ops there, and without ORT's pthread
+ * workers (which never answer it) measureUserAgentSpecificMemory() works.
+ */
 export function threadsFor(backend: string): number {
-  return backend === 'wasm-1' ? 1 : Math.min(4, navigator.hardwareConcurrency || 1);
+  return backend === 'wasm-threaded' ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
