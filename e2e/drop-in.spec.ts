@@ -24,7 +24,8 @@ const strictCsp = (scriptExtra = '') =>
 const strictIsolatedCsp = strictCsp(' blob:');
 
 const page = (body: string) => `<!doctype html><meta charset="utf-8"><title>another site</title><body>${body}<script src="${CDN}/edgeserve.iife.js"></script></body>`;
-const declarative = `<h1>Another site</h1><img id="sign" crossorigin="anonymous" src="${CDN}/samples/hello.png" data-edgeserve="ocr" alt="sign">`;
+const declarative = (attributes = '') =>
+  `<h1>Another site</h1><img id="sign" crossorigin="anonymous" src="${CDN}/samples/hello.png" data-edgeserve="ocr" ${attributes} alt="sign">`;
 
 let cdn: StaticServer;
 let site: StaticServer;
@@ -39,8 +40,9 @@ test.beforeAll(async () => {
     roots: [],
     routes: {
       '/api.html': html('<p>plain page</p>', isolated),
-      '/strict.html': html(declarative, { 'Content-Security-Policy': strictCsp() }),
-      '/strict-isolated.html': html(declarative, { 'Content-Security-Policy': strictIsolatedCsp, ...isolated }),
+      '/strict.html': html(declarative(), { 'Content-Security-Policy': strictCsp() }),
+      // int8 here: a quarter of the download, and the precision attribute is exercised.
+      '/strict-isolated.html': html(declarative('data-edgeserve-precision="int8"'), { 'Content-Security-Policy': strictIsolatedCsp, ...isolated }),
     },
   });
 });
