@@ -10,6 +10,7 @@
  * drop-in script alone, what e2e/drop-in.spec.ts serves)
  */
 import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, defaultClientConditions, type InlineConfig, type Plugin } from 'vite';
 
@@ -47,16 +48,15 @@ if (!iifeOnly) await build({
 /**
  * The drop-in passes its own (inlined) workerFactory, so the module's default factory — a
  * `new Worker(new URL(…, import.meta.url))` that Vite would bundle as a second, never-used
- * 78 MB worker file, and whose import.meta means nothing in a classic script — is cut out.
+ * 78 MB worker file, and whose import.meta means nothing in a classic script — is swapped for
+ * a stub module.
  */
 const noDefaultWorker: Plugin = {
   name: 'edgeserve:no-default-worker',
   enforce: 'pre',
-  transform(code, id) {
-    if (!id.endsWith('/src/client/runtime.ts')) return null;
-    const pattern = /new Worker\(new URL\('\.\.\/\.\.\/workers\/runtime\.worker\.ts', import\.meta\.url\), \{ type: 'module', name \}\)/;
-    if (!pattern.test(code)) throw new Error('src/client/runtime.ts changed its default worker; update noDefaultWorker in src/build/build-lib.ts');
-    return code.replace(pattern, "(() => { throw new Error('edgeserve.iife.js starts its inlined worker; pass workerFactory only to replace it'); })()");
+  resolveId(source, importer) {
+    if (source === './default-worker.js' && importer?.endsWith('/src/client/runtime.ts')) return resolve(root, 'src/dropin/no-default-worker.ts');
+    return null;
   },
 };
 

@@ -8,6 +8,7 @@ import { toPrometheus } from '../metrics/prometheus.js';
 import type { MetricsSnapshot } from '../metrics/types.js';
 import type { BackendChoice, CachedModel, Capabilities, LoadProgress, ModelInfo, WorkerInit, WorkerLoadRequest } from '../protocol.js';
 import { cancellable, type CancelOptions } from './cancel.js';
+import { defaultWorkerFactory } from './default-worker.js';
 import { LoadedModel, type Model } from './model.js';
 import { PageErrorCounter } from './page-errors.js';
 import { WorkerLink, type WorkerFactory } from './worker-link.js';
@@ -77,15 +78,14 @@ export interface Runtime {
 const absolute = (url: string | URL, base: string) => new URL(url, base).href;
 const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
 
-export const defaultWorkerFactory: WorkerFactory = (name) =>
-  new Worker(new URL('../../workers/runtime.worker.ts', import.meta.url), { type: 'module', name });
-
 /** persist() exists only on the page (not in workers), so the page asks, once per runtime. */
 async function askPersistence(): Promise<boolean | undefined> {
   const storage = globalThis.navigator?.storage;
   if (!storage?.persist) return undefined;
   return (await storage.persisted()) || storage.persist();
 }
+
+export { defaultWorkerFactory };
 
 export function createRuntime(options: RuntimeOptions = {}): Runtime {
   installErrorTransfer();
