@@ -1,5 +1,5 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { pwaOptions } from './demo/pwa.config.js';
 
@@ -24,6 +24,10 @@ export default defineConfig({
   // onnxruntime-web finds its glue through import.meta.url; pre-bundling moves it. We set
   // wasmPaths ourselves, but keeping it out of the optimizer keeps dev and build alike.
   optimizeDeps: { exclude: ['onnxruntime-web'] },
+  // onnxruntime-web's default entry embeds a reference to its 28 MB .wasm, which a build then
+  // copies into assets/ unused (we serve engines/ort/ and set wasmPaths). This export condition
+  // selects its entry that loads the .wasm/.mjs from wasmPaths only.
+  resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
   build: {
     target: 'es2022',
     rollupOptions: { input: { demo: 'demo/index.html', 'drop-in': 'demo/drop-in.html', harness: 'e2e/pages/harness.html' } },
