@@ -25,7 +25,7 @@ export interface CellFigures {
   ratio: number;
   /** Median of paired per-call differences (ms). */
   overheadMs: number;
-  rpcFloor?: Summary;
+  rpcFloor?: Summary | { hot: Summary; idle: Summary };
 }
 
 export interface BenchResults {

@@ -43,16 +43,29 @@ const factories: Record<BreakdownVariant, (name: string) => Worker> = {
   'no-spin': (name) => new Worker(new URL('./timed-nospin.worker.ts', import.meta.url), { type: 'module', name }),
 };
 
-export async function rpcFloor(side: EdgeserveSide, n: number): Promise<Summary> {
+export interface RpcFloor {
+  /** Pings back to back: both threads awake. */
+  hot: Summary;
+  /** Pings 10 ms apart, as the bench's predicts are: each hop must wake a sleeping thread. */
+  idle: Summary;
+}
+
+export async function rpcFloor(side: EdgeserveSide, n: number): Promise<RpcFloor> {
   const api = wrap<WorkerApi>(side.worker);
   for (let i = 0; i < 5; i++) await api.ping();
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
+  const time = async () => {
     const t = performance.now();
     await api.ping();
-    samples.push(performance.now() - t);
+    return performance.now() - t;
+  };
+  const hot: number[] = [];
+  for (let i = 0; i < n; i++) hot.push(await time());
+  const idle: number[] = [];
+  for (let i = 0; i < Math.min(n, 50); i++) {
+    await pause(10);
+    idle.push(await time());
   }
-  return summarize(samples);
+  return { hot: summarize(hot), idle: summarize(idle) };
 }
 
 export async function breakdown(spec: CellSpec, storeName: string, n: number, variant: BreakdownVariant = 'as-shipped'): Promise<Breakdown> {
