@@ -48,11 +48,13 @@ async function buildModel(source: ModelSource): Promise<ModelEntry> {
     variants.push({ precision: 'fp32', files: [await fileEntry(fp32Path)] });
     // INT8 VARIANTS:start
     if (source.quantize) {
-      // Default recipe (dynamic int8, per-channel); see README "int8". Imported here so this
+      // Dynamic int8, per-channel, plus the per-model tweaks of INT8_RECIPES (ocr-det keeps its
+      // five earliest, most sensitive Convs float); see README "int8". Imported here so this
       // block is the only part of the script that knows about the quantizer.
       const { makeInt8Variant } = await import('../src/tools/make-int8-variant.js');
+      const { int8RecipeFor } = await import('../src/tools/int8-recipes.js');
       const int8Path = join(dir, basename(source.from).replace(/\.onnx$/, '.int8.onnx'));
-      const made = await makeInt8Variant(fp32Path, int8Path);
+      const made = await makeInt8Variant(fp32Path, int8Path, int8RecipeFor(source.id));
       if (made.bytesOut > 0) {
         await checkOnnxSpecs(source, int8Path);
         variants.push({ precision: made.precision, files: [await fileEntry(int8Path)], opset: made.opset, recipe: made.recipe });

@@ -18,6 +18,9 @@ export interface Comparison {
   cosine: number | null;
   /** Mean IoU of thresholded outputs (ocr-det text masks) — null when not applicable. */
   maskIoU: number | null;
+  /** Worst sample's cosine and mask IoU: a mean over pages can hide one page that went wrong. */
+  minCosine: number | null;
+  minMaskIoU: number | null;
   /** Share of samples where fp32 matched the ground truth (ocr-rec), for context. */
   fp32Accuracy: number | null;
   int8Accuracy: number | null;
@@ -62,6 +65,8 @@ export async function compareModels(id: BenchModelId, fp32Path: string, int8Path
   let same = 0;
   let cosSum = 0;
   let iouSum = 0;
+  let cosMin = Infinity;
+  let iouMin = Infinity;
   let fp32Right = 0;
   let int8Right = 0;
   let strings = false;
@@ -81,8 +86,14 @@ export async function compareModels(id: BenchModelId, fp32Path: string, int8Path
       if (ra === rb) same++;
       if (sample.label !== undefined) { if (ra === sample.label) fp32Right++; if (rb === sample.label) int8Right++; }
     } else if (typeof ra !== 'string' && typeof rb !== 'string') {
-      cosSum += cosine(ra, rb);
-      if (bench.threshold !== undefined) iouSum += iou(ra, rb, bench.threshold);
+      const c = cosine(ra, rb);
+      cosSum += c;
+      cosMin = Math.min(cosMin, c);
+      if (bench.threshold !== undefined) {
+        const m = iou(ra, rb, bench.threshold);
+        iouSum += m;
+        iouMin = Math.min(iouMin, m);
+      }
     }
   }
   const ta: number[] = [];
@@ -103,6 +114,8 @@ export async function compareModels(id: BenchModelId, fp32Path: string, int8Path
     agreement: strings ? same / samples.length : null,
     cosine: strings ? null : cosSum / samples.length,
     maskIoU: bench.threshold === undefined ? null : iouSum / samples.length,
+    minCosine: strings ? null : cosMin,
+    minMaskIoU: bench.threshold === undefined ? null : iouMin,
     fp32Accuracy: labelled ? fp32Right / samples.length : null,
     int8Accuracy: labelled ? int8Right / samples.length : null,
     fp32Ms: median(ta), int8Ms: median(tb), pairedRatio: ta.length ? median(tb.map((t, i) => t / ta[i]!)) : NaN,

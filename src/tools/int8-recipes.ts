@@ -1,0 +1,23 @@
+/**
+ * The int8 recipe each shipped model gets, by model id: what `npm run models` builds, what
+ * `npm run bench:quantize` measures by default and what the accuracy tests check, so the three
+ * can't drift apart. Models not listed take makeInt8Variant's default (dynamic, per-channel).
+ */
+import type { Int8VariantOptions } from './make-int8-variant.js';
+
+export const INT8_RECIPES: Readonly<Record<string, Int8VariantOptions>> = {
+  // PP-OCRv4 det: the backbone's first five dense Convs stay float (3→16, 16→32 at 1/2
+  // resolution, 32→48, 48→48 at 1/4, 48→96 at 1/8; node names from paddle2onnx). A
+  // leave-one-float sweep (src/tools/bench/sensitivity.ts) showed the loss comes from these early
+  // maps: the activation after the stem spans −0.2…34 on a white page, so a dynamic uint8 step
+  // (~0.14) wipes out the small values glyph edges are made of, and the error carries through the
+  // FPN to the mask. No later layer (neck, head) moved the result beyond noise. Only p2o.Conv.2
+  // and .4 were needed for the mean, but all five also fix the worst pages (text-mask IoU at the
+  // DB threshold on 200 pages: mean 0.919 → 0.980, worst page 0.738 → 0.941; just .2/.4: 0.979,
+  // worst 0.892), for 0.02–0.03× of fp32's latency and +0.005× size. See README "int8".
+  'ocr-det': { exclude: ['p2o.Conv.0', 'p2o.Conv.2', 'p2o.Conv.4', 'p2o.Conv.6', 'p2o.Conv.8'] },
+};
+
+export function int8RecipeFor(id: string): Int8VariantOptions {
+  return INT8_RECIPES[id] ?? {};
+}
