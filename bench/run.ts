@@ -44,6 +44,7 @@ try {
     loadAverage: load,
   };
   log(`bench: ${environment.browser}, adapter ${environment.adapter}, ${env.hardwareConcurrency} cores, isolated ${env.crossOriginIsolated}`);
+  if (args.gpu && (env.fallbackAdapter || /swiftshader/i.test(env.adapter))) log('bench: --gpu, but Chromium found no hardware adapter: WebGPU figures are SwiftShader again');
   const manifest = await (await fetch(`${server.url}/models/manifest.json`)).json();
   const hc = env.hardwareConcurrency;
   const results: BenchResults = {

@@ -9,7 +9,9 @@ const signed = (x: number | undefined) => (x === undefined || !Number.isFinite(x
 
 function header(r: BenchResults): string[] {
   const e = r.environment;
-  const adapter = e.mode === 'swiftshader' ? `${e.adapter} (SwiftShader: software WebGPU on the CPU, not a GPU)` : e.adapter;
+  // Said whenever the adapter is software: --gpu on a machine without a usable GPU lands there too.
+  const software = e.fallbackAdapter || /swiftshader/i.test(e.adapter);
+  const adapter = software ? `${e.adapter} (SwiftShader: software WebGPU on the CPU, not a GPU${e.mode === 'gpu' ? ', although --gpu was asked for' : ''})` : e.adapter;
   return [
     `Run ${r.date} with \`${r.command}\` (${Math.round(r.durationS)} s), ${e.browser} ${e.headless ? 'headless' : 'headed'}, ` +
       `WebGPU adapter: ${adapter}; ${e.hardwareConcurrency} cores, cross-origin isolated: ${e.crossOriginIsolated}, load average at start ${e.loadAverage.map((x) => x.toFixed(1)).join(' ')}.`,
