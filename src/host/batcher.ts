@@ -35,6 +35,22 @@ export type RunFn = (inputs: TensorMap) => Promise<TensorMap>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * One turn of the event loop, behind the messages already queued. A MessageChannel message,
+ * not setTimeout(0): chained timeouts are clamped to 4 ms after a few levels of nesting.
+ */
+function nextTask(): Promise<void> {
+  if (typeof MessageChannel !== 'function') return sleep(0).then(() => undefined);
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
 export class Batcher {
   private readonly queue: Job[] = [];
   private running: Promise<void> | undefined;
@@ -75,20 +91,29 @@ export class Batcher {
     return this.queue.length;
   }
 
-  private async pump(): Promise<void> {
-    if (this.running || this.queue.length === 0) return;
+  /**
+   * `afterRun`: an engine run just ended. Calls that arrived during it are still undelivered
+   * messages in the worker's task queue, so with batching on we yield one task first to let
+   * them in — otherwise the default (no queue delay) would never merge anything.
+   */
+  private async pump(afterRun = false): Promise<void> {
+    if (this.running) return;
+    if (this.queue.length === 0 && !(afterRun && this.policy.enabled)) return;
     let done!: () => void;
     this.running = new Promise((resolve) => (done = resolve));
+    let ran = false;
     try {
-      if (this.policy.enabled && this.policy.maxQueueDelayUs > 0 && this.queueRows() < this.policy.maxBatchSize) {
+      if (this.policy.enabled && afterRun) await nextTask();
+      if (this.policy.enabled && this.policy.maxQueueDelayUs > 0 && this.queue.length > 0 && this.queueRows() < this.policy.maxBatchSize) {
         await sleep(this.policy.maxQueueDelayUs / 1000);
       }
       const batch = this.take();
-      if (batch.length > 0) await this.execute(batch);
+      ran = batch.length > 0;
+      if (ran) await this.execute(batch);
     } finally {
       this.running = undefined;
       done();
-      void this.pump();
+      if (ran || this.queue.length > 0) void this.pump(ran);
     }
   }
 

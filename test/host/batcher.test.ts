@@ -27,6 +27,20 @@ describe('Batcher', () => {
     });
   });
 
+  it('with no queue delay, merges the calls that arrived while the engine was busy', async () => {
+    const seen: number[] = [];
+    const slow = async (inputs: TensorMap) => {
+      await new Promise((r) => setTimeout(r, 10));
+      return doubler(seen)(inputs);
+    };
+    const batcher = new Batcher(slow, { enabled: true, maxBatchSize: 8, maxQueueDelayUs: 0 });
+    const first = batcher.submit(row(1));
+    // Four more calls land just as the first run ends (as worker messages would, a task later).
+    const later = await new Promise<Promise<unknown>[]>((resolve) => setTimeout(() => resolve([2, 3, 4, 5].map((v) => batcher.submit(row(v)))), 10));
+    await Promise.all([first, ...later]);
+    expect(seen).toEqual([1, 4]);
+  });
+
   it('respects the max batch size and only merges calls of the same shape', async () => {
     const seen: number[] = [];
     const batcher = new Batcher(doubler(seen), { enabled: true, maxBatchSize: 2, maxQueueDelayUs: 2000 });
