@@ -38,17 +38,19 @@ test('eight concurrent calls equal eight single calls, in fewer runs', async ({ 
   expect(result.batchSizes.cumulative.at(-1)).toBe(runs);
 });
 
-test('with the default policy (no queue delay), calls sent together are merged', async ({ page }) => {
+test('with no queue delay, calls sent together are merged; on WASM batching is opt-in', async ({ page }) => {
   await openHarness(page);
   const result = await page.evaluate(async () => {
     const { edgeserve, inputs } = window.harness;
     const runtime = edgeserve.createRuntime({ backend: 'wasm', storeName: 'batching-default' });
-    const model = await runtime.load('ocr-cls');
+    const byDefault = await runtime.load('ocr-cls');
+    const model = await runtime.load('ocr-cls', { batching: {} });
     await Promise.all(Array.from({ length: 8 }, (_, i) => model.predict(inputs.ocrClsInput(i % 2 === 1))));
     const metrics = (await runtime.metrics()).models.find((m) => m.model === 'ocr-cls')!;
     runtime.dispose();
-    return { policy: model.info().batching, runs: metrics.batchSize.count, calls: metrics.calls };
+    return { byDefault: byDefault.info().batching.enabled, policy: model.info().batching, runs: metrics.batchSize.count, calls: metrics.calls };
   });
+  expect(result.byDefault).toBe(false);
   expect(result.policy).toEqual({ enabled: true, maxBatchSize: 8, maxQueueDelayUs: 0 });
   expect(result.calls).toBe(8);
   // The first call runs alone at once; the ones that arrived meanwhile share the next runs.

@@ -1,6 +1,6 @@
 /**
  * Batched vs unbatched throughput: `concurrency` predicts fired at once on one model, in three
- * runtimes (one worker each, so each has its own metrics): micro-batching with the default
+ * runtimes (one worker each, so each has its own metrics): micro-batching with
  * `maxQueueDelayUs` 0 (merge only what is already queued), micro-batching with a 2 ms window,
  * and `batching: false`. Rounds alternate between them; the mean batch size is the runtime's own
  * `batchSize` histogram.
@@ -29,7 +29,7 @@ export interface BatchingFigures {
 }
 
 const VARIANTS: { name: string; batching: unknown }[] = [
-  { name: 'batched, delay 0 (default)', batching: { maxQueueDelayUs: 0 } },
+  { name: 'batched, delay 0', batching: { maxQueueDelayUs: 0 } },
   { name: 'batched, delay 2 ms', batching: { maxQueueDelayUs: 2000 } },
   { name: 'unbatched', batching: false },
 ];
