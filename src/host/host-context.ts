@@ -6,15 +6,22 @@ import { detectCapabilities, type DetectedCapabilities } from '../capabilities.j
 import type { EngineContext } from '../engines/engine.js';
 import { defaultEngines, type EngineRegistry } from '../engines/registry.js';
 import { DownloadFailedError } from '../errors.js';
-import type { Manifest, Precision } from '../manifest/schema.js';
+import type { Cohort } from '../manifest/rollout.js';
+import type { Manifest, ModelEntry, Precision, VariantEntry } from '../manifest/schema.js';
 import { validateManifest } from '../manifest/validate.js';
 import { MetricsRegistry } from '../metrics/registry.js';
-import type { CachedModel, WorkerInit } from '../protocol.js';
+import type { CachedModel, LoadProgress, WorkerInit } from '../protocol.js';
 import type { FetchLike } from '../store/download.js';
 import { heldLockNames } from '../store/locks.js';
-import { openModelStore, type ModelStore } from '../store/model-store.js';
+import { openModelStore, type ModelStore, type VersionPointer } from '../store/model-store.js';
 import { defaultEstimate, entryName, type Estimate } from '../store/storage-manager.js';
+import { fetchVariant, type FetchedVariant } from './fetch-variant.js';
 import type { ServedModel } from './served-model.js';
+
+/** The version a pointer would keep as "previous" if it moved to `version`. */
+export function previousOf(pointer: VersionPointer | undefined, version: string): string | undefined {
+  return pointer && pointer.current !== version ? pointer.current : pointer?.previous;
+}
 
 export interface HostDeps {
   engines: EngineRegistry;
@@ -93,6 +100,37 @@ export class HostContext {
   engineContext(detected: DetectedCapabilities): EngineContext {
     const threads = detected.wasmThreads ? (this.config.wasmThreads ?? Math.min(4, detected.hardwareConcurrency)) : 1;
     return { ortWasmBase: this.config.ortWasmBase, tfjsWasmBase: this.config.tfjsWasmBase, wasmThreads: threads };
+  }
+
+  /** A manifest variant's bytes: from the store, else downloaded, verified and stored. */
+  fetchVariant(model: ModelEntry, version: string, variant: VariantEntry, progress: (p: Omit<LoadProgress, 'id'>) => void = () => undefined, signal?: AbortSignal): Promise<FetchedVariant> {
+    const { versions: _v, policy: _p, ...spec } = model;
+    return fetchVariant({
+      key: { id: model.id, version, precision: variant.precision },
+      spec,
+      entries: variant.files,
+      manifestUrl: this.config.manifestUrl,
+      store: this.store,
+      storeName: this.config.storeName,
+      progress,
+      inUse: this.inUse,
+      fetchImpl: this.deps.fetch,
+      estimate: this.deps.estimate,
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  /** Points the device at `version`; the version it served until now becomes "previous". Returns that. */
+  async advancePointer(id: string, precision: Precision, version: string, cohort?: Cohort): Promise<string | undefined> {
+    const old = await this.store.getPointer(id, precision);
+    const previous = previousOf(old, version);
+    await this.store.setPointer(id, precision, {
+      current: version,
+      ...(previous ? { previous } : {}),
+      ...(old?.rejected ? { rejected: old.rejected } : {}),
+      ...(cohort ? { cohort } : {}),
+    });
+    return previous;
   }
 
   /** The shared lock a served model holds, so no tab evicts it. */

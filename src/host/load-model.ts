@@ -11,8 +11,8 @@ import { findModel } from '../manifest/select.js';
 import type { BackendName, LoadProgress, ModelInfo, WorkerLoadRequest } from '../protocol.js';
 import { canBatch } from './batch-tensors.js';
 import type { BatchPolicy } from './batcher.js';
-import { fetchVariant, type FetchedVariant } from './fetch-variant.js';
-import type { HostContext } from './host-context.js';
+import type { FetchedVariant } from './fetch-variant.js';
+import { previousOf, type HostContext } from './host-context.js';
 import { openSession } from './open-session.js';
 import { ServedModel } from './served-model.js';
 import { revalidate } from './upgrade.js';
@@ -66,33 +66,14 @@ async function fromManifest(ctx: HostContext, request: WorkerLoadRequest, precis
       { id: model.id, version: choice.version.version, precision },
     );
   }
-  const { versions: _v, policy: _p, ...spec } = model;
-  const key = { id: model.id, version: choice.version.version, precision };
-  const fetched = await fetchVariant({
-    key,
-    spec,
-    entries: variant.files,
-    manifestUrl: ctx.config.manifestUrl,
-    store: ctx.store,
-    storeName: ctx.config.storeName,
-    progress: report,
-    inUse: ctx.inUse,
-    fetchImpl: ctx.deps.fetch,
-    estimate: ctx.deps.estimate,
-    signal,
-  });
-  const old = await ctx.store.getPointer(model.id, precision);
-  const previousVersion = old && old.current !== key.version ? old.current : old?.previous;
+  const version = choice.version.version;
+  const fetched = await ctx.fetchVariant(model, version, variant, report, signal);
   // An explicit version is the caller's business: it does not move the device's pointer.
-  if (request.version === undefined && fetched.stored) {
-    await ctx.store.setPointer(model.id, precision, {
-      current: key.version,
-      ...(previousVersion ? { previous: previousVersion } : {}),
-      ...(old?.rejected ? { rejected: old.rejected } : {}),
-      ...(choice.cohort ? { cohort: choice.cohort } : {}),
-    });
-  }
-  return { version: key.version, fetched, ...(choice.cohort ? { cohort: choice.cohort } : {}), ...(previousVersion ? { previousVersion } : {}) };
+  const previousVersion =
+    request.version === undefined && fetched.stored
+      ? await ctx.advancePointer(model.id, precision, version, choice.cohort)
+      : previousOf(await ctx.store.getPointer(model.id, precision), version);
+  return { version, fetched, ...(choice.cohort ? { cohort: choice.cohort } : {}), ...(previousVersion ? { previousVersion } : {}) };
 }
 
 export async function loadModel(

@@ -10,7 +10,6 @@ import type { ModelSpec, Precision } from '../manifest/schema.js';
 import { findModel } from '../manifest/select.js';
 import type { ModelInfo } from '../protocol.js';
 import type { ModelFile } from '../engines/engine.js';
-import { fetchVariant } from './fetch-variant.js';
 import type { HostContext } from './host-context.js';
 import { openSession } from './open-session.js';
 
@@ -50,19 +49,7 @@ async function upgrade(ctx: HostContext, id: string, precision: Precision): Prom
   if (target === current || pointer?.rejected?.includes(target)) return [];
   const variant = choice.version.variants.find((v) => v.precision === precision);
   if (!variant) return [];
-  const { versions: _v, policy: _p, ...spec } = model;
-  const fetched = await fetchVariant({
-    key: { id, version: target, precision },
-    spec,
-    entries: variant.files,
-    manifestUrl: ctx.config.manifestUrl,
-    store: ctx.store,
-    storeName: ctx.config.storeName,
-    progress: () => undefined,
-    inUse: ctx.inUse,
-    fetchImpl: ctx.deps.fetch,
-    estimate: ctx.deps.estimate,
-  });
+  const fetched = await ctx.fetchVariant(model, target, variant);
   ctx.metrics.load(id, target, fetched.fromCache, fetched.bytesDownloaded);
   const switched = await switchServed(ctx, id, precision, target, fetched.spec, fetched.files, {
     fromCache: fetched.fromCache,
@@ -70,13 +57,8 @@ async function upgrade(ctx: HostContext, id: string, precision: Precision): Prom
     ...(choice.cohort ? { cohort: choice.cohort } : {}),
   });
   if (fetched.stored) {
-    await ctx.store.setPointer(id, precision, {
-      current: target,
-      ...(current ? { previous: current } : {}),
-      ...(pointer?.rejected ? { rejected: pointer.rejected } : {}),
-      ...(choice.cohort ? { cohort: choice.cohort } : {}),
-    });
-    await keepOnly(ctx, id, precision, current ? [target, current] : [target]);
+    const previous = await ctx.advancePointer(id, precision, target, choice.cohort);
+    await keepOnly(ctx, id, precision, previous ? [target, previous] : [target]);
   }
   return switched;
 }

@@ -11,7 +11,8 @@ interface LockManagerLike {
   query(): Promise<{ held?: HeldLock[] }>;
 }
 
-function locks(): LockManagerLike | undefined {
+/** navigator.locks, where it exists (secure contexts: https and localhost; pages and workers). */
+export function locks(): LockManagerLike | undefined {
   return (globalThis.navigator as { locks?: LockManagerLike } | undefined)?.locks;
 }
 

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { onnx } from '../../src/tools/onnx/onnx-pb.js';
 import { readModelFile, writeModelFile } from '../../src/tools/onnx/model-io.js';
-import { floatTensor } from '../../src/tools/onnx/tensor-data.js';
 import { quantizeModel } from '../../src/tools/quantize/quantize-model.js';
 import { createSession, ort } from '../../src/tools/ort-node.js';
 import { MODEL_PATHS } from '../../src/tools/bench/model-paths.js';
