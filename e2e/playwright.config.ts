@@ -19,6 +19,7 @@ const outDir = `.e2e-build-${port}`;
 export default defineConfig({
   testDir: '.',
   testMatch: /.*\.spec\.ts$/,
+  globalSetup: './browser-version.setup.ts',
   // One at a time: two cores, and WebGPU on SwiftShader is CPU-bound.
   workers: 1,
   fullyParallel: false,

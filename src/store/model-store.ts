@@ -71,22 +71,43 @@ export interface ModelStore {
   deviceId(): Promise<string>;
 }
 
+/**
+ * IndexedDB fails with bare DOMExceptions, and Chromium's QuotaExceededError from an aborted
+ * transaction has an empty message: name the operation and the DOMException's name instead.
+ */
+async function guarded<T>(what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof StorageError) throw error;
+    const name = error instanceof DOMException || error instanceof Error ? error.name : '';
+    const message = error instanceof Error && error.message ? `: ${error.message}` : '';
+    throw new StorageError(`the model store could not ${what} (${name || 'error'}${message})`, { quotaExceeded: name === 'QuotaExceededError' });
+  }
+}
+
 export function openModelStore(dbName = 'edgeserve', idb: UseStore = createStore(dbName, 'models'), now: () => number = Date.now): ModelStore {
+  // Used when the store cannot keep the id (quota, private mode): cohorts are then sticky for
+  // this worker's life only, and loading never fails for want of a few bytes of metadata.
+  let unsavedDeviceId: string | undefined;
+
   async function entries(): Promise<StoredEntry[]> {
-    const entryKeys = (await keys<string>(idb)).filter((k) => k.startsWith(ENTRY_PREFIX));
-    return (await getMany<StoredEntry>(entryKeys, idb)).filter((e): e is StoredEntry => e !== undefined);
+    return guarded('list its models', async () => {
+      const entryKeys = (await keys<string>(idb)).filter((k) => k.startsWith(ENTRY_PREFIX));
+      return (await getMany<StoredEntry>(entryKeys, idb)).filter((e): e is StoredEntry => e !== undefined);
+    });
   }
 
   async function removeEntries(list: StoredEntry[]): Promise<void> {
     if (list.length === 0) return;
-    await delMany(list.flatMap((e) => [entryKey(e), ...chunkKeys(e)]), idb);
+    await guarded('delete a model', () => delMany(list.flatMap((e) => [entryKey(e), ...chunkKeys(e)]), idb));
   }
 
   return {
     async read(key) {
-      const entry = await get<StoredEntry>(entryKey(key), idb);
+      const entry = await guarded('read a model', () => get<StoredEntry>(entryKey(key), idb));
       if (!entry) return undefined;
-      const chunks = await getMany<ArrayBuffer>(chunkKeys(entry), idb);
+      const chunks = await guarded('read a model', () => getMany<ArrayBuffer>(chunkKeys(entry), idb));
       const files: Uint8Array[] = [];
       let next = 0;
       for (const file of entry.files) {
@@ -108,7 +129,8 @@ export function openModelStore(dbName = 'edgeserve', idb: UseStore = createStore
         }
         files.push(bytes);
       }
-      await set(entryKey(key), { ...entry, lastUsedAt: now() }, idb);
+      // Best effort: a full store (quota) must not turn a good cached copy into a failed load.
+      await set(entryKey(key), { ...entry, lastUsedAt: now() }, idb).catch(() => undefined);
       return { files, spec: entry.spec };
     },
 
@@ -159,14 +181,19 @@ export function openModelStore(dbName = 'edgeserve', idb: UseStore = createStore
       return matching.length;
     },
 
-    getPointer: (id, precision) => get<VersionPointer>(pointerKey(id, precision), idb),
-    setPointer: (id, precision, pointer) => set(pointerKey(id, precision), pointer, idb),
+    getPointer: (id, precision) => guarded('read a version pointer', () => get<VersionPointer>(pointerKey(id, precision), idb)),
+    setPointer: (id, precision, pointer) => guarded('save a version pointer', () => set(pointerKey(id, precision), pointer, idb)),
 
     async deviceId() {
-      const existing = await get<string>(DEVICE_ID_KEY, idb);
+      if (unsavedDeviceId) return unsavedDeviceId;
+      const existing = await get<string>(DEVICE_ID_KEY, idb).catch(() => undefined);
       if (existing) return existing;
       const made = crypto.randomUUID();
-      await set(DEVICE_ID_KEY, made, idb);
+      try {
+        await set(DEVICE_ID_KEY, made, idb);
+      } catch {
+        unsavedDeviceId = made;
+      }
       return made;
     },
   };

@@ -1,0 +1,44 @@
+/**
+ * A store whose every write is refused, as IndexedDB does when usage already exceeds the quota
+ * (Chromium 156: an empty database alone is ~73 KB). Metadata writes must not fail a load, and
+ * every failure that does reach the caller is a typed StorageError, not a bare DOMException.
+ */
+import type { UseStore } from 'idb-keyval';
+import { describe, expect, it } from 'vitest';
+import { StorageError } from '../../src/errors.js';
+import { openModelStore } from '../../src/store/model-store.js';
+
+/** idb-keyval's store contract over a Map, refusing every readwrite transaction. */
+function fullStore(): UseStore {
+  const data = new Map<IDBValidKey, unknown>();
+  const request = <T>(value: T) => {
+    const req = { result: value, onsuccess: null as null | (() => void) };
+    setTimeout(() => req.onsuccess?.());
+    return req as unknown as IDBRequest<T>;
+  };
+  const objectStore = {
+    get: (key: IDBValidKey) => request(data.get(key)),
+    getAllKeys: () => request([...data.keys()]),
+  } as unknown as IDBObjectStore;
+  return async (mode, callback) => {
+    if (mode === 'readwrite') throw new DOMException('', 'QuotaExceededError');
+    return callback(objectStore);
+  };
+}
+
+describe('model store under a full quota', () => {
+  it('still gives a device id, the same one for the life of the store', async () => {
+    const store = openModelStore('full', fullStore());
+    const id = await store.deviceId();
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await store.deviceId()).toBe(id);
+  });
+
+  it('turns a refused write into STORAGE_FAILED naming the operation and the DOMException', async () => {
+    const store = openModelStore('full', fullStore());
+    const error = await store.setPointer('m', 'fp32', { current: '1' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageError);
+    expect(error).toMatchObject({ code: 'STORAGE_FAILED', details: { quotaExceeded: true } });
+    expect((error as Error).message).toMatch(/version pointer.*QuotaExceededError/);
+  });
+});
