@@ -4,11 +4,11 @@
 // devDependency, so the command works right after `npm ci` with no build step.
 import { existsSync } from 'node:fs';
 
-const compiled = new URL('../dist/cli/tools/cli-main.js', import.meta.url);
+const compiled = new URL('../dist/cli/tools/cli/main.js', import.meta.url);
 if (existsSync(compiled)) {
   await import(compiled.href);
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  await import(new URL('../src/tools/cli-main.ts', import.meta.url).href);
+  await import(new URL('../tools/cli/main.ts', import.meta.url).href);
 }

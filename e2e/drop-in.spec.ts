@@ -32,7 +32,7 @@ let site: StaticServer;
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  execFileSync('npx', ['tsx', 'src/build/build-lib.ts', libDir, '--iife-only'], { cwd: join(import.meta.dirname, '..'), stdio: 'pipe' });
+  execFileSync('npx', ['tsx', 'tools/build/build-lib.ts', libDir, '--iife-only'], { cwd: join(import.meta.dirname, '..'), stdio: 'pipe' });
   cdn = await startStaticServer({ port: sidePort(3), roots: [libDir, e2eBuildDir], headers: appHeaders });
   const html = (body: string, headers: Record<string, string> = {}) => ({ type: 'text/html', body: () => page(body), headers });
   site = await startStaticServer({

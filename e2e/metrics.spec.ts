@@ -1,6 +1,6 @@
 /** Metrics match the calls made, per model and version, and the Prometheus text parses. */
 import { expect, openHarness, test } from './fixtures.js';
-import { parsePrometheus } from '../test/metrics/prometheus-parse.js';
+import { parsePrometheus } from '../test/fixtures/prometheus-parse.js';
 
 test('counts, errors, histograms and cache figures match what happened', async ({ page }) => {
   await openHarness(page);

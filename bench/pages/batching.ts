@@ -5,7 +5,7 @@
  * and `batching: false`. Rounds alternate between them; the mean batch size is the runtime's own
  * `batchSize` histogram.
  */
-import { inputsFor } from '../../e2e/pages/inputs.js';
+import { inputsFor } from '../../test/fixtures/inputs.js';
 import { createRuntime, type Model, type Runtime, type TensorMap } from '../../src/index.js';
 import type { CellSpec } from '../lib/cell.js';
 import { summarize, type Summary } from '../lib/stats.js';

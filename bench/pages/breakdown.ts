@@ -6,7 +6,7 @@
  * Also the RPC floor: `ping()` on the runtime's own worker through a second Comlink wrap.
  */
 import { transfer, wrap } from 'comlink';
-import { inputsFor } from '../../e2e/pages/inputs.js';
+import { inputsFor } from '../../test/fixtures/inputs.js';
 import type { WorkerApi } from '../../src/protocol.js';
 import { tensorBuffers } from '../../src/protocol.js';
 import { summarize, type Summary } from '../lib/stats.js';

@@ -1,5 +1,5 @@
 /** edgeserve through its public API, exactly as an app calls it. */
-import { inputsFor } from '../../e2e/pages/inputs.js';
+import { inputsFor } from '../../test/fixtures/inputs.js';
 import { createRuntime, defaultWorkerFactory, type LoadOptions, type Model, type Runtime, type WorkerFactory } from '../../src/index.js';
 import type { CellSpec } from '../lib/cell.js';
 import { cloneInputs, threadsFor, type Side, type Started } from './side.js';

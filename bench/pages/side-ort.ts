@@ -4,7 +4,7 @@
  * ort.env is read once per page, so the page's thread count comes from its URL (?threads=N).
  */
 import * as ort from 'onnxruntime-web';
-import { inputsFor } from '../../e2e/pages/inputs.js';
+import { inputsFor } from '../../test/fixtures/inputs.js';
 import type { TensorMap } from '../../src/index.js';
 import type { CellSpec } from '../lib/cell.js';
 import { threadsFor, type Side, type Started } from './side.js';

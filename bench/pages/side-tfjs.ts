@@ -4,7 +4,7 @@
  * on first use so pages that bench ONNX models never load it. Its three ways to start: from the
  * network, from the HTTP cache (same URL again), and from its own `indexeddb://` model store.
  */
-import { inputsFor } from '../../e2e/pages/inputs.js';
+import { inputsFor } from '../../test/fixtures/inputs.js';
 import type { CellSpec } from '../lib/cell.js';
 import type { Side, Started } from './side.js';
 

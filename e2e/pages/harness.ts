@@ -3,7 +3,7 @@
  * `window.harness` with page.evaluate.
  */
 import * as edgeserve from '../../src/index.js';
-import * as inputs from './inputs.js';
+import * as inputs from '../../test/fixtures/inputs.js';
 
 const harness = { edgeserve, inputs, ctcDecode: edgeserve.ctcDecode };
 declare global {

@@ -1,7 +1,7 @@
 /**
  * The module build's worker: Vite (and other bundlers) turn this `new URL(…, import.meta.url)`
  * into a worker file of its own. The drop-in script replaces this module with an inlined
- * worker (see src/build/build-lib.ts), since a page cannot start a worker from another origin.
+ * worker (see tools/build/build-lib.ts), since a page cannot start a worker from another origin.
  */
 import type { WorkerFactory } from './worker-link.js';
 

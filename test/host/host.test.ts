@@ -11,7 +11,7 @@ import { BadInputError } from '../../src/errors.js';
 import { createHost, defaultHostDeps } from '../../src/host/host.js';
 import type { LoadProgress, WorkerApi } from '../../src/protocol.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
-import { startModelServer, type ModelServer } from '../model-server.js';
+import { startModelServer, type ModelServer } from '../fixtures/model-server.js';
 
 const ortDist = fileURLToPath(new URL('../../node_modules/onnxruntime-web/dist/', import.meta.url));
 const hardwareGpu: DetectedCapabilities = { webgpu: true, adapter: 'test vendor gpu', softwareAdapter: false, wasmSimd: true, wasmThreads: false, hardwareConcurrency: 2 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseVersion, cohortBucket } from '../../src/manifest/rollout.js';
-import { fixtureManifest } from './fixture.js';
+import { fixtureManifest } from '../fixtures/manifest.js';
 
 function rolloutModel(percent: number) {
   const model = fixtureManifest().models[0]!;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareVersions, select } from '../../src/manifest/select.js';
-import { fixtureManifest } from './fixture.js';
+import { fixtureManifest } from '../fixtures/manifest.js';
 
 describe('select', () => {
   it('picks the latest version by numeric order, not string order', () => {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ManifestInvalidError } from '../../src/errors.js';
 import { validateManifest } from '../../src/manifest/validate.js';
-import { fixtureManifest } from './fixture.js';
+import { fixtureManifest } from '../fixtures/manifest.js';
 
 const generated = new URL('../../public/models/manifest.json', import.meta.url);
 

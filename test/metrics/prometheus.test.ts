@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toPrometheus } from '../../src/metrics/prometheus.js';
 import { MetricsRegistry } from '../../src/metrics/registry.js';
-import { parsePrometheus } from './prometheus-parse.js';
+import { parsePrometheus } from '../fixtures/prometheus-parse.js';
 
 describe('metrics', () => {
   const registry = new MetricsRegistry();

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DownloadFailedError, IntegrityError } from '../../src/errors.js';
 import { downloadFile } from '../../src/store/download.js';
-import { startModelServer, type ModelServer } from '../model-server.js';
+import { startModelServer, type ModelServer } from '../fixtures/model-server.js';
 import { readFile } from 'node:fs/promises';
 
 const PATH = '/models/ocr-cls/1.0.0/ch_ppocr_mobile_v2.0_cls_infer.onnx';

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/tools/cli.js';
-import { onnx } from '../../src/tools/onnx/onnx-pb.js';
-import { MODEL_PATHS } from '../../src/tools/bench/model-paths.js';
+import { main } from '../../tools/cli/cli.js';
+import { onnx } from '../../tools/onnx/onnx-pb.js';
+import { MODEL_PATHS } from '../fixtures/model-paths.js';
 
 const BIN = fileURLToPath(new URL('../../bin/edgeserve.js', import.meta.url));
 let dir: string;

@@ -4,10 +4,10 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/tools/cli.js';
-import { parseNpy } from '../../src/tools/quantize/calibration-data.js';
-import { MODEL_BENCH } from '../../src/tools/bench/model-inputs.js';
-import { MODEL_PATHS } from '../../src/tools/bench/model-paths.js';
+import { main } from '../../tools/cli/cli.js';
+import { parseNpy } from '../../tools/quantize/calibration-data.js';
+import { MODEL_BENCH } from '../fixtures/model-inputs.js';
+import { MODEL_PATHS } from '../fixtures/model-paths.js';
 
 let out: string[];
 beforeEach(() => {

@@ -4,11 +4,11 @@ import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { onnx } from '../../src/tools/onnx/onnx-pb.js';
-import { readModelFile, writeModelFile } from '../../src/tools/onnx/model-io.js';
-import { quantizeModel } from '../../src/tools/quantize/quantize-model.js';
-import { createSession, ort } from '../../src/tools/ort-node.js';
-import { MODEL_PATHS } from '../../src/tools/bench/model-paths.js';
+import { onnx } from '../../tools/onnx/onnx-pb.js';
+import { readModelFile, writeModelFile } from '../../tools/onnx/model-io.js';
+import { quantizeModel } from '../../tools/quantize/quantize-model.js';
+import { createSession, ort } from '../../tools/ort-node.js';
+import { MODEL_PATHS } from '../fixtures/model-paths.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'edgeserve-rt-'));
 

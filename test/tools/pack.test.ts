@@ -5,10 +5,10 @@ import { mkdtempSync, readFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packModel } from '../../src/tools/pack.js';
-import { makeInt8Variant } from '../../src/tools/make-int8-variant.js';
+import { packModel } from '../../tools/pack.js';
+import { makeInt8Variant } from '../../tools/make-int8-variant.js';
 import { validateManifest } from '../../src/manifest/validate.js';
-import { MODEL_PATHS } from '../../src/tools/bench/model-paths.js';
+import { MODEL_PATHS } from '../fixtures/model-paths.js';
 
 describe('edgeserve pack', () => {
   it('writes fp32 and int8 variants of one version, valid for the runtime', async () => {

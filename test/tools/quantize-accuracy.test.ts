@@ -5,12 +5,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeInt8Variant } from '../../src/tools/make-int8-variant.js';
-import { int8RecipeFor } from '../../src/tools/int8-recipes.js';
-import { readModelFile } from '../../src/tools/onnx/model-io.js';
-import { compareModels } from '../../src/tools/bench/compare.js';
-import { MODEL_BENCH } from '../../src/tools/bench/model-inputs.js';
-import { MODEL_PATHS } from '../../src/tools/bench/model-paths.js';
+import { makeInt8Variant } from '../../tools/make-int8-variant.js';
+import { int8RecipeFor } from '../../tools/int8-recipes.js';
+import { readModelFile } from '../../tools/onnx/model-io.js';
+import { compareModels } from '../fixtures/compare.js';
+import { MODEL_BENCH } from '../fixtures/model-inputs.js';
+import { MODEL_PATHS } from '../fixtures/model-paths.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'edgeserve-acc-'));
 const TIMEOUT = 60_000;
@@ -34,7 +34,7 @@ describe('int8 (dynamic, per-channel; ocr-det with its shipped exclusions) agree
     expect(c.agreement).toBeGreaterThanOrEqual(0.9);
   }, TIMEOUT);
 
-  // The recipe `npm run models` ships (the first five Convs float, see src/tools/int8-recipes.ts).
+  // The recipe `npm run models` ships (the first five Convs float, see tools/int8-recipes.ts).
   // Primary: text-mask IoU at the DB threshold (0.3), what decides the boxes; secondary: cosine.
   // These 8 pages (seed 1) measured IoU mean 0.985 / worst page 0.978, cosine 0.996 / 0.993;
   // the bounds leave room for rendering drift (over 200 pages the worst IoU is 0.941); the plain

@@ -11,7 +11,7 @@ import type { ConvPolicy } from './quantize/dynamic.js';
 import { calibrate } from './quantize/calibrate.js';
 import type { CalibrationMethod } from './quantize/calibrate.js';
 import type { Feeds } from './ort-node.js';
-import type { Precision } from '../manifest/schema.js';
+import type { Precision } from '../src/manifest/schema.js';
 import { ToolError } from './tool-error.js';
 
 export const RECIPE_KEY = 'edgeserve.recipe';

@@ -8,7 +8,7 @@ import type { Int8VariantOptions } from './make-int8-variant.js';
 export const INT8_RECIPES: Readonly<Record<string, Int8VariantOptions>> = {
   // PP-OCRv4 det: the backbone's first five dense Convs stay float (3→16, 16→32 at 1/2
   // resolution, 32→48, 48→48 at 1/4, 48→96 at 1/8; node names from paddle2onnx). A
-  // leave-one-float sweep (src/tools/bench/sensitivity.ts) showed the loss comes from these early
+  // leave-one-float sweep (bench/quantize/sensitivity.ts) showed the loss comes from these early
   // maps: the activation after the stem spans −0.2…34 on a white page, so a dynamic uint8 step
   // (~0.14) wipes out the small values glyph edges are made of, and the error carries through the
   // FPN to the mask. No later layer (neck, head) moved the result beyond noise. Only p2o.Conv.2

@@ -4,13 +4,13 @@
  * (2 for bad usage), never a stack trace.
  */
 import { parseArgs } from 'node:util';
-import { makeInt8Variant } from './make-int8-variant.js';
-import { packModel } from './pack.js';
-import { loadCalibration } from './quantize/calibration-data.js';
-import { readModelFile } from './onnx/model-io.js';
-import { ToolError } from './tool-error.js';
-import type { QuantMode } from './quantize/quantize-model.js';
-import type { Precision } from '../manifest/schema.js';
+import { makeInt8Variant } from '../make-int8-variant.js';
+import { packModel } from '../pack.js';
+import { loadCalibration } from '../quantize/calibration-data.js';
+import { readModelFile } from '../onnx/model-io.js';
+import { ToolError } from '../tool-error.js';
+import type { QuantMode } from '../quantize/quantize-model.js';
+import type { Precision } from '../../src/manifest/schema.js';
 
 const MAIN_HELP = `edgeserve — tools for models served by edgeserve
 

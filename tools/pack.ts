@@ -12,7 +12,7 @@ import { constantsOf } from './onnx/graph-walk.js';
 import { toNum } from './onnx/long-int.js';
 import { PRECISION_KEY, RECIPE_KEY } from './make-int8-variant.js';
 import { ToolError } from './tool-error.js';
-import type { Dim, Manifest, ModelEntry, Precision, TensorDtype, TensorSpec, VariantEntry } from '../manifest/schema.js';
+import type { Dim, Manifest, ModelEntry, Precision, TensorDtype, TensorSpec, VariantEntry } from '../src/manifest/schema.js';
 
 const DTYPES: Partial<Record<number, TensorDtype>> = {
   [onnx.TensorProto.DataType.FLOAT]: 'float32', [onnx.TensorProto.DataType.FLOAT16]: 'float16',

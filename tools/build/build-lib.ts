@@ -4,9 +4,9 @@
  *                            (dist/lib/), loaded on first use.
  *   dist/edgeserve.iife.js   one classic script, `window.edgeserve`; the worker inlined as a blob
  *                            with the engines inside it (a blob: worker cannot fetch chunks).
- *   dist/types/              .d.ts (tsc, src/build/tsconfig.types.json).
+ *   dist/types/              .d.ts (tsc, tools/build/tsconfig.types.json).
  * Two Vite builds, since Vite builds one format a run and an IIFE takes one entry.
- * Usage: tsx src/build/build-lib.ts [outDir] [--iife-only]   (default dist; --iife-only: the
+ * Usage: tsx tools/build/build-lib.ts [outDir] [--iife-only]   (default dist; --iife-only: the
  * drop-in script alone, what e2e/drop-in.spec.ts serves)
  */
 import { execFileSync } from 'node:child_process';
@@ -68,5 +68,5 @@ await build({
   build: { ...shared('src/dropin/iife.ts').build, lib: { entry: 'src/dropin/iife.ts', name: 'edgeserve', formats: ['iife'], fileName: () => 'edgeserve.iife.js' } },
 });
 
-if (!iifeOnly) execFileSync('npx', ['tsc', '-p', 'src/build/tsconfig.types.json', '--outDir', `${outDir}/types`], { cwd: root, stdio: 'inherit' });
+if (!iifeOnly) execFileSync('npx', ['tsc', '-p', 'tools/build/tsconfig.types.json', '--outDir', `${outDir}/types`], { cwd: root, stdio: 'inherit' });
 console.log(`built into ${outDir}/: ${iifeOnly ? 'edgeserve.iife.js' : 'edgeserve.js, edgeserve.iife.js, types/'}`);

@@ -5,18 +5,18 @@
  * ocr-det). The layers whose float copy helps most are the ones worth excluding; run again with
  * them in --base to see whether anything else still matters (errors don't simply add up).
  * How INT8_RECIPES["ocr-det"] was found (then checked on 200 pages with npm run bench:quantize):
- *   npx tsx src/tools/bench/sensitivity.ts --model ocr-det --samples 6
- *   npx tsx src/tools/bench/sensitivity.ts --model ocr-det --samples 6 --base p2o.Conv.2
+ *   npx tsx bench/quantize/sensitivity.ts --model ocr-det --samples 6
+ *   npx tsx bench/quantize/sensitivity.ts --model ocr-det --samples 6 --base p2o.Conv.2
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { makeInt8Variant } from '../make-int8-variant.js';
-import { readModelFile } from '../onnx/model-io.js';
-import { compareModels } from './compare.js';
-import { MODEL_PATHS } from './model-paths.js';
-import type { BenchModelId } from './model-paths.js';
+import { makeInt8Variant } from '../../tools/make-int8-variant.js';
+import { readModelFile } from '../../tools/onnx/model-io.js';
+import { compareModels } from '../../test/fixtures/compare.js';
+import { MODEL_PATHS } from '../../test/fixtures/model-paths.js';
+import type { BenchModelId } from '../../test/fixtures/model-paths.js';
 
 const { values } = parseArgs({
   options: {

@@ -6,10 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ModelFormat, TensorSpec } from '../src/manifest/schema.js';
+import type { ModelFormat, TensorSpec } from '../../src/manifest/schema.js';
 
 /** Package exports hide the asset files from require.resolve, so we address node_modules directly. */
-export const nodeModules = join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules');
+export const nodeModules = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules');
 
 export interface ModelSource {
   id: string;

@@ -9,12 +9,12 @@ import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
-import type { FileEntry, Manifest, ModelEntry, VariantEntry } from '../src/manifest/schema.js';
+import type { FileEntry, Manifest, ModelEntry, VariantEntry } from '../../src/manifest/schema.js';
 import { copyEngineAssets } from './engine-assets.js';
 import { MODEL_VERSION, modelSources, nodeModules, type ModelSource } from './model-sources.js';
 import { unwrapNsfwjsModel } from './unwrap-nsfwjs.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const publicDir = join(root, 'public');
 const modelsDir = join(publicDir, 'models');
 
@@ -51,8 +51,8 @@ async function buildModel(source: ModelSource): Promise<ModelEntry> {
       // Dynamic int8, per-channel, plus the per-model tweaks of INT8_RECIPES (ocr-det keeps its
       // five earliest, most sensitive Convs float); see README "int8". Imported here so this
       // block is the only part of the script that knows about the quantizer.
-      const { makeInt8Variant } = await import('../src/tools/make-int8-variant.js');
-      const { int8RecipeFor } = await import('../src/tools/int8-recipes.js');
+      const { makeInt8Variant } = await import('../make-int8-variant.js');
+      const { int8RecipeFor } = await import('../int8-recipes.js');
       const int8Path = join(dir, basename(source.from).replace(/\.onnx$/, '.int8.onnx'));
       const made = await makeInt8Variant(fp32Path, int8Path, int8RecipeFor(source.id));
       if (made.bytesOut > 0) {

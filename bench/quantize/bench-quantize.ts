@@ -1,6 +1,6 @@
 /**
  * `npm run bench:quantize`: for each ONNX model, makes the int8 variant (dynamic per-channel,
- * with the exclusions `npm run models` ships in src/tools/int8-recipes.ts unless --exclude is
+ * with the exclusions `npm run models` ships in tools/int8-recipes.ts unless --exclude is
  * given; or --mode …), then prints fp32 vs int8 median latency on onnxruntime-web WASM SIMD (1 thread,
  * Node), their ratio, the size ratio and the output agreement. Not a test: figures depend on the
  * machine; run nothing else heavy meanwhile.
@@ -11,14 +11,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { makeInt8Variant } from '../make-int8-variant.js';
-import { int8RecipeFor } from '../int8-recipes.js';
-import type { QuantMode } from '../quantize/quantize-model.js';
-import type { ConvPolicy } from '../quantize/dynamic.js';
-import { compareModels } from './compare.js';
-import { MODEL_BENCH } from './model-inputs.js';
-import { MODEL_PATHS } from './model-paths.js';
-import type { BenchModelId } from './model-paths.js';
+import { makeInt8Variant } from '../../tools/make-int8-variant.js';
+import { int8RecipeFor } from '../../tools/int8-recipes.js';
+import type { QuantMode } from '../../tools/quantize/quantize-model.js';
+import type { ConvPolicy } from '../../tools/quantize/dynamic.js';
+import { compareModels } from '../../test/fixtures/compare.js';
+import { MODEL_BENCH } from '../../test/fixtures/model-inputs.js';
+import { MODEL_PATHS } from '../../test/fixtures/model-paths.js';
+import type { BenchModelId } from '../../test/fixtures/model-paths.js';
 
 const { values } = parseArgs({
   options: {
