@@ -67,7 +67,7 @@ export async function runBatching(browser: Browser, baseUrl: string, spec: CellS
 }
 
 export async function runPeer(browser: Browser, baseUrl: string, repeats: number, hc: number, log: Log): Promise<NonNullable<BenchResults['peer']>> {
-  const pipeline = existsSync(new URL('../../src/tasks/ocr.ts', import.meta.url)) ? 'edgeserve loadOcr (src/tasks/ocr.ts), cls off' : 'missing';
+  const pipeline = existsSync(new URL('../../src/tasks/ocr/ocr.ts', import.meta.url)) ? 'edgeserve loadOcr (src/tasks/ocr.ts), cls off' : 'missing';
   try {
     const figures = await inPage(browser, baseUrl, threadsFor('wasm-threaded', hc), log, (page) => step(page, 'ocrCompare', repeats));
     return { figures, pipeline };

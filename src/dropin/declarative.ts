@@ -14,7 +14,7 @@ import { explainError } from '../explain-error.js';
 import type { Runtime } from '../client/runtime.js';
 import type { BackendChoice } from '../protocol.js';
 import type { Precision } from '../manifest/schema.js';
-import { loadOcr, type Ocr } from '../tasks/ocr.js';
+import { loadOcr, type Ocr } from '../tasks/ocr/ocr.js';
 
 const SELECTOR = 'img[data-edgeserve]';
 const TASKS = new Set(['ocr']);

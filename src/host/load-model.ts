@@ -13,7 +13,7 @@ import { canBatch } from './batch-tensors.js';
 import type { BatchPolicy } from './batcher.js';
 import type { FetchedVariant } from './fetch-variant.js';
 import { previousOf, type HostContext } from './host-context.js';
-import { openSession } from './open-session.js';
+import { openWithFallback } from './backend-fallback.js';
 import { ServedModel } from './served-model.js';
 import { revalidate } from './upgrade.js';
 
@@ -95,7 +95,7 @@ export async function loadModel(
   const requested = request.backend ?? 'auto';
   const engine = await ctx.deps.engines[fetched.spec.format]();
   report({ phase: 'compile', loaded: 0, total: 0 });
-  const opened = await openSession(engine, fetched.spec, fetched.files, planBackends(requested, detected), ctx.engineContext(detected), false);
+  const opened = await openWithFallback(engine, fetched.spec, fetched.files, planBackends(requested, detected), ctx.engineContext(detected), false);
   const policy = batchPolicy(fetched.spec, request.batching, opened.backend);
   const info: ModelInfo = {
     handle: crypto.randomUUID(),

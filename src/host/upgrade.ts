@@ -11,7 +11,7 @@ import { findModel } from '../manifest/select.js';
 import type { ModelInfo } from '../protocol.js';
 import type { ModelFile } from '../engines/engine.js';
 import type { HostContext } from './host-context.js';
-import { openSession } from './open-session.js';
+import { openWithFallback } from './backend-fallback.js';
 
 const running = new WeakMap<HostContext, Map<string, Promise<ModelInfo[]>>>();
 
@@ -20,7 +20,7 @@ async function switchServed(ctx: HostContext, id: string, precision: Precision, 
   const engine = await ctx.deps.engines[spec.format]();
   const context = ctx.engineContext(await ctx.capabilities());
   // Open and warm up every copy first: a version that fails anywhere is switched nowhere.
-  const opened = await Promise.all(targets.map((s) => openSession(engine, spec, files, { order: [s.info.backend] }, context, true)));
+  const opened = await Promise.all(targets.map((s) => openWithFallback(engine, spec, files, { order: [s.info.backend] }, context, true)));
   const switched: ModelInfo[] = [];
   for (const [i, served] of targets.entries()) {
     const { updateError: _e, ...kept } = served.info;

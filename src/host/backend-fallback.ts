@@ -36,7 +36,7 @@ export function warmupInputs(spec: ModelSpec): TensorMap {
   return inputs;
 }
 
-export async function openSession(
+export async function openWithFallback(
   engine: Engine,
   spec: ModelSpec,
   files: ModelFile[],

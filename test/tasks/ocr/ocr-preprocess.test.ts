@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clsInput, cropLine, detInput, detSize } from '../../src/tasks/ocr-preprocess.js';
-import { cropRgba, resizeRgba, rotate180 } from '../../src/tasks/resize.js';
+import { clsInput, cropLine, detInput, detSize } from '../../../src/tasks/ocr/ocr-preprocess.js';
+import { cropRgba, resizeRgba, rotate180 } from '../../../src/tasks/resize.js';
 
 /** An RGBA image whose red channel is the x coordinate and green the y coordinate. */
 function gradient(width: number, height: number) {

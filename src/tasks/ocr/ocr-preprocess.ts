@@ -2,10 +2,10 @@
  * Image → the tensors PP-OCR's three models take: det (ImageNet-normalized, sides multiples of
  * 32), and text-line crops for cls (48×192) and rec (height 48, width following the aspect).
  */
-import type { Tensor } from '../protocol.js';
+import type { Tensor } from '../../protocol.js';
 import type { TextBox } from './db-postprocess.js';
-import { IMAGENET_MEAN, IMAGENET_STD, imageToNchw, type PixelSource } from './image.js';
-import { cropRgba, resizeRgba, type RgbaImage } from './resize.js';
+import { IMAGENET_MEAN, IMAGENET_STD, imageToNchw, type PixelSource } from '../image.js';
+import { cropRgba, resizeRgba, type RgbaImage } from '../resize.js';
 
 /** Det input size: the longer side at most `maxSide`, both sides multiples of 32 (DB's strides), at least 32. */
 export function detSize(width: number, height: number, maxSide = 960): { width: number; height: number } {

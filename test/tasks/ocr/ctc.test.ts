@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ctcDecode, ctcDecodeWithScore } from '../../src/tasks/ctc.js';
+import { ctcDecode, ctcDecodeWithScore } from '../../../src/tasks/ocr/ctc.js';
 
 describe('ctcDecodeWithScore', () => {
   it('merges repeats, drops blanks and averages the kept characters’ probabilities', () => {

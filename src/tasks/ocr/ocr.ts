@@ -6,15 +6,15 @@
  *   const ocr = await loadOcr(runtime, { precision: 'int8' });
  *   const { lines } = await ocr.recognize(imageData);   // [{ text, box, score }, …]
  */
-import type { LoadOptions, Runtime } from '../client/runtime.js';
-import type { Model } from '../client/model.js';
-import type { Precision } from '../manifest/schema.js';
-import type { BackendChoice, LoadProgress, Tensor, TensorMap } from '../protocol.js';
+import type { LoadOptions, Runtime } from '../../client/runtime.js';
+import type { Model } from '../../client/model.js';
+import type { Precision } from '../../manifest/schema.js';
+import type { BackendChoice, LoadProgress, Tensor, TensorMap } from '../../protocol.js';
 import { ctcDecodeWithScore } from './ctc.js';
 import { dbBoxes, scaleBox, type DbOptions, type TextBox } from './db-postprocess.js';
-import { imageToNchw, type PixelSource } from './image.js';
+import { imageToNchw, type PixelSource } from '../image.js';
 import { clsInput, cropLine, detInput } from './ocr-preprocess.js';
-import { rotate180 } from './resize.js';
+import { rotate180 } from '../resize.js';
 
 export type OcrStage = 'det' | 'cls' | 'rec';
 export const OCR_MODEL_IDS: Record<OcrStage, string> = { det: 'ocr-det', cls: 'ocr-cls', rec: 'ocr-rec' };

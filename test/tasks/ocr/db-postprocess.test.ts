@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dbBoxes, readingOrder, scaleBox, unclip, type TextBox } from '../../src/tasks/db-postprocess.js';
+import { dbBoxes, readingOrder, scaleBox, unclip, type TextBox } from '../../../src/tasks/ocr/db-postprocess.js';
 
 /** A probability map with rectangles of the given probability painted on a background of 0.01. */
 function map(width: number, height: number, rects: [x: number, y: number, w: number, h: number, p: number][]): Float32Array {
