@@ -10,7 +10,7 @@ const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromi
 const quietChromium = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const webgpu = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
 // The suite runs against a production build served by `vite preview` (COOP/COEP on): that is
-// what users ship, and where onnxruntime-web's threaded WASM has broken before (DESIGN.md).
+// what users ship, and where onnxruntime-web's threaded WASM has broken before (docs/ARCHITECTURE.md, "Engines").
 // E2E_PORT lets two suites run side by side; each builds into its own folder so one build
 // never replaces the files another suite is serving.
 const port = Number(process.env.E2E_PORT ?? 4173);

@@ -1,4 +1,4 @@
-/** Every model of DESIGN.md loads and predicts on WASM, with outputs that make sense. */
+/** Every shipped model (docs/ARCHITECTURE.md, "Models") loads and predicts on WASM, with outputs that make sense. */
 import { expect, openHarness, test } from './fixtures.js';
 
 test.beforeEach(async ({ page }) => openHarness(page));

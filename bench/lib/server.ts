@@ -1,6 +1,6 @@
 /**
  * Build the bench pages for production (onnxruntime-web's threaded path must be tested built,
- * DESIGN.md) and serve them with `vite preview` (COOP/COEP) on a port of the bench's own range.
+ * docs/ARCHITECTURE.md, "Engines") and serve them with `vite preview` (COOP/COEP) on a port of the bench's own range.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -4,10 +4,9 @@
  * this device's cohort, fetch it, and open a session on the best backend.
  */
 import { planBackends } from '../capabilities.js';
-import { VariantNotFoundError } from '../errors.js';
 import { chooseVersion, type Cohort } from '../manifest/rollout.js';
 import type { BatchingOptions, ModelSpec, Precision } from '../manifest/schema.js';
-import { findModel } from '../manifest/select.js';
+import { findModel, findVariant } from '../manifest/select.js';
 import type { BackendName, LoadProgress, ModelInfo, WorkerLoadRequest } from '../protocol.js';
 import { canBatch } from './batch-tensors.js';
 import type { BatchPolicy } from './batcher.js';
@@ -59,13 +58,7 @@ async function fromManifest(ctx: HostContext, request: WorkerLoadRequest, precis
   const manifest = await ctx.manifest();
   const model = findModel(manifest, request.id);
   const choice = chooseVersion(model, await ctx.deviceId(), request.version);
-  const variant = choice.version.variants.find((v) => v.precision === precision);
-  if (!variant) {
-    throw new VariantNotFoundError(
-      `model "${model.id}" ${choice.version.version} has no ${precision} variant (it has: ${choice.version.variants.map((v) => v.precision).join(', ')})`,
-      { id: model.id, version: choice.version.version, precision },
-    );
-  }
+  const variant = findVariant(model, choice.version, precision);
   const version = choice.version.version;
   const fetched = await ctx.fetchVariant(model, version, variant, report, signal);
   // An explicit version is the caller's business: it does not move the device's pointer.

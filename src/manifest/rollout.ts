@@ -14,8 +14,8 @@ export interface Cohort {
   percent: number;
 }
 
-/** FNV-1a (32-bit) over UTF-16 code units: tiny, fast, and well spread for ids. */
-function fnv1a(text: string): number {
+/** FNV-1a (32-bit) over UTF-16 code units, then murmur3's fmix32 finaliser: tiny, fast, and well spread for ids. */
+function fnv1aFmix32(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
@@ -31,7 +31,7 @@ function fnv1a(text: string): number {
 }
 
 export function cohortBucket(deviceId: string, modelId: string, salt = ''): number {
-  return Math.floor((fnv1a(`${salt}\u0000${modelId}\u0000${deviceId}`) / 2 ** 32) * 10000) / 100;
+  return Math.floor((fnv1aFmix32(`${salt}\u0000${modelId}\u0000${deviceId}`) / 2 ** 32) * 10000) / 100;
 }
 
 export interface VersionChoice {

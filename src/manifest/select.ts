@@ -2,12 +2,6 @@
 import { ModelNotFoundError, VariantNotFoundError } from '../errors.js';
 import type { Manifest, ModelEntry, Precision, VariantEntry, VersionEntry } from './schema.js';
 
-export interface Selection {
-  model: ModelEntry;
-  version: VersionEntry;
-  variant: VariantEntry;
-}
-
 export function findModel(manifest: Manifest, id: string): ModelEntry {
   const model = manifest.models.find((m) => m.id === id);
   if (!model) {
@@ -43,15 +37,14 @@ export function pickVersion(model: ModelEntry, requested?: string): VersionEntry
   return latest;
 }
 
-export function select(manifest: Manifest, id: string, precision: Precision = 'fp32', version?: string): Selection {
-  const model = findModel(manifest, id);
-  const chosen = pickVersion(model, version);
-  const variant = chosen.variants.find((v) => v.precision === precision);
+/** The variant of `version` in `precision`, or VARIANT_NOT_FOUND naming the precisions it has. */
+export function findVariant(model: ModelEntry, version: VersionEntry, precision: Precision): VariantEntry {
+  const variant = version.variants.find((v) => v.precision === precision);
   if (!variant) {
     throw new VariantNotFoundError(
-      `model "${id}" ${chosen.version} has no ${precision} variant (it has: ${chosen.variants.map((v) => v.precision).join(', ')})`,
-      { id, version: chosen.version, precision },
+      `model "${model.id}" ${version.version} has no ${precision} variant (it has: ${version.variants.map((v) => v.precision).join(', ')})`,
+      { id: model.id, version: version.version, precision },
     );
   }
-  return { model, version: chosen, variant };
+  return variant;
 }

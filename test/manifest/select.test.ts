@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { compareVersions, select } from '../../src/manifest/select.js';
+import type { Manifest, Precision } from '../../src/manifest/schema.js';
+import { compareVersions, findModel, findVariant, pickVersion } from '../../src/manifest/select.js';
 import { fixtureManifest } from '../fixtures/manifest.js';
+
+/** What load does with the manifest: model by id, version by policy or request, variant by precision. */
+function select(manifest: Manifest, id: string, precision: Precision = 'fp32', version?: string) {
+  const model = findModel(manifest, id);
+  const chosen = pickVersion(model, version);
+  return { version: chosen, variant: findVariant(model, chosen, precision) };
+}
 
 describe('select', () => {
   it('picks the latest version by numeric order, not string order', () => {

@@ -2,7 +2,7 @@
  * The engines fetch their WASM (and onnxruntime's Emscripten glue .mjs) at run time. We serve
  * copies from public/engines/ and point the engines at them explicitly: left to find them
  * through import.meta.url, onnxruntime-web's pthread workers load the app's own chunk in a
- * Vite build and session creation hangs (DESIGN.md).
+ * Vite build and session creation hangs (docs/ARCHITECTURE.md, "Engines").
  */
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';

