@@ -7,7 +7,7 @@
  * zero point only, so per-channel is done as symmetric uint8 (zero point 128 for every channel)
  * with the per-channel scales folded into the float rescale.
  */
-import { onnx } from '../onnx/onnx-pb.js';
+import { onnx } from '../onnx/onnx-proto.js';
 import { attrInt, makeNode } from '../onnx/graph-walk.js';
 import { floatTensor, int8Tensor, readFloats } from '../onnx/tensor-data.js';
 import { quantizeSymmetric, symmetricScales } from './quant-math.js';

@@ -3,7 +3,7 @@
  * If/Loop included, with outer-scope constants visible inside them), applies them node by node in
  * topological order, and drops the float weights that nothing reads any more.
  */
-import type { onnx } from '../onnx/onnx-pb.js';
+import type { onnx } from '../onnx/onnx-proto.js';
 import { Namer, allGraphs, constantsOf, pruneUnused, subgraphsOf } from '../onnx/graph-walk.js';
 import type { ConstRef } from '../onnx/graph-walk.js';
 import { checkOpset } from '../onnx/model-io.js';

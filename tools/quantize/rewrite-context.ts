@@ -3,7 +3,7 @@
  * a place to put new initializers. Rewrites are registered per op type (a table, not if-chains),
  * and return the nodes that replace the original — or null to keep it as it is.
  */
-import type { onnx } from '../onnx/onnx-pb.js';
+import type { onnx } from '../onnx/onnx-proto.js';
 import type { ConstRef, Namer } from '../onnx/graph-walk.js';
 import { dimsOf, readFloats } from '../onnx/tensor-data.js';
 import { DataType } from '../onnx/tensor-data.js';

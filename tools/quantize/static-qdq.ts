@@ -6,7 +6,7 @@
  * The output Q matters: without it onnxruntime finds no unit to fuse and runs DQ + float Conv,
  * slower than fp32. Per-channel weights need DequantizeLinear's `axis` (opset 13).
  */
-import { onnx } from '../onnx/onnx-pb.js';
+import { onnx } from '../onnx/onnx-proto.js';
 import { attrInt, makeNode } from '../onnx/graph-walk.js';
 import { floatTensor, int8Tensor, readFloats } from '../onnx/tensor-data.js';
 import { asymmetricParams, quantizeSymmetric, symmetricScales } from './quant-math.js';

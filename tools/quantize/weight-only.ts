@@ -5,7 +5,7 @@
  * that, Cast + Mul by a broadcast scale says the same thing with opset-6 ops. Either way the
  * dequantization reads only constants, so a runtime can fold it once at load.
  */
-import { onnx } from '../onnx/onnx-pb.js';
+import { onnx } from '../onnx/onnx-proto.js';
 import { attrInt, makeNode } from '../onnx/graph-walk.js';
 import { floatTensor, int8Tensor } from '../onnx/tensor-data.js';
 import { quantizeSymmetric, symmetricScales } from './quant-math.js';
