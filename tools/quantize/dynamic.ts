@@ -44,15 +44,11 @@ function rescale(acc: string, xScale: string, wScale: string, out: string, base:
   ];
 }
 
-/** Per graph: weight name → its int8 twin and scale, so a shared weight stays shared. */
-const matmulWeights = new WeakMap<RewriteCtx, Map<string, { wq: string; ws: string }>>();
-
 export const dynamicMatMul: Rewrite = (node, ctx) => {
   const w = constWeight(node, 1, ctx);
   if (!w || w.dims.length !== 2) return null;
   const base = node.name || node.output![0]!;
-  let cache = matmulWeights.get(ctx);
-  if (!cache) matmulWeights.set(ctx, (cache = new Map()));
+  const cache = ctx.made.integerWeights;
   let names = cache.get(w.name);
   if (!names) {
     const axis = ctx.perChannel ? 1 : null;

@@ -15,14 +15,10 @@ import type { Rewrite, RewriteCtx } from './rewrite-context.js';
 
 const INT32 = onnx.TensorProto.DataType.INT32;
 
-/** Per graph: activation name → its dequantized twin, so each tensor is quantized once. */
-const qdqCache = new WeakMap<RewriteCtx, Map<string, string>>();
-
 function qdq(x: string, ctx: RewriteCtx, out: onnx.NodeProto[], target?: string): string | null {
   const range = ctx.ranges?.get(x);
   if (!range) return null;
-  let cache = qdqCache.get(ctx);
-  if (!cache) qdqCache.set(ctx, (cache = new Map()));
+  const cache = ctx.made.dequantizedActivations;
   const hit = cache.get(x);
   if (hit && !target) return hit;
   const { scale, zeroPoint } = asymmetricParams(range.min, range.max);
