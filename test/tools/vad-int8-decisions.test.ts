@@ -24,7 +24,7 @@ function voicedTone(): Float32Array {
 /** Speech probabilities over a chunk sequence, the LSTM state carried from chunk to chunk. */
 async function speechProbs(path: string, chunks: Float32Array[]): Promise<number[]> {
   const session = await createSession(readFileSync(path));
-  let state = new ort.Tensor('float32', new Float32Array(256), [2, 1, 128]);
+  let state: ort.Tensor = new ort.Tensor('float32', new Float32Array(256), [2, 1, 128]);
   const probs: number[] = [];
   try {
     for (const x of chunks) {
