@@ -16,6 +16,14 @@ export const INT8_RECIPES: Readonly<Record<string, Int8VariantOptions>> = {
   // DB threshold on 200 pages: mean 0.919 → 0.980, worst page 0.738 → 0.941; just .2/.4: 0.979,
   // worst 0.892), for 0.02–0.03× of fp32's latency and +0.005× size. See README "int8".
   'ocr-det': { exclude: ['p2o.Conv.0', 'p2o.Conv.2', 'p2o.Conv.4', 'p2o.Conv.6', 'p2o.Conv.8'] },
+  // silero-vad v5: the second encoder Conv (encoder.1, in both If branches) stays float. A
+  // leave-one-in sweep (weight-only, one Conv at a time) showed int8 weights on it alone move a
+  // voiced tone's speech probability from ~0.2 to ~0.8 with the LSTM state carried, while every
+  // other Conv (the STFT basis included) moves it by < 0.11; cosine over the sequence missed it.
+  // Checked by test/tools/vad-int8-decisions.test.ts (absolute error, decisions at 0.5).
+  'silero-vad': {
+    exclude: ['If_0_then_branch__Inline_0__/encoder/1/reparam_conv/Conv', 'If_0_else_branch__Inline_0__/encoder/1/reparam_conv/Conv'],
+  },
 };
 
 export function int8RecipeFor(id: string): Int8VariantOptions {

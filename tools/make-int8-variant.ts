@@ -3,7 +3,7 @@
  * result atomically. The recipe is also stamped into the model's metadata_props, so
  * `edgeserve pack` can record how a file was made without being told.
  */
-import { onnx } from './onnx/onnx-pb.js';
+import { onnx } from './onnx/onnx-proto.js';
 import { readModelFile, writeModelFile } from './onnx/model-io.js';
 import { quantizeModel } from './quantize/quantize-model.js';
 import type { QuantMode } from './quantize/quantize-model.js';

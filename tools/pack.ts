@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
-import { onnx } from './onnx/onnx-pb.js';
+import { onnx } from './onnx/onnx-proto.js';
 import { decodeModel, onnxOpset, writeFileAtomic } from './onnx/model-io.js';
 import { constantsOf } from './onnx/graph-walk.js';
 import { toNum } from './onnx/long-int.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../tools/cli/cli.js';
-import { onnx } from '../../tools/onnx/onnx-pb.js';
+import { onnx } from '../../tools/onnx/onnx-proto.js';
 import { MODEL_PATHS } from '../fixtures/model-paths.js';
 
 const BIN = fileURLToPath(new URL('../../bin/edgeserve.js', import.meta.url));

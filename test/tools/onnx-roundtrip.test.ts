@@ -1,10 +1,10 @@
-// ONNX read/write through the code generated from onnx.proto: unchanged models must come back
+// ONNX read/write by protobufjs reflection over onnx.proto: unchanged models must come back
 // byte-identical — including If subgraphs (silero-vad), external data and shared weights.
 import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { onnx } from '../../tools/onnx/onnx-pb.js';
+import { onnx, schemaEnum } from '../../tools/onnx/onnx-proto.js';
 import { readModelFile, writeModelFile } from '../../tools/onnx/model-io.js';
 import { quantizeModel } from '../../tools/quantize/quantize-model.js';
 import { createSession, ort } from '../../tools/ort-node.js';
@@ -20,6 +20,12 @@ describe('ONNX round trip', () => {
       expect(Buffer.compare(bytes, Buffer.from(out))).toBe(0);
     });
   }
+
+  it('the typed enums agree with onnx.proto', () => {
+    expect(schemaEnum('TensorProto.DataType')).toEqual(onnx.TensorProto.DataType);
+    expect(schemaEnum('TensorProto.DataLocation')).toEqual(onnx.TensorProto.DataLocation);
+    expect(schemaEnum('AttributeProto.AttributeType')).toEqual(onnx.AttributeProto.AttributeType);
+  });
 
   it('silero-vad keeps its If subgraphs through read/write', () => {
     const { model, baseDir } = readModelFile(MODEL_PATHS['silero-vad']);

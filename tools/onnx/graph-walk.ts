@@ -3,7 +3,7 @@
  * every weight as a Constant node), count uses across nested subgraphs (an `If` branch may read
  * an outer-scope weight), and hand out fresh names.
  */
-import { onnx } from './onnx-pb.js';
+import { onnx } from './onnx-proto.js';
 
 export interface ConstRef {
   tensor: onnx.ITensorProto;

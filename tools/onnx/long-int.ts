@@ -1,4 +1,4 @@
-/** int64 fields decode as Long (pbjs --force-long); ONNX never needs more than 2^53 for them. */
+/** int64 fields decode as Long (protobufjs uses the long package when present); ONNX never needs more than 2^53 for them. */
 import type Long from 'long';
 
 export type Int64 = number | Long;

@@ -7,7 +7,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { onnx } from './onnx-pb.js';
+import { onnx } from './onnx-proto.js';
 import { toNum } from './long-int.js';
 import { ToolError } from '../tool-error.js';
 

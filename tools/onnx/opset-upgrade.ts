@@ -6,7 +6,7 @@
  * changed in ways a local rewrite can't carry (Upsample, Resize-10, Scan-8) are refused, so a
  * model is never silently altered.
  */
-import { onnx } from './onnx-pb.js';
+import { onnx } from './onnx-proto.js';
 import { allGraphs, getAttr } from './graph-walk.js';
 import type { Namer } from './graph-walk.js';
 import { floatTensor, int64Tensor } from './tensor-data.js';

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { onnx } from './onnx-pb.js';
+import { onnx } from './onnx-proto.js';
 import { toNum } from './long-int.js';
 import { ToolError } from '../tool-error.js';
 

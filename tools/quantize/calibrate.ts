@@ -4,7 +4,7 @@
  * 'minmax' keeps the extremes; 'percentile' drops the outer 0.01% of |values| so that one outlier
  * activation doesn't stretch the uint8 grid over values that never occur in practice.
  */
-import { onnx } from '../onnx/onnx-pb.js';
+import { onnx } from '../onnx/onnx-proto.js';
 import { constantsOf } from '../onnx/graph-walk.js';
 import { createSession, ort } from '../ort-node.js';
 import type { Feeds } from '../ort-node.js';

@@ -7,7 +7,7 @@
  * zero point only, so per-channel is done as symmetric uint8 (zero point 128 for every channel)
  * with the per-channel scales folded into the float rescale.
  */
-import { onnx } from '../onnx/onnx-pb.js';
+import { onnx } from '../onnx/onnx-proto.js';
 import { attrInt, makeNode } from '../onnx/graph-walk.js';
 import { floatTensor, int8Tensor, readFloats } from '../onnx/tensor-data.js';
 import { quantizeSymmetric, symmetricScales } from './quant-math.js';
@@ -44,15 +44,11 @@ function rescale(acc: string, xScale: string, wScale: string, out: string, base:
   ];
 }
 
-/** Per graph: weight name → its int8 twin and scale, so a shared weight stays shared. */
-const matmulWeights = new WeakMap<RewriteCtx, Map<string, { wq: string; ws: string }>>();
-
 export const dynamicMatMul: Rewrite = (node, ctx) => {
   const w = constWeight(node, 1, ctx);
   if (!w || w.dims.length !== 2) return null;
   const base = node.name || node.output![0]!;
-  let cache = matmulWeights.get(ctx);
-  if (!cache) matmulWeights.set(ctx, (cache = new Map()));
+  const cache = ctx.made.integerWeights;
   let names = cache.get(w.name);
   if (!names) {
     const axis = ctx.perChannel ? 1 : null;

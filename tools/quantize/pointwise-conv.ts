@@ -6,7 +6,7 @@
  * separate Cast, Mul and Add passes. onnxruntime's transpose optimizer then cancels the
  * Transpose pairs that meet across elementwise ops.
  */
-import { onnx } from '../onnx/onnx-pb.js';
+import { onnx } from '../onnx/onnx-proto.js';
 import { makeNode } from '../onnx/graph-walk.js';
 import { floatTensor, readFloats } from '../onnx/tensor-data.js';
 import { toNum } from '../onnx/long-int.js';

@@ -3,7 +3,7 @@
  * If/Loop included, with outer-scope constants visible inside them), applies them node by node in
  * topological order, and drops the float weights that nothing reads any more.
  */
-import type { onnx } from '../onnx/onnx-pb.js';
+import type { onnx } from '../onnx/onnx-proto.js';
 import { Namer, allGraphs, constantsOf, pruneUnused, subgraphsOf } from '../onnx/graph-walk.js';
 import type { ConstRef } from '../onnx/graph-walk.js';
 import { checkOpset } from '../onnx/model-io.js';
@@ -13,6 +13,7 @@ import type { ConvPolicy } from './dynamic.js';
 import { weightOnly } from './weight-only.js';
 import { pointwiseConvAsMatMul } from './pointwise-conv.js';
 import { staticRewrites } from './static-qdq.js';
+import { newRewriteMemo } from './rewrite-context.js';
 import type { Rewrite, RewriteCtx } from './rewrite-context.js';
 
 export type QuantMode = 'dynamic' | 'static' | 'weight-only';
@@ -70,15 +71,18 @@ function rewritesFor(opts: QuantizeOptions): Record<string, Rewrite> {
 export function recipeOf(opts: QuantizeOptions): string {
   const parts = [`quantize --mode ${opts.mode}`];
   if (opts.perChannel) parts.push('--per-channel');
+  // The Conv policy changes the model in both integer modes (static honours only 'all': depthwise
+  // Convs in QDQ too), so two different models must not share one recipe string.
   if (opts.mode === 'dynamic' && opts.convs && opts.convs !== 'dense') parts.push(`--convs ${opts.convs}`);
+  if (opts.mode === 'static' && opts.convs === 'all') parts.push('--convs all');
   if (opts.exclude?.length) parts.push(`--exclude ${opts.exclude.join(',')}`);
   return parts.join(' ');
 }
 
-function rewriteGraph(graph: onnx.IGraphProto, outer: Map<string, ConstRef>, base: Omit<RewriteCtx, 'graph' | 'consts' | 'newInits'>,
+function rewriteGraph(graph: onnx.IGraphProto, outer: Map<string, ConstRef>, base: Omit<RewriteCtx, 'graph' | 'consts' | 'newInits' | 'made'>,
   table: Record<string, Rewrite>, exclude: Set<string>, counts: Record<string, number>): void {
   const consts = new Map([...outer, ...constantsOf(graph)]);
-  const ctx: RewriteCtx = { ...base, graph, consts, newInits: [] };
+  const ctx: RewriteCtx = { ...base, graph, consts, newInits: [], made: newRewriteMemo() };
   const nodes: onnx.INodeProto[] = [];
   for (const node of graph.node ?? []) {
     for (const g of subgraphsOf(node)) rewriteGraph(g, consts, base, table, exclude, counts);

@@ -3,7 +3,7 @@
  * a place to put new initializers. Rewrites are registered per op type (a table, not if-chains),
  * and return the nodes that replace the original — or null to keep it as it is.
  */
-import type { onnx } from '../onnx/onnx-pb.js';
+import type { onnx } from '../onnx/onnx-proto.js';
 import type { ConstRef, Namer } from '../onnx/graph-walk.js';
 import { dimsOf, readFloats } from '../onnx/tensor-data.js';
 import { DataType } from '../onnx/tensor-data.js';
@@ -20,6 +20,21 @@ export interface RewriteCtx {
   replaced: Set<string>;
   /** Activation ranges from calibration (static mode). */
   ranges?: Map<string, { min: number; max: number }>;
+  /** What this graph's rewrites already made, so shared weights and activations stay shared. */
+  made: RewriteMemo;
+}
+
+export interface RewriteMemo {
+  /** Dynamic MatMul: weight name → its int8 twin and scale. */
+  integerWeights: Map<string, { wq: string; ws: string }>;
+  /** Weight-only: weight name → its dequantized twin. */
+  dequantizedWeights: Map<string, string>;
+  /** Static QDQ: activation name → its dequantized twin. */
+  dequantizedActivations: Map<string, string>;
+}
+
+export function newRewriteMemo(): RewriteMemo {
+  return { integerWeights: new Map(), dequantizedWeights: new Map(), dequantizedActivations: new Map() };
 }
 
 export type Rewrite = (node: onnx.INodeProto, ctx: RewriteCtx) => onnx.NodeProto[] | null;

@@ -6,7 +6,7 @@
  * The output Q matters: without it onnxruntime finds no unit to fuse and runs DQ + float Conv,
  * slower than fp32. Per-channel weights need DequantizeLinear's `axis` (opset 13).
  */
-import { onnx } from '../onnx/onnx-pb.js';
+import { onnx } from '../onnx/onnx-proto.js';
 import { attrInt, makeNode } from '../onnx/graph-walk.js';
 import { floatTensor, int8Tensor, readFloats } from '../onnx/tensor-data.js';
 import { asymmetricParams, quantizeSymmetric, symmetricScales } from './quant-math.js';
@@ -15,14 +15,10 @@ import type { Rewrite, RewriteCtx } from './rewrite-context.js';
 
 const INT32 = onnx.TensorProto.DataType.INT32;
 
-/** Per graph: activation name → its dequantized twin, so each tensor is quantized once. */
-const qdqCache = new WeakMap<RewriteCtx, Map<string, string>>();
-
 function qdq(x: string, ctx: RewriteCtx, out: onnx.NodeProto[], target?: string): string | null {
   const range = ctx.ranges?.get(x);
   if (!range) return null;
-  let cache = qdqCache.get(ctx);
-  if (!cache) qdqCache.set(ctx, (cache = new Map()));
+  const cache = ctx.made.dequantizedActivations;
   const hit = cache.get(x);
   if (hit && !target) return hit;
   const { scale, zeroPoint } = asymmetricParams(range.min, range.max);

@@ -5,19 +5,15 @@
  * that, Cast + Mul by a broadcast scale says the same thing with opset-6 ops. Either way the
  * dequantization reads only constants, so a runtime can fold it once at load.
  */
-import { onnx } from '../onnx/onnx-pb.js';
+import { onnx } from '../onnx/onnx-proto.js';
 import { attrInt, makeNode } from '../onnx/graph-walk.js';
 import { floatTensor, int8Tensor } from '../onnx/tensor-data.js';
 import { quantizeSymmetric, symmetricScales } from './quant-math.js';
 import { constWeight } from './rewrite-context.js';
 import type { Rewrite, RewriteCtx, Weight } from './rewrite-context.js';
 
-/** Dequantized weight name per original weight name, per graph, so shared weights stay shared. */
-const done = new WeakMap<RewriteCtx, Map<string, string>>();
-
 function dequantizedWeight(w: Weight, axis: number | null, ctx: RewriteCtx, out: onnx.NodeProto[]): string {
-  let cache = done.get(ctx);
-  if (!cache) done.set(ctx, (cache = new Map()));
+  const cache = ctx.made.dequantizedWeights;
   const hit = cache.get(w.name);
   if (hit) return hit;
   // Per-channel via DequantizeLinear's axis needs opset 13; per-tensor DQ needs 10.
