@@ -3,6 +3,7 @@
  * with MANIFEST_INVALID and the field at fault, not later with an engine stack trace.
  */
 import { ManifestInvalidError } from '../errors.js';
+import { MAX_FILE_BYTES, MAX_FILES } from '../store/limits.js';
 import { TENSOR_DTYPES, type Manifest, type ModelEntry, type TensorSpec } from './schema.js';
 
 type Json = Record<string, unknown>;
@@ -58,10 +59,14 @@ function checkModel(model: unknown, at: string): void {
       const iAt = `${vAt}.variants[${i}]`;
       if (!isObject(variant) || typeof variant.precision !== 'string') fail(iAt, 'needs a precision');
       if (!Array.isArray(variant.files) || variant.files.length === 0) fail(`${iAt}.files`, 'must list at least one file');
+      if (variant.files.length > MAX_FILES) fail(`${iAt}.files`, `lists ${variant.files.length} files; at most ${MAX_FILES}`);
       variant.files.forEach((file: unknown, f) => {
         const fAt = `${iAt}.files[${f}]`;
         if (!isObject(file) || typeof file.url !== 'string') fail(fAt, 'needs a url');
-        if (!Number.isInteger(file.bytes) || (file.bytes as number) <= 0) fail(`${fAt}.bytes`, 'must be a positive integer');
+        // Bounded here, before a download allocates the size: 2**53 - 1 must be refused, not thrown on.
+        if (!Number.isInteger(file.bytes) || (file.bytes as number) <= 0 || (file.bytes as number) > MAX_FILE_BYTES) {
+          fail(`${fAt}.bytes`, `must be a positive integer of at most ${MAX_FILE_BYTES}`);
+        }
         if (typeof file.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(file.sha256)) fail(`${fAt}.sha256`, 'must be 64 lowercase hex digits');
       });
     });
