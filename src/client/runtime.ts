@@ -22,6 +22,8 @@ export interface RuntimeOptions {
   engineAssetsUrl?: string | URL;
   /** WASM threads when cross-origin isolated; default min(4, cores). */
   wasmThreads?: number;
+  /** A model download that receives no bytes for this long fails with DOWNLOAD_FAILED; default 30 000 ms. */
+  downloadStallMs?: number;
   /** IndexedDB database name of the model store; default "edgeserve". */
   storeName?: string;
   /** Ask the browser for persistent storage (`navigator.storage.persist()`) before the first load; default true. */
@@ -99,6 +101,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     storeName: options.storeName ?? 'edgeserve',
     ...(options.wasmThreads ? { wasmThreads: options.wasmThreads } : {}),
     ...(options.deviceId ? { deviceId: options.deviceId } : {}),
+    ...(options.downloadStallMs !== undefined ? { downloadStallMs: options.downloadStallMs } : {}),
   };
   const link = new WorkerLink(options.workerFactory ?? defaultWorkerFactory, init);
   const models = new Set<LoadedModel>();
