@@ -11,6 +11,7 @@ import { cancellable, type CancelOptions } from './cancel.js';
 import { defaultWorkerFactory } from './default-worker.js';
 import { LoadedModel, type Model } from './model.js';
 import { PageErrorCounter } from './page-errors.js';
+import { validateLoadOptions, validateRuntimeOptions } from './validate-options.js';
 import { WorkerLink, type WorkerFactory } from './worker-link.js';
 
 export interface RuntimeOptions {
@@ -90,6 +91,7 @@ async function askPersistence(): Promise<boolean | undefined> {
 export { defaultWorkerFactory };
 
 export function createRuntime(options: RuntimeOptions = {}): Runtime {
+  validateRuntimeOptions(options);
   installErrorTransfer();
   // The worker resolves URLs against its own location, so everything is made absolute here.
   const base = globalThis.document?.baseURI ?? globalThis.location.href;
@@ -132,6 +134,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
 
   return {
     async load(id, loadOptions = {}) {
+      validateLoadOptions(id, loadOptions);
       if (options.persist !== false) persisted ??= askPersistence().catch(() => undefined);
       const callId = crypto.randomUUID();
       const request: WorkerLoadRequest = {

@@ -30,6 +30,7 @@ describe('validateManifest', () => {
       m.models[0]!.versions[0]!.variants[0]!.files = Array.from({ length: 257 }, () => files[0]!);
       return m;
     }, /files.*at most/],
+    ['a queue delay of 1e12 µs', (m) => (m.models[0]!.batching = { maxQueueDelayUs: 1e12 }, m), /batching\.maxQueueDelayUs/],
     ['duplicate ids', (m) => ({ ...m, models: [m.models[0], m.models[0]] }), /duplicate/],
   ];
   for (const [what, breakIt, message] of broken) {
