@@ -106,6 +106,8 @@ export interface WorkerInit {
   /** Name of the IndexedDB database holding the model store. */
   storeName: string;
   wasmThreads?: number;
+  /** A download receiving no bytes this long fails with DOWNLOAD_FAILED; default 30 000 ms. */
+  downloadStallMs?: number;
   /** The app's own stable id for this device/user, for rollout cohorts; else one is made and stored. */
   deviceId?: string;
 }

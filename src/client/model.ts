@@ -8,6 +8,7 @@ import { EdgeServeError, ModelDisposedError } from '../errors.js';
 import type { ModelInfo, TensorMap, WorkerApi, WorkerLoadRequest } from '../protocol.js';
 import { tensorBuffers } from '../protocol.js';
 import { cancellable, type CancelOptions } from './cancel.js';
+import { validateCancelOptions } from './validate-options.js';
 import type { WorkerLink } from './worker-link.js';
 
 export type PredictOptions = CancelOptions;
@@ -64,6 +65,11 @@ export class LoadedModel implements Model {
 
   predict(inputs: TensorMap, options: PredictOptions = {}): Promise<TensorMap> {
     if (this.disposed) return Promise.reject(new ModelDisposedError(`model "${this.request.id}" was disposed`));
+    try {
+      validateCancelOptions('predict', options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const callId = crypto.randomUUID();
     const run = () =>
       this.link

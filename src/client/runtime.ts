@@ -11,6 +11,7 @@ import { cancellable, type CancelOptions } from './cancel.js';
 import { defaultWorkerFactory } from './default-worker.js';
 import { LoadedModel, type Model } from './model.js';
 import { PageErrorCounter } from './page-errors.js';
+import { validateLoadOptions, validateRuntimeOptions } from './validate-options.js';
 import { WorkerLink, type WorkerFactory } from './worker-link.js';
 
 export interface RuntimeOptions {
@@ -22,6 +23,8 @@ export interface RuntimeOptions {
   engineAssetsUrl?: string | URL;
   /** WASM threads when cross-origin isolated; default min(4, cores). */
   wasmThreads?: number;
+  /** A model download that receives no bytes for this long fails with DOWNLOAD_FAILED; default 30 000 ms. */
+  downloadStallMs?: number;
   /** IndexedDB database name of the model store; default "edgeserve". */
   storeName?: string;
   /** Ask the browser for persistent storage (`navigator.storage.persist()`) before the first load; default true. */
@@ -88,6 +91,7 @@ async function askPersistence(): Promise<boolean | undefined> {
 export { defaultWorkerFactory };
 
 export function createRuntime(options: RuntimeOptions = {}): Runtime {
+  validateRuntimeOptions(options);
   installErrorTransfer();
   // The worker resolves URLs against its own location, so everything is made absolute here.
   const base = globalThis.document?.baseURI ?? globalThis.location.href;
@@ -99,6 +103,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     storeName: options.storeName ?? 'edgeserve',
     ...(options.wasmThreads ? { wasmThreads: options.wasmThreads } : {}),
     ...(options.deviceId ? { deviceId: options.deviceId } : {}),
+    ...(options.downloadStallMs !== undefined ? { downloadStallMs: options.downloadStallMs } : {}),
   };
   const link = new WorkerLink(options.workerFactory ?? defaultWorkerFactory, init);
   const models = new Set<LoadedModel>();
@@ -129,6 +134,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
 
   return {
     async load(id, loadOptions = {}) {
+      validateLoadOptions(id, loadOptions);
       if (options.persist !== false) persisted ??= askPersistence().catch(() => undefined);
       const callId = crypto.randomUUID();
       const request: WorkerLoadRequest = {

@@ -37,6 +37,8 @@ export interface FetchVariantArgs {
   fetchImpl?: FetchLike;
   estimate?: Estimate;
   signal?: AbortSignal;
+  /** See downloadFile: a download receiving nothing this long fails. */
+  stallMs?: number;
 }
 
 async function fromStore(args: FetchVariantArgs, urls: string[]): Promise<FetchedVariant | undefined> {
@@ -61,7 +63,10 @@ export async function fetchVariant(args: FetchVariantArgs): Promise<FetchedVaria
     let before = 0;
     for (const [i, entry] of args.entries.entries()) {
       const url = urls[i]!;
-      const bytes = await downloadFile(url, entry, (received) => args.progress({ phase: 'download', loaded: before + received, total, file: url }), args.fetchImpl, args.signal);
+      const bytes = await downloadFile(url, entry, (received) => args.progress({ phase: 'download', loaded: before + received, total, file: url }), args.fetchImpl, {
+        ...(args.signal ? { signal: args.signal } : {}),
+        ...(args.stallMs !== undefined ? { stallMs: args.stallMs } : {}),
+      });
       files.push({ url, bytes });
       before += entry.bytes;
     }

@@ -117,6 +117,7 @@ export class HostContext {
       fetchImpl: this.deps.fetch,
       estimate: this.deps.estimate,
       ...(signal ? { signal } : {}),
+      ...(this.config.downloadStallMs !== undefined ? { stallMs: this.config.downloadStallMs } : {}),
     });
   }
 

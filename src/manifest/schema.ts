@@ -74,6 +74,11 @@ export interface ModelEntry {
   batching?: false | BatchingOptions;
 }
 
+/** Bounds of BatchingOptions, for the manifest's and a load's alike. */
+export const MAX_BATCH_SIZE = 1024;
+/** One second: a call waiting longer for company than it takes to run is a misconfiguration. */
+export const MAX_QUEUE_DELAY_US = 1_000_000;
+
 export interface BatchingOptions {
   /** Most calls merged into one run; default 8. */
   maxBatchSize?: number;

@@ -3,7 +3,8 @@
  * with MANIFEST_INVALID and the field at fault, not later with an engine stack trace.
  */
 import { ManifestInvalidError } from '../errors.js';
-import { TENSOR_DTYPES, type Manifest, type ModelEntry, type TensorSpec } from './schema.js';
+import { MAX_FILE_BYTES, MAX_FILES } from '../store/limits.js';
+import { MAX_BATCH_SIZE, MAX_QUEUE_DELAY_US, TENSOR_DTYPES, type Manifest, type ModelEntry, type TensorSpec } from './schema.js';
 
 type Json = Record<string, unknown>;
 
@@ -43,6 +44,17 @@ function checkPolicy(policy: unknown, versions: { version?: unknown }[], at: str
   fail(`${at}.kind`, `unknown policy ${String(policy.kind)}`);
 }
 
+function checkBatching(batching: unknown, at: string): void {
+  if (batching === undefined || batching === false) return;
+  if (!isObject(batching)) fail(at, 'must be false or an object');
+  const bounded = (key: string, min: number, max: number) => {
+    const value = batching[key];
+    if (value !== undefined && !(Number.isInteger(value) && (value as number) >= min && (value as number) <= max)) fail(`${at}.${key}`, `must be an integer from ${min} to ${max}`);
+  };
+  bounded('maxBatchSize', 1, MAX_BATCH_SIZE);
+  bounded('maxQueueDelayUs', 0, MAX_QUEUE_DELAY_US);
+}
+
 function checkModel(model: unknown, at: string): void {
   if (!isObject(model) || typeof model.id !== 'string' || model.id === '') fail(at, 'needs a non-empty string id');
   if (model.format !== 'onnx' && model.format !== 'tfjs') fail(`${at}.format`, `unknown format ${String(model.format)}`);
@@ -50,6 +62,7 @@ function checkModel(model: unknown, at: string): void {
   checkTensorSpecs(model.outputs, `${at}.outputs`);
   if (!Array.isArray(model.versions) || model.versions.length === 0) fail(`${at}.versions`, 'must list at least one version');
   checkPolicy(model.policy, model.versions as { version?: unknown }[], `${at}.policy`);
+  checkBatching(model.batching, `${at}.batching`);
   model.versions.forEach((version: unknown, v) => {
     const vAt = `${at}.versions[${v}]`;
     if (!isObject(version) || typeof version.version !== 'string') fail(vAt, 'needs a string version');
@@ -58,10 +71,14 @@ function checkModel(model: unknown, at: string): void {
       const iAt = `${vAt}.variants[${i}]`;
       if (!isObject(variant) || typeof variant.precision !== 'string') fail(iAt, 'needs a precision');
       if (!Array.isArray(variant.files) || variant.files.length === 0) fail(`${iAt}.files`, 'must list at least one file');
+      if (variant.files.length > MAX_FILES) fail(`${iAt}.files`, `lists ${variant.files.length} files; at most ${MAX_FILES}`);
       variant.files.forEach((file: unknown, f) => {
         const fAt = `${iAt}.files[${f}]`;
         if (!isObject(file) || typeof file.url !== 'string') fail(fAt, 'needs a url');
-        if (!Number.isInteger(file.bytes) || (file.bytes as number) <= 0) fail(`${fAt}.bytes`, 'must be a positive integer');
+        // Bounded here, before a download allocates the size: 2**53 - 1 must be refused, not thrown on.
+        if (!Number.isInteger(file.bytes) || (file.bytes as number) <= 0 || (file.bytes as number) > MAX_FILE_BYTES) {
+          fail(`${fAt}.bytes`, `must be a positive integer of at most ${MAX_FILE_BYTES}`);
+        }
         if (typeof file.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(file.sha256)) fail(`${fAt}.sha256`, 'must be 64 lowercase hex digits');
       });
     });

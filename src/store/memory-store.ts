@@ -7,7 +7,7 @@ import type { ModelSpec, Precision } from '../manifest/schema.js';
 import type { EntryKey, ModelStore, VersionPointer } from './model-store.js';
 
 export function createMemoryStore(now: () => number = Date.now): ModelStore {
-  const entries = new Map<string, { meta: CachedModel; files: Uint8Array[]; spec: ModelSpec }>();
+  const entries = new Map<string, { meta: CachedModel; files: Uint8Array[]; sha256: string[]; spec: ModelSpec }>();
   const pointers = new Map<string, VersionPointer>();
   const device = crypto.randomUUID();
   const pointerKey = (id: string, precision: Precision) => `${id}/${precision}`;
@@ -21,12 +21,12 @@ export function createMemoryStore(now: () => number = Date.now): ModelStore {
       const entry = entries.get(keyOf(key));
       if (!entry) return undefined;
       entry.meta.lastUsedAt = now();
-      return { files: entry.files.map((f) => f.slice()), spec: entry.spec };
+      return { files: entry.files.map((f) => f.slice()), sha256: [...entry.sha256], spec: entry.spec };
     },
     async write(key, files, spec) {
       const at = now();
       const meta = { ...key, bytes: files.reduce((n, f) => n + f.bytes.byteLength, 0), storedAt: at, lastUsedAt: at };
-      entries.set(keyOf(key), { meta, files: files.map((f) => f.bytes.slice()), spec });
+      entries.set(keyOf(key), { meta, files: files.map((f) => f.bytes.slice()), sha256: files.map((f) => f.sha256), spec });
     },
     async list() {
       return [...entries.values()].map((e) => ({ ...e.meta }));

@@ -2,31 +2,23 @@
  * The model store: verified model bytes in IndexedDB (through idb-keyval), cut into chunks so
  * a 100 MB model is never one giant structured clone. An entry and all its chunks are written
  * in one IndexedDB transaction (`setMany`), so a failure — quota, a closed tab — stores
- * nothing; on read every file is checked against its SHA-256 again, and a damaged entry is
- * deleted and treated as a miss.
+ * nothing. A read is one transaction too (record, chunks, lastUsedAt), so an eviction in
+ * another tab cannot fall between its steps; the record is checked against the store's schema
+ * (entry-schema.ts) and every file against its SHA-256 (verify-on-read.ts). Anything that fails
+ * is deleted — record and chunks in one transaction — reported through `onRepair`, and read as
+ * a miss, so the caller downloads it again.
  */
-import { createStore, delMany, get, getMany, keys, set, setMany, type UseStore } from 'idb-keyval';
+import { createStore, get, getMany, keys, promisifyRequest, set, type UseStore } from 'idb-keyval';
 import { StorageError } from '../errors.js';
 import type { Cohort } from '../manifest/rollout.js';
 import type { ModelSpec, Precision } from '../manifest/schema.js';
 import type { CachedModel } from '../protocol.js';
-import { sha256Hex } from './sha256.js';
+import { checkEntry, ENTRY_SCHEMA, type EntryCheck, type StoredEntry, type StoredFile } from './entry-schema.js';
+import { CHUNK_BYTES, chunksFor } from './limits.js';
+import { verifyOnRead } from './verify-on-read.js';
 
-/** 4 MiB: big enough that a 100 MB model is 25 puts, small enough to clone without a spike. */
-export const CHUNK_BYTES = 4 * 1024 * 1024;
-
-export interface StoredFile {
-  url: string;
-  sha256: string;
-  bytes: number;
-  chunks: number;
-}
-
-export interface StoredEntry extends CachedModel {
-  files: StoredFile[];
-  /** The model's inputs, outputs and labels, so a cached model runs offline without the manifest. */
-  spec: ModelSpec;
-}
+export { CHUNK_BYTES } from './limits.js';
+export type { StoredEntry, StoredFile } from './entry-schema.js';
 
 /** Which stored version a device serves for a model and precision; the store keeps these two. */
 export interface VersionPointer {
@@ -40,6 +32,8 @@ export interface VersionPointer {
 
 export interface StoredModel {
   files: Uint8Array[];
+  /** The SHA-256 each file was verified against on this read (the one stored with it). */
+  sha256: string[];
   spec: ModelSpec;
 }
 
@@ -53,14 +47,70 @@ const ENTRY_PREFIX = 'entry/';
 const DEVICE_ID_KEY = 'device-id';
 const pointerKey = (id: string, precision: Precision) => `pointer/${id}/${precision}`;
 const entryKey = (k: EntryKey) => `${ENTRY_PREFIX}${k.id}/${k.version}/${k.precision}`;
-const chunkKey = (k: EntryKey, file: number, chunk: number) => `chunk/${k.id}/${k.version}/${k.precision}/${file}/${chunk}`;
+const chunkPrefix = (k: EntryKey) => `chunk/${k.id}/${k.version}/${k.precision}/`;
+const chunkKey = (k: EntryKey, file: number, chunk: number) => `${chunkPrefix(k)}${file}/${chunk}`;
+/** Every chunk of an entry, whatever its record says (or when it says nothing sensible). */
+const chunkRange = (k: EntryKey) => IDBKeyRange.bound(chunkPrefix(k), `${chunkPrefix(k)}\uffff`);
+
+/** The key an entry record is stored under, read back even when the record itself is damaged. */
+function keyOfEntryKey(key: string): EntryKey | undefined {
+  const parts = key.slice(ENTRY_PREFIX.length).split('/');
+  if (parts.length < 3) return undefined;
+  const precision = parts.pop() as Precision;
+  const version = parts.pop()!;
+  return { id: parts.join('/'), version, precision };
+}
 
 function chunkKeys(entry: StoredEntry): string[] {
   return entry.files.flatMap((file, f) => Array.from({ length: file.chunks }, (_, c) => chunkKey(entry, f, c)));
 }
 
+type RawRead = { kind: 'absent' } | { kind: 'invalid'; reason: string } | { kind: 'found'; entry: StoredEntry; chunks: unknown[] };
+
+/**
+ * One readwrite transaction: the record; if it is invalid, its deletion with every chunk; else
+ * its chunks and the lastUsedAt update. The update is best effort (quota): its failure is
+ * swallowed, and the read resolves as soon as the chunks are in.
+ */
+function readInOneTransaction(idb: UseStore, key: EntryKey, at: number): Promise<RawRead> {
+  return idb('readwrite', (store) => new Promise<RawRead>((resolve, reject) => {
+    const tx = store.transaction;
+    const record = store.get(entryKey(key));
+    record.onerror = () => reject(record.error);
+    record.onsuccess = () => {
+      if (record.result === undefined) return resolve({ kind: 'absent' });
+      const check: EntryCheck = checkEntry(record.result, key);
+      if (!check.ok) {
+        store.delete(entryKey(key));
+        store.delete(chunkRange(key));
+        tx.oncomplete = () => resolve({ kind: 'invalid', reason: check.reason });
+        tx.onabort = () => reject(tx.error);
+        return;
+      }
+      const wanted = chunkKeys(check.entry);
+      const chunks: unknown[] = new Array(wanted.length);
+      let pending = wanted.length;
+      wanted.forEach((k, i) => {
+        const request = store.get(k);
+        request.onerror = () => reject(request.error);
+        request.onsuccess = () => {
+          chunks[i] = request.result;
+          if (--pending > 0) return;
+          const touch = store.put({ ...check.entry, lastUsedAt: at }, entryKey(key));
+          touch.onerror = (event) => event.preventDefault();
+          resolve({ kind: 'found', entry: check.entry, chunks });
+        };
+      });
+    };
+  }));
+}
+
 export interface ModelStore {
-  read(key: EntryKey): Promise<StoredModel | undefined>;
+  /**
+   * The verified model, or undefined for a miss. A record or bytes found damaged are deleted
+   * and their reason passed to `onRepair`: the caller downloads again and can say why.
+   */
+  read(key: EntryKey, onRepair?: (reason: string) => void): Promise<StoredModel | undefined>;
   /** All files and the entry in one transaction: all stored, or nothing. */
   write(key: EntryKey, files: { url: string; sha256: string; bytes: Uint8Array }[], spec: ModelSpec): Promise<void>;
   list(): Promise<CachedModel[]>;
@@ -69,6 +119,12 @@ export interface ModelStore {
   setPointer(id: string, precision: Precision, pointer: VersionPointer): Promise<void>;
   /** A random id made on first use and kept: the device's identity for rollout cohorts. */
   deviceId(): Promise<string>;
+}
+
+function isPointer(value: unknown): value is VersionPointer {
+  if (typeof value !== 'object' || value === null) return false;
+  const p = value as Record<string, unknown>;
+  return typeof p.current === 'string' && (p.previous === undefined || typeof p.previous === 'string') && (p.rejected === undefined || (Array.isArray(p.rejected) && p.rejected.every((r) => typeof r === 'string')));
 }
 
 /**
@@ -91,54 +147,54 @@ export function openModelStore(dbName = 'edgeserve', idb: UseStore = createStore
   // this worker's life only, and loading never fails for want of a few bytes of metadata.
   let unsavedDeviceId: string | undefined;
 
-  async function entries(): Promise<StoredEntry[]> {
+  /** Every entry record with the key it is stored under; damaged records come back as their reason. */
+  async function entries(): Promise<{ key: EntryKey; check: EntryCheck }[]> {
     return guarded('list its models', async () => {
       const entryKeys = (await keys<string>(idb)).filter((k) => k.startsWith(ENTRY_PREFIX));
-      return (await getMany<StoredEntry>(entryKeys, idb)).filter((e): e is StoredEntry => e !== undefined);
+      const records = await getMany<unknown>(entryKeys, idb);
+      return entryKeys.flatMap((k, i) => {
+        const key = keyOfEntryKey(k);
+        return key && records[i] !== undefined ? [{ key, check: checkEntry(records[i], key) }] : [];
+      });
     });
   }
 
-  async function removeEntries(list: StoredEntry[]): Promise<void> {
+  /** Record and every chunk of each key, in one transaction. */
+  async function removeKeys(list: EntryKey[]): Promise<void> {
     if (list.length === 0) return;
-    await guarded('delete a model', () => delMany(list.flatMap((e) => [entryKey(e), ...chunkKeys(e)]), idb));
+    await guarded('delete a model', () =>
+      idb('readwrite', (store) => {
+        for (const key of list) {
+          store.delete(entryKey(key));
+          store.delete(chunkRange(key));
+        }
+        return promisifyRequest(store.transaction);
+      }),
+    );
   }
 
   return {
-    async read(key) {
-      const entry = await guarded('read a model', () => get<StoredEntry>(entryKey(key), idb));
-      if (!entry) return undefined;
-      const chunks = await guarded('read a model', () => getMany<ArrayBuffer>(chunkKeys(entry), idb));
-      const files: Uint8Array[] = [];
-      let next = 0;
-      for (const file of entry.files) {
-        const bytes = new Uint8Array(file.bytes);
-        let offset = 0;
-        for (let c = 0; c < file.chunks; c++) {
-          const chunk = chunks[next++];
-          if (!(chunk instanceof ArrayBuffer) || offset + chunk.byteLength > file.bytes) {
-            await removeEntries([entry]);
-            return undefined;
-          }
-          bytes.set(new Uint8Array(chunk), offset);
-          offset += chunk.byteLength;
-        }
-        // Storage can be damaged under us (disk, extensions, devtools); never hand it to an engine.
-        if (offset !== file.bytes || (await sha256Hex(bytes)) !== file.sha256) {
-          await removeEntries([entry]);
-          return undefined;
-        }
-        files.push(bytes);
+    async read(key, onRepair) {
+      const raw = await guarded('read a model', () => readInOneTransaction(idb, key, now()));
+      if (raw.kind === 'absent') return undefined;
+      if (raw.kind === 'invalid') {
+        onRepair?.(raw.reason);
+        return undefined;
       }
-      // Best effort: a full store (quota) must not turn a good cached copy into a failed load.
-      await set(entryKey(key), { ...entry, lastUsedAt: now() }, idb).catch(() => undefined);
-      return { files, spec: entry.spec };
+      const verified = await verifyOnRead(raw.entry, raw.chunks);
+      if (!verified.ok) {
+        await removeKeys([key]);
+        onRepair?.(verified.reason);
+        return undefined;
+      }
+      return { files: verified.files, sha256: raw.entry.files.map((f) => f.sha256), spec: raw.entry.spec };
     },
 
     async write(key, files, spec) {
       const stored: StoredFile[] = [];
       const puts: [string, unknown][] = [];
       files.forEach((file, f) => {
-        const count = Math.max(1, Math.ceil(file.bytes.byteLength / CHUNK_BYTES));
+        const count = chunksFor(file.bytes.byteLength);
         for (let c = 0; c < count; c++) {
           // slice() copies into its own ArrayBuffer, so each put clones only its chunk.
           puts.push([chunkKey(key, f, c), file.bytes.slice(c * CHUNK_BYTES, (c + 1) * CHUNK_BYTES).buffer]);
@@ -147,6 +203,7 @@ export function openModelStore(dbName = 'edgeserve', idb: UseStore = createStore
       });
       const at = now();
       const entry: StoredEntry = {
+        schema: ENTRY_SCHEMA,
         ...key,
         bytes: stored.reduce((n, f) => n + f.bytes, 0),
         storedAt: at,
@@ -156,7 +213,12 @@ export function openModelStore(dbName = 'edgeserve', idb: UseStore = createStore
       };
       puts.push([entryKey(key), entry]);
       try {
-        await setMany(puts, idb);
+        // Chunks of an older, damaged copy under the same key must not outlive this write.
+        await idb('readwrite', (store) => {
+          store.delete(chunkRange(key));
+          for (const [k, value] of puts) store.put(value, k);
+          return promisifyRequest(store.transaction);
+        });
       } catch (error) {
         const name = error instanceof DOMException ? error.name : '';
         throw new StorageError(`could not store ${key.id} ${key.version} ${key.precision} (${name || String(error)}); nothing was written`, {
@@ -167,21 +229,35 @@ export function openModelStore(dbName = 'edgeserve', idb: UseStore = createStore
     },
 
     async list() {
-      return (await entries()).map(({ files: _files, spec: _spec, ...rest }) => rest);
+      const all = await entries();
+      // A damaged record is not a model: drop it here (best effort) rather than count its bytes.
+      const damaged = all.filter((e) => !e.check.ok).map((e) => e.key);
+      if (damaged.length > 0) await removeKeys(damaged).catch(() => undefined);
+      return all.flatMap(({ check }) => {
+        if (!check.ok) return [];
+        const { files: _files, spec: _spec, schema: _schema, ...rest } = check.entry;
+        return [rest];
+      });
     },
 
     async remove(filter = {}) {
-      const matching = (await entries()).filter(
-        (e) =>
-          (filter.id === undefined || e.id === filter.id) &&
-          (filter.version === undefined || e.version === filter.version) &&
-          (filter.precision === undefined || e.precision === filter.precision),
-      );
-      await removeEntries(matching);
+      const matching = (await entries())
+        .map((e) => e.key)
+        .filter(
+          (k) =>
+            (filter.id === undefined || k.id === filter.id) &&
+            (filter.version === undefined || k.version === filter.version) &&
+            (filter.precision === undefined || k.precision === filter.precision),
+        );
+      await removeKeys(matching);
       return matching.length;
     },
 
-    getPointer: (id, precision) => guarded('read a version pointer', () => get<VersionPointer>(pointerKey(id, precision), idb)),
+    async getPointer(id, precision) {
+      const pointer = await guarded('read a version pointer', () => get<unknown>(pointerKey(id, precision), idb));
+      // A damaged pointer is no pointer: the manifest's policy chooses again.
+      return isPointer(pointer) ? pointer : undefined;
+    },
     setPointer: (id, precision, pointer) => guarded('save a version pointer', () => set(pointerKey(id, precision), pointer, idb)),
 
     async deviceId() {

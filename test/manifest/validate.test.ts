@@ -24,6 +24,13 @@ describe('validateManifest', () => {
     ['no versions', (m) => (m.models[0]!.versions = [], m), /versions/],
     ['a bad hash', (m) => (m.models[0]!.versions[0]!.variants[0]!.files[0]!.sha256 = 'ABC', m), /sha256/],
     ['a zero size', (m) => (m.models[0]!.versions[0]!.variants[0]!.files[0]!.bytes = 0, m), /bytes/],
+    ['a size past any allocation (2**53 - 1)', (m) => (m.models[0]!.versions[0]!.variants[0]!.files[0]!.bytes = 2 ** 53 - 1, m), /bytes.*at most/],
+    ['more files than a variant may list', (m) => {
+      const files = m.models[0]!.versions[0]!.variants[0]!.files;
+      m.models[0]!.versions[0]!.variants[0]!.files = Array.from({ length: 257 }, () => files[0]!);
+      return m;
+    }, /files.*at most/],
+    ['a queue delay of 1e12 µs', (m) => (m.models[0]!.batching = { maxQueueDelayUs: 1e12 }, m), /batching\.maxQueueDelayUs/],
     ['duplicate ids', (m) => ({ ...m, models: [m.models[0], m.models[0]] }), /duplicate/],
   ];
   for (const [what, breakIt, message] of broken) {
