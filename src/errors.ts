@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'INFERENCE_FAILED'
   | 'MODEL_DISPOSED'
   | 'WORKER_CRASHED'
+  | 'WORKER_STUCK'
   | 'ABORTED'
   | 'TIMEOUT'
   | 'STORAGE_FAILED';
@@ -63,6 +64,8 @@ export class BadInputError extends errorClass('BAD_INPUT', 'BadInputError') {}
 export class InferenceError extends errorClass('INFERENCE_FAILED', 'InferenceError') {}
 export class ModelDisposedError extends errorClass('MODEL_DISPOSED', 'ModelDisposedError') {}
 export class WorkerCrashedError extends errorClass('WORKER_CRASHED', 'WorkerCrashedError') {}
+/** The watchdog found the worker stuck in a run (no answer within the bound) and replaced it. */
+export class WorkerStuckError extends errorClass('WORKER_STUCK', 'WorkerStuckError') {}
 export class AbortedError extends errorClass('ABORTED', 'AbortedError') {}
 export class TimeoutError extends errorClass('TIMEOUT', 'TimeoutError') {}
 export class StorageError extends errorClass('STORAGE_FAILED', 'StorageError') {}
@@ -79,6 +82,7 @@ const classByCode: Record<ErrorCode, new (message: string, details?: Record<stri
   INFERENCE_FAILED: InferenceError,
   MODEL_DISPOSED: ModelDisposedError,
   WORKER_CRASHED: WorkerCrashedError,
+  WORKER_STUCK: WorkerStuckError,
   ABORTED: AbortedError,
   TIMEOUT: TimeoutError,
   STORAGE_FAILED: StorageError,

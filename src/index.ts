@@ -5,6 +5,7 @@ export { createRuntime, defaultWorkerFactory } from './client/runtime.js';
 export type { CacheUsage, LoadOptions, ModelCache, Runtime, RuntimeOptions } from './client/runtime.js';
 export type { Model, PredictOptions } from './client/model.js';
 export type { WorkerFactory } from './client/worker-link.js';
+export type { WatchdogOptions } from './client/watchdog.js';
 export type {
   BackendChoice,
   BackendName,
@@ -12,6 +13,7 @@ export type {
   Capabilities,
   EngineName,
   LoadProgress,
+  MemoryBudget,
   ModelInfo,
   Tensor,
   TensorData,

@@ -98,6 +98,14 @@ export interface CachedModel {
   lastUsedAt: number;
 }
 
+/** How much memory one run may need before its input is refused (see host/memory-budget.ts). */
+export interface MemoryBudget {
+  /** Default 1 GiB. */
+  maxBytes?: number;
+  /** The working set estimated per input byte; default 32. */
+  bytesPerInputByte?: number;
+}
+
 export interface WorkerInit {
   manifestUrl: string;
   /** Base URLs where the engines' own .wasm/.mjs files are served. */
@@ -110,6 +118,8 @@ export interface WorkerInit {
   downloadStallMs?: number;
   /** The app's own stable id for this device/user, for rollout cohorts; else one is made and stored. */
   deviceId?: string;
+  /** `false` turns the memory check off. */
+  memoryBudget?: MemoryBudget | false;
 }
 
 /** What the worker exposes. Every method may reject with an EdgeServeError. */

@@ -42,7 +42,9 @@ export function parseArgs(argv: string[]): BenchArgs {
     process.exit(0);
   }
   const port = Number(value('--port') ?? process.env.BENCH_PORT ?? 4201);
-  if (!(port >= 4200 && port <= 4209)) throw new Error('--port must be in 4200-4209 (the bench range)');
+  // An explicit --port may be any unprivileged port (a helper's own range on a shared machine).
+  const inRange = value('--port') !== undefined ? port >= 1024 && port <= 65535 : port >= 4200 && port <= 4209;
+  if (!inRange) throw new Error('--port must be in 4200-4209 (the bench range), or given explicitly');
   const args: BenchArgs = {
     quick,
     gpu: argv.includes('--gpu') || process.env.BENCH_GPU === '1',

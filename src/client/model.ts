@@ -27,15 +27,22 @@ export interface Model {
 
 export interface ModelHooks {
   onDispose: (model: LoadedModel) => void;
-  /** Errors that never reach the worker's metrics (crash, abort, timeout), counted on the page. */
+  /** Errors that never reach the worker's metrics (crash, stuck worker, abort, timeout), counted on the page. */
   onPageError: (info: ModelInfo, code: string) => void;
   onUpdate?: (info: ModelInfo) => void;
   persisted?: boolean;
 }
 
+const pageSeenCodes = new Set(['WORKER_CRASHED', 'WORKER_STUCK', 'ABORTED', 'TIMEOUT']);
+
 export class LoadedModel implements Model {
   private disposed = false;
   private reloading: { generation: number; done: Promise<void> } | undefined;
+  /** Counts page-side failures; one function for every call rather than a closure per call. */
+  private readonly countPageError = (error: unknown): never => {
+    if (error instanceof EdgeServeError && pageSeenCodes.has(error.code)) this.hooks.onPageError(this.current, error.code);
+    throw error;
+  };
 
   constructor(
     private readonly link: WorkerLink,
@@ -63,28 +70,35 @@ export class LoadedModel implements Model {
     return structuredClone({ ...this.current, ...(this.hooks.persisted !== undefined ? { persisted: this.hooks.persisted } : {}) });
   }
 
-  predict(inputs: TensorMap, options: PredictOptions = {}): Promise<TensorMap> {
+  /**
+   * The steady-state path is kept lean (it runs per frame for small models): with no signal and
+   * no time limit there is no call id, no race and no timer, only the link's own promise.
+   */
+  predict(inputs: TensorMap, options?: PredictOptions): Promise<TensorMap> {
     if (this.disposed) return Promise.reject(new ModelDisposedError(`model "${this.request.id}" was disposed`));
-    try {
-      validateCancelOptions('predict', options);
-    } catch (error) {
-      return Promise.reject(error);
+    if (options !== undefined) {
+      try {
+        validateCancelOptions('predict', options);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    if (options?.signal === undefined && options?.timeoutMs === undefined) {
+      return this.link.run((api, generation) => this.send(api, generation, inputs, undefined)).catch(this.countPageError);
     }
     const callId = crypto.randomUUID();
-    const run = () =>
-      this.link
-        .call(async (api, generation) => {
-          // A new worker (after a crash) does not know this model yet: load it there first.
-          if (generation !== this.generation) await this.reloadOn(api, generation);
-          return api.predict(this.current.handle, transfer(inputs, tensorBuffers(inputs)), callId);
-        })
-        .then(({ value }) => value);
-    return cancellable(`predict on "${this.request.id}"`, run, options, (reason) => {
-      void this.link.call((api) => api.cancel(callId, reason)).catch(() => undefined);
-    }).catch((error: unknown) => {
-      if (error instanceof EdgeServeError && ['WORKER_CRASHED', 'ABORTED', 'TIMEOUT'].includes(error.code)) this.hooks.onPageError(this.current, error.code);
-      throw error;
-    });
+    return cancellable(`predict on "${this.request.id}"`, () => this.link.run((api, generation) => this.send(api, generation, inputs, callId)), options, (reason) => {
+      void this.link.run((api) => api.cancel(callId, reason)).catch(() => undefined);
+    }).catch(this.countPageError);
+  }
+
+  private send(api: Remote<WorkerApi>, generation: number, inputs: TensorMap, callId: string | undefined): Promise<TensorMap> {
+    // A new worker (after a crash) does not know this model yet: load it there first.
+    if (generation !== this.generation) return this.reloadOn(api, generation).then(() => this.send(api, generation, inputs, callId));
+    const answered = this.link.watch(this.current.id, generation);
+    const reply = api.predict(this.current.handle, transfer(inputs, tensorBuffers(inputs)), callId);
+    reply.then(answered, answered);
+    return reply;
   }
 
   /** One reload per new worker, however many calls are waiting for it. */

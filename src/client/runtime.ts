@@ -6,12 +6,13 @@ import { installErrorTransfer } from '../error-transfer.js';
 import type { BatchingOptions, Manifest, Precision } from '../manifest/schema.js';
 import { toPrometheus } from '../metrics/prometheus.js';
 import type { MetricsSnapshot } from '../metrics/types.js';
-import type { BackendChoice, CachedModel, Capabilities, LoadProgress, ModelInfo, WorkerInit, WorkerLoadRequest } from '../protocol.js';
+import type { BackendChoice, CachedModel, Capabilities, LoadProgress, MemoryBudget, ModelInfo, WorkerInit, WorkerLoadRequest } from '../protocol.js';
 import { cancellable, type CancelOptions } from './cancel.js';
 import { defaultWorkerFactory } from './default-worker.js';
 import { LoadedModel, type Model } from './model.js';
 import { PageErrorCounter } from './page-errors.js';
 import { validateLoadOptions, validateRuntimeOptions } from './validate-options.js';
+import type { WatchdogOptions } from './watchdog.js';
 import { WorkerLink, type WorkerFactory } from './worker-link.js';
 
 export interface RuntimeOptions {
@@ -33,6 +34,19 @@ export interface RuntimeOptions {
   deviceId?: string;
   /** How to start the worker; the default is the bundled runtime worker. */
   workerFactory?: WorkerFactory;
+  /**
+   * A worker that gives no answer for this long while predicts are pending is declared stuck:
+   * pending calls reject with WORKER_STUCK, it is replaced, and models load again from the store.
+   * Default: 20 × the model's slowest seen run, at least 20 000 ms. `false` turns it off.
+   */
+  watchdog?: WatchdogOptions | false;
+  /**
+   * Inputs whose run would need more memory than this are refused with BAD_INPUT before they
+   * reach the engine (out-of-memory in a worker can take the whole tab down). Estimated as
+   * `bytesPerInputByte` (default 32) × the input bytes, against `maxBytes` (default 1 GiB).
+   * `false` turns the check off.
+   */
+  memoryBudget?: MemoryBudget | false;
 }
 
 export interface LoadOptions extends CancelOptions {
@@ -104,8 +118,9 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     ...(options.wasmThreads ? { wasmThreads: options.wasmThreads } : {}),
     ...(options.deviceId ? { deviceId: options.deviceId } : {}),
     ...(options.downloadStallMs !== undefined ? { downloadStallMs: options.downloadStallMs } : {}),
+    ...(options.memoryBudget !== undefined ? { memoryBudget: options.memoryBudget } : {}),
   };
-  const link = new WorkerLink(options.workerFactory ?? defaultWorkerFactory, init);
+  const link = new WorkerLink(options.workerFactory ?? defaultWorkerFactory, init, options.watchdog ?? {});
   const models = new Set<LoadedModel>();
   const pageErrors = new PageErrorCounter();
   let persisted: Promise<boolean | undefined> | undefined;

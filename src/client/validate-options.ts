@@ -60,6 +60,19 @@ export function validateRuntimeOptions(options: object): void {
   type(where, o, 'deviceId', 'string', true);
   type(where, o, 'persist', 'boolean');
   type(where, o, 'workerFactory', 'function');
+  positiveGroup(where, o, 'watchdog', ['floorMs', 'runMultiple']);
+  positiveGroup(where, o, 'memoryBudget', ['maxBytes', 'bytesPerInputByte']);
+}
+
+/** `false` (off) or an object of positive finite numbers. */
+function positiveGroup(where: string, options: Options, key: string, fields: string[]): void {
+  const group = options[key];
+  if (group === undefined || group === false) return;
+  if (typeof group !== 'object' || group === null) bad(where, key, group, `false or { ${fields.join(', ')} }`);
+  for (const field of fields) {
+    const value = (group as Options)[field];
+    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) bad(where, `${key}.${field}`, value, 'a positive number');
+  }
 }
 
 export function validateLoadOptions(id: unknown, options: object): void {

@@ -1,23 +1,34 @@
 /**
  * The page's link to the runtime worker: spawns it lazily, wraps it with Comlink, and rejects
- * every pending call with WORKER_CRASHED when it dies (Comlink alone would hang). The next call
- * after a death spawns a new worker; `generation` tells model handles to load again.
+ * every pending call when it dies (Comlink alone would hang) or is declared stuck by the
+ * watchdog (then it is terminated). The next call after a death spawns a new worker;
+ * `generation` tells model handles to load again.
+ *
+ * Pending calls are kept in a set and rejected from there, not raced against a "died" promise:
+ * a race against a promise that never settles leaves a reaction on it for every call, which
+ * grows the page's heap for as long as the worker lives.
  */
 import { releaseProxy, wrap, type Remote } from 'comlink';
-import { WorkerCrashedError } from '../errors.js';
+import { WorkerCrashedError, WorkerStuckError, type EdgeServeError } from '../errors.js';
 import { watchLifeLock } from '../life-lock.js';
 import type { WorkerApi, WorkerInit } from '../protocol.js';
+import { Watchdog, type WatchdogOptions } from './watchdog.js';
 
 export type WorkerFactory = (name: string) => Worker;
+
+/** Why the worker went away: it died or was disposed (WORKER_CRASHED), or it was stuck (WORKER_STUCK). */
+export type WorkerDeath = WorkerCrashedError | WorkerStuckError;
 
 interface Live {
   worker: Worker;
   api: Remote<WorkerApi>;
   generation: number;
   ready: Promise<void>;
-  /** Rejects when the worker dies; every call races against it. */
-  died: Promise<never>;
-  kill: (error: WorkerCrashedError) => void;
+  /** Set once `init` answered: calls then go straight to the worker. */
+  isReady: boolean;
+  /** Rejects each pending call; emptied when the worker goes away. */
+  pending: Set<(error: EdgeServeError) => void>;
+  watchdog: Watchdog | undefined;
   stopWatching: () => void;
 }
 
@@ -25,11 +36,13 @@ export class WorkerLink {
   private live: Live | undefined;
   private generations = 0;
   private disposed = false;
-  private readonly deathListeners = new Set<(error: WorkerCrashedError) => void>();
+  private readonly deathListeners = new Set<(error: WorkerDeath) => void>();
 
   constructor(
     private readonly spawn: WorkerFactory,
     private readonly init: WorkerInit,
+    /** `false` turns the watchdog off. */
+    private readonly watchdog: WatchdogOptions | false = {},
   ) {}
 
   /** The generation of the live worker, or -1 when none is running. */
@@ -37,17 +50,54 @@ export class WorkerLink {
     return this.live?.generation ?? -1;
   }
 
-  onDeath(listener: (error: WorkerCrashedError) => void): () => void {
+  onDeath(listener: (error: WorkerDeath) => void): () => void {
     this.deathListeners.add(listener);
     return () => this.deathListeners.delete(listener);
   }
 
-  /** Runs `call` on a live worker; rejects with WORKER_CRASHED if the worker dies meanwhile. */
+  /** Runs `call` on a live worker; rejects with WORKER_CRASHED (or WORKER_STUCK) if the worker goes away meanwhile. */
+  run<T>(call: (api: Remote<WorkerApi>, generation: number) => Promise<T>): Promise<T> {
+    let live: Live;
+    try {
+      live = this.ensure();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<T>((resolve, reject) => {
+      const { pending } = live;
+      pending.add(reject);
+      const started = live.isReady ? call(live.api, live.generation) : live.ready.then(() => call(live.api, live.generation));
+      started.then(
+        (value) => {
+          pending.delete(reject);
+          resolve(value);
+        },
+        (error: unknown) => {
+          pending.delete(reject);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** As `run`, with the generation the call ran on. */
   async call<T>(call: (api: Remote<WorkerApi>, generation: number) => Promise<T>): Promise<{ value: T; generation: number }> {
-    const live = this.ensure();
-    await Promise.race([live.ready, live.died]);
-    const value = await Promise.race([call(live.api, live.generation), live.died]);
-    return { value, generation: live.generation };
+    let generation = -1;
+    const value = await this.run((api, g) => {
+      generation = g;
+      return call(api, g);
+    });
+    return { value, generation };
+  }
+
+  /**
+   * A predict for `model` is about to be posted to the worker of `generation`: the watchdog
+   * expects an answer in time. Call the returned function when the answer (or error) is back.
+   */
+  watch(model: string, generation: number): () => void {
+    const live = this.live;
+    if (!live?.watchdog || live.generation !== generation) return () => undefined;
+    return live.watchdog.begin(model);
   }
 
   dispose(): void {
@@ -62,12 +112,7 @@ export class WorkerLink {
     const name = `edgeserve-${crypto.randomUUID()}`;
     const worker = this.spawn(name);
     const api = wrap<WorkerApi>(worker);
-    let kill!: (error: WorkerCrashedError) => void;
-    const died = new Promise<never>((_, reject) => {
-      kill = reject;
-    });
-    died.catch(() => undefined);
-    const live: Live = { worker, api, generation, died, kill, ready: Promise.resolve(), stopWatching: () => undefined };
+    const live: Live = { worker, api, generation, ready: Promise.resolve(), isReady: false, pending: new Set(), watchdog: undefined, stopWatching: () => undefined };
     const onDeath = (reason: string) => {
       if (this.live !== live) return;
       const error = new WorkerCrashedError(`the runtime worker died (${reason}); pending calls were rejected and the next call starts a new worker`, {
@@ -75,6 +120,17 @@ export class WorkerLink {
       });
       this.retire(error);
     };
+    if (this.watchdog !== false) {
+      live.watchdog = new Watchdog(({ model, waitedMs, boundMs }) => {
+        if (this.live !== live) return;
+        const error = new WorkerStuckError(
+          `the runtime worker gave no answer for ${waitedMs} ms while a run of "${model}" was due within ${boundMs} ms; ` +
+            'it was terminated, pending calls were rejected, and the next call starts a new worker (createRuntime({ watchdog }) sets the bound)',
+          { generation, model, waitedMs, boundMs },
+        );
+        this.retire(error);
+      }, this.watchdog);
+    }
     // A script that fails to load or throws at top level shows up as an error event.
     worker.addEventListener('error', (event) => {
       event.preventDefault();
@@ -82,6 +138,7 @@ export class WorkerLink {
     });
     worker.addEventListener('messageerror', () => onDeath('a message could not be deserialized'));
     live.ready = api.init(this.init).then(() => {
+      live.isReady = true;
       // Only now does the worker hold its life lock, so our request queues behind it.
       live.stopWatching = watchLifeLock(name, () => onDeath('it was terminated or crashed')).stop;
     });
@@ -89,12 +146,14 @@ export class WorkerLink {
     return live;
   }
 
-  private retire(error: WorkerCrashedError): void {
+  private retire(error: WorkerDeath): void {
     const live = this.live;
     if (!live) return;
     this.live = undefined;
     live.stopWatching();
-    live.kill(error);
+    live.watchdog?.stop();
+    for (const reject of live.pending) reject(error);
+    live.pending.clear();
     live.api[releaseProxy]();
     live.worker.terminate();
     for (const listener of this.deathListeners) listener(error);

@@ -92,9 +92,12 @@ export class Batcher {
   }
 
   /**
-   * `afterRun`: an engine run just ended. Calls that arrived during it are still undelivered
-   * messages in the worker's task queue, so with batching on we yield one task first to let
-   * them in — otherwise the default (no queue delay) would never merge anything.
+   * `afterRun`: an engine run just ended. Messages that arrived during it (new calls, `cancel`,
+   * `metrics`) are still undelivered tasks in the worker's queue, and a run that settles through
+   * microtasks alone (single-threaded WASM) would chain straight into the next one. So after a
+   * run we yield one task whenever anything waits: a call cancelled meanwhile is dropped before
+   * it is computed, other requests are answered within one run's time, and with batching on the
+   * calls that arrived join the next batch (with no queue delay nothing would merge otherwise).
    */
   private async pump(afterRun = false): Promise<void> {
     if (this.running) return;
@@ -103,7 +106,7 @@ export class Batcher {
     this.running = new Promise((resolve) => (done = resolve));
     let ran = false;
     try {
-      if (this.policy.enabled && afterRun) await nextTask();
+      if (afterRun) await nextTask();
       if (this.policy.enabled && this.policy.maxQueueDelayUs > 0 && this.queue.length > 0 && this.queueRows() < this.policy.maxBatchSize) {
         await sleep(this.policy.maxQueueDelayUs / 1000);
       }

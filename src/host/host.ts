@@ -9,6 +9,7 @@ import { tensorBuffers, type TensorMap, type WorkerApi, type WorkerInit } from '
 import { HostContext, defaultHostDeps, type HostDeps } from './host-context.js';
 import { checkInputs } from './input-check.js';
 import { loadModel } from './load-model.js';
+import { checkMemory } from './memory-budget.js';
 import { revalidate, rollback } from './upgrade.js';
 
 export { defaultHostDeps, type HostDeps } from './host-context.js';
@@ -53,6 +54,7 @@ export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
       let result: { outputs: TensorMap; stats: { queueMs: number; computeMs: number } };
       try {
         checkInputs(served.spec.inputs, inputs);
+        checkMemory(inputs, c.config.memoryBudget);
         result = await served.predict(inputs, callId);
       } catch (error) {
         const typed = error instanceof EdgeServeError ? error : new InferenceError(`${engine} (${backend}) failed on "${id}": ${toEdgeServeError(error).message}`, { id });

@@ -66,4 +66,26 @@ describe('Batcher', () => {
     expect(seen).toEqual([1, 1]);
     expect(batcher.cancel('a')).toBe(false);
   });
+
+  it('with batching off, yields between runs: a call cancelled by a message during a run is never computed', async () => {
+    const seen: number[] = [];
+    // As single-threaded WASM does: the run blocks the thread, then settles through microtasks only.
+    const blocking = (inputs: TensorMap): Promise<TensorMap> => {
+      const until = performance.now() + 5;
+      while (performance.now() < until);
+      return doubler(seen)(inputs);
+    };
+    const batcher = new Batcher(blocking, { enabled: false, maxBatchSize: 1, maxQueueDelayUs: 0 });
+    const calls = ['a', 'b', 'c', 'd'].map((id, i) => batcher.submit(row(i + 1), id));
+    // The page's cancel arrives as a message (a task), queued while the first run blocks.
+    const page = new MessageChannel();
+    page.port1.onmessage = () => {
+      page.port1.close();
+      ['b', 'c', 'd'].forEach((id) => batcher.cancel(id));
+    };
+    page.port2.postMessage('cancel');
+    const outcomes = await Promise.allSettled(calls);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected']);
+    expect(seen).toEqual([1]);
+  });
 });
