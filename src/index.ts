@@ -13,6 +13,7 @@ export type {
   EngineName,
   LoadProgress,
   ModelInfo,
+  BackendChoiceInfo,
   Tensor,
   TensorData,
   TensorMap,
