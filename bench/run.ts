@@ -16,7 +16,7 @@ import { writeReadme } from './lib/readme.js';
 import type { BenchResults, Environment } from './lib/results.js';
 import { runCell } from './lib/run-cell.js';
 import { runBatching, runBreakdown, runPair, runPeer } from './lib/run-extras.js';
-import { build, preview } from './lib/server.js';
+import { build, serve } from './lib/server.js';
 import { markdown } from './lib/table.js';
 
 const argv = process.argv.slice(2);
@@ -30,7 +30,7 @@ if (args.build) {
   log('bench: building the bench page (vite build → .bench-build)…');
   build(args.port);
 }
-const server = await preview(args.port);
+const server = await serve(args.port);
 const browser = await launch({ gpu: args.gpu, headed: args.headed });
 try {
   const context = await browser.newContext();
@@ -52,7 +52,7 @@ try {
     command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
     durationS: 0,
     environment,
-    settings: { iterations: args.iterations, gpuIterations: args.gpuIterations, warmup: args.warmup, quick: args.quick },
+    settings: { iterations: args.iterations, gpuIterations: args.gpuIterations, warmup: args.warmup, samples: args.samples, quick: args.quick },
     cells: [],
     breakdowns: [],
     pairs: [],
@@ -63,12 +63,15 @@ try {
   if (!args.skip.has('matrix')) {
     for (const cell of cells(manifest, args)) {
       const t = Date.now();
-      const r = await runCell(browser, server.url, cell, hc, log, cell.backend === 'webgpu' && !args.gpu);
+      const r = await runCell(browser, server.url, cell, hc, log, { mode: { gpu: args.gpu, headed: args.headed }, samples: args.samples });
       results.cells.push(r);
       const f = r.figures;
+      const s = r.startFigures;
       log(
         `  ${cell.model} ${cell.precision} ${cell.backend}: ` +
           (f ? `es ${f.edgeserve.median.toFixed(2)} ms, bare ${f.bare.median.toFixed(2)} ms, ratio ${f.ratio.toFixed(3)}, +${f.overheadMs.toFixed(2)} ms/call` : `FAILED ${r.error}`) +
+          (s ? `; cold ${s.esCold.median.toFixed(0)} / ${s.bareCold.median.toFixed(0)} ms = ${s.coldRatio.toFixed(2)}×, warm ${s.esWarm.median.toFixed(0)} / ${s.bareWarmHttp.median.toFixed(0)} ms = ${s.warmVsBareHttp.toFixed(2)}×` : '') +
+          (s?.suspect.length ? ` HARNESS SUSPECT: ${s.suspect.join('; ')}` : '') +
           ` (${((Date.now() - t) / 1000).toFixed(0)} s)`,
       );
     }

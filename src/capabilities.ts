@@ -46,14 +46,19 @@ export interface BackendPlan {
   order: BackendName[];
   /** Why WebGPU is not first, when it was asked for or would have been chosen. */
   skippedWebgpu?: string;
+  /** 'auto' with more than one candidate: time each and keep the faster (host/backend-choice.ts). */
+  measure?: boolean;
 }
 
-/** 'auto' means the fastest backend likely here: a hardware WebGPU adapter, else WASM. */
+/**
+ * 'auto' means the fastest backend here: with a hardware WebGPU adapter both are candidates and
+ * are measured; a software adapter is never one (on the CPU it cannot beat WASM's kernels).
+ */
 export function planBackends(requested: BackendChoice, caps: DetectedCapabilities): BackendPlan {
   if (requested === 'wasm') return { order: ['wasm'] };
   if (!caps.webgpu) return { order: ['wasm'], skippedWebgpu: caps.webgpuReason ?? 'no WebGPU' };
   if (requested === 'auto' && caps.softwareAdapter) {
     return { order: ['wasm'], skippedWebgpu: `the WebGPU adapter is software (${caps.adapter}); WASM is faster` };
   }
-  return { order: ['webgpu', 'wasm'] };
+  return { order: ['webgpu', 'wasm'], ...(requested === 'auto' ? { measure: true } : {}) };
 }

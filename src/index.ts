@@ -15,6 +15,7 @@ export type {
   LoadProgress,
   MemoryBudget,
   ModelInfo,
+  BackendChoiceInfo,
   Tensor,
   TensorData,
   TensorMap,

@@ -57,6 +57,12 @@ export interface WorkerLoadRequest {
   callId?: string;
 }
 
+export interface BackendChoiceInfo {
+  /** Median warm-up run per backend (ms); a backend that failed to open is absent. */
+  measured: Partial<Record<BackendName, number>>;
+  chosenBy: 'measurement' | 'stored';
+}
+
 export interface ModelInfo {
   /** Handle of this loaded model inside the worker. */
   handle: string;
@@ -85,6 +91,12 @@ export interface ModelInfo {
   /** Whether the browser granted persistent storage (navigator.storage.persist), when asked. */
   persisted?: boolean;
   batching: { enabled: boolean; maxBatchSize: number; maxQueueDelayUs: number };
+  /**
+   * How `auto` chose between backends that can all run the model: timed at this version's first
+   * load on this device ('measurement'), or that choice reused ('stored'). Absent when only one
+   * backend was possible or one was asked for.
+   */
+  backendChoice?: BackendChoiceInfo;
   /** The last background upgrade that failed (the model kept serving this version). */
   updateError?: string;
 }

@@ -11,8 +11,8 @@ const caps = (over: Partial<DetectedCapabilities>): DetectedCapabilities => ({
 });
 
 describe('planBackends', () => {
-  it('tries a hardware WebGPU adapter first, WASM second', () => {
-    expect(planBackends('auto', caps({}))).toEqual({ order: ['webgpu', 'wasm'] });
+  it('tries a hardware WebGPU adapter first, WASM second; on auto, measures both', () => {
+    expect(planBackends('auto', caps({}))).toEqual({ order: ['webgpu', 'wasm'], measure: true });
     expect(planBackends('webgpu', caps({}))).toEqual({ order: ['webgpu', 'wasm'] });
   });
 

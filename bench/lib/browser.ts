@@ -3,8 +3,10 @@
  * (software, no GPU needed). `--gpu`: a real GPU through ANGLE/Vulkan, headless=new (which keeps
  * the GPU process) or headed, so the same suite measures hardware WebGPU on a machine that has it.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from '@playwright/test';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext } from '@playwright/test';
 
 export const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
@@ -35,4 +37,22 @@ export function launchArgs(mode: LaunchMode): { args: string[]; headless: boolea
 export async function launch(mode: LaunchMode): Promise<Browser> {
   const { args, headless } = launchArgs(mode);
   return chromium.launch({ ...(executablePath ? { executablePath } : {}), args, headless });
+}
+
+/**
+ * A browser on a new, empty profile directory: its own disk HTTP cache and V8/WASM code cache,
+ * as a first-time visitor has. Playwright's `newContext()` is an off-the-record profile, whose
+ * code caching differs from a real one's; the start-up samples use this instead.
+ */
+export async function launchFresh(mode: LaunchMode): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'edgeserve-bench-'));
+  const { args, headless } = launchArgs(mode);
+  const context = await chromium.launchPersistentContext(dir, { ...(executablePath ? { executablePath } : {}), args, headless });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

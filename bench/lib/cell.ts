@@ -41,8 +41,9 @@ export interface MemoryFigures {
 export interface CellResult {
   spec: CellSpec;
   baseline: 'onnxruntime-web' | 'tensorflow.js';
-  edgeserve: { info: SideInfo; cold: StartFigures; warm: StartFigures; samples: number[] };
-  bare: { info: SideInfo; cold: StartFigures; warmHttp?: StartFigures; warmIdb?: StartFigures; samples: number[] };
+  /** Steady state: one page, both sides started (untimed here) and alternated call by call. */
+  edgeserve: { info: SideInfo; samples: number[] };
+  bare: { info: SideInfo; samples: number[] };
   memory?: { afterEdgeserve?: MemoryFigures; afterBoth?: MemoryFigures };
   error?: string;
 }

@@ -1,7 +1,7 @@
 /**
  * The cells to run: model × backend × precision, from the manifest (int8 only where a variant
- * exists; tfjs has no threaded WASM in edgeserve, see src/engines/tfjs.ts). --quick keeps the two
- * cells the overhead target is about and a small single-threaded one (WebGPU on SwiftShader is too slow for it).
+ * exists; tfjs has no threaded WASM in edgeserve, see src/engines/tfjs.ts). --quick keeps the
+ * small models called most often (silero-vad, ocr-cls) on both WASM backends.
  */
 import type { BenchArgs } from './args.js';
 import type { BenchBackend, BenchPrecision, CellSpec } from './cell.js';
@@ -12,8 +12,10 @@ interface ManifestLike {
 
 const BACKENDS: BenchBackend[] = ['wasm-threaded', 'wasm-1', 'webgpu'];
 const QUICK: [string, BenchBackend, BenchPrecision][] = [
-  ['ocr-rec', 'wasm-threaded', 'fp32'],
+  ['silero-vad', 'wasm-1', 'fp32'],
+  ['silero-vad', 'wasm-threaded', 'fp32'],
   ['ocr-cls', 'wasm-1', 'fp32'],
+  ['ocr-cls', 'wasm-threaded', 'fp32'],
 ];
 
 export function cells(manifest: ManifestLike, args: BenchArgs): CellSpec[] {

@@ -3,7 +3,8 @@ import type { BatchingFigures } from '../pages/batching.js';
 import type { Breakdown } from '../pages/breakdown.js';
 import type { OcrCompare } from '../pages/ocr-compare.js';
 import type { PrecisionPair } from '../pages/precision-pair.js';
-import type { CellResult, CellSpec } from './cell.js';
+import type { CellSpec } from './cell.js';
+import type { CellOutcome } from './run-cell.js';
 import type { Summary } from './stats.js';
 
 export interface Environment {
@@ -33,8 +34,8 @@ export interface BenchResults {
   command: string;
   durationS: number;
   environment: Environment;
-  settings: { iterations: number; gpuIterations: number; warmup: number; quick: boolean };
-  cells: (CellResult & { figures?: CellFigures })[];
+  settings: { iterations: number; gpuIterations: number; warmup: number; samples: number; quick: boolean };
+  cells: CellOutcome[];
   breakdowns: { spec: CellSpec; variant?: string; breakdown?: Breakdown; error?: string }[];
   pairs: { spec: CellSpec; pair?: PrecisionPair; ratio?: number; fp32?: Summary; int8?: Summary; error?: string }[];
   batching: { spec: CellSpec; figures?: BatchingFigures; unavailable?: string; error?: string }[];

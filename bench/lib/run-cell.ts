@@ -1,13 +1,14 @@
 /**
- * One matrix cell, in its own browser context (empty IndexedDB and HTTP cache), all in one page:
- * edgeserve cold (network) → bare engine cold (network) → edgeserve warm (IndexedDB, new worker)
- * → steady state, the two sides alternating call by call → memory → RPC floor. Then a fresh page
- * in the same context for the bare engine's own warm start (HTTP cache; tfjs also indexeddb://).
+ * One matrix cell: the start-up samples (bench/lib/run-starts.ts: each in a new, empty browser
+ * profile, sides alternating), then the steady state in one fresh context, where both sides are
+ * started and then alternate call by call → memory → RPC floor.
  */
-import type { Browser, Page } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { openBench, step } from './bench-page.js';
+import type { LaunchMode } from './browser.js';
 import type { CellResult, CellSpec } from './cell.js';
 import type { CellFigures } from './results.js';
+import { runStarts, summarizeStarts, type StartFiguresSummary, type StartSamples } from './run-starts.js';
 import { pairedDelta, pairedRatio, summarize } from './stats.js';
 
 /** As bench/pages/side.ts threadsFor: the page's ORT thread count for a backend. */
@@ -15,11 +16,13 @@ export function threadsFor(backend: string, hardwareConcurrency: number): number
   return backend === 'wasm-threaded' ? Math.min(4, hardwareConcurrency) : 1;
 }
 
-async function clearHttpCache(page: Page): Promise<void> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Network.clearBrowserCache');
-  await cdp.detach();
+export interface CellOptions {
+  mode: LaunchMode;
+  /** Cold/warm start samples per side (0: no start figures). */
+  samples: number;
 }
+
+export type CellOutcome = CellResult & { figures?: CellFigures; starts?: StartSamples; startFigures?: StartFiguresSummary };
 
 export async function runCell(
   browser: Browser,
@@ -27,17 +30,15 @@ export async function runCell(
   spec: CellSpec,
   hardwareConcurrency: number,
   log: (line: string) => void,
-  /** Skip the bare engine's second visit (SwiftShader WebGPU: a minute per cell for a cache figure WASM cells give). */
-  skipBareWarm = false,
-): Promise<CellResult & { figures?: CellFigures }> {
-  const context = await browser.newContext();
+  options: CellOptions,
+): Promise<CellOutcome> {
   const threads = threadsFor(spec.backend, hardwareConcurrency);
   const tfjs = spec.model === 'nsfw-mobilenet';
-  const result: CellResult & { figures?: CellFigures } = {
+  const result: CellOutcome = {
     spec,
     baseline: tfjs ? 'tensorflow.js' : 'onnxruntime-web',
-    edgeserve: { info: { backend: '', threads: 0, bytes: 0 }, cold: { ttfpMs: NaN, firstRunMs: NaN, loadMs: NaN }, warm: { ttfpMs: NaN, firstRunMs: NaN, loadMs: NaN }, samples: [] },
-    bare: { info: { backend: '', threads: 0, bytes: 0 }, cold: { ttfpMs: NaN, firstRunMs: NaN, loadMs: NaN }, samples: [] },
+    edgeserve: { info: { backend: '', threads: 0, bytes: 0 }, samples: [] },
+    bare: { info: { backend: '', threads: 0, bytes: 0 }, samples: [] },
   };
   let mark = Date.now();
   // Per-step seconds on stderr: where a slow cell spends its time.
@@ -45,18 +46,22 @@ export async function runCell(
     log(`    ${name} ${((Date.now() - mark) / 1000).toFixed(1)} s`);
     mark = Date.now();
   };
+  if (options.samples > 0) {
+    try {
+      result.starts = await runStarts(options.mode, baseUrl, spec, threads, options.samples, log);
+      if (result.starts.edgeserve.cold.length && result.starts.bare.cold.length) result.startFigures = summarizeStarts(result.starts);
+      for (const f of result.starts.failures) log(`    start sample failed: ${f}`);
+    } catch (error) {
+      result.error = `start samples: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+    }
+    lap('start samples');
+  }
+  const context = await browser.newContext();
   try {
     const page = await openBench(context, baseUrl, threads, log);
-    await clearHttpCache(page);
-    const esCold = await step(page, 'edgeserveStart', spec);
-    lap('edgeserve cold');
+    const es = await step(page, 'edgeserveStart', spec);
     const afterEdgeserve = await step(page, 'memory');
-    lap('memory');
-    await clearHttpCache(page);
-    const bareCold = await step(page, 'bareStart', spec, 'network');
-    lap('bare cold');
-    const esWarm = await step(page, 'edgeserveStart', spec);
-    lap('edgeserve warm');
+    const bare = await step(page, 'bareStart', spec, 'network');
     const steady = await step(page, 'steady', spec);
     lap('steady');
     const afterBoth = await step(page, 'memory');
@@ -64,9 +69,8 @@ export async function runCell(
     lap('memory + rpc floor');
     await step(page, 'dispose');
     await page.close();
-
-    result.edgeserve = { info: esWarm.info, cold: esCold.start, warm: esWarm.start, samples: steady.edgeserve };
-    result.bare = { info: { ...bareCold.info, bytes: bareCold.info.bytes || esWarm.info.bytes }, cold: bareCold.start, samples: steady.bare };
+    result.edgeserve = { info: es.info, samples: steady.edgeserve };
+    result.bare = { info: { ...bare.info, bytes: bare.info.bytes || es.info.bytes }, samples: steady.bare };
     result.memory = { ...(afterEdgeserve ? { afterEdgeserve } : {}), ...(afterBoth ? { afterBoth } : {}) };
     result.figures = {
       edgeserve: summarize(steady.edgeserve),
@@ -75,23 +79,8 @@ export async function runCell(
       overheadMs: pairedDelta(steady.edgeserve, steady.bare),
       rpcFloor: rpc,
     };
-
-    // The bare engine's second visit: a new page (new JS realm, engine initialised again), as
-    // edgeserve's warm start is a new worker.
-    if (skipBareWarm) return result;
-    const again = await openBench(context, baseUrl, threads, log);
-    result.bare.warmHttp = (await step(again, 'bareStart', spec, 'http')).start;
-    lap('bare warm (HTTP cache)');
-    await step(again, 'dispose');
-    await again.close();
-    if (tfjs) {
-      const fromIdb = await openBench(context, baseUrl, threads, log);
-      result.bare.warmIdb = (await step(fromIdb, 'bareStart', spec, 'idb')).start;
-      await step(fromIdb, 'dispose');
-      await fromIdb.close();
-    }
   } catch (error) {
-    result.error = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    result.error = [result.error, error instanceof Error ? error.message.split('\n')[0]! : String(error)].filter(Boolean).join('; ');
   } finally {
     await context.close();
   }

@@ -1,8 +1,14 @@
 /**
- * Build the bench pages for production (onnxruntime-web's threaded path must be tested built,
- * docs/ARCHITECTURE.md, "Engines") and serve them with `vite preview` (COOP/COEP) on a port of the bench's own range.
+ * Build the bench pages for production (onnxruntime-web's threaded path must be tested built)
+ * and serve them as a CDN would: COOP/COEP (WASM threads need cross-origin isolation) and the
+ * `Cache-Control` a CDN sends — versioned model and engine files and hashed assets are
+ * `immutable` for a year, pages and the manifest are revalidated (`no-cache` + ETag). So a
+ * "warm" visit goes through a real HTTP cache, with the same headers a user's browser meets.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -20,47 +26,63 @@ export function build(port: number): void {
 
 export interface Server {
   url: string;
+  /** Requests served, by path (a test of the harness: the warm visit must not refetch). */
+  readonly served: Map<string, number>;
   stop(): void;
 }
 
-async function waitFor(url: string, child: ChildProcess, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`vite preview exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`vite preview did not answer ${url} within ${ms} ms`);
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.svg': 'image/svg+xml',
+};
+
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * What a CDN sends for a path: model files live under a version folder and engine files are
+ * pinned to the package version, so both are immutable; Vite's `assets/` names carry a hash.
+ */
+export function cacheControlFor(path: string): string {
+  if (/^\/models\/[^/]+\/[^/]+\/.+/.test(path) || path.startsWith('/engines/') || path.startsWith('/assets/')) return IMMUTABLE;
+  return 'no-cache';
 }
 
-export async function preview(port: number): Promise<Server> {
-  // detached: its own process group, so stop() ends npx and the vite it started, and nothing else.
-  const child = spawn('npx', ['vite', 'preview', '-c', config, '--outDir', OUT_DIR, '--port', String(port), '--strictPort'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    detached: true,
-    env: { ...process.env, BENCH_PORT: String(port) },
-  });
-  const url = `http://localhost:${port}`;
-  const stop = () => {
-    if (child.exitCode === null && child.pid) {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
+export async function serve(port: number, dir = join(root, OUT_DIR)): Promise<Server> {
+  const served = new Map<string, number>();
+  const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' };
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    served.set(path, (served.get(path) ?? 0) + 1);
+    const relative = normalize(path.endsWith('/') ? `${path}index.html` : path).replace(/^(\.\.[/\\])+/, '');
+    const file = join(dir, relative);
+    if (!existsSync(file) || !statSync(file).isFile() || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      res.writeHead(404, isolation).end();
+      return;
     }
+    const stat = statSync(file);
+    const etag = `W/"${stat.size.toString(16)}-${Math.round(stat.mtimeMs).toString(16)}"`;
+    const headers = { ...isolation, 'Cache-Control': cacheControlFor(path), ETag: etag, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' };
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, headers).end();
+      return;
+    }
+    res.writeHead(200, { ...headers, 'Content-Length': stat.size });
+    if (req.method === 'HEAD') res.end();
+    else createReadStream(file).pipe(res);
+  };
+  const server = createServer(handle);
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, 'localhost', resolve));
+  const stop = () => {
+    server.closeAllConnections();
+    server.close();
   };
   process.once('exit', stop);
-  try {
-    await waitFor(`${url}/bench/pages/bench.html`, child, 60_000);
-  } catch (error) {
-    stop();
-    throw error;
-  }
-  return { url, stop };
+  return { url: `http://localhost:${port}`, served, stop };
 }

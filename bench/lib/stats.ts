@@ -4,6 +4,7 @@ export interface Summary {
   median: number;
   p95: number;
   min: number;
+  max: number;
 }
 
 /** Nearest-rank quantile: no interpolation, so every reported figure is a real sample. */
@@ -15,7 +16,7 @@ export function quantile(sorted: readonly number[], q: number): number {
 
 export function summarize(samples: readonly number[]): Summary {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { n: sorted.length, median: quantile(sorted, 0.5), p95: quantile(sorted, 0.95), min: sorted[0] ?? Number.NaN };
+  return { n: sorted.length, median: quantile(sorted, 0.5), p95: quantile(sorted, 0.95), min: sorted[0] ?? Number.NaN, max: sorted.at(-1) ?? Number.NaN };
 }
 
 /** Median of per-pair ratios a[i]/b[i]: pairs run back to back, so a drift in machine load cancels. */

@@ -1,5 +1,6 @@
 /** results.json → the Markdown printed at the end and kept in the README. */
 import type { BenchResults } from './results.js';
+import { summarize } from './stats.js';
 
 const ms = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : Math.round(x).toString());
 const mb = (bytes: number | undefined) => (bytes ? (bytes / 1e6).toFixed(bytes < 1e6 ? 2 : 1) : '–');
@@ -15,22 +16,22 @@ function header(r: BenchResults): string[] {
   return [
     `Run ${r.date} with \`${r.command}\` (${Math.round(r.durationS)} s), ${e.browser} ${e.headless ? 'headless' : 'headed'}, ` +
       `WebGPU adapter: ${adapter}; ${e.hardwareConcurrency} cores, cross-origin isolated: ${e.crossOriginIsolated}, load average at start ${e.loadAverage.map((x) => x.toFixed(1)).join(' ')}.`,
-    `Steady state: ${r.settings.iterations} runs per side on WASM after ${r.settings.warmup} warm-ups, ${r.settings.gpuIterations} on WebGPU (the start-up runs are its warm-up), the two sides alternating call by call in one page. Times in ms; “es” = edgeserve, “bare” = the engine called directly in the page; ratio and overhead are medians of per-call pairs.`,
+    `Start-up: ${r.settings.samples} samples per side and cell, each in a browser on a new, empty profile (cold = its first visit, warm = a second page in that profile), the side that goes first alternating; the server sends CDN cache headers (\`${'public, max-age=31536000, immutable'}\` for model and engine files). Ratios are of medians.`,
+    `Steady state: ${r.settings.iterations} runs per side on WASM after ${r.settings.warmup} warm-ups, ${r.settings.gpuIterations} on WebGPU, the two sides alternating call by call in one page. Times in ms; “es” = edgeserve, “bare” = the engine called directly in the page; ratio and overhead are medians of per-call pairs.`,
     '',
   ];
 }
 
 function matrix(r: BenchResults): string[] {
   const rows = [
-    '| model | prec. | backend | MB | first prediction cold: es / bare | warm: es IndexedDB / bare HTTP cache | first run: es / bare | median: es / bare | p95: es / bare | es ÷ bare | overhead ms/call | memory MB: es worker / page |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| model | prec. | backend | MB | median ms: es / bare | p95 ms: es / bare | es ÷ bare | overhead ms/call | memory MB: es worker / page |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const c of r.cells) {
     const s = c.spec;
-    const backend = s.backend === 'webgpu' ? 'webgpu' : `wasm ×${c.edgeserve.info.threads || (s.backend === 'wasm-1' ? 1 : '?')}`;
     const label = `${s.model}${c.baseline === 'tensorflow.js' ? ' (tfjs)' : ''}`;
-    if (c.error || !c.figures) {
-      rows.push(`| ${label} | ${s.precision} | ${backend} | – | failed: ${(c.error ?? 'no figures').replace(/\|/g, '/').slice(0, 120)} | | | | | | | |`);
+    if (!c.figures) {
+      rows.push(`| ${label} | ${s.precision} | ${backendLabel(c)} | – | failed: ${(c.error ?? 'no figures').replace(/\|/g, '/').slice(0, 120)} | | | | |`);
       continue;
     }
     const fb = c.edgeserve.info.fallback ? ' ⚠︎fell back' : '';
@@ -38,13 +39,36 @@ function matrix(r: BenchResults): string[] {
     const mem = c.memory?.afterBoth ?? c.memory?.afterEdgeserve;
     const esMem = Math.max(c.memory?.afterEdgeserve?.workerBytes ?? 0, c.memory?.afterBoth?.workerBytes ?? 0);
     rows.push(
-      `| ${label} | ${s.precision} | ${backend}${fb} | ${mb(c.edgeserve.info.bytes)} | ${pair(c.edgeserve.cold.ttfpMs, c.bare.cold.ttfpMs)} | ` +
-        `${pair(c.edgeserve.warm.ttfpMs, c.bare.warmHttp?.ttfpMs)} | ${pair(c.edgeserve.warm.firstRunMs, c.bare.cold.firstRunMs)} | ` +
-        `${pair(f.edgeserve.median, f.bare.median)} | ${pair(f.edgeserve.p95, f.bare.p95)} | ${ratio(f.ratio)} | ${signed(f.overheadMs)} | ` +
+      `| ${label} | ${s.precision} | ${backendLabel(c)}${fb} | ${mb(c.edgeserve.info.bytes)} | ${pair(f.edgeserve.median, f.bare.median)} | ${pair(f.edgeserve.p95, f.bare.p95)} | ${ratio(f.ratio)} | ${signed(f.overheadMs)} | ` +
         `${mem ? `${mb(esMem)} / ${mb(mem.totalBytes)}` : '–'} |`,
     );
   }
   return rows;
+}
+
+function backendLabel(c: BenchResults['cells'][number]): string {
+  const s = c.spec;
+  return s.backend === 'webgpu' ? 'webgpu' : `wasm ×${c.edgeserve.info.threads || (s.backend === 'wasm-1' ? 1 : s.backend === 'wasm-threaded' ? 'N' : '?')}`;
+}
+
+/** median [min–max] of a summary, in ms. */
+const spread = (x: { median: number; min: number; max: number } | undefined) => (x ? `${ms(x.median)} [${ms(x.min)}–${ms(x.max)}]` : '–');
+
+function starts(r: BenchResults): string[] {
+  const cells = r.cells.filter((c) => c.startFigures);
+  if (!cells.length) return [];
+  const out = [
+    '| first prediction (ms, median [min–max]) | backend | n | cold: es | cold: bare | **cold es ÷ bare** | warm: es IndexedDB | warm: bare HTTP cache | **warm es ÷ bare HTTP** | warm: tfjs `indexeddb://` | **warm es ÷ tfjs idb** | harness check |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const c of cells) {
+    const f = c.startFigures!;
+    out.push(
+      `| ${c.spec.model} ${c.spec.precision} | ${backendLabel(c)} | ${f.esCold.n}+${f.bareCold.n} | ${spread(f.esCold)} | ${spread(f.bareCold)} | ${ratio(f.coldRatio)} | ${spread(f.esWarm)} | ${spread(f.bareWarmHttp)} | ${ratio(f.warmVsBareHttp)} | ` +
+        `${spread(f.bareWarmIdb)} | ${ratio(f.warmVsTfjsIdb)} | ${f.suspect.length ? `⚠︎ SUSPECT: ${f.suspect.join('; ')}` : 'ok'} |`,
+    );
+  }
+  return out;
 }
 
 function overhead(r: BenchResults): string[] {
@@ -81,26 +105,20 @@ function overhead(r: BenchResults): string[] {
 }
 
 function coldPhases(r: BenchResults): string[] {
-  const cells = r.cells.filter((c) => c.edgeserve.cold.phases && c.spec.precision === 'fp32' && c.spec.backend !== 'wasm-1' && c.figures);
+  const cells = r.cells.filter((c) => c.starts?.edgeserve.cold.some((x) => x.phases));
   if (!cells.length) return [];
-  const names = ['cache', 'download', 'store', 'compile', 'ready'];
+  const names = ['manifest', 'cache', 'download', 'store', 'compile', 'ready'];
   const out = [
-    '| edgeserve cold start: ms from `load()` to each phase | backend | ' + names.join(' | ') + ' | first prediction |',
+    '| edgeserve cold start: ms from `load()` to each phase (median of samples) | backend | ' + names.join(' | ') + ' | first prediction |',
     '|---|---|' + names.map(() => '---|').join('') + '---|',
   ];
   for (const c of cells) {
-    const p = c.edgeserve.cold.phases!;
-    out.push(`| ${c.spec.model} | ${c.spec.backend} | ${names.map((n) => ms(p[n])).join(' | ')} | ${ms(c.edgeserve.cold.ttfpMs)} |`);
-  }
-  return out;
-}
-
-function warmStart(r: BenchResults): string[] {
-  const tf = r.cells.filter((c) => c.baseline === 'tensorflow.js' && c.figures);
-  if (!tf.length) return [];
-  const out = ['| nsfw-mobilenet, first prediction (ms) | backend | edgeserve IndexedDB | tfjs `indexeddb://` | tfjs HTTP cache (revalidated) | edgeserve cold | tfjs cold |', '|---|---|---|---|---|---|---|'];
-  for (const c of tf) {
-    out.push(`| warm start | ${c.spec.backend} | ${ms(c.edgeserve.warm.ttfpMs)} | ${ms(c.bare.warmIdb?.ttfpMs)} | ${ms(c.bare.warmHttp?.ttfpMs)} | ${ms(c.edgeserve.cold.ttfpMs)} | ${ms(c.bare.cold.ttfpMs)} |`);
+    const cold = c.starts!.edgeserve.cold;
+    const phase = (n: string) => {
+      const xs = cold.map((x) => x.phases?.[n]).filter((x): x is number => x !== undefined);
+      return xs.length ? summarize(xs).median : undefined;
+    };
+    out.push(`| ${c.spec.model} | ${backendLabel(c)} | ${names.map((n) => ms(phase(n))).join(' | ')} | ${ms(c.startFigures?.esCold.median)} |`);
   }
   return out;
 }
@@ -155,6 +173,6 @@ function batching(r: BenchResults): string[] {
 }
 
 export function markdown(r: BenchResults): string {
-  const sections = [matrix(r), overhead(r), coldPhases(r), warmStart(r), peer(r), pairs(r), batching(r)].filter((s) => s.length);
+  const sections = [starts(r), matrix(r), overhead(r), coldPhases(r), peer(r), pairs(r), batching(r)].filter((s) => s.length);
   return [...header(r), ...sections.flatMap((s) => [...s, ''])].join('\n');
 }

@@ -27,4 +27,6 @@ export interface EngineSession {
 export interface Engine {
   readonly name: EngineName;
   create(model: ModelSpec, files: ModelFile[], backend: BackendName, context: EngineContext): Promise<EngineSession>;
+  /** Optional: fetch, compile and start the engine's runtime before any model bytes are there. */
+  prepare?(context: EngineContext): Promise<void>;
 }

@@ -6,6 +6,7 @@ import * as ort from 'onnxruntime-web';
 import type { TensorDtype } from '../manifest/schema.js';
 import type { TensorMap } from '../protocol.js';
 import type { Engine, EngineContext, EngineSession } from './engine.js';
+import { startOrtRuntime } from './onnx-prepare.js';
 
 let configuredFor: string | undefined;
 
@@ -52,6 +53,10 @@ function fromOrt(results: ort.InferenceSession.ReturnType): TensorMap {
 
 export const onnxEngine: Engine = {
   name: 'onnx',
+  async prepare(context) {
+    configure(context);
+    await startOrtRuntime(ort);
+  },
   async create(_model, files, backend, context): Promise<EngineSession> {
     configure(context);
     const [file] = files;

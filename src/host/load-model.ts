@@ -12,7 +12,8 @@ import { canBatch } from './batch-tensors.js';
 import type { BatchPolicy } from './batcher.js';
 import type { FetchedVariant } from './fetch-variant.js';
 import { previousOf, type HostContext } from './host-context.js';
-import { openWithFallback } from './backend-fallback.js';
+import { openChosen } from './backend-choice.js';
+import { warmEngine } from './engine-warmup.js';
 import { ServedModel } from './served-model.js';
 import { revalidate } from './upgrade.js';
 
@@ -39,6 +40,8 @@ interface Chosen {
   fetched: FetchedVariant;
   cohort?: Cohort;
   previousVersion?: string;
+  /** The engine's runtime starting while the model downloads (see engine-warmup.ts). */
+  engineWarming?: Promise<void>;
 }
 
 async function fromPointer(ctx: HostContext, id: string, precision: Precision): Promise<Chosen | undefined> {
@@ -57,6 +60,7 @@ async function fromPointer(ctx: HostContext, id: string, precision: Precision): 
 async function fromManifest(ctx: HostContext, request: WorkerLoadRequest, precision: Precision, report: (p: Omit<LoadProgress, 'id'>) => void, signal: AbortSignal): Promise<Chosen> {
   const manifest = await ctx.manifest();
   const model = findModel(manifest, request.id);
+  const engineWarming = warmEngine(ctx, model.format);
   const choice = chooseVersion(model, await ctx.deviceId(), request.version);
   const variant = findVariant(model, choice.version, precision);
   const version = choice.version.version;
@@ -66,7 +70,7 @@ async function fromManifest(ctx: HostContext, request: WorkerLoadRequest, precis
     request.version === undefined && fetched.stored
       ? await ctx.advancePointer(model.id, precision, version, choice.cohort)
       : previousOf(await ctx.store.getPointer(model.id, precision), version);
-  return { version, fetched, ...(choice.cohort ? { cohort: choice.cohort } : {}), ...(previousVersion ? { previousVersion } : {}) };
+  return { version, fetched, engineWarming, ...(choice.cohort ? { cohort: choice.cohort } : {}), ...(previousVersion ? { previousVersion } : {}) };
 }
 
 export async function loadModel(
@@ -88,7 +92,9 @@ export async function loadModel(
   const requested = request.backend ?? 'auto';
   const engine = await ctx.deps.engines[fetched.spec.format]();
   report({ phase: 'compile', loaded: 0, total: 0 });
-  const opened = await openWithFallback(engine, fetched.spec, fetched.files, planBackends(requested, detected), ctx.engineContext(detected), false);
+  await chosen.engineWarming;
+  const plan = planBackends(requested, detected);
+  const opened = await openChosen(engine, fetched.spec, fetched.files, plan, ctx.engineContext(detected), { store: ctx.store, key: { id: request.id, version: chosen.version, precision } });
   const policy = batchPolicy(fetched.spec, request.batching, opened.backend);
   const info: ModelInfo = {
     handle: crypto.randomUUID(),
@@ -109,6 +115,7 @@ export async function loadModel(
     ...(chosen.previousVersion ? { previousVersion: chosen.previousVersion } : {}),
     ...(chosen.cohort ? { cohort: chosen.cohort } : {}),
     batching: { enabled: policy.enabled, maxBatchSize: policy.maxBatchSize, maxQueueDelayUs: policy.maxQueueDelayUs },
+    ...(opened.backendChoice ? { backendChoice: opened.backendChoice } : {}),
   };
   const served = new ServedModel(info, fetched.spec, opened.session, request, policy, ctx.metrics, ctx.inUseLock, onSwitch);
   ctx.served.set(info.handle, served);

@@ -4,11 +4,12 @@
  */
 import type { CachedModel } from '../protocol.js';
 import type { ModelSpec, Precision } from '../manifest/schema.js';
-import type { EntryKey, ModelStore, VersionPointer } from './model-store.js';
+import type { EntryKey, ModelStore, StoredBackendChoice, VersionPointer } from './model-store.js';
 
 export function createMemoryStore(now: () => number = Date.now): ModelStore {
   const entries = new Map<string, { meta: CachedModel; files: Uint8Array[]; sha256: string[]; spec: ModelSpec }>();
   const pointers = new Map<string, VersionPointer>();
+  const choices = new Map<string, StoredBackendChoice>();
   const device = crypto.randomUUID();
   const pointerKey = (id: string, precision: Precision) => `${id}/${precision}`;
   const keyOf = (k: EntryKey) => `${k.id}/${k.version}/${k.precision}`;
@@ -44,5 +45,7 @@ export function createMemoryStore(now: () => number = Date.now): ModelStore {
     getPointer: async (id, precision) => pointers.get(pointerKey(id, precision)),
     setPointer: async (id, precision, pointer) => void pointers.set(pointerKey(id, precision), pointer),
     deviceId: async () => device,
+    getBackendChoice: async (key) => choices.get(keyOf(key)),
+    setBackendChoice: async (key, choice) => void choices.set(keyOf(key), choice),
   };
 }

@@ -45,6 +45,7 @@ export interface EntryKey {
 
 const ENTRY_PREFIX = 'entry/';
 const DEVICE_ID_KEY = 'device-id';
+const choiceKey = (k: EntryKey) => `backend-choice/${k.id}/${k.version}/${k.precision}`;
 const pointerKey = (id: string, precision: Precision) => `pointer/${id}/${precision}`;
 const entryKey = (k: EntryKey) => `${ENTRY_PREFIX}${k.id}/${k.version}/${k.precision}`;
 const chunkPrefix = (k: EntryKey) => `chunk/${k.id}/${k.version}/${k.precision}/`;
@@ -119,6 +120,17 @@ export interface ModelStore {
   setPointer(id: string, precision: Precision, pointer: VersionPointer): Promise<void>;
   /** A random id made on first use and kept: the device's identity for rollout cohorts. */
   deviceId(): Promise<string>;
+  /** The backend `auto` measured fastest for a stored version on this device (best effort). */
+  getBackendChoice?(key: EntryKey): Promise<StoredBackendChoice | undefined>;
+  setBackendChoice?(key: EntryKey, choice: StoredBackendChoice): Promise<void>;
+}
+
+/** What `auto` measured at a version's first load here (src/host/backend-choice.ts). */
+export interface StoredBackendChoice {
+  backend: 'webgpu' | 'wasm';
+  /** Median warm-up run time per backend that could run the model (ms). */
+  measured: Partial<Record<'webgpu' | 'wasm', number>>;
+  measuredAt: number;
 }
 
 function isPointer(value: unknown): value is VersionPointer {
@@ -272,5 +284,8 @@ export function openModelStore(dbName = 'edgeserve', idb: UseStore = createStore
       }
       return made;
     },
+    // Best effort both ways: a lost choice costs one more measurement, never a failed load.
+    getBackendChoice: (key) => get<StoredBackendChoice>(choiceKey(key), idb).catch(() => undefined),
+    setBackendChoice: (key, choice) => set(choiceKey(key), choice, idb).catch(() => undefined),
   };
 }

@@ -1,0 +1,114 @@
+/**
+ * Cold and warm start samples for one cell, fairly: every sample of a side runs in a browser on
+ * a new, empty profile (no HTTP cache, no code cache, no IndexedDB); the cold visit is that
+ * profile's first page, the warm visit a new page in the same profile afterwards (edgeserve from
+ * IndexedDB, the bare engine from the HTTP cache, tfjs also from its `indexeddb://`). The side
+ * that goes first alternates sample by sample, so drift in machine load hits both alike.
+ */
+import type { BrowserContext, Page } from '@playwright/test';
+import { openBench, step } from './bench-page.js';
+import { launchFresh, type LaunchMode } from './browser.js';
+import type { CellSpec, StartFigures } from './cell.js';
+import { summarize, type Summary } from './stats.js';
+
+export type StartSide = 'edgeserve' | 'bare';
+
+export interface StartSamples {
+  /** Which side ran first in each sample. */
+  order: StartSide[];
+  edgeserve: { cold: StartFigures[]; warm: StartFigures[] };
+  bare: { cold: StartFigures[]; warmHttp: StartFigures[]; warmIdb?: StartFigures[] };
+  /** Samples that failed, with why (a cell's figures use the samples that did not). */
+  failures: string[];
+}
+
+export interface StartFiguresSummary {
+  esCold: Summary;
+  esWarm: Summary;
+  bareCold: Summary;
+  bareWarmHttp: Summary;
+  bareWarmIdb?: Summary;
+  /** Ratios of medians (ttfp: load call → first prediction's result). */
+  coldRatio: number;
+  warmVsBareHttp: number;
+  warmVsTfjsIdb?: number;
+  /** A warm start slower than its own side's cold start means the harness is wrong, not the code. */
+  suspect: string[];
+}
+
+async function visit<T>(context: BrowserContext, baseUrl: string, threads: number, log: (l: string) => void, work: (page: Page) => Promise<T>): Promise<T> {
+  const page = await openBench(context, baseUrl, threads, log);
+  try {
+    const out = await work(page);
+    await step(page, 'dispose');
+    return out;
+  } finally {
+    await page.close();
+  }
+}
+
+export async function runStarts(
+  mode: LaunchMode,
+  baseUrl: string,
+  spec: CellSpec,
+  threads: number,
+  samples: number,
+  log: (line: string) => void,
+): Promise<StartSamples> {
+  const tfjs = spec.model === 'nsfw-mobilenet';
+  const out: StartSamples = { order: [], edgeserve: { cold: [], warm: [] }, bare: { cold: [], warmHttp: [], ...(tfjs ? { warmIdb: [] } : {}) }, failures: [] };
+  for (let i = 0; i < samples; i++) {
+    const order: StartSide[] = i % 2 === 0 ? ['edgeserve', 'bare'] : ['bare', 'edgeserve'];
+    out.order.push(order[0]!);
+    for (const side of order) {
+      const fresh = await launchFresh(mode);
+      try {
+        if (side === 'edgeserve') {
+          const cold = await visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'edgeserveStart', spec));
+          const warm = await visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'edgeserveStart', spec));
+          if (!warm.info.fromCache) throw new Error('the warm edgeserve visit did not load from IndexedDB');
+          out.edgeserve.cold.push(cold.start);
+          out.edgeserve.warm.push(warm.start);
+        } else {
+          const cold = await visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'bareStart', spec, 'network'));
+          const warm = await visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'bareStart', spec, 'http'));
+          out.bare.cold.push(cold.start);
+          out.bare.warmHttp.push(warm.start);
+          if (tfjs) out.bare.warmIdb!.push((await visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'bareStart', spec, 'idb'))).start);
+        }
+      } catch (error) {
+        out.failures.push(`${side} sample ${i + 1}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      } finally {
+        await fresh.close();
+      }
+    }
+    log(`    start sample ${i + 1}/${samples} (${order[0]} first): es ${fmt(out.edgeserve.cold.at(-1))} / ${fmt(out.edgeserve.warm.at(-1))}, bare ${fmt(out.bare.cold.at(-1))} / ${fmt(out.bare.warmHttp.at(-1))} ms (cold / warm)`);
+  }
+  return out;
+}
+
+const fmt = (s: StartFigures | undefined) => (s ? Math.round(s.ttfpMs).toString() : '–');
+
+export function summarizeStarts(s: StartSamples): StartFiguresSummary {
+  const ttfp = (xs: StartFigures[]) => summarize(xs.map((x) => x.ttfpMs));
+  const esCold = ttfp(s.edgeserve.cold);
+  const esWarm = ttfp(s.edgeserve.warm);
+  const bareCold = ttfp(s.bare.cold);
+  const bareWarmHttp = ttfp(s.bare.warmHttp);
+  const bareWarmIdb = s.bare.warmIdb ? ttfp(s.bare.warmIdb) : undefined;
+  const suspect: string[] = [];
+  if (bareWarmHttp.median > bareCold.median) suspect.push('bare: warm (HTTP cache) slower than its own cold start');
+  if (esWarm.median > esCold.median) suspect.push('edgeserve: warm (IndexedDB) slower than its own cold start');
+  if (bareWarmIdb && bareWarmIdb.median > bareCold.median) suspect.push('tfjs: warm (indexeddb://) slower than its own cold start');
+  return {
+    esCold,
+    esWarm,
+    bareCold,
+    bareWarmHttp,
+    ...(bareWarmIdb ? { bareWarmIdb } : {}),
+    coldRatio: esCold.median / bareCold.median,
+    warmVsBareHttp: esWarm.median / bareWarmHttp.median,
+    ...(bareWarmIdb ? { warmVsTfjsIdb: esWarm.median / bareWarmIdb.median } : {}),
+    suspect,
+  };
+}
