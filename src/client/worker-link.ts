@@ -4,6 +4,7 @@
  * after a death spawns a new worker; `generation` tells model handles to load again.
  */
 import { releaseProxy, wrap, type Remote } from 'comlink';
+import { rethrowTyped } from '../error-wire.js';
 import { WorkerCrashedError } from '../errors.js';
 import { watchLifeLock } from '../life-lock.js';
 import type { WorkerApi, WorkerInit } from '../protocol.js';
@@ -45,8 +46,9 @@ export class WorkerLink {
   /** Runs `call` on a live worker; rejects with WORKER_CRASHED if the worker dies meanwhile. */
   async call<T>(call: (api: Remote<WorkerApi>, generation: number) => Promise<T>): Promise<{ value: T; generation: number }> {
     const live = this.ensure();
-    await Promise.race([live.ready, live.died]);
-    const value = await Promise.race([call(live.api, live.generation), live.died]);
+    await Promise.race([live.ready.catch(rethrowTyped), live.died]);
+    // The worker throws typed errors as tagged data (error-wire.ts): rebuild them here.
+    const value = await Promise.race([call(live.api, live.generation).catch(rethrowTyped), live.died]);
     return { value, generation: live.generation };
   }
 

@@ -3,7 +3,7 @@
  * may store it. A failed or cut-off download throws and leaves nothing behind: the bytes only
  * ever exist in this function's memory until they are proven to be the manifest's bytes.
  */
-import { AbortedError, DownloadFailedError, IntegrityError } from '../errors.js';
+import { AbortedError, DownloadFailedError, IntegrityMismatchError } from '../errors.js';
 import type { FileEntry } from '../manifest/schema.js';
 import { sha256Hex } from './sha256.js';
 
@@ -38,14 +38,14 @@ export async function downloadFile(
       if (done) break;
       if (received + value.byteLength > expected.bytes) {
         await reader.cancel();
-        throw new IntegrityError(`${url} is larger than the ${expected.bytes} bytes the manifest lists`, { url, expectedBytes: expected.bytes });
+        throw new IntegrityMismatchError(`${url} is larger than the ${expected.bytes} bytes the manifest lists`, { url, expectedBytes: expected.bytes });
       }
       bytes.set(value, received);
       received += value.byteLength;
       onBytes(received);
     }
   } catch (error) {
-    if (error instanceof IntegrityError) throw error;
+    if (error instanceof IntegrityMismatchError) throw error;
     if (signal?.aborted) throw aborted();
     throw new DownloadFailedError(`download of ${url} was cut off after ${received} of ${expected.bytes} bytes`, { url, received });
   }
@@ -54,7 +54,7 @@ export async function downloadFile(
   }
   const actual = await sha256Hex(bytes);
   if (actual !== expected.sha256) {
-    throw new IntegrityError(`${url} does not match its manifest SHA-256 (expected ${expected.sha256}, got ${actual}); nothing was stored`, {
+    throw new IntegrityMismatchError(`${url} does not match its manifest SHA-256 (expected ${expected.sha256}, got ${actual}); nothing was stored`, {
       url,
       expected: expected.sha256,
       actual,
