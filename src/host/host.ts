@@ -64,6 +64,12 @@ export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
       return transfer(result.outputs, tensorBuffers(result.outputs));
     },
 
+    async spec(handle) {
+      const served = context().served.get(handle);
+      if (!served) throw new ModelDisposedError('this model was disposed (or its worker restarted); load it again', { handle });
+      return served.spec;
+    },
+
     async cancel(callId, reason) {
       const error = reason === 'timeout' ? new TimeoutError('the call timed out while queued') : new AbortedError('the call was aborted while queued');
       const load = loads.get(callId);
