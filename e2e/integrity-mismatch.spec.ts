@@ -19,7 +19,7 @@ test('a model whose bytes do not match the manifest SHA-256 is refused and not s
     } catch (error) {
       return {
         loaded: false,
-        typed: error instanceof edgeserve.IntegrityError,
+        typed: error instanceof edgeserve.IntegrityMismatchError,
         code: (error as InstanceType<typeof edgeserve.EdgeServeError>).code,
         message: (error as Error).message,
         cached: await runtime.cache.list(),

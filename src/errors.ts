@@ -1,6 +1,6 @@
 /**
  * Typed errors with stable `code`s. They cross the worker boundary as plain data and are
- * rebuilt on the page as the same class (see `installErrorTransfer`), so `instanceof` and
+ * rebuilt on the page as the same class (see error-wire.ts), so `instanceof` and
  * `err.code` work on either side. The README's "Errors" table documents every code.
  */
 
@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'MODEL_DISPOSED'
   | 'WORKER_CRASHED'
   | 'WORKER_STUCK'
+  | 'WORKER_START_FAILED'
   | 'ABORTED'
   | 'TIMEOUT'
   | 'STORAGE_FAILED';
@@ -54,21 +55,36 @@ function errorClass<C extends ErrorCode>(code: C, name: string) {
   };
 }
 
+// Each class is named after its code (INTEGRITY_MISMATCH → IntegrityMismatchError), and `name` is that class name.
 export class ManifestInvalidError extends errorClass('MANIFEST_INVALID', 'ManifestInvalidError') {}
 export class ModelNotFoundError extends errorClass('MODEL_NOT_FOUND', 'ModelNotFoundError') {}
 export class VariantNotFoundError extends errorClass('VARIANT_NOT_FOUND', 'VariantNotFoundError') {}
 export class DownloadFailedError extends errorClass('DOWNLOAD_FAILED', 'DownloadFailedError') {}
-export class IntegrityError extends errorClass('INTEGRITY_MISMATCH', 'IntegrityError') {}
+export class IntegrityMismatchError extends errorClass('INTEGRITY_MISMATCH', 'IntegrityMismatchError') {}
 export class UnsupportedError extends errorClass('UNSUPPORTED', 'UnsupportedError') {}
 export class BadInputError extends errorClass('BAD_INPUT', 'BadInputError') {}
-export class InferenceError extends errorClass('INFERENCE_FAILED', 'InferenceError') {}
+export class InferenceFailedError extends errorClass('INFERENCE_FAILED', 'InferenceFailedError') {}
 export class ModelDisposedError extends errorClass('MODEL_DISPOSED', 'ModelDisposedError') {}
 export class WorkerCrashedError extends errorClass('WORKER_CRASHED', 'WorkerCrashedError') {}
 /** The watchdog found the worker stuck in a run (no answer within the bound) and replaced it. */
 export class WorkerStuckError extends errorClass('WORKER_STUCK', 'WorkerStuckError') {}
+export class WorkerStartFailedError extends errorClass('WORKER_START_FAILED', 'WorkerStartFailedError') {}
 export class AbortedError extends errorClass('ABORTED', 'AbortedError') {}
 export class TimeoutError extends errorClass('TIMEOUT', 'TimeoutError') {}
-export class StorageError extends errorClass('STORAGE_FAILED', 'StorageError') {}
+export class StorageFailedError extends errorClass('STORAGE_FAILED', 'StorageFailedError') {}
+
+/** @deprecated Use `IntegrityMismatchError` (same class; the old name is kept for existing code). */
+export const IntegrityError = IntegrityMismatchError;
+/** @deprecated Use `IntegrityMismatchError`. */
+export type IntegrityError = IntegrityMismatchError;
+/** @deprecated Use `InferenceFailedError` (same class; the old name is kept for existing code). */
+export const InferenceError = InferenceFailedError;
+/** @deprecated Use `InferenceFailedError`. */
+export type InferenceError = InferenceFailedError;
+/** @deprecated Use `StorageFailedError` (same class; the old name is kept for existing code). */
+export const StorageError = StorageFailedError;
+/** @deprecated Use `StorageFailedError`. */
+export type StorageError = StorageFailedError;
 
 /** A registry, not an if-chain: code → class, used to rebuild errors on the page. */
 const classByCode: Record<ErrorCode, new (message: string, details?: Record<string, unknown>) => EdgeServeError> = {
@@ -76,16 +92,17 @@ const classByCode: Record<ErrorCode, new (message: string, details?: Record<stri
   MODEL_NOT_FOUND: ModelNotFoundError,
   VARIANT_NOT_FOUND: VariantNotFoundError,
   DOWNLOAD_FAILED: DownloadFailedError,
-  INTEGRITY_MISMATCH: IntegrityError,
+  INTEGRITY_MISMATCH: IntegrityMismatchError,
   UNSUPPORTED: UnsupportedError,
   BAD_INPUT: BadInputError,
-  INFERENCE_FAILED: InferenceError,
+  INFERENCE_FAILED: InferenceFailedError,
   MODEL_DISPOSED: ModelDisposedError,
   WORKER_CRASHED: WorkerCrashedError,
   WORKER_STUCK: WorkerStuckError,
+  WORKER_START_FAILED: WorkerStartFailedError,
   ABORTED: AbortedError,
   TIMEOUT: TimeoutError,
-  STORAGE_FAILED: StorageError,
+  STORAGE_FAILED: StorageFailedError,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -25,6 +25,7 @@ const byCode: Record<ErrorCode, Hint> = {
   MODEL_DISPOSED: { title: 'The model was unloaded', hint: 'Run again to load it.' },
   WORKER_CRASHED: { title: 'The model worker stopped', hint: 'It may have run out of memory. Run again: it restarts by itself.' },
   WORKER_STUCK: { title: 'The model got stuck', hint: 'A run took far longer than this model needs, so its worker was restarted. Try a smaller input.' },
+  WORKER_START_FAILED: { title: 'The model worker could not start', hint: 'The browser did not load or allow the worker script (see the detail). The site needs fixing.' },
   ABORTED: { title: 'Cancelled', hint: 'The run was cancelled.' },
   TIMEOUT: { title: 'Took too long', hint: 'The call did not finish within its time limit. Try again, or a smaller input or the int8 variant.' },
   STORAGE_FAILED: { title: 'Storage is full or blocked', hint: 'The browser refused to store the model (quota, private mode). Free some space or clear the model cache.' },

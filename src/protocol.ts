@@ -4,7 +4,7 @@
  * Tensor `data.buffer`s are transferred in both directions, never copied.
  */
 import type { Cohort } from './manifest/rollout.js';
-import type { BatchingOptions, Manifest, Precision, TensorDtype } from './manifest/schema.js';
+import type { BatchingOptions, Manifest, ModelSpec, Precision, TensorDtype } from './manifest/schema.js';
 import type { MetricsSnapshot } from './metrics/types.js';
 
 export type TensorData =
@@ -142,6 +142,8 @@ export interface WorkerApi {
   /** `onSwitch` is called after a background upgrade or rollback switched this model's version. */
   load(request: WorkerLoadRequest, onProgress?: (progress: LoadProgress) => void, onSwitch?: (info: ModelInfo) => void): Promise<ModelInfo>;
   predict(handle: string, inputs: TensorMap, callId?: string): Promise<TensorMap>;
+  /** The served version's inputs, outputs and labels: what the store kept with it, so no manifest is needed. */
+  spec(handle: string): Promise<ModelSpec>;
   /** Cancels a queued predict or a running load; a predict already in the engine finishes. */
   cancel(callId: string, reason: 'aborted' | 'timeout'): Promise<boolean>;
   unload(handle: string): Promise<void>;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DownloadFailedError, StorageError, WorkerCrashedError } from '../src/errors.js';
+import { DownloadFailedError, StorageFailedError, WorkerCrashedError } from '../src/errors.js';
 import { explainError } from '../src/explain-error.js';
 
 describe('explainError', () => {
   it('picks the message by code, keeping the original as detail', () => {
-    const e = explainError(new StorageError('QuotaExceededError'), true);
+    const e = explainError(new StorageFailedError('QuotaExceededError'), true);
     expect(e).toMatchObject({ code: 'STORAGE_FAILED', title: 'Storage is full or blocked', detail: 'QuotaExceededError' });
     expect(explainError(new WorkerCrashedError('gone')).title).toBe('The model worker stopped');
   });

@@ -1,9 +1,8 @@
 /// <reference lib="webworker" />
 // The runtime's worker: the host, exposed over Comlink. Nothing else lives here.
 import { expose } from 'comlink';
-import { installErrorTransfer } from '../src/error-transfer.js';
+import { withTaggedErrors } from '../src/error-wire.js';
 import { createHost, defaultHostDeps } from '../src/host/host.js';
 import { holdLifeLock } from '../src/life-lock.js';
 
-installErrorTransfer();
-expose(createHost({ ...defaultHostDeps, alive: holdLifeLock(self.name) }));
+expose(withTaggedErrors(createHost({ ...defaultHostDeps, alive: holdLifeLock(self.name) })));

@@ -7,7 +7,7 @@
 import { expose } from 'comlink';
 import type { Engine } from '../../src/engines/engine.js';
 import { defaultEngines } from '../../src/engines/registry.js';
-import { installErrorTransfer } from '../../src/error-transfer.js';
+import { withTaggedErrors } from '../../src/error-wire.js';
 import { createHost, defaultHostDeps } from '../../src/host/host.js';
 import { holdLifeLock } from '../../src/life-lock.js';
 
@@ -44,14 +44,13 @@ function timed(engine: Engine): Engine {
 
 /** Exposes the clocked host; call once, at the top of a worker entry. */
 export function exposeTimedHost(): void {
-  installErrorTransfer();
   const host = createHost({
     ...defaultHostDeps,
     engines: { onnx: async () => timed(await defaultEngines.onnx()), tfjs: async () => timed(await defaultEngines.tfjs()) },
     alive: holdLifeLock(self.name),
   });
   const predict = host.predict;
-  expose({
+  expose(withTaggedErrors({
     ...host,
     async predict(...args: Parameters<typeof predict>) {
       current = { hostIn: epoch() };
@@ -62,5 +61,5 @@ export function exposeTimedHost(): void {
       return out;
     },
     benchTimings: () => timings.splice(0),
-  });
+  }));
 }

@@ -3,9 +3,8 @@
 // so `auto` measures it against WASM instead of skipping it (SwiftShader here: it must lose).
 import { expose } from 'comlink';
 import { detectCapabilities } from '../../src/capabilities.js';
-import { installErrorTransfer } from '../../src/error-transfer.js';
+import { withTaggedErrors } from '../../src/error-wire.js';
 import { createHost, defaultHostDeps } from '../../src/host/host.js';
 import { holdLifeLock } from '../../src/life-lock.js';
 
-installErrorTransfer();
-expose(createHost({ ...defaultHostDeps, detect: async () => ({ ...(await detectCapabilities()), softwareAdapter: false }), alive: holdLifeLock(self.name) }));
+expose(withTaggedErrors(createHost({ ...defaultHostDeps, detect: async () => ({ ...(await detectCapabilities()), softwareAdapter: false }), alive: holdLifeLock(self.name) })));

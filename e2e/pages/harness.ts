@@ -2,13 +2,17 @@
  * The page Playwright drives: the real library, real inputs, nothing mocked. Tests call into
  * `window.harness` with page.evaluate.
  */
+import * as comlink from 'comlink';
 import * as edgeserve from '../../src/index.js';
 import * as inputs from '../../test/fixtures/inputs.js';
 
 /** A runtime worker whose host treats the WebGPU adapter as hardware (auto-backend-measured.spec.ts). */
 const adapterAsHardwareWorker = (name: string) => new Worker(new URL('./adapter-as-hardware.worker.ts', import.meta.url), { type: 'module', name });
 
-const harness = { edgeserve, inputs, ctcDecode: edgeserve.ctcDecode, adapterAsHardwareWorker };
+/** Another Comlink user on the page (its own worker, the page's Comlink): for the good-neighbour spec. */
+const neighbour = () => comlink.wrap<{ fail(): void; echo(value: string): string }>(new Worker(new URL('./neighbour.worker.ts', import.meta.url), { type: 'module' }));
+
+const harness = { edgeserve, inputs, ctcDecode: edgeserve.ctcDecode, adapterAsHardwareWorker, neighbour };
 declare global {
   interface Window {
     harness: typeof harness;

@@ -5,6 +5,7 @@
  */
 import { transfer, type ProxyMarked, type Remote } from 'comlink';
 import { EdgeServeError, ModelDisposedError } from '../errors.js';
+import type { ModelSpec } from '../manifest/schema.js';
 import type { ModelInfo, TensorMap, WorkerApi, WorkerLoadRequest } from '../protocol.js';
 import { tensorBuffers } from '../protocol.js';
 import { cancellable, type CancelOptions } from './cancel.js';
@@ -22,6 +23,8 @@ export interface Model {
   predict(inputs: TensorMap, options?: PredictOptions): Promise<TensorMap>;
   /** Which engine, backend, version and variant run, and whether the bytes came from cache. */
   info(): ModelInfo;
+  /** The served version's inputs, outputs and labels, as stored with it: known offline without the manifest. */
+  spec(): Promise<ModelSpec>;
   dispose(): Promise<void>;
 }
 
@@ -99,6 +102,15 @@ export class LoadedModel implements Model {
     const reply = api.predict(this.current.handle, transfer(inputs, tensorBuffers(inputs)), callId);
     reply.then(answered, answered);
     return reply;
+  }
+
+  async spec(): Promise<ModelSpec> {
+    if (this.disposed) throw new ModelDisposedError(`model "${this.request.id}" was disposed`);
+    const { value } = await this.link.call(async (api, generation) => {
+      if (generation !== this.generation) await this.reloadOn(api, generation);
+      return api.spec(this.current.handle);
+    });
+    return value;
   }
 
   /** One reload per new worker, however many calls are waiting for it. */

@@ -2,7 +2,6 @@
  * createRuntime(): the page-side entry point. One runtime = one worker hosting the engines.
  */
 import { proxy } from 'comlink';
-import { installErrorTransfer } from '../error-transfer.js';
 import type { BatchingOptions, Manifest, Precision } from '../manifest/schema.js';
 import { toPrometheus } from '../metrics/prometheus.js';
 import type { MetricsSnapshot } from '../metrics/types.js';
@@ -106,7 +105,6 @@ export { defaultWorkerFactory };
 
 export function createRuntime(options: RuntimeOptions = {}): Runtime {
   validateRuntimeOptions(options);
-  installErrorTransfer();
   // The worker resolves URLs against its own location, so everything is made absolute here.
   const base = globalThis.document?.baseURI ?? globalThis.location.href;
   const engines = withSlash(absolute(options.engineAssetsUrl ?? '/engines/', base));

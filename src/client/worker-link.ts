@@ -9,6 +9,7 @@
  * grows the page's heap for as long as the worker lives.
  */
 import { releaseProxy, wrap, type Remote } from 'comlink';
+import { rethrowTyped } from '../error-wire.js';
 import { WorkerCrashedError, WorkerStuckError, type EdgeServeError } from '../errors.js';
 import { watchLifeLock } from '../life-lock.js';
 import type { WorkerApi, WorkerInit } from '../protocol.js';
@@ -66,7 +67,8 @@ export class WorkerLink {
     return new Promise<T>((resolve, reject) => {
       const { pending } = live;
       pending.add(reject);
-      const started = live.isReady ? call(live.api, live.generation) : live.ready.then(() => call(live.api, live.generation));
+      // The worker throws typed errors as tagged data (error-wire.ts): rebuilt here, on the way back.
+      const started = (live.isReady ? call(live.api, live.generation) : live.ready.then(() => call(live.api, live.generation))).catch(rethrowTyped);
       started.then(
         (value) => {
           pending.delete(reject);

@@ -7,7 +7,7 @@
  * `stored: false` says so.
  */
 import type { ModelFile } from '../engines/engine.js';
-import { EdgeServeError, StorageError } from '../errors.js';
+import { EdgeServeError, StorageFailedError } from '../errors.js';
 import type { FileEntry, ModelSpec } from '../manifest/schema.js';
 import type { CachedModel, LoadProgress } from '../protocol.js';
 import { downloadFile, type FetchLike } from '../store/download.js';
@@ -90,7 +90,7 @@ export async function fetchVariant(args: FetchVariantArgs): Promise<FetchedVaria
         return { ...result, stored: true, evicted };
       } catch (error) {
         lastError = error instanceof EdgeServeError ? error.message : String(error);
-        if (!(error instanceof StorageError)) break;
+        if (!(error instanceof StorageFailedError)) break;
       }
     }
     return { ...result, stored: false, storeError: `${lastError}; running from memory this session`, evicted };

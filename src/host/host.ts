@@ -4,7 +4,7 @@
  * `workers/runtime.worker.ts` exposes what `createHost` returns.
  */
 import { transfer } from 'comlink';
-import { AbortedError, EdgeServeError, InferenceError, ModelDisposedError, StorageError, TimeoutError, UnsupportedError, toEdgeServeError } from '../errors.js';
+import { AbortedError, EdgeServeError, InferenceFailedError, ModelDisposedError, StorageFailedError, TimeoutError, UnsupportedError, toEdgeServeError } from '../errors.js';
 import { tensorBuffers, type TensorMap, type WorkerApi, type WorkerInit } from '../protocol.js';
 import { HostContext, defaultHostDeps, type HostDeps } from './host-context.js';
 import { checkInputs } from './input-check.js';
@@ -57,13 +57,19 @@ export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
         checkMemory(inputs, c.config.memoryBudget);
         result = await served.predict(inputs, callId);
       } catch (error) {
-        const typed = error instanceof EdgeServeError ? error : new InferenceError(`${engine} (${backend}) failed on "${id}": ${toEdgeServeError(error).message}`, { id });
+        const typed = error instanceof EdgeServeError ? error : new InferenceFailedError(`${engine} (${backend}) failed on "${id}": ${toEdgeServeError(error).message}`, { id });
         // Aborts and timeouts are counted on the page, which saw them first.
         if (typed.code !== 'ABORTED' && typed.code !== 'TIMEOUT') c.metrics.error(id, version, typed.code);
         throw typed;
       }
       c.metrics.call(id, version, result.stats.queueMs, result.stats.computeMs);
       return transfer(result.outputs, tensorBuffers(result.outputs));
+    },
+
+    async spec(handle) {
+      const served = context().served.get(handle);
+      if (!served) throw new ModelDisposedError('this model was disposed (or its worker restarted); load it again', { handle });
+      return served.spec;
     },
 
     async cancel(callId, reason) {
@@ -105,7 +111,7 @@ export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
       try {
         return await context().store.remove({ ...(id ? { id } : {}), ...(version ? { version } : {}), ...(precision ? { precision } : {}) });
       } catch (error) {
-        throw error instanceof EdgeServeError ? error : new StorageError(`could not delete cached models: ${String(error)}`);
+        throw error instanceof EdgeServeError ? error : new StorageFailedError(`could not delete cached models: ${String(error)}`);
       }
     },
 

@@ -10,7 +10,7 @@
  * (anything else, e.g. a 200 with the whole file, starts again from byte 0); the file is still
  * accepted only if its full SHA-256 matches.
  */
-import { AbortedError, DownloadFailedError, IntegrityError } from '../errors.js';
+import { AbortedError, DownloadFailedError, IntegrityMismatchError } from '../errors.js';
 import type { FileEntry } from '../manifest/schema.js';
 import { sha256Hex } from './sha256.js';
 
@@ -98,14 +98,14 @@ export async function downloadFile(
           armStallTimer();
           if (received + value.byteLength > expected.bytes) {
             await reader.cancel();
-            throw new IntegrityError(`${url} is larger than the ${expected.bytes} bytes the manifest lists`, { url, expectedBytes: expected.bytes });
+            throw new IntegrityMismatchError(`${url} is larger than the ${expected.bytes} bytes the manifest lists`, { url, expectedBytes: expected.bytes });
           }
           bytes.set(value, received);
           received += value.byteLength;
           onBytes(received);
         }
       } catch (error) {
-        if (error instanceof IntegrityError) throw error;
+        if (error instanceof IntegrityMismatchError) throw error;
         if (signal?.aborted || stalled) throw failure('');
         cut = true;
       }
@@ -127,7 +127,7 @@ export async function downloadFile(
 
   const actual = await sha256Hex(bytes);
   if (actual !== expected.sha256) {
-    throw new IntegrityError(`${url} does not match its manifest SHA-256 (expected ${expected.sha256}, got ${actual}); nothing was stored`, {
+    throw new IntegrityMismatchError(`${url} does not match its manifest SHA-256 (expected ${expected.sha256}, got ${actual}); nothing was stored`, {
       url,
       expected: expected.sha256,
       actual,

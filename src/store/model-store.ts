@@ -9,7 +9,7 @@
  * a miss, so the caller downloads it again.
  */
 import { createStore, get, getMany, keys, promisifyRequest, set, type UseStore } from 'idb-keyval';
-import { StorageError } from '../errors.js';
+import { StorageFailedError } from '../errors.js';
 import type { Cohort } from '../manifest/rollout.js';
 import type { ModelSpec, Precision } from '../manifest/schema.js';
 import type { CachedModel } from '../protocol.js';
@@ -147,10 +147,10 @@ async function guarded<T>(what: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof StorageError) throw error;
+    if (error instanceof StorageFailedError) throw error;
     const name = error instanceof DOMException || error instanceof Error ? error.name : '';
     const message = error instanceof Error && error.message ? `: ${error.message}` : '';
-    throw new StorageError(`the model store could not ${what} (${name || 'error'}${message})`, { quotaExceeded: name === 'QuotaExceededError' });
+    throw new StorageFailedError(`the model store could not ${what} (${name || 'error'}${message})`, { quotaExceeded: name === 'QuotaExceededError' });
   }
 }
 
@@ -233,7 +233,7 @@ export function openModelStore(dbName = 'edgeserve', idb: UseStore = createStore
         });
       } catch (error) {
         const name = error instanceof DOMException ? error.name : '';
-        throw new StorageError(`could not store ${key.id} ${key.version} ${key.precision} (${name || String(error)}); nothing was written`, {
+        throw new StorageFailedError(`could not store ${key.id} ${key.version} ${key.precision} (${name || String(error)}); nothing was written`, {
           ...key,
           quotaExceeded: name === 'QuotaExceededError',
         });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DownloadFailedError, IntegrityError } from '../../src/errors.js';
+import { DownloadFailedError, IntegrityMismatchError } from '../../src/errors.js';
 import { downloadFile } from '../../src/store/download.js';
 import { startModelServer, type ModelServer } from '../fixtures/model-server.js';
 import { readFile } from 'node:fs/promises';
@@ -31,7 +31,7 @@ describe('downloadFile', () => {
       res.writeHead(200).end(altered);
       return true;
     });
-    await expect(downloadFile(server.url + PATH, entry(), () => undefined)).rejects.toBeInstanceOf(IntegrityError);
+    await expect(downloadFile(server.url + PATH, entry(), () => undefined)).rejects.toBeInstanceOf(IntegrityMismatchError);
     server.override(PATH, undefined);
   });
 

@@ -1,11 +1,11 @@
 /**
  * A store whose every write is refused, as IndexedDB does when usage already exceeds the quota
  * (Chromium 156: an empty database alone is ~73 KB). Metadata writes must not fail a load, and
- * every failure that does reach the caller is a typed StorageError, not a bare DOMException.
+ * every failure that does reach the caller is a typed StorageFailedError, not a bare DOMException.
  */
 import type { UseStore } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
-import { StorageError } from '../../src/errors.js';
+import { StorageFailedError } from '../../src/errors.js';
 import { openModelStore } from '../../src/store/model-store.js';
 
 /** idb-keyval's store contract over a Map, refusing every readwrite transaction. */
@@ -37,7 +37,7 @@ describe('model store under a full quota', () => {
   it('turns a refused write into STORAGE_FAILED naming the operation and the DOMException', async () => {
     const store = openModelStore('full', fullStore());
     const error = await store.setPointer('m', 'fp32', { current: '1' }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(StorageError);
+    expect(error).toBeInstanceOf(StorageFailedError);
     expect(error).toMatchObject({ code: 'STORAGE_FAILED', details: { quotaExceeded: true } });
     expect((error as Error).message).toMatch(/version pointer.*QuotaExceededError/);
   });

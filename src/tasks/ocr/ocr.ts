@@ -78,12 +78,12 @@ export async function loadOcr(runtime: Runtime, options: OcrOptions = {}): Promi
     };
     return runtime.load(ids[stage], loadOptions);
   };
-  const manifest = await runtime.manifest();
-  const labels = manifest.models.find((m) => m.id === ids.rec)?.labels ?? [];
   // One after another: the progress callback then reports one download at a time.
   const det = await load('det');
   const cls = options.useCls === false ? undefined : await load('cls');
   const rec = await load('rec');
+  // From the served version itself (kept in the store), not the manifest: works offline.
+  const labels = (await rec.spec()).labels ?? [];
   const maxSide = options.detMaxSide ?? 960;
 
   async function recognize(image: PixelSource, { signal }: { signal?: AbortSignal } = {}): Promise<OcrResult> {
