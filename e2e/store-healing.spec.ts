@@ -61,7 +61,7 @@ async function damagedLoad(page: import('@playwright/test').Page, damage: Damage
     let updated: (info: import('../src/index.js').ModelInfo) => void;
     const update = new Promise<import('../src/index.js').ModelInfo | 'none'>((resolve) => {
       updated = resolve;
-      setTimeout(() => resolve('none'), 20_000);
+      setTimeout(() => resolve('none'), 90_000);
     });
     const started = performance.now();
     try {
@@ -103,15 +103,18 @@ const reasons: [Damage, RegExp][] = [
 
 for (const [damage, reason] of reasons) {
   test(`a stored copy with ${damage} is deleted, downloaded again once and reported`, async ({ page }) => {
+    test.setTimeout(180_000);
     await openHarness(page);
     const result = await damagedLoad(page, damage);
     expect(result).toMatchObject({ ok: true, atLoad: { fromCache: false, repaired: [expect.stringMatching(reason)] }, sameAsReference: true });
     expect(result.again).toEqual({ fromCache: true, repaired: undefined, sameAsReference: true });
-    expect(result.ms).toBeLessThan(30_000);
+    // Never a hang (chunks: 2**31 used to grow the tab to 4.4 GB and crash it); loose, as this machine is shared.
+    expect(result.ms).toBeLessThan(100_000);
   });
 }
 
 test('bytes and stored hash rewritten together are caught by the manifest SHA-256, replaced, and no longer served', async ({ page }) => {
+  test.setTimeout(240_000);
   await openHarness(page);
   const result = await damagedLoad(page, 'bytes-and-hash-rewritten');
   // The store's own check passes (the hash was rewritten too): served from the store at once...
