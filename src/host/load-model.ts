@@ -125,8 +125,10 @@ export async function loadModel(
   try {
     session = await open(chosen);
   } catch (error) {
-    if (!chosen.fetched.fromCache) throw error;
-    // Bytes that pass their hashes yet do not open would fail this way on every load: replace them, once.
+    // Every backend refused to create a session (details.failures), not e.g. a tfjs backend conflict:
+    // bytes that pass their hashes yet do not open would fail this way on every load. Replace them, once.
+    const bytesRefused = error instanceof EdgeServeError && Array.isArray(error.details?.failures);
+    if (!chosen.fetched.fromCache || !bytesRefused) throw error;
     const key = { id: request.id, version: chosen.version, precision };
     await ctx.store.remove(key);
     const why = error instanceof EdgeServeError ? error.message : String(error);
