@@ -153,7 +153,7 @@ export async function rollback(ctx: HostContext, id: string, precision: Precisio
   const previous = await ctx.store.read({ id, version: pointer.previous, precision });
   if (!previous) throw new VariantNotFoundError(`"${id}" ${pointer.previous} (${precision}) is no longer stored`, { id, version: pointer.previous, precision });
   const files = previous.files.map((bytes) => ({ url: '', bytes }));
-  const switched = await switchServed(ctx, id, precision, pointer.previous, previous.spec, files, { fromCache: true, stored: true });
+  const switched = await switchServed(ctx, id, precision, pointer.previous, previous.spec, files, { fromCache: true, stored: true }, previous.sha256);
   await ctx.store.setPointer(id, precision, {
     current: pointer.previous,
     previous: pointer.current,
