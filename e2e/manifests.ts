@@ -1,27 +1,32 @@
 /**
- * Manifests for the version tests, made from the real one: the same real model bytes listed as
- * several versions (each version's file under its own URL, so downloads can be counted), served
- * in place of /models/manifest.json through Playwright routing.
+ * Manifests for the version tests, made from the real one: real model files listed as several
+ * versions (each version's file under its own URL, so downloads can be counted), served in
+ * place of /models/manifest.json through Playwright routing. A version can be made of another
+ * real variant's file (the int8 one): it opens and runs the same way but answers differently,
+ * so a test can tell which version really ran.
  */
 import { readFileSync } from 'node:fs';
 import type { BrowserContext } from '@playwright/test';
-import type { Manifest, ModelEntry, VersionPolicy } from '../src/manifest/schema.js';
+import type { Manifest, ModelEntry, Precision, VersionPolicy } from '../src/manifest/schema.js';
 
 export function realManifest(): Manifest {
   return JSON.parse(readFileSync(new URL('../public/models/manifest.json', import.meta.url), 'utf8')) as Manifest;
 }
 
-/** `id` with the given versions, all made of its real fp32 file (`?v=` keeps their URLs apart). */
-export function withVersions(id: string, versions: string[], policy: VersionPolicy = { kind: 'latest' }): Manifest {
+/**
+ * `id` with the given versions as fp32 variants, made of its real fp32 file unless `madeOf`
+ * names another real variant for a version (`?v=` keeps their URLs apart).
+ */
+export function withVersions(id: string, versions: string[], policy: VersionPolicy = { kind: 'latest' }, madeOf: Record<string, Precision> = {}): Manifest {
   const manifest = realManifest();
   const model = manifest.models.find((m) => m.id === id)!;
-  const fp32 = model.versions[0]!.variants.find((v) => v.precision === 'fp32')!;
+  const source = (version: string) => model.versions[0]!.variants.find((v) => v.precision === (madeOf[version] ?? 'fp32'))!;
   const entry: ModelEntry = {
     ...model,
     policy,
     versions: versions.map((version) => ({
       version,
-      variants: [{ precision: 'fp32', files: fp32.files.map((f) => ({ ...f, url: `${f.url}?v=${version}` })) }],
+      variants: [{ precision: 'fp32', files: source(version).files.map((f) => ({ ...f, url: `${f.url}?v=${version}` })) }],
     })),
   };
   return { schemaVersion: 1, models: [entry] };

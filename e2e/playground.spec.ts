@@ -32,12 +32,27 @@ test('compares fp32 and int8 of the OCR pipeline; a picked image is read from th
   } else {
     await expect(card(page, 'int8')).toContainText('No int8 variant');
   }
-  // chart.js drew one dataset per variant that ran, one point a steady run.
-  const points = await page.evaluate(() => {
+  // chart.js drew a line per variant that ran: pixels of the variant's colour across the plot
+  // (the legend's swatch alone is 40 px wide; a line between two runs spans the plot's width).
+  const columns = await page.evaluate(() => {
     const canvas = document.getElementById('chart') as HTMLCanvasElement;
-    return canvas.width > 0 && canvas.height > 0;
+    const { data, width, height } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    const colours = { fp32: [0x2f, 0x5b, 0xea], int8: [0xe0, 0x74, 0x2b] };
+    const spans: Record<string, number> = {};
+    for (const [name, [r, g, b]] of Object.entries(colours)) {
+      const seen = new Set<number>();
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          const i = (y * width + x) * 4;
+          if (data[i + 3]! > 200 && Math.abs(data[i]! - r!) < 24 && Math.abs(data[i + 1]! - g!) < 24 && Math.abs(data[i + 2]! - b!) < 24) seen.add(x);
+        }
+      }
+      spans[name] = seen.size;
+    }
+    return { fp32: spans.fp32 ?? 0, int8: spans.int8 ?? 0, width };
   });
-  expect(points).toBe(true);
+  expect(columns.fp32).toBeGreaterThan(Math.min(120, columns.width / 3));
+  if (await hasInt8(page, ['ocr-det', 'ocr-cls', 'ocr-rec'])) expect(columns.int8).toBeGreaterThan(Math.min(120, columns.width / 3));
   await page.screenshot({ path: test.info().outputPath('playground-ocr.png'), fullPage: true });
 
   await page.setInputFiles('#file', fileURLToPath(new URL('../public/samples/hello.png', import.meta.url)));

@@ -20,16 +20,34 @@ async function loadCohort(page: import('@playwright/test').Page, deviceId?: stri
   }, deviceId);
 }
 
+/** The device id the store keeps (read straight from IndexedDB), and the bucket it hashes to. */
+async function savedDeviceId(page: import('@playwright/test').Page) {
+  return page.evaluate(async () => {
+    const request = <T>(r: IDBRequest<T>) => new Promise<T>((resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(r.error))));
+    const db = await request(indexedDB.open('cohort'));
+    const id = (await request(db.transaction('models').objectStore('models').get('device-id'))) as string | undefined;
+    db.close();
+    return { id, bucket: id ? window.harness.edgeserve.cohortBucket(id, 'ocr-cls') : undefined };
+  });
+}
+
 test('a device keeps its cohort and version across reloads', async ({ context, page }) => {
   await serveManifest(context, rollout);
   await openHarness(page);
+  await page.evaluate(() => new Promise((resolve) => (indexedDB.deleteDatabase('cohort').onsuccess = resolve)));
   const first = await loadCohort(page);
   expect(first.cohort?.percent).toBe(50);
   expect(first.version).toBe(first.cohort!.arm === 'candidate' ? '2.0.0' : '1.0.0');
+  // The id was saved, and it is the one the cohort was drawn from.
+  const saved = await savedDeviceId(page);
+  expect(saved.id).toMatch(/^[0-9a-f-]{36}$/);
+  expect(first.cohort!.bucket).toBe(saved.bucket);
   for (let i = 0; i < 2; i++) {
     await page.reload();
     await openHarness(page);
     expect(await loadCohort(page)).toEqual(first);
+    // Reused, not made again: the same saved id after each reload.
+    expect(await savedDeviceId(page)).toEqual(saved);
   }
 });
 

@@ -2,7 +2,8 @@
  * Versions: with 1.0.0 cached and 2.0.0 in the manifest, `load` serves 1.0.0 at once and
  * upgrades in the background while predictions keep flowing (none fails); `rollback` returns
  * to 1.0.0 with no download and 2.0.0 is not upgraded to again; a version that cannot load is
- * never switched to.
+ * never switched to. 2.0.0 is made of the int8 file, so its answers differ from 1.0.0's: a
+ * switch that only changed the label would be caught.
  */
 import { expect, openHarness, test } from './fixtures.js';
 import { countModelRequests, serveManifest, withVersions } from './manifests.js';
@@ -19,7 +20,8 @@ test('background upgrade while predicting, then rollback without a download', as
   });
   expect(first).toMatchObject({ version: '1.0.0', fromCache: false });
 
-  await serveManifest(context, withVersions('ocr-cls', ['1.0.0', '2.0.0']));
+  const two = withVersions('ocr-cls', ['1.0.0', '2.0.0'], { kind: 'latest' }, { '2.0.0': 'int8' });
+  await serveManifest(context, two);
   await page.reload();
   await openHarness(page);
   const upgrade = await page.evaluate(async () => {
@@ -47,7 +49,7 @@ test('background upgrade while predicting, then rollback without a download', as
     const afterUpgrade = await model.predict(inputs.ocrClsInput());
     const cached = (await runtime.cache.list()).map((c) => c.version).sort();
     Object.assign(window, { versions: { runtime, model } });
-    return { atLoad, info, failures, outcomes, cached, top: (afterUpgrade['softmax_0.tmp_0']!.data as Float32Array)[0]! };
+    return { atLoad, info, failures, outcomes, cached, top: (afterUpgrade['softmax_0.tmp_0']!.data as Float32Array)[0]!, probs: [...(afterUpgrade['softmax_0.tmp_0']!.data as Float32Array)] };
   });
   expect(upgrade.atLoad).toMatchObject({ version: '1.0.0', fromCache: true });
   expect(upgrade.info).toMatchObject({ version: '2.0.0', previousVersion: '1.0.0', fromCache: false });
@@ -67,7 +69,7 @@ test('background upgrade while predicting, then rollback without a download', as
     // The version rolled back from is not upgraded to again.
     const refreshed = await runtime.refresh('ocr-cls');
     runtime.dispose();
-    return { result: result.version, info: model.info(), top: (out['softmax_0.tmp_0']!.data as Float32Array)[0]!, refreshed: refreshed.length };
+    return { result: result.version, info: model.info(), top: (out['softmax_0.tmp_0']!.data as Float32Array)[0]!, probs: [...(out['softmax_0.tmp_0']!.data as Float32Array)], refreshed: refreshed.length };
   });
   expect(rolledBack).toMatchObject({ result: '1.0.0', info: { version: '1.0.0', previousVersion: '2.0.0' }, refreshed: 0 });
   expect(rolledBack.top).toBeGreaterThan(0.9);
@@ -83,6 +85,20 @@ test('background upgrade while predicting, then rollback without a download', as
     return model.info().version;
   });
   expect(afterReload).toBe('1.0.0');
+
+  // What each version answers, loaded on its own (explicit versions, a store of their own):
+  // the upgrade really ran 2.0.0's bytes, the rollback really runs 1.0.0's again.
+  const reference = await page.evaluate(async () => {
+    const { edgeserve, inputs } = window.harness;
+    const runtime = edgeserve.createRuntime({ backend: 'wasm', storeName: 'versions-reference' });
+    const probs = async (version: string) => [...((await (await runtime.load('ocr-cls', { version })).predict(inputs.ocrClsInput()))['softmax_0.tmp_0']!.data as Float32Array)];
+    const result = { v1: await probs('1.0.0'), v2: await probs('2.0.0') };
+    runtime.dispose();
+    return result;
+  });
+  expect(reference.v2).not.toEqual(reference.v1);
+  expect(upgrade.probs).toEqual(reference.v2);
+  expect(rolledBack.probs).toEqual(reference.v1);
 });
 
 test('a new version that fails to load is never switched to', async ({ context, page }) => {

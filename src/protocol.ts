@@ -97,6 +97,12 @@ export interface ModelInfo {
    * backend was possible or one was asked for.
    */
   backendChoice?: BackendChoiceInfo;
+  /**
+   * Stored copies found damaged and replaced by a fresh download, with why: a record that is not
+   * the store's schema, bytes that fail their stored SHA-256, bytes the engine cannot open, or a
+   * stored SHA-256 that is not the manifest's for that version.
+   */
+  repaired?: string[];
   /** The last background upgrade that failed (the model kept serving this version). */
   updateError?: string;
 }

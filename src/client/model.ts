@@ -60,7 +60,9 @@ export class LoadedModel implements Model {
   /** The worker switched this model's version (background upgrade or rollback), or an upgrade failed. */
   applySwitch(info: ModelInfo): void {
     if (info.handle !== this.current.handle) return;
-    const switched = info.version !== this.current.version;
+    // A repair replaces the bytes under the same version: the app is told as for a new version.
+    const repaired = (info.repaired ?? []).join('\n') !== (this.current.repaired ?? []).join('\n');
+    const switched = info.version !== this.current.version || repaired;
     this.current = info;
     if (switched) this.hooks.onUpdate?.(this.info());
   }

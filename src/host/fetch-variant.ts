@@ -5,6 +5,11 @@
  * again. Before storing, room is made by evicting least-recently-used models not in use; a
  * store that still cannot take the model does not fail the load — it runs from memory, and
  * `stored: false` says so.
+ *
+ * A stored copy is used only if its record and bytes are sound (the store checks) and its
+ * SHA-256 equals the manifest's for this version and variant: a copy whose bytes and stored
+ * hash were rewritten together passes the store's own check but not this one. Either way it is
+ * deleted, downloaded again, and the reason is kept in `repaired`.
  */
 import type { ModelFile } from '../engines/engine.js';
 import { EdgeServeError, StorageFailedError } from '../errors.js';
@@ -23,6 +28,10 @@ export interface FetchedVariant {
   storeError?: string;
   evicted: string[];
   bytesDownloaded: number;
+  /** The SHA-256 of each file (the manifest's for a download; the stored ones for a stored copy). */
+  sha256: string[];
+  /** Stored copies found damaged on the way, deleted and downloaded again: why. */
+  repaired: string[];
 }
 
 export interface FetchVariantArgs {
@@ -41,22 +50,28 @@ export interface FetchVariantArgs {
   stallMs?: number;
 }
 
-async function fromStore(args: FetchVariantArgs, urls: string[]): Promise<FetchedVariant | undefined> {
-  const cached = await args.store.read(args.key);
-  if (!cached || cached.files.length !== args.entries.length) return undefined;
-  return { files: cached.files.map((bytes, i) => ({ url: urls[i]!, bytes })), spec: cached.spec, fromCache: true, stored: true, evicted: [], bytesDownloaded: 0 };
+async function fromStore(args: FetchVariantArgs, urls: string[], repaired: string[]): Promise<FetchedVariant | undefined> {
+  const cached = await args.store.read(args.key, (reason) => repaired.push(reason));
+  if (!cached) return undefined;
+  const listed = args.entries.map((f) => f.sha256);
+  if (cached.sha256.length !== listed.length || cached.sha256.some((sha, i) => sha !== listed[i])) {
+    await args.store.remove(args.key);
+    repaired.push(`stored SHA-256 of ${args.key.id} ${args.key.version} ${args.key.precision} is not the manifest's`);
+    return undefined;
+  }
+  return { files: cached.files.map((bytes, i) => ({ url: urls[i]!, bytes })), spec: cached.spec, fromCache: true, stored: true, evicted: [], bytesDownloaded: 0, sha256: listed, repaired };
 }
 
-export async function fetchVariant(args: FetchVariantArgs): Promise<FetchedVariant> {
+export async function fetchVariant(args: FetchVariantArgs, repaired: string[] = []): Promise<FetchedVariant> {
   const total = args.entries.reduce((n, f) => n + f.bytes, 0);
   const urls = args.entries.map((f) => new URL(f.url, args.manifestUrl).href);
   args.progress({ phase: 'cache', loaded: 0, total });
-  const hit = await fromStore(args, urls);
+  const hit = await fromStore(args, urls, repaired);
   if (hit) return hit;
 
   return exclusive(`edgeserve-download:${args.storeName}:${entryName(args.key)}`, async () => {
     // Another tab may have stored it while we waited for the lock.
-    const stored = await fromStore(args, urls);
+    const stored = await fromStore(args, urls, repaired);
     if (stored) return stored;
 
     const files: ModelFile[] = [];
@@ -72,7 +87,7 @@ export async function fetchVariant(args: FetchVariantArgs): Promise<FetchedVaria
     }
     args.progress({ phase: 'store', loaded: total, total });
     const toStore = files.map((f, i) => ({ url: f.url, sha256: args.entries[i]!.sha256, bytes: f.bytes }));
-    const result = { files, spec: args.spec, fromCache: false, bytesDownloaded: total };
+    const result = { files, spec: args.spec, fromCache: false, bytesDownloaded: total, sha256: args.entries.map((f) => f.sha256), repaired };
 
     const room = await makeRoom(args.store, total, args.inUse, args.estimate);
     if (room.hopeless) {

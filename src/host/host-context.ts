@@ -10,7 +10,7 @@ import type { Cohort } from '../manifest/rollout.js';
 import type { Manifest, ModelEntry, Precision, VariantEntry } from '../manifest/schema.js';
 import { validateManifest } from '../manifest/validate.js';
 import { MetricsRegistry } from '../metrics/registry.js';
-import type { CachedModel, LoadProgress, WorkerInit } from '../protocol.js';
+import type { CachedModel, LoadProgress, ModelInfo, WorkerInit } from '../protocol.js';
 import type { FetchLike } from '../store/download.js';
 import { heldLockNames } from '../store/locks.js';
 import { openModelStore, type ModelStore, type VersionPointer } from '../store/model-store.js';
@@ -45,6 +45,8 @@ export class HostContext {
   readonly served = new Map<string, ServedModel>();
   readonly metrics = new MetricsRegistry();
   readonly store: ModelStore;
+  /** The background check running per model and precision (upgrade.ts): one at a time. */
+  readonly revalidations = new Map<string, Promise<ModelInfo[]>>();
   private caps: Promise<DetectedCapabilities> | undefined;
   private manifestPromise: Promise<Manifest> | undefined;
 
@@ -103,7 +105,14 @@ export class HostContext {
   }
 
   /** A manifest variant's bytes: from the store, else downloaded, verified and stored. */
-  fetchVariant(model: ModelEntry, version: string, variant: VariantEntry, progress: (p: Omit<LoadProgress, 'id'>) => void = () => undefined, signal?: AbortSignal): Promise<FetchedVariant> {
+  fetchVariant(
+    model: ModelEntry,
+    version: string,
+    variant: VariantEntry,
+    progress: (p: Omit<LoadProgress, 'id'>) => void = () => undefined,
+    signal?: AbortSignal,
+    repaired: string[] = [],
+  ): Promise<FetchedVariant> {
     const { versions: _v, policy: _p, ...spec } = model;
     return fetchVariant({
       key: { id: model.id, version, precision: variant.precision },
@@ -118,7 +127,7 @@ export class HostContext {
       estimate: this.deps.estimate,
       ...(signal ? { signal } : {}),
       ...(this.config.downloadStallMs !== undefined ? { stallMs: this.config.downloadStallMs } : {}),
-    });
+    }, repaired);
   }
 
   /** Points the device at `version`; the version it served until now becomes "previous". Returns that. */

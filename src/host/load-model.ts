@@ -2,8 +2,16 @@
  * `load`: serve the stored version at once when there is one (stale-while-revalidate: the
  * manifest is checked in the background), else choose a version by the manifest's policy and
  * this device's cohort, fetch it, and open a session on the best backend.
+ *
+ * Healing: a stored copy the store finds damaged is a miss (downloaded again); a stored copy
+ * that passes its hashes but that the engine cannot open is deleted and downloaded again, once.
+ * `info().repaired` says what was replaced and why. The stored copy's SHA-256 is compared with
+ * the manifest's when the manifest arrives — at once on the cold path (fetch-variant.ts), in
+ * the background check on the warm path (upgrade.ts), which then suspends the copy until the
+ * sound one is switched in.
  */
 import { planBackends } from '../capabilities.js';
+import { EdgeServeError } from '../errors.js';
 import { chooseVersion, type Cohort } from '../manifest/rollout.js';
 import type { BatchingOptions, ModelSpec, Precision } from '../manifest/schema.js';
 import { findModel, findVariant } from '../manifest/select.js';
@@ -44,27 +52,43 @@ interface Chosen {
   engineWarming?: Promise<void>;
 }
 
-async function fromPointer(ctx: HostContext, id: string, precision: Precision): Promise<Chosen | undefined> {
+async function fromPointer(ctx: HostContext, id: string, precision: Precision, repaired: string[]): Promise<Chosen | undefined> {
   const pointer = await ctx.store.getPointer(id, precision);
   if (!pointer) return undefined;
-  const cached = await ctx.store.read({ id, version: pointer.current, precision });
+  const cached = await ctx.store.read({ id, version: pointer.current, precision }, (reason) => repaired.push(reason));
   if (!cached) return undefined;
   return {
     version: pointer.current,
-    fetched: { files: cached.files.map((bytes) => ({ url: '', bytes })), spec: cached.spec, fromCache: true, stored: true, evicted: [], bytesDownloaded: 0 },
+    fetched: {
+      files: cached.files.map((bytes) => ({ url: '', bytes })),
+      spec: cached.spec,
+      fromCache: true,
+      stored: true,
+      evicted: [],
+      bytesDownloaded: 0,
+      sha256: cached.sha256,
+      repaired,
+    },
     ...(pointer.cohort ? { cohort: pointer.cohort } : {}),
     ...(pointer.previous ? { previousVersion: pointer.previous } : {}),
   };
 }
 
-async function fromManifest(ctx: HostContext, request: WorkerLoadRequest, precision: Precision, report: (p: Omit<LoadProgress, 'id'>) => void, signal: AbortSignal): Promise<Chosen> {
+async function fromManifest(
+  ctx: HostContext,
+  request: WorkerLoadRequest,
+  precision: Precision,
+  report: (p: Omit<LoadProgress, 'id'>) => void,
+  signal: AbortSignal,
+  repaired: string[],
+): Promise<Chosen> {
   const manifest = await ctx.manifest();
   const model = findModel(manifest, request.id);
   const engineWarming = warmEngine(ctx, model.format);
   const choice = chooseVersion(model, await ctx.deviceId(), request.version);
   const variant = findVariant(model, choice.version, precision);
   const version = choice.version.version;
-  const fetched = await ctx.fetchVariant(model, version, variant, report, signal);
+  const fetched = await ctx.fetchVariant(model, version, variant, report, signal, repaired);
   // An explicit version is the caller's business: it does not move the device's pointer.
   const previousVersion =
     request.version === undefined && fetched.stored
@@ -84,17 +108,36 @@ export async function loadModel(
   const precision = request.precision ?? 'fp32';
   const report = (p: Omit<LoadProgress, 'id'>) => onProgress?.({ id: request.id, ...p });
   report({ phase: 'manifest', loaded: 0, total: 0 });
-  const warm = request.version === undefined ? await fromPointer(ctx, request.id, precision) : undefined;
-  const chosen = warm ?? (await fromManifest(ctx, request, precision, report, signal));
-  const { fetched } = chosen;
+  const repaired: string[] = [];
+  const warm = request.version === undefined ? await fromPointer(ctx, request.id, precision, repaired) : undefined;
+  let chosen = warm ?? (await fromManifest(ctx, request, precision, report, signal, repaired));
 
   const detected = await ctx.capabilities();
   const requested = request.backend ?? 'auto';
-  const engine = await ctx.deps.engines[fetched.spec.format]();
-  report({ phase: 'compile', loaded: 0, total: 0 });
-  await chosen.engineWarming;
-  const plan = planBackends(requested, detected);
-  const opened = await openChosen(engine, fetched.spec, fetched.files, plan, ctx.engineContext(detected), { store: ctx.store, key: { id: request.id, version: chosen.version, precision } });
+  const open = async (c: Chosen) => {
+    const engine = await ctx.deps.engines[c.fetched.spec.format]();
+    report({ phase: 'compile', loaded: 0, total: 0 });
+    await c.engineWarming;
+    const plan = planBackends(requested, detected);
+    return { engine, opened: await openChosen(engine, c.fetched.spec, c.fetched.files, plan, ctx.engineContext(detected), { store: ctx.store, key: { id: request.id, version: c.version, precision } }) };
+  };
+  let session: Awaited<ReturnType<typeof open>>;
+  try {
+    session = await open(chosen);
+  } catch (error) {
+    // Every backend refused to create a session (details.failures), not e.g. a tfjs backend conflict:
+    // bytes that pass their hashes yet do not open would fail this way on every load. Replace them, once.
+    const bytesRefused = error instanceof EdgeServeError && Array.isArray(error.details?.failures);
+    if (!chosen.fetched.fromCache || !bytesRefused) throw error;
+    const key = { id: request.id, version: chosen.version, precision };
+    await ctx.store.remove(key);
+    const why = error instanceof EdgeServeError ? error.message : String(error);
+    repaired.push(`stored bytes of ${key.id} ${key.version} ${key.precision} passed their hashes but could not be opened (${why})`);
+    chosen = await fromManifest(ctx, request, precision, report, signal, repaired);
+    session = await open(chosen);
+  }
+  const { engine, opened } = session;
+  const { fetched } = chosen;
   const policy = batchPolicy(fetched.spec, request.batching, opened.backend);
   const info: ModelInfo = {
     handle: crypto.randomUUID(),
@@ -109,6 +152,7 @@ export async function loadModel(
     stored: fetched.stored,
     ...(fetched.storeError ? { storeError: fetched.storeError } : {}),
     ...(fetched.evicted.length > 0 ? { evicted: fetched.evicted } : {}),
+    ...(repaired.length > 0 ? { repaired: [...repaired] } : {}),
     bytes: fetched.files.reduce((n, f) => n + f.bytes.byteLength, 0),
     loadMs: Math.round(performance.now() - started),
     wasmThreads: opened.wasmThreads,
@@ -118,10 +162,11 @@ export async function loadModel(
     ...(opened.backendChoice ? { backendChoice: opened.backendChoice } : {}),
   };
   const served = new ServedModel(info, fetched.spec, opened.session, request, policy, ctx.metrics, ctx.inUseLock, onSwitch);
+  served.sha256 = fetched.sha256;
   ctx.served.set(info.handle, served);
   ctx.metrics.load(info.id, info.version, fetched.fromCache, fetched.bytesDownloaded);
   report({ phase: 'ready', loaded: info.bytes, total: info.bytes });
   // Stale-while-revalidate: served from the store now, the manifest is checked meanwhile.
-  if (warm) void revalidate(ctx, request.id, precision).catch(() => undefined);
+  if (warm && chosen === warm) void revalidate(ctx, request.id, precision).catch(() => undefined);
   return info;
 }

@@ -3,20 +3,36 @@
  * warmed up on the backend each served copy runs on; only then is each copy switched to it
  * (ServedModel.switchTo), and the store keeps just the new and the previous version. Anything
  * failing on the way leaves the model serving its current version, with `updateError` set.
+ *
+ * The same check is where a served copy meets the manifest on the warm path: load serves the
+ * stored copy at once (stale-while-revalidate) and this check, started by that load, compares
+ * each served copy's SHA-256 with the manifest's for its version. A copy that differs is
+ * suspended at once (calls wait), evicted from the store, downloaded again and switched to —
+ * or, if that fails, refused, so its calls fail with INTEGRITY_MISMATCH rather than being
+ * answered from bytes known to be wrong. Offline there is no manifest: the stored hash is all
+ * there is to check against.
  */
-import { VariantNotFoundError } from '../errors.js';
+import { EdgeServeError, IntegrityError, VariantNotFoundError } from '../errors.js';
 import { chooseVersion } from '../manifest/rollout.js';
-import type { ModelSpec, Precision } from '../manifest/schema.js';
+import type { ModelEntry, ModelSpec, Precision } from '../manifest/schema.js';
 import { findModel } from '../manifest/select.js';
 import type { ModelInfo } from '../protocol.js';
 import type { ModelFile } from '../engines/engine.js';
 import type { HostContext } from './host-context.js';
 import { openWithFallback } from './backend-fallback.js';
+import type { ServedModel } from './served-model.js';
 
-const running = new WeakMap<HostContext, Map<string, Promise<ModelInfo[]>>>();
-
-async function switchServed(ctx: HostContext, id: string, precision: Precision, version: string, spec: ModelSpec, files: ModelFile[], extra: Partial<ModelInfo>): Promise<ModelInfo[]> {
-  const targets = ctx.servedOf(id, precision).filter((s) => s.info.version !== version);
+async function switchServed(
+  ctx: HostContext,
+  id: string,
+  precision: Precision,
+  version: string,
+  spec: ModelSpec,
+  files: ModelFile[],
+  extra: Partial<ModelInfo>,
+  sha256?: string[],
+): Promise<ModelInfo[]> {
+  const targets = ctx.servedOf(id, precision).filter((s) => s.info.version !== version || s.suspended);
   const engine = await ctx.deps.engines[spec.format]();
   const context = ctx.engineContext(await ctx.capabilities());
   // Open and warm up every copy first: a version that fails anywhere is switched nowhere.
@@ -24,8 +40,9 @@ async function switchServed(ctx: HostContext, id: string, precision: Precision, 
   const switched: ModelInfo[] = [];
   for (const [i, served] of targets.entries()) {
     const { updateError: _e, ...kept } = served.info;
-    const info: ModelInfo = { ...kept, ...extra, version, previousVersion: served.info.version, bytes: files.reduce((n, f) => n + f.bytes.byteLength, 0) };
-    await served.switchTo(opened[i]!.session, info, spec);
+    const previousVersion = served.info.version !== version ? served.info.version : served.info.previousVersion;
+    const info: ModelInfo = { ...kept, ...extra, version, ...(previousVersion ? { previousVersion } : {}), bytes: files.reduce((n, f) => n + f.bytes.byteLength, 0) };
+    await served.switchTo(opened[i]!.session, info, spec, sha256);
     switched.push(info);
   }
   return switched;
@@ -39,23 +56,69 @@ async function keepOnly(ctx: HostContext, id: string, precision: Precision, vers
   }
 }
 
+/** Served copies whose bytes are not the manifest's for their version: suspended and evicted at once. */
+async function suspendMismatched(ctx: HostContext, model: ModelEntry, precision: Precision): Promise<{ copies: ServedModel[]; reasons: string[] }> {
+  const copies: ServedModel[] = [];
+  const reasons = new Set<string>();
+  for (const served of ctx.servedOf(model.id, precision)) {
+    const listed = model.versions.find((v) => v.version === served.info.version)?.variants.find((v) => v.precision === precision)?.files.map((f) => f.sha256);
+    // A version the manifest no longer lists cannot be checked; the policy moves off it anyway.
+    if (!listed || served.sha256.length === 0) continue;
+    if (served.sha256.length === listed.length && served.sha256.every((sha, i) => sha === listed[i])) continue;
+    served.suspend();
+    copies.push(served);
+    reasons.add(`stored SHA-256 of ${model.id} ${served.info.version} ${precision} is not the manifest's`);
+  }
+  for (const version of new Set(copies.map((c) => c.info.version))) await ctx.store.remove({ id: model.id, version, precision });
+  return { copies, reasons: [...reasons] };
+}
+
 async function upgrade(ctx: HostContext, id: string, precision: Precision): Promise<ModelInfo[]> {
   const manifest = await ctx.manifest(true);
   const model = findModel(manifest, id);
+  const mismatched = await suspendMismatched(ctx, model, precision);
+  const refuse = (why: string) => {
+    const refusal = new IntegrityError(`"${id}" (${precision}) was served from bytes that are not the manifest's, and a sound copy could not be loaded: ${why}`, { id, precision });
+    for (const served of mismatched.copies) served.refuse(refusal);
+  };
+  try {
+    const switched = await moveTo(ctx, model, precision, mismatched.reasons);
+    // Never left waiting: a copy the move did not replace is refused.
+    if (mismatched.copies.some((c) => c.suspended)) refuse('the manifest offers no version to replace it with');
+    return switched;
+  } catch (error) {
+    refuse(error instanceof EdgeServeError ? error.message : String(error));
+    throw error;
+  }
+}
+
+async function moveTo(ctx: HostContext, model: ModelEntry, precision: Precision, repairs: string[]): Promise<ModelInfo[]> {
+  const id = model.id;
   const choice = chooseVersion(model, await ctx.deviceId());
-  const target = choice.version.version;
   const pointer = await ctx.store.getPointer(id, precision);
   const current = pointer?.current ?? ctx.servedOf(id, precision)[0]?.info.version;
-  if (target === current || pointer?.rejected?.includes(target)) return [];
-  const variant = choice.version.variants.find((v) => v.precision === precision);
+  // A version rolled back from is not upgraded to again; a damaged current one is still repaired.
+  const target = pointer?.rejected?.includes(choice.version.version) ? current : choice.version.version;
+  if (target === undefined || (target === current && repairs.length === 0)) return [];
+  const variant = model.versions.find((v) => v.version === target)?.variants.find((v) => v.precision === precision);
   if (!variant) return [];
-  const fetched = await ctx.fetchVariant(model, target, variant);
+  const fetched = await ctx.fetchVariant(model, target, variant, undefined, undefined, [...repairs]);
   ctx.metrics.load(id, target, fetched.fromCache, fetched.bytesDownloaded);
-  const switched = await switchServed(ctx, id, precision, target, fetched.spec, fetched.files, {
-    fromCache: fetched.fromCache,
-    stored: fetched.stored,
-    ...(choice.cohort ? { cohort: choice.cohort } : {}),
-  });
+  const switched = await switchServed(
+    ctx,
+    id,
+    precision,
+    target,
+    fetched.spec,
+    fetched.files,
+    {
+      fromCache: fetched.fromCache,
+      stored: fetched.stored,
+      ...(choice.cohort ? { cohort: choice.cohort } : {}),
+      ...(fetched.repaired.length > 0 ? { repaired: fetched.repaired } : {}),
+    },
+    fetched.sha256,
+  );
   if (fetched.stored) {
     const previous = await ctx.advancePointer(id, precision, target, choice.cohort);
     await keepOnly(ctx, id, precision, previous ? [target, previous] : [target]);
@@ -65,8 +128,7 @@ async function upgrade(ctx: HostContext, id: string, precision: Precision): Prom
 
 /** Checks the manifest and upgrades `id`/`precision` if its version should change. One check at a time a model. */
 export function revalidate(ctx: HostContext, id: string, precision: Precision): Promise<ModelInfo[]> {
-  let byKey = running.get(ctx);
-  if (!byKey) running.set(ctx, (byKey = new Map()));
+  const byKey = ctx.revalidations;
   const key = `${id}/${precision}`;
   const existing = byKey.get(key);
   if (existing) return existing;
@@ -91,7 +153,7 @@ export async function rollback(ctx: HostContext, id: string, precision: Precisio
   const previous = await ctx.store.read({ id, version: pointer.previous, precision });
   if (!previous) throw new VariantNotFoundError(`"${id}" ${pointer.previous} (${precision}) is no longer stored`, { id, version: pointer.previous, precision });
   const files = previous.files.map((bytes) => ({ url: '', bytes }));
-  const switched = await switchServed(ctx, id, precision, pointer.previous, previous.spec, files, { fromCache: true, stored: true });
+  const switched = await switchServed(ctx, id, precision, pointer.previous, previous.spec, files, { fromCache: true, stored: true }, previous.sha256);
   await ctx.store.setPointer(id, precision, {
     current: pointer.previous,
     previous: pointer.current,
@@ -103,5 +165,5 @@ export async function rollback(ctx: HostContext, id: string, precision: Precisio
 
 /** A rollback waits for a running upgrade of the same model, so the two never interleave. */
 async function byKeyIdle(ctx: HostContext, id: string, precision: Precision): Promise<void> {
-  await running.get(ctx)?.get(`${id}/${precision}`)?.catch(() => undefined);
+  await ctx.revalidations.get(`${id}/${precision}`)?.catch(() => undefined);
 }
