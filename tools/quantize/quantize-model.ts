@@ -8,7 +8,7 @@ import { Namer, allGraphs, constantsOf, pruneUnused, subgraphsOf } from '../onnx
 import type { ConstRef } from '../onnx/graph-walk.js';
 import { checkOpset } from '../onnx/model-io.js';
 import { canUpgradeTo13, upgradeToOpset11, upgradeToOpset13 } from '../onnx/opset-upgrade.js';
-import { dynamicConv, dynamicMatMul } from './dynamic.js';
+import { dynamicConv, dynamicGemm, dynamicMatMul } from './dynamic.js';
 import type { ConvPolicy } from './dynamic.js';
 import { weightOnly } from './weight-only.js';
 import { pointwiseConvAsMatMul } from './pointwise-conv.js';
@@ -55,7 +55,7 @@ function dynamicOrWeightOnlyConv(policy: ConvPolicy): Rewrite {
 function rewritesFor(opts: QuantizeOptions): Record<string, Rewrite> {
   switch (opts.mode) {
     case 'dynamic':
-      return { MatMul: dynamicMatMul, Conv: dynamicOrWeightOnlyConv(opts.convs ?? 'dense') };
+      return { MatMul: dynamicMatMul, Gemm: dynamicGemm, Conv: dynamicOrWeightOnlyConv(opts.convs ?? 'dense') };
     case 'weight-only':
       return { Conv: weightOnly, ConvTranspose: weightOnly, MatMul: weightOnly, Gemm: weightOnly, LSTM: weightOnly, GRU: weightOnly };
     case 'static': {

@@ -1,0 +1,100 @@
+// Op coverage on models built here with the project's ONNX writer (one per op family), quantized
+// and run on the real onnxruntime-web in Node: the integer ops must load, run and stay close.
+import { mkdtempSync, existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { onnx } from '../../tools/onnx/onnx-proto.js';
+import { floatTensor } from '../../tools/onnx/tensor-data.js';
+import { makeInt8Variant } from '../../tools/make-int8-variant.js';
+import { readModelFile } from '../../tools/onnx/model-io.js';
+import { main } from '../../tools/cli/cli.js';
+import { ort } from '../../tools/ort-node.js';
+import type { Feeds } from '../../tools/ort-node.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'edgeserve-cov-'));
+const weights = (n: number, k: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + k) * 0.5);
+const vi32 = (name: string, dims: number[]): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
+const int = (name: string, i: number): onnx.IAttributeProto => ({ name, i, type: onnx.AttributeProto.AttributeType.INT });
+
+function writeModel(file: string, graph: onnx.IGraphProto, opset = 13): string {
+  const path = join(dir, file);
+  writeFileSync(path, onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: opset }], producerName: 'test', graph })).finish());
+  return path;
+}
+
+/** Two nn.Linear layers as PyTorch exports them on 2-D input: Gemm(transB=1) with a bias, ReLU between. */
+function gemmModel(): string {
+  return writeModel('gemm.onnx', {
+    name: 'mlp', input: [vi32('x', [4, 64])], output: [vi32('y', [4, 16])],
+    initializer: [floatTensor('W1', [32, 64], weights(32 * 64, 1)), floatTensor('b1', [32], weights(32, 2)),
+      floatTensor('W2', [16, 32], weights(16 * 32, 3)), floatTensor('b2', [16], weights(16, 4))],
+    node: [
+      { opType: 'Gemm', input: ['x', 'W1', 'b1'], output: ['h'], name: 'fc1', attribute: [int('transB', 1)] },
+      { opType: 'Relu', input: ['h'], output: ['r'], name: 'relu' },
+      { opType: 'Gemm', input: ['r', 'W2', 'b2'], output: ['y'], name: 'fc2', attribute: [int('transB', 1)] },
+    ],
+  });
+}
+
+/** ConvTranspose only: no integer kernel for it in dynamic mode. */
+function convTransposeModel(): string {
+  return writeModel('deconv.onnx', {
+    name: 'up', input: [vi32('x', [1, 8, 8, 8])], output: [vi32('y', [1, 8, 16, 16])],
+    initializer: [floatTensor('W', [8, 8, 2, 2], weights(256, 5))],
+    node: [{ opType: 'ConvTranspose', input: ['x', 'W'], output: ['y'], name: 'up', attribute: [{ name: 'strides', ints: [2, 2], type: onnx.AttributeProto.AttributeType.INTS }] }],
+  });
+}
+
+const samples = (n: number): Feeds[] => Array.from({ length: n }, (_, s) => ({ x: new ort.Tensor('float32', weights(4 * 64, s + 10), [4, 64]) }));
+
+describe('Gemm (nn.Linear) in every mode', () => {
+  it('dynamic: both Gemms become MatMulInteger, the gate passes on generated inputs', async () => {
+    const out = join(dir, 'gemm-dyn.onnx');
+    const made = await makeInt8Variant(gemmModel(), out);
+    expect(made.quantized.Gemm).toBe(2);
+    expect(readModelFile(out).model.graph!.node!.filter((n) => n.opType === 'MatMulInteger')).toHaveLength(2);
+    expect(made.agreement?.passed).toBe(true);
+    expect(made.agreement?.outputs[0]?.cosine).toBeGreaterThan(0.99);
+  }, 30_000);
+
+  it('static: QDQ around both Gemms, calibrated, the gate passes on the calibration samples', async () => {
+    const out = join(dir, 'gemm-static.onnx');
+    const made = await makeInt8Variant(gemmModel(), out, { mode: 'static', calibration: samples(4) });
+    expect(made.quantized.Gemm).toBe(2);
+    expect(made.agreement).toMatchObject({ inputs: 'calibration', samples: 4, passed: true });
+  }, 30_000);
+
+  it('weight-only: int8 weights dequantized for both Gemms', async () => {
+    const made = await makeInt8Variant(gemmModel(), join(dir, 'gemm-wo.onnx'), { mode: 'weight-only' });
+    expect(made.quantized.Gemm).toBe(2);
+    expect(made.agreement?.passed).toBe(true);
+  }, 30_000);
+});
+
+describe('the CLI on models it cannot help', () => {
+  let out: string[];
+  beforeEach(() => {
+    out = [];
+    vi.spyOn(console, 'log').mockImplementation((s: unknown) => { out.push(String(s)); });
+    vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { out.push(String(s)); return true; });
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it('nothing to quantize in dynamic mode: exit 1, no file, and it names --mode weight-only', async () => {
+    const target = join(dir, 'deconv-int8.onnx');
+    expect(await main(['quantize', convTransposeModel(), '-o', target])).toBe(1);
+    expect(existsSync(target)).toBe(false);
+    expect(out.join('')).toMatch(/nothing to quantize in dynamic mode[\s\S]*--mode weight-only/);
+    expect(await main(['quantize', convTransposeModel(), '-o', target, '--mode', 'weight-only'])).toBe(0);
+    expect(existsSync(target)).toBe(true);
+  }, 30_000);
+
+  it('a gate failure: GATE_FAILED and no file written', async () => {
+    // A threshold no int8 model meets (cosine 1 and zero relative error) stands in for a bad variant.
+    const target = join(dir, 'gemm-strict.onnx');
+    await expect(makeInt8Variant(gemmModel(), target, { thresholds: { minAgreement: 1, maxAbsProbability: 0, minCosine: 1, maxRelative: 0 } }))
+      .rejects.toMatchObject({ code: 'GATE_FAILED' });
+    expect(existsSync(target)).toBe(false);
+  }, 30_000);
+});
