@@ -1,6 +1,6 @@
 // Op coverage on models built here with the project's ONNX writer (one per op family), quantized
 // and run on the real onnxruntime-web in Node: the integer ops must load, run and stay close.
-import { mkdtempSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -9,7 +9,7 @@ import { floatTensor } from '../../tools/onnx/tensor-data.js';
 import { makeInt8Variant } from '../../tools/make-int8-variant.js';
 import { readModelFile } from '../../tools/onnx/model-io.js';
 import { main } from '../../tools/cli/cli.js';
-import { ort } from '../../tools/ort-node.js';
+import { createSession, ort } from '../../tools/ort-node.js';
 import type { Feeds } from '../../tools/ort-node.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'edgeserve-cov-'));
@@ -46,6 +46,15 @@ function convTransposeModel(): string {
   });
 }
 
+/** An embedding table read by token ids (what a text model starts with). */
+function embeddingModel(): string {
+  return writeModel('embed.onnx', {
+    name: 'embed', input: [{ name: 'ids', type: { tensorType: { elemType: 7, shape: { dim: [{ dimValue: 6 }] } } } }], output: [vi32('y', [6, 32])],
+    initializer: [floatTensor('E', [100, 32], weights(100 * 32, 6))],
+    node: [{ opType: 'Gather', input: ['E', 'ids'], output: ['y'], name: 'embed' }],
+  });
+}
+
 const samples = (n: number): Feeds[] => Array.from({ length: n }, (_, s) => ({ x: new ort.Tensor('float32', weights(4 * 64, s + 10), [4, 64]) }));
 
 describe('Gemm (nn.Linear) in every mode', () => {
@@ -70,6 +79,27 @@ describe('Gemm (nn.Linear) in every mode', () => {
     expect(made.quantized.Gemm).toBe(2);
     expect(made.agreement?.passed).toBe(true);
   }, 30_000);
+});
+
+describe('Gather on an embedding table', () => {
+  for (const mode of ['dynamic', 'static', 'weight-only'] as const) {
+    it(`${mode}: int8 table, int8 rows dequantized; every row within half a step of fp32`, async () => {
+      const out = join(dir, `embed-${mode}.onnx`);
+      const ids = BigInt64Array.of(0n, 3n, 17n, 42n, 99n, 3n);
+      const calibration = [{ ids: new ort.Tensor('int64', ids, [6]) }];
+      const made = await makeInt8Variant(embeddingModel(), out, { mode, calibration });
+      expect(made.quantized.Gather).toBe(1);
+      const { model } = readModelFile(out);
+      expect(model.graph!.initializer!.find((t) => t.dataType === onnx.TensorProto.DataType.INT8)?.dims?.map(Number)).toEqual([100, 32]);
+      const session = await createSession(readFileSync(out));
+      const y = (await session.run({ ids: new ort.Tensor('int64', ids, [6]) })).y!.data as Float32Array;
+      const table = weights(100 * 32, 6);
+      let worst = 0;
+      ids.forEach((id, r) => { for (let c = 0; c < 32; c++) worst = Math.max(worst, Math.abs(y[r * 32 + c]! - table[Number(id) * 32 + c]!)); });
+      // Largest |w| is ≤ 0.5, so a per-column step is ≤ 0.5 / 127.
+      expect(worst).toBeLessThanOrEqual(0.5 / 127 / 2 + 1e-6);
+    }, 30_000);
+  }
 });
 
 describe('the CLI on models it cannot help', () => {

@@ -13,6 +13,7 @@ import type { ConvPolicy } from './dynamic.js';
 import { weightOnly } from './weight-only.js';
 import { pointwiseConvAsMatMul } from './pointwise-conv.js';
 import { staticRewrites } from './static-qdq.js';
+import { gatherEmbedding } from './gather-embedding.js';
 import { newRewriteMemo } from './rewrite-context.js';
 import type { Rewrite, RewriteCtx } from './rewrite-context.js';
 
@@ -55,15 +56,15 @@ function dynamicOrWeightOnlyConv(policy: ConvPolicy): Rewrite {
 function rewritesFor(opts: QuantizeOptions): Record<string, Rewrite> {
   switch (opts.mode) {
     case 'dynamic':
-      return { MatMul: dynamicMatMul, Gemm: dynamicGemm, Conv: dynamicOrWeightOnlyConv(opts.convs ?? 'dense') };
+      return { MatMul: dynamicMatMul, Gemm: dynamicGemm, Conv: dynamicOrWeightOnlyConv(opts.convs ?? 'dense'), Gather: gatherEmbedding };
     case 'weight-only':
-      return { Conv: weightOnly, ConvTranspose: weightOnly, MatMul: weightOnly, Gemm: weightOnly, LSTM: weightOnly, GRU: weightOnly };
+      return { Conv: weightOnly, ConvTranspose: weightOnly, MatMul: weightOnly, Gemm: weightOnly, LSTM: weightOnly, GRU: weightOnly, Gather: gatherEmbedding };
     case 'static': {
       // Depthwise Convs stay float with int8 weights unless --convs all (see README for why).
       const conv = staticRewrites.Conv!;
       const dense: Rewrite = (node, ctx) =>
         (opts.convs !== 'all' && Number(node.attribute?.find((a) => a.name === 'group')?.i ?? 1) !== 1 ? null : conv(node, ctx)) ?? weightOnly(node, ctx);
-      return { ...staticRewrites, Conv: dense };
+      return { ...staticRewrites, Conv: dense, Gather: gatherEmbedding };
     }
   }
 }
