@@ -55,6 +55,15 @@ function embeddingModel(): string {
   });
 }
 
+/** One LSTM layer (sequence 5, batch 2, input 16, hidden 32), weights as constants. */
+function lstmModel(): string {
+  return writeModel('lstm.onnx', {
+    name: 'rnn', input: [vi32('x', [5, 2, 16])], output: [vi32('y', [5, 1, 2, 32])],
+    initializer: [floatTensor('W', [1, 128, 16], weights(128 * 16, 7)), floatTensor('R', [1, 128, 32], weights(128 * 32, 8))],
+    node: [{ opType: 'LSTM', input: ['x', 'W', 'R'], output: ['y'], name: 'lstm', attribute: [int('hidden_size', 32)] }],
+  });
+}
+
 const samples = (n: number): Feeds[] => Array.from({ length: n }, (_, s) => ({ x: new ort.Tensor('float32', weights(4 * 64, s + 10), [4, 64]) }));
 
 describe('Gemm (nn.Linear) in every mode', () => {
@@ -100,6 +109,18 @@ describe('Gather on an embedding table', () => {
       expect(worst).toBeLessThanOrEqual(0.5 / 127 / 2 + 1e-6);
     }, 30_000);
   }
+});
+
+describe('LSTM', () => {
+  it('dynamic: DynamicQuantizeLSTM (com.microsoft) with int8 W and R; the gate passes', async () => {
+    const out = join(dir, 'lstm-dyn.onnx');
+    const made = await makeInt8Variant(lstmModel(), out);
+    expect(made.quantized.LSTM).toBe(1);
+    const { model } = readModelFile(out);
+    expect(model.graph!.node!.map((n) => n.opType)).toEqual(['DynamicQuantizeLSTM']);
+    expect(made.agreement?.passed).toBe(true);
+    expect(made.agreement?.outputs[0]?.cosine).toBeGreaterThan(0.99);
+  }, 30_000);
 });
 
 describe('the CLI on models it cannot help', () => {

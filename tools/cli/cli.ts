@@ -96,9 +96,9 @@ async function quantize(args: string[]): Promise<void> {
 
 /** Exit non-zero (a build script must not go on without its output), saying what would work. */
 function nothingToQuantize(input: string, mode: QuantMode): ToolError {
-  const takes = mode === 'weight-only' ? 'Conv, ConvTranspose, MatMul, Gemm, LSTM, GRU, Gather on embedding tables' : 'Conv, MatMul, Gemm, Gather on embedding tables';
+  const takes = mode === 'weight-only' ? 'Conv, ConvTranspose, MatMul, Gemm, LSTM, GRU, Gather on embedding tables' : 'Conv, MatMul, Gemm, LSTM, Gather on embedding tables';
   const instead = mode === 'weight-only' ? 'the model has no float weights of ≥ 256 elements on those ops; it is already as small as int8 makes it'
-    : 'try --mode weight-only (int8 weights, float compute: also ConvTranspose, LSTM, GRU), or check --exclude';
+    : 'try --mode weight-only (int8 weights, float compute: also ConvTranspose and GRU), or check --exclude';
   return new ToolError('NOTHING_TO_QUANTIZE',
     `${input}: nothing to quantize in ${mode} mode (it takes ${takes} with constant float weights of ≥ 256 elements); no file written. ${instead}`);
 }

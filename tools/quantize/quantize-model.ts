@@ -14,6 +14,7 @@ import { weightOnly } from './weight-only.js';
 import { pointwiseConvAsMatMul } from './pointwise-conv.js';
 import { staticRewrites } from './static-qdq.js';
 import { gatherEmbedding } from './gather-embedding.js';
+import { dynamicLstm } from './dynamic-lstm.js';
 import { newRewriteMemo } from './rewrite-context.js';
 import type { Rewrite, RewriteCtx } from './rewrite-context.js';
 
@@ -56,7 +57,7 @@ function dynamicOrWeightOnlyConv(policy: ConvPolicy): Rewrite {
 function rewritesFor(opts: QuantizeOptions): Record<string, Rewrite> {
   switch (opts.mode) {
     case 'dynamic':
-      return { MatMul: dynamicMatMul, Gemm: dynamicGemm, Conv: dynamicOrWeightOnlyConv(opts.convs ?? 'dense'), Gather: gatherEmbedding };
+      return { MatMul: dynamicMatMul, Gemm: dynamicGemm, Conv: dynamicOrWeightOnlyConv(opts.convs ?? 'dense'), Gather: gatherEmbedding, LSTM: dynamicLstm };
     case 'weight-only':
       return { Conv: weightOnly, ConvTranspose: weightOnly, MatMul: weightOnly, Gemm: weightOnly, LSTM: weightOnly, GRU: weightOnly, Gather: gatherEmbedding };
     case 'static': {
@@ -64,7 +65,8 @@ function rewritesFor(opts: QuantizeOptions): Record<string, Rewrite> {
       const conv = staticRewrites.Conv!;
       const dense: Rewrite = (node, ctx) =>
         (opts.convs !== 'all' && Number(node.attribute?.find((a) => a.name === 'group')?.i ?? 1) !== 1 ? null : conv(node, ctx)) ?? weightOnly(node, ctx);
-      return { ...staticRewrites, Conv: dense, Gather: gatherEmbedding };
+      // LSTM has no QDQ fusion in onnxruntime; it takes the dynamic kernel here too.
+      return { ...staticRewrites, Conv: dense, Gather: gatherEmbedding, LSTM: dynamicLstm };
     }
   }
 }
@@ -112,6 +114,10 @@ export function quantizeModel(model: onnx.ModelProto, baseDir: string, opts: Qua
   rewriteGraph(root, new Map(), { namer, baseDir, opset, perChannel: opts.perChannel, replaced, ranges: opts.ranges },
     rewritesFor(opts), new Set(opts.exclude ?? []), counts);
   pruneUnused(root, replaced);
+  // DynamicQuantizeLSTM lives in onnxruntime's com.microsoft domain.
+  if (opts.mode !== 'weight-only' && counts.LSTM && !model.opsetImport.some((o) => o.domain === 'com.microsoft')) {
+    model.opsetImport.push({ domain: 'com.microsoft', version: 1 });
+  }
   void allGraphs;
   return { opsetBefore, opsetAfter: opset, quantized: counts, recipe: recipeOf(opts) };
 }
