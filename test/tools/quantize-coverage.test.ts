@@ -64,6 +64,19 @@ function lstmModel(): string {
   });
 }
 
+/** Conv 8→16 3×3 then BatchNormalization, as paddle2onnx and PyTorch export a conv block. */
+function convBnModel(): string {
+  const c = (name: string, n: number, k: number, shift = 0): onnx.ITensorProto => floatTensor(name, [n], weights(n, k).map((v) => v + shift));
+  return writeModel('conv-bn.onnx', {
+    name: 'block', input: [vi32('x', [1, 8, 16, 16])], output: [vi32('y', [1, 16, 16, 16])],
+    initializer: [floatTensor('W', [16, 8, 3, 3], weights(16 * 8 * 9, 9)), c('gamma', 16, 10, 1), c('beta', 16, 11), c('mean', 16, 12), c('var', 16, 13, 1)],
+    node: [
+      { opType: 'Conv', input: ['x', 'W'], output: ['c'], name: 'conv', attribute: [{ name: 'pads', ints: [1, 1, 1, 1], type: onnx.AttributeProto.AttributeType.INTS }] },
+      { opType: 'BatchNormalization', input: ['c', 'gamma', 'beta', 'mean', 'var'], output: ['y'], name: 'bn' },
+    ],
+  });
+}
+
 const samples = (n: number): Feeds[] => Array.from({ length: n }, (_, s) => ({ x: new ort.Tensor('float32', weights(4 * 64, s + 10), [4, 64]) }));
 
 describe('Gemm (nn.Linear) in every mode', () => {
@@ -109,6 +122,18 @@ describe('Gather on an embedding table', () => {
       expect(worst).toBeLessThanOrEqual(0.5 / 127 / 2 + 1e-6);
     }, 30_000);
   }
+});
+
+describe('Conv + BatchNormalization', () => {
+  it('dynamic: BN folded into the Conv before quantizing (no BatchNormalization left), gate passes', async () => {
+    const out = join(dir, 'conv-bn-dyn.onnx');
+    const made = await makeInt8Variant(convBnModel(), out);
+    expect(made.quantized.Conv).toBe(1);
+    const ops = readModelFile(out).model.graph!.node!.map((n) => n.opType);
+    expect(ops).toContain('ConvInteger');
+    expect(ops).not.toContain('BatchNormalization');
+    expect(made.agreement?.passed).toBe(true);
+  }, 30_000);
 });
 
 describe('LSTM', () => {

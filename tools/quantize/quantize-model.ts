@@ -15,6 +15,7 @@ import { pointwiseConvAsMatMul } from './pointwise-conv.js';
 import { staticRewrites } from './static-qdq.js';
 import { gatherEmbedding } from './gather-embedding.js';
 import { dynamicLstm } from './dynamic-lstm.js';
+import { foldBatchNorms } from './fold-batchnorm.js';
 import { newRewriteMemo } from './rewrite-context.js';
 import type { Rewrite, RewriteCtx } from './rewrite-context.js';
 
@@ -111,6 +112,9 @@ export function quantizeModel(model: onnx.ModelProto, baseDir: string, opts: Qua
       : upgradeToOpset11(model, namer);
   const replaced = new Set<string>();
   const counts: Record<string, number> = {};
+  // Integer kernels end onnxruntime's Conv+BN fusion, so fold first (weight-only keeps float Convs,
+  // which onnxruntime still fuses at load, and stays a pure weight rewrite).
+  if (opts.mode !== 'weight-only') foldBatchNorms(root, baseDir, namer, replaced);
   rewriteGraph(root, new Map(), { namer, baseDir, opset, perChannel: opts.perChannel, replaced, ranges: opts.ranges },
     rewritesFor(opts), new Set(opts.exclude ?? []), counts);
   pruneUnused(root, replaced);
