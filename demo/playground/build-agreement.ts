@@ -5,6 +5,7 @@
  * below the gate's 95 %).
  */
 import type { Manifest, VariantAgreement } from '../../src/index.js';
+import { INT8_SPEED_NOTES } from './int8-speed-notes.js';
 
 export const AGREEMENT_FLOOR = 0.95;
 
@@ -34,6 +35,8 @@ export function buildAgreement(manifest: Manifest, modelIds: readonly string[]):
       continue;
     }
     lines.push(describe(id, variant.agreement));
+    const slow = INT8_SPEED_NOTES[id];
+    if (slow) lines.push(`${id}: ${slow}`);
     if (!variant.agreement.passed || variant.agreement.outputs.some((o) => o.agreement !== null && o.agreement < AGREEMENT_FLOOR)) disagrees = true;
   }
   return { lines, disagrees };
