@@ -92,7 +92,7 @@ try {
     for (const target of precisionPairs(manifest, args)) {
       const p = await runPair(browser, server.url, target, hc, log);
       results.pairs.push(p);
-      log(`  int8 vs fp32 ${target.model}: ${p.ratio !== undefined ? `${p.ratio.toFixed(2)}×` : p.error}`);
+      log(`  int8 vs fp32 ${target.model} ${target.backend}: ${p.ratio !== undefined ? `${p.ratio.toFixed(2)}×` : p.error}`);
     }
   }
   if (!args.skip.has('batching')) {

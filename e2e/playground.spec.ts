@@ -26,6 +26,10 @@ test('compares fp32 and int8 of the OCR pipeline; a picked image is read from th
   await expect(fp32.locator('canvas.view')).toBeVisible();
   if (await hasInt8(page, ['ocr-det', 'ocr-cls', 'ocr-rec'])) {
     await expect(card(page, 'int8').locator('.ran li')).toHaveText([/int8/, /int8/, /int8/]);
+    // What each variant's quality gate measured at build time, from the manifest; none disagrees.
+    await expect(card(page, 'int8').locator('.built')).toContainText(/ocr-det \(measured at build on \d+ .*decisions at 0\.5 agree/);
+    await expect(card(page, 'int8').locator('.built')).toContainText(/ocr-rec \(measured at build .*top-1 agrees/);
+    await expect(card(page, 'int8')).toHaveAttribute('data-disagrees', 'false');
     await expect(page.locator('#agree-top1')).toHaveText(/^\d+\.\d%$/);
     await expect(page.locator('#agree-text')).toHaveText(/% of lines$/);
     await expect(page.locator('#agree-diff')).toHaveText(/e[-+]\d+$/);

@@ -4,6 +4,7 @@
  * can't drift apart. Models not listed take makeInt8Variant's default (dynamic, per-channel).
  */
 import type { Int8VariantOptions } from './make-int8-variant.js';
+import { vadGateSamples } from './models/gate-audio.js';
 
 export const INT8_RECIPES: Readonly<Record<string, Int8VariantOptions>> = {
   // PP-OCRv4 det: the backbone's first five dense Convs stay float (3→16, 16→32 at 1/2
@@ -22,6 +23,8 @@ export const INT8_RECIPES: Readonly<Record<string, Int8VariantOptions>> = {
   // other Conv (the STFT basis included) moves it by < 0.11; cosine over the sequence missed it.
   // Checked by test/tools/vad-int8-decisions.test.ts (absolute error, decisions at 0.5).
   'silero-vad': {
+    // The quality gate runs voiced tones and noise (random inputs passed the broken variant).
+    gateSamples: vadGateSamples,
     exclude: ['If_0_then_branch__Inline_0__/encoder/1/reparam_conv/Conv', 'If_0_else_branch__Inline_0__/encoder/1/reparam_conv/Conv'],
   },
 };

@@ -3,7 +3,10 @@
  * result atomically. The recipe is also stamped into the model's metadata_props, so
  * `edgeserve pack` can record how a file was made without being told.
  */
+import { readFileSync } from 'node:fs';
 import { onnx } from './onnx/onnx-proto.js';
+import { DEFAULT_THRESHOLDS, describeAgreement, generatedInputs, measureAgreement } from './quantize/quality-gate.js';
+import type { GateThresholds } from './quantize/quality-gate.js';
 import { readModelFile, writeModelFile } from './onnx/model-io.js';
 import { quantizeModel } from './quantize/quantize-model.js';
 import type { QuantMode } from './quantize/quantize-model.js';
@@ -11,7 +14,7 @@ import type { ConvPolicy } from './quantize/dynamic.js';
 import { calibrate } from './quantize/calibrate.js';
 import type { CalibrationMethod } from './quantize/calibrate.js';
 import type { Feeds } from './ort-node.js';
-import type { Precision } from '../src/manifest/schema.js';
+import type { Precision, VariantAgreement } from '../src/manifest/schema.js';
 import { ToolError } from './tool-error.js';
 
 export const RECIPE_KEY = 'edgeserve.recipe';
@@ -27,6 +30,19 @@ export interface Int8VariantOptions {
   /** Static mode: sample inputs run through the fp32 model. */
   calibration?: Feeds[];
   calibrationMethod?: CalibrationMethod;
+  /**
+   * The quality gate (default on): fp32 and int8 run on the calibration samples, or on inputs
+   * generated from the model's input specs; below the thresholds nothing is written and a
+   * GATE_FAILED error names the output and metric. false skips it; 'report' measures but writes anyway.
+   */
+  gate?: boolean | 'report';
+  thresholds?: GateThresholds;
+  /** Real inputs for the gate when there is no calibration data (they calibrate nothing). */
+  gateSamples?: () => Feeds[];
+  /** Generated gate inputs: values for integer inputs by name (e.g. silero-vad's sr: 16000). */
+  gateIntInputs?: Record<string, number>;
+  /** Generated gate inputs: shapes by input name where the model leaves dims symbolic. */
+  gateInputDims?: Record<string, number[]>;
   onProgress?: (message: string) => void;
 }
 
@@ -39,6 +55,32 @@ export interface Int8VariantResult {
   opset: number;
   /** Quantized node count by op type; empty means nothing was worth quantizing (no file written). */
   quantized: Record<string, number>;
+  /** What the quality gate measured (absent when it was off or nothing was quantized). */
+  agreement?: VariantAgreement;
+}
+
+/** Samples the gate runs when it generates inputs: enough for a verdict, quick on a laptop. */
+const GENERATED_GATE_SAMPLES = 8;
+/** Calibration sets can be large; the gate's verdict is settled well before this many. */
+const GATE_MAX_SAMPLES = 8;
+
+async function runGate(fp32: Uint8Array, int8: Uint8Array, model: onnx.IModelProto, opts: Int8VariantOptions): Promise<{ agreement: VariantAgreement; failures: string[] }> {
+  const given = opts.calibration?.length ? opts.calibration : opts.gateSamples?.();
+  const fromCalibration = (given?.length ?? 0) > 0;
+  const samples = fromCalibration ? given! : generatedInputs(model.graph!, GENERATED_GATE_SAMPLES, opts.gateIntInputs, opts.gateInputDims);
+  const outputs = await measureAgreement(fp32, int8, samples.slice(0, GATE_MAX_SAMPLES), opts.thresholds ?? DEFAULT_THRESHOLDS).catch((err: unknown) => {
+    // Generated inputs can be wrong for a model (a sample rate of 0, a too-short signal): say
+    // what would work rather than surface an engine error as if the variant were broken.
+    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new ToolError('GATE_FAILED', fromCalibration ? `the quality gate could not run the models on the given samples: ${why}`
+      : `the quality gate could not run the model on inputs generated from its input specs (${why}); pass --calibration with real samples, or --no-gate`);
+  });
+  for (const o of outputs) opts.onProgress?.(`gate: ${describeAgreement(o)}`);
+  const agreement: VariantAgreement = {
+    inputs: fromCalibration ? 'calibration' : 'generated', samples: Math.min(samples.length, GATE_MAX_SAMPLES), passed: outputs.every((o) => o.passed),
+    outputs: outputs.map(({ name, kind, maxAbs, meanAbs, relative, agreement: a, cosine }) => ({ name, kind, maxAbs, meanAbs, relative, agreement: a, cosine })),
+  };
+  return { agreement, failures: outputs.filter((o) => !o.passed).map((o) => `${o.name}: ${o.failure}`) };
 }
 
 export function setMetadata(model: onnx.ModelProto, key: string, value: string): void {
@@ -66,7 +108,18 @@ export async function makeInt8Variant(inPath: string, outPath: string, opts: Int
   }
   setMetadata(model, RECIPE_KEY, report.recipe);
   setMetadata(model, PRECISION_KEY, precision);
+  let agreement: VariantAgreement | undefined;
+  if (opts.gate !== false) {
+    log(`quality gate: fp32 vs ${precision} on ${opts.calibration?.length || opts.gateSamples ? 'real samples' : 'inputs generated from the input specs'}`);
+    const gate = await runGate(readFileSync(inPath), onnx.ModelProto.encode(model).finish(), model, opts);
+    agreement = gate.agreement;
+    if (!agreement.passed && opts.gate !== 'report') {
+      const failed = gate.failures.join('; ');
+      throw new ToolError('GATE_FAILED', `${inPath}: the ${precision} variant disagrees with fp32 (${failed}); no file written. ` +
+        'Try --exclude for the sensitive layers, --mode weight-only, or --no-gate to write it anyway');
+    }
+  }
   log(`writing ${outPath}`);
   const bytesOut = writeModelFile(outPath, model, baseDir);
-  return { recipe: report.recipe, precision, bytesIn: bytes, bytesOut, opset: report.opsetAfter, quantized: report.quantized };
+  return { recipe: report.recipe, precision, bytesIn: bytes, bytesOut, opset: report.opsetAfter, quantized: report.quantized, ...(agreement ? { agreement } : {}) };
 }

@@ -10,7 +10,9 @@ export type ToolErrorCode =
   | 'UNSUPPORTED_MODEL'
   | 'BAD_ARGUMENT'
   | 'CALIBRATION'
-  | 'MANIFEST';
+  | 'MANIFEST'
+  | 'NOTHING_TO_QUANTIZE'
+  | 'GATE_FAILED';
 
 export class ToolError extends Error {
   override readonly name = 'ToolError';

@@ -54,5 +54,13 @@ export function precisionPairs(manifest: ManifestLike, args: BenchArgs): CellSpe
   return manifest.models
     .filter((m) => ids.includes(m.id) && (!args.models || args.models.includes(m.id)))
     .filter((m) => m.versions.some((v) => v.variants.some((x) => x.precision === 'int8')))
-    .map((m) => ({ model: m.id, backend: 'wasm-threaded', precision: 'fp32', iterations: args.iterations, warmup: args.warmup }));
+    // int8's targets hold for WASM threaded and single-threaded alike, so a pair runs on each
+    // (--backends narrows it; --quick keeps the threaded one only).
+    .flatMap((m) => pairBackends(args).map((backend) => ({ model: m.id, backend, precision: 'fp32' as const, iterations: args.iterations, warmup: args.warmup })));
+}
+
+function pairBackends(args: BenchArgs): BenchBackend[] {
+  if (args.quick) return ['wasm-threaded'];
+  const wasm = (args.backends ?? ['wasm-threaded', 'wasm-1']).filter((b): b is BenchBackend => b !== 'webgpu');
+  return wasm.length ? wasm : ['wasm-threaded'];
 }

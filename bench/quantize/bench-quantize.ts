@@ -51,6 +51,9 @@ try {
     const made = await makeInt8Variant(MODEL_PATHS[id], out, {
       mode, perChannel: values['per-channel'], convs: values.convs as ConvPolicy, calibration,
       exclude: values.exclude === undefined ? int8RecipeFor(id).exclude ?? [] : values.exclude.split(',').filter(Boolean),
+      // This script measures agreement itself, on larger sets: a recipe under study must be
+      // written even when it would fail the gate.
+      gate: false,
     });
     if (made.bytesOut === 0) { rows.push(`| ${id} | nothing to quantize |`); continue; }
     process.stderr.write(`${id}: comparing on ${samples} samples, timing ${values.runs} interleaved runs…\n`);

@@ -8,6 +8,7 @@ import type { LatencyChart } from './latency-chart.js';
 import { agreement, maxAbsDiff, median, percentile } from './stats.js';
 import { precisionFor, type LoadedSubject, type PlaygroundInput, type RunOutput, type Subject } from './subjects.js';
 import type { VariantCard } from './variant-card.js';
+import { buildAgreement } from './build-agreement.js';
 
 export const PRECISIONS = ['fp32', 'int8'] as const satisfies readonly Precision[];
 export type ComparedPrecision = (typeof PRECISIONS)[number];
@@ -57,6 +58,10 @@ export async function compare(args: CompareArgs): Promise<Agreement | undefined>
       const [model, ms] = await timed(() => subject.load({ runtime, manifest, precision, input, onProgress: (p) => card.progress(p) }));
       loaded[precision] = model;
       card.loaded(model.infos(), ms);
+      if (precision !== 'fp32') {
+        const built = buildAgreement(manifest, subject.modelIds);
+        card.buildAgreement(built.lines, built.disagrees);
+      }
     }
     const active = PRECISIONS.filter((p) => loaded[p]);
     for (const precision of active) {

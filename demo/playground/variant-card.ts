@@ -26,6 +26,7 @@ export class VariantCard {
   private readonly view = el('canvas', { className: 'view' });
   private readonly summary = el('p', { className: 'summary' });
   private readonly note = el('p', { className: 'note', hidden: true });
+  private readonly built = el('p', { className: 'built', hidden: true });
 
   constructor(readonly precision: string) {
     const dl = el('dl', { className: 'stats' });
@@ -41,12 +42,13 @@ export class VariantCard {
       this.stats.set(key, dd);
       dl.append(el('dt', { textContent: label }), dd);
     }
-    this.root = el('article', { className: 'variant' }, el('header', {}, el('h2', { textContent: precision })), this.ran, this.load, this.note, dl, this.view, this.summary);
+    this.root = el('article', { className: 'variant' }, el('header', {}, el('h2', { textContent: precision })), this.ran, this.load, this.note, this.built, dl, this.view, this.summary);
     this.root.dataset.precision = precision;
   }
 
   reset(): void {
-    this.root.classList.remove('unavailable');
+    this.root.classList.remove('unavailable', 'disagrees');
+    this.built.hidden = true;
     this.note.hidden = true;
     this.ran.replaceChildren();
     for (const dd of this.stats.values()) dd.textContent = '—';
@@ -63,6 +65,15 @@ export class VariantCard {
   showNote(message: string): void {
     this.note.textContent = message;
     this.note.hidden = false;
+  }
+
+  /** The agreement with fp32 measured when the variant was built; a disagreeing variant is flagged. */
+  buildAgreement(lines: string[], disagrees: boolean): void {
+    if (lines.length === 0) return;
+    this.built.textContent = (disagrees ? '⚠ This variant disagrees with fp32. ' : '') + lines.join('\n');
+    this.built.hidden = false;
+    this.root.classList.toggle('disagrees', disagrees);
+    this.root.dataset.disagrees = String(disagrees);
   }
 
   progress(p: LoadProgress): void {

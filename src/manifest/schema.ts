@@ -35,6 +35,29 @@ export interface VariantEntry {
   opset?: number;
   /** How the variant was made, e.g. "quantize --mode dynamic --per-channel". */
   recipe?: string;
+  /** For a quantized variant: how far it agreed with fp32 when it was made (optional; older manifests lack it). */
+  agreement?: VariantAgreement;
+}
+
+/** What `edgeserve quantize`'s quality gate measured: fp32 and this variant on the same inputs. */
+export interface VariantAgreement {
+  /** 'calibration': real samples (calibration data, or the model's own gate samples); 'generated': random inputs from its input specs. */
+  inputs: 'calibration' | 'generated';
+  samples: number;
+  passed: boolean;
+  outputs: OutputAgreementEntry[];
+}
+
+export interface OutputAgreementEntry {
+  name: string;
+  /** probability: decisions at 0.5; classifier: top-1 per row; features: cosine. */
+  kind: 'probability' | 'classifier' | 'features';
+  maxAbs: number;
+  meanAbs: number;
+  relative: number;
+  /** Share of decisions (probability) or top-1 rows (classifier) that agree; null for features. */
+  agreement: number | null;
+  cosine: number;
 }
 
 export interface VersionEntry {

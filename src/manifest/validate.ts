@@ -55,6 +55,24 @@ function checkBatching(batching: unknown, at: string): void {
   bounded('maxQueueDelayUs', 0, MAX_QUEUE_DELAY_US);
 }
 
+const KINDS = ['probability', 'classifier', 'features'];
+
+/** Optional (manifests written before the quality gate have none); when present, well formed. */
+function checkAgreement(value: unknown, at: string): void {
+  if (value === undefined) return;
+  if (!isObject(value)) fail(at, 'must be an object');
+  if (value.inputs !== 'calibration' && value.inputs !== 'generated') fail(`${at}.inputs`, 'must be calibration or generated');
+  if (!Number.isInteger(value.samples) || (value.samples as number) < 1) fail(`${at}.samples`, 'must be a positive integer');
+  if (typeof value.passed !== 'boolean') fail(`${at}.passed`, 'must be a boolean');
+  if (!Array.isArray(value.outputs)) fail(`${at}.outputs`, 'must be an array');
+  value.outputs.forEach((o: unknown, i) => {
+    const oAt = `${at}.outputs[${i}]`;
+    if (!isObject(o) || typeof o.name !== 'string' || !KINDS.includes(o.kind as string)) fail(oAt, 'needs a name and a kind (probability, classifier, features)');
+    for (const k of ['maxAbs', 'meanAbs', 'relative', 'cosine']) if (typeof o[k] !== 'number') fail(`${oAt}.${k}`, 'must be a number');
+    if (o.agreement !== null && (typeof o.agreement !== 'number' || o.agreement < 0 || o.agreement > 1)) fail(`${oAt}.agreement`, 'must be null or between 0 and 1');
+  });
+}
+
 function checkModel(model: unknown, at: string): void {
   if (!isObject(model) || typeof model.id !== 'string' || model.id === '') fail(at, 'needs a non-empty string id');
   if (model.format !== 'onnx' && model.format !== 'tfjs') fail(`${at}.format`, `unknown format ${String(model.format)}`);
@@ -72,6 +90,7 @@ function checkModel(model: unknown, at: string): void {
       if (!isObject(variant) || typeof variant.precision !== 'string') fail(iAt, 'needs a precision');
       if (!Array.isArray(variant.files) || variant.files.length === 0) fail(`${iAt}.files`, 'must list at least one file');
       if (variant.files.length > MAX_FILES) fail(`${iAt}.files`, `lists ${variant.files.length} files; at most ${MAX_FILES}`);
+      checkAgreement(variant.agreement, `${iAt}.agreement`);
       variant.files.forEach((file: unknown, f) => {
         const fAt = `${iAt}.files[${f}]`;
         if (!isObject(file) || typeof file.url !== 'string') fail(fAt, 'needs a url');

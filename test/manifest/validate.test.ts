@@ -32,7 +32,20 @@ describe('validateManifest', () => {
     }, /files.*at most/],
     ['a queue delay of 1e12 µs', (m) => (m.models[0]!.batching = { maxQueueDelayUs: 1e12 }, m), /batching\.maxQueueDelayUs/],
     ['duplicate ids', (m) => ({ ...m, models: [m.models[0], m.models[0]] }), /duplicate/],
+    ['an agreement out of [0, 1]', (m) => (m.models[0]!.versions[0]!.variants[0]!.agreement = {
+      inputs: 'generated', samples: 4, passed: true,
+      outputs: [{ name: 'y', kind: 'probability', maxAbs: 0, meanAbs: 0, relative: 0, agreement: 1.5, cosine: 1 }],
+    }, m), /agreement/],
   ];
+
+  it('accepts a variant with the agreement its gate measured (and, as before, one without)', () => {
+    const m = fixtureManifest();
+    m.models[0]!.versions[0]!.variants[0]!.agreement = {
+      inputs: 'calibration', samples: 6, passed: true,
+      outputs: [{ name: 'p', kind: 'classifier', maxAbs: 0.02, meanAbs: 0.01, relative: 0.02, agreement: 1, cosine: 0.999 }],
+    };
+    expect(validateManifest(m).models[0]!.versions[0]!.variants[0]!.agreement?.passed).toBe(true);
+  });
   for (const [what, breakIt, message] of broken) {
     it(`refuses ${what} with MANIFEST_INVALID`, () => {
       const attempt = () => validateManifest(breakIt(fixtureManifest()));

@@ -13,7 +13,8 @@ import { MODEL_BENCH } from '../fixtures/model-inputs.js';
 import { MODEL_PATHS } from '../fixtures/model-paths.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'edgeserve-acc-'));
-const TIMEOUT = 60_000;
+// Each makeInt8Variant also runs the quality gate (fp32 and int8 on 8 inputs).
+const TIMEOUT = 120_000;
 
 describe('int8 (dynamic, per-channel; ocr-det with its shipped exclusions) agrees with fp32', () => {
   it('ocr-rec: decoded text identical on rendered lines, at ≤ 0.27× the bytes', async () => {
@@ -58,9 +59,9 @@ describe('int8 (dynamic, per-channel; ocr-det with its shipped exclusions) agree
     expect(c.sizeRatio).toBeLessThanOrEqual(0.29);
   }, TIMEOUT);
 
-  it('silero-vad (If subgraphs, LSTM state carried): cosine of speech probabilities', async () => {
+  it('silero-vad (shipped recipe; If subgraphs, LSTM state carried): cosine of speech probabilities', async () => {
     const out = join(dir, 'vad.onnx');
-    const made = await makeInt8Variant(MODEL_PATHS['silero-vad'], out);
+    const made = await makeInt8Variant(MODEL_PATHS['silero-vad'], out, int8RecipeFor('silero-vad'));
     expect(made.quantized.Conv).toBeGreaterThan(0);
     const c = await compareModels('silero-vad', MODEL_PATHS['silero-vad'], out, { samples: 48, timingRuns: 0 });
     console.info(`silero-vad: cosine ${c.cosine!.toFixed(5)}`);

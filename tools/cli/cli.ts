@@ -34,8 +34,18 @@ Options:
   --calibration-method <m>   minmax (default) or percentile
   --exclude <list>           comma-separated node names or op types to keep in float
   --convs <p>                dynamic mode: dense (default: depthwise convs get weight-only int8),
-                             all, or none
-  -h, --help                 this help`;
+                             all, or none; static mode: all also quantizes depthwise convs
+  --no-gate                  skip the quality gate (below)
+  --ignore-gate              run the gate and print it, but write the model even if it fails
+  -h, --help                 this help
+
+Quality gate (on by default): fp32 and int8 run on the --calibration samples, or on inputs
+generated from the model's input specs (floats uniform in [0, 1), symbolic dims 1 then 64). Per
+output it prints max/mean |Δ| and relative error, then: probabilities (values in [0, 1]):
+decisions at 0.5 must agree on ≥ 95 % and max |Δp| ≤ 0.1; classifiers (softmax rows): top-1
+must agree on ≥ 95 % of rows (rows whose two best classes are within 0.05 are ties, not counted);
+other outputs (features): cosine ≥ 0.99 and relative error ≤ 0.1.
+Below that: exit code 1 and no output file.`;
 
 const PACK_HELP = `Usage: edgeserve pack <model.onnx> [more.onnx ...] --manifest <manifest.json> [options]
 
@@ -58,7 +68,8 @@ async function quantize(args: string[]): Promise<void> {
       output: { type: 'string', short: 'o' }, mode: { type: 'string', default: 'dynamic' },
       'per-channel': { type: 'boolean', default: true }, calibration: { type: 'string' },
       'calibration-method': { type: 'string', default: 'minmax' }, exclude: { type: 'string' },
-      convs: { type: 'string', default: 'dense' }, help: { type: 'boolean', short: 'h' },
+      convs: { type: 'string', default: 'dense' }, gate: { type: 'boolean', default: true },
+      'ignore-gate': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return void console.log(QUANTIZE_HELP);
@@ -74,11 +85,22 @@ async function quantize(args: string[]): Promise<void> {
     calibrationMethod: values['calibration-method'] === 'percentile' ? 'percentile' : 'minmax',
     exclude: values.exclude?.split(',').map((s) => s.trim()).filter(Boolean) ?? [],
     convs: values.convs as 'dense', onProgress: progress,
+    gate: !values.gate ? false : values['ignore-gate'] ? 'report' : true,
   });
-  if (result.bytesOut === 0) return void progress('nothing worth quantizing (no Conv/MatMul weights); no file written');
+  if (result.bytesOut === 0) throw nothingToQuantize(input, mode);
   const ops = Object.entries(result.quantized).map(([k, v]) => `${v} ${k}`).join(', ');
   console.log(`${values.output}: ${result.precision}, ${ops}; ${(result.bytesIn / 1e6).toFixed(2)} MB → ${(result.bytesOut / 1e6).toFixed(2)} MB ` +
-    `(${(result.bytesOut / result.bytesIn).toFixed(3)}×) in ${((performance.now() - started) / 1000).toFixed(1)} s [${result.recipe}]`);
+    `(${(result.bytesOut / result.bytesIn).toFixed(3)}×) in ${((performance.now() - started) / 1000).toFixed(1)} s [${result.recipe}]` +
+    (result.agreement ? `; gate ${result.agreement.passed ? 'passed' : 'FAILED (written: --ignore-gate)'} on ${result.agreement.samples} ${result.agreement.inputs} samples` : ''));
+}
+
+/** Exit non-zero (a build script must not go on without its output), saying what would work. */
+function nothingToQuantize(input: string, mode: QuantMode): ToolError {
+  const takes = mode === 'weight-only' ? 'Conv, ConvTranspose, MatMul, Gemm, LSTM, GRU, Gather on embedding tables' : 'Conv, MatMul, Gemm, LSTM, Gather on embedding tables';
+  const instead = mode === 'weight-only' ? 'the model has no float weights of ≥ 256 elements on those ops; it is already as small as int8 makes it'
+    : 'try --mode weight-only (int8 weights, float compute: also ConvTranspose and GRU), or check --exclude';
+  return new ToolError('NOTHING_TO_QUANTIZE',
+    `${input}: nothing to quantize in ${mode} mode (it takes ${takes} with constant float weights of ≥ 256 elements); no file written. ${instead}`);
 }
 
 function pack(args: string[]): void {

@@ -54,10 +54,19 @@ async function buildModel(source: ModelSource): Promise<ModelEntry> {
       const { makeInt8Variant } = await import('../make-int8-variant.js');
       const { int8RecipeFor } = await import('../int8-recipes.js');
       const int8Path = join(dir, basename(source.from).replace(/\.onnx$/, '.int8.onnx'));
-      const made = await makeInt8Variant(fp32Path, int8Path, int8RecipeFor(source.id));
-      if (made.bytesOut > 0) {
+      const { ToolError } = await import('../tool-error.js');
+      // The quality gate is on: a variant that disagrees with fp32 throws GATE_FAILED before it
+      // is written, and is left out of the manifest rather than shipped.
+      const made = await makeInt8Variant(fp32Path, int8Path, int8RecipeFor(source.id)).catch((err: unknown) => {
+        if (err instanceof ToolError && err.code === 'GATE_FAILED') return void console.warn(`${source.id}: int8 not shipped — ${err.message}`);
+        throw err;
+      });
+      if (made && made.bytesOut > 0) {
         await checkOnnxSpecs(source, int8Path);
-        variants.push({ precision: made.precision, files: [await fileEntry(int8Path)], opset: made.opset, recipe: made.recipe });
+        variants.push({
+          precision: made.precision, files: [await fileEntry(int8Path)], opset: made.opset, recipe: made.recipe,
+          ...(made.agreement ? { agreement: made.agreement } : {}),
+        });
       }
     }
     // INT8 VARIANTS:end

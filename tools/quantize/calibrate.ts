@@ -13,7 +13,7 @@ import { ToolError } from '../tool-error.js';
 export type Range = { min: number; max: number };
 export type CalibrationMethod = 'minmax' | 'percentile';
 
-const QUANTIZED_OPS = new Set(['Conv', 'MatMul']);
+const QUANTIZED_OPS = new Set(['Conv', 'MatMul', 'Gemm']);
 
 /** Activation tensors around quantizable ops of the main graph. */
 export function calibrationTargets(model: onnx.IModelProto): string[] {

@@ -12,7 +12,7 @@ import { attrInt, makeNode } from '../onnx/graph-walk.js';
 import { floatTensor, int8Tensor, readFloats } from '../onnx/tensor-data.js';
 import { quantizeSymmetric, symmetricScales } from './quant-math.js';
 import { channelDims, constWeight } from './rewrite-context.js';
-import type { Rewrite, RewriteCtx } from './rewrite-context.js';
+import type { Rewrite, RewriteCtx, Weight } from './rewrite-context.js';
 
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 
@@ -44,29 +44,73 @@ function rescale(acc: string, xScale: string, wScale: string, out: string, base:
   ];
 }
 
-export const dynamicMatMul: Rewrite = (node, ctx) => {
-  const w = constWeight(node, 1, ctx);
-  if (!w || w.dims.length !== 2) return null;
-  const base = node.name || node.output![0]!;
-  const cache = ctx.made.integerWeights;
-  let names = cache.get(w.name);
+/** x · W through MatMulInteger with W an int8 [K, N] weight (quantized once per graph). */
+function integerMatMul(x: string, w: Weight, out: string, base: string, ctx: RewriteCtx, scaleBy = 1): onnx.NodeProto[] {
+  let names = ctx.made.integerWeights.get(w.name);
   if (!names) {
     const axis = ctx.perChannel ? 1 : null;
     const scales = symmetricScales(w.data, w.dims, axis);
     names = { wq: ctx.namer.fresh(`${w.name}_quantized`), ws: ctx.namer.fresh(`${w.name}_scale`) };
     ctx.newInits.push(int8Tensor(names.wq, w.dims, quantizeSymmetric(w.data, w.dims, axis, scales, 0)),
-      floatTensor(names.ws, axis === null ? [] : [w.dims[1]!], scales));
-    cache.set(w.name, names);
+      floatTensor(names.ws, axis === null ? [] : [w.dims[1]!], scales.map((v) => v * scaleBy)));
+    ctx.made.integerWeights.set(w.name, names);
   }
-  const { wq, ws } = names;
   ctx.replaced.add(w.name);
-  const dq = dynamicQuantize(node.input![0]!, base, ctx);
+  const dq = dynamicQuantize(x, base, ctx);
   const acc = ctx.namer.fresh(`${base}_int32`);
   return [
     ...dq.nodes,
-    makeNode('MatMulInteger', [dq.q, wq, dq.zp], [acc], ctx.namer.fresh(`${base}_quant`)),
-    ...rescale(acc, dq.s, ws, node.output![0]!, base, ctx),
+    makeNode('MatMulInteger', [dq.q, names.wq, dq.zp], [acc], ctx.namer.fresh(`${base}_quant`)),
+    ...rescale(acc, dq.s, names.ws, out, base, ctx),
   ];
+}
+
+export const dynamicMatMul: Rewrite = (node, ctx) => {
+  const w = constWeight(node, 1, ctx);
+  if (!w || w.dims.length !== 2) return null;
+  return integerMatMul(node.input![0]!, w, node.output![0]!, node.name || node.output![0]!, ctx);
+};
+
+const attrOf = (node: onnx.INodeProto, name: string, fallback: number): number => {
+  const a = node.attribute?.find((x) => x.name === name);
+  return a ? (a.type === onnx.AttributeProto.AttributeType.FLOAT ? a.f ?? fallback : Number(a.i ?? fallback)) : fallback;
+};
+
+/**
+ * Gemm (what PyTorch exports for nn.Linear on 2-D input): Y = alpha · A · B' + beta · C.
+ * onnxruntime has no integer Gemm for dynamic activations, so it becomes the MatMul path with B
+ * transposed at quantize time when transB is set, alpha folded into the weight scale, and C added
+ * in float. transA (rare) stays float.
+ */
+export const dynamicGemm: Rewrite = (node, ctx) => {
+  const w = constWeight(node, 1, ctx);
+  if (!w || w.dims.length !== 2 || attrOf(node, 'transA', 0) !== 0) return null;
+  const base = node.name || node.output![0]!;
+  let weight = w;
+  if (attrOf(node, 'transB', 0) === 1) {
+    const [n, k] = w.dims as [number, number];
+    const t = new Float32Array(w.data.length);
+    for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) t[j * n + i] = w.data[i * k + j]!;
+    // A distinct name: the [N, K] original may also feed a node that reads it untransposed.
+    weight = { name: `${w.name}__transposed`, dims: [k, n], data: t };
+    ctx.replaced.add(w.name);
+  }
+  const c = node.input?.[2];
+  const y = node.output![0]!;
+  const mm = c ? ctx.namer.fresh(`${base}_matmul`) : y;
+  const nodes = integerMatMul(node.input![0]!, weight, mm, base, ctx, attrOf(node, 'alpha', 1));
+  if (c) {
+    const beta = attrOf(node, 'beta', 1);
+    let bias = c;
+    if (beta !== 1) {
+      bias = ctx.namer.fresh(`${base}_beta_c`);
+      const b = ctx.namer.fresh(`${base}_beta`);
+      ctx.newInits.push(floatTensor(b, [], Float32Array.of(beta)));
+      nodes.push(makeNode('Mul', [c, b], [bias], ctx.namer.fresh(`${base}_beta_mul`)));
+    }
+    nodes.push(makeNode('Add', [mm, bias], [y], ctx.namer.fresh(`${base}_bias`)));
+  }
+  return nodes;
 };
 
 /** Which Convs dynamic mode takes: ConvInteger has no depthwise fast path (see README). */

@@ -8,11 +8,14 @@ import { Namer, allGraphs, constantsOf, pruneUnused, subgraphsOf } from '../onnx
 import type { ConstRef } from '../onnx/graph-walk.js';
 import { checkOpset } from '../onnx/model-io.js';
 import { canUpgradeTo13, upgradeToOpset11, upgradeToOpset13 } from '../onnx/opset-upgrade.js';
-import { dynamicConv, dynamicMatMul } from './dynamic.js';
+import { dynamicConv, dynamicGemm, dynamicMatMul } from './dynamic.js';
 import type { ConvPolicy } from './dynamic.js';
 import { weightOnly } from './weight-only.js';
 import { pointwiseConvAsMatMul } from './pointwise-conv.js';
 import { staticRewrites } from './static-qdq.js';
+import { gatherEmbedding } from './gather-embedding.js';
+import { dynamicLstm } from './dynamic-lstm.js';
+import { foldBatchNorms } from './fold-batchnorm.js';
 import { newRewriteMemo } from './rewrite-context.js';
 import type { Rewrite, RewriteCtx } from './rewrite-context.js';
 
@@ -55,15 +58,16 @@ function dynamicOrWeightOnlyConv(policy: ConvPolicy): Rewrite {
 function rewritesFor(opts: QuantizeOptions): Record<string, Rewrite> {
   switch (opts.mode) {
     case 'dynamic':
-      return { MatMul: dynamicMatMul, Conv: dynamicOrWeightOnlyConv(opts.convs ?? 'dense') };
+      return { MatMul: dynamicMatMul, Gemm: dynamicGemm, Conv: dynamicOrWeightOnlyConv(opts.convs ?? 'dense'), Gather: gatherEmbedding, LSTM: dynamicLstm };
     case 'weight-only':
-      return { Conv: weightOnly, ConvTranspose: weightOnly, MatMul: weightOnly, Gemm: weightOnly, LSTM: weightOnly, GRU: weightOnly };
+      return { Conv: weightOnly, ConvTranspose: weightOnly, MatMul: weightOnly, Gemm: weightOnly, LSTM: weightOnly, GRU: weightOnly, Gather: gatherEmbedding };
     case 'static': {
       // Depthwise Convs stay float with int8 weights unless --convs all (see README for why).
       const conv = staticRewrites.Conv!;
       const dense: Rewrite = (node, ctx) =>
         (opts.convs !== 'all' && Number(node.attribute?.find((a) => a.name === 'group')?.i ?? 1) !== 1 ? null : conv(node, ctx)) ?? weightOnly(node, ctx);
-      return { ...staticRewrites, Conv: dense };
+      // LSTM has no QDQ fusion in onnxruntime; it takes the dynamic kernel here too.
+      return { ...staticRewrites, Conv: dense, Gather: gatherEmbedding, LSTM: dynamicLstm };
     }
   }
 }
@@ -108,9 +112,16 @@ export function quantizeModel(model: onnx.ModelProto, baseDir: string, opts: Qua
       : upgradeToOpset11(model, namer);
   const replaced = new Set<string>();
   const counts: Record<string, number> = {};
+  // Integer kernels end onnxruntime's Conv+BN fusion, so fold first (weight-only keeps float Convs,
+  // which onnxruntime still fuses at load, and stays a pure weight rewrite).
+  if (opts.mode !== 'weight-only') foldBatchNorms(root, baseDir, namer, replaced);
   rewriteGraph(root, new Map(), { namer, baseDir, opset, perChannel: opts.perChannel, replaced, ranges: opts.ranges },
     rewritesFor(opts), new Set(opts.exclude ?? []), counts);
   pruneUnused(root, replaced);
+  // DynamicQuantizeLSTM lives in onnxruntime's com.microsoft domain.
+  if (opts.mode !== 'weight-only' && counts.LSTM && !model.opsetImport.some((o) => o.domain === 'com.microsoft')) {
+    model.opsetImport.push({ domain: 'com.microsoft', version: 1 });
+  }
   void allGraphs;
   return { opsetBefore, opsetAfter: opset, quantized: counts, recipe: recipeOf(opts) };
 }

@@ -8,7 +8,7 @@
  */
 import { onnx } from '../onnx/onnx-proto.js';
 import { attrInt, makeNode } from '../onnx/graph-walk.js';
-import { floatTensor, int8Tensor, readFloats } from '../onnx/tensor-data.js';
+import { dimsOf, floatTensor, int8Tensor, readFloats } from '../onnx/tensor-data.js';
 import { asymmetricParams, quantizeSymmetric, symmetricScales } from './quant-math.js';
 import { constWeight } from './rewrite-context.js';
 import type { Rewrite, RewriteCtx } from './rewrite-context.js';
@@ -34,11 +34,15 @@ function qdq(x: string, ctx: RewriteCtx, out: onnx.NodeProto[], target?: string)
   return y;
 }
 
+const intAttr = (node: onnx.INodeProto, name: string, fallback: number): number =>
+  Number(node.attribute?.find((a) => a.name === name)?.i ?? fallback);
+const floatAttr = (node: onnx.INodeProto, name: string): number => node.attribute?.find((a) => a.name === name)?.f ?? 1;
+
 function int32Tensor(name: string, dims: number[], data: Int32Array): onnx.TensorProto {
   return onnx.TensorProto.create({ name, dims, dataType: INT32, rawData: new Uint8Array(data.buffer.slice(0)) });
 }
 
-function qdqOp(weightAxis: (rank: number) => number): Rewrite {
+function qdqOp(weightAxis: (rank: number, node: onnx.INodeProto) => number): Rewrite {
   return (node, ctx) => {
     const w = constWeight(node, 1, ctx);
     const x = node.input?.[0];
@@ -47,9 +51,13 @@ function qdqOp(weightAxis: (rank: number) => number): Rewrite {
     const bias = biasName ? ctx.consts.get(biasName) : undefined;
     if (!w || !x || !y || (biasName && !bias) || !ctx.ranges?.has(x) || !ctx.ranges.has(y)) return null;
     if (node.opType === 'MatMul' && w.dims.length !== 2) return null;
+    // QGemm (onnxruntime's fusion of DQ → Gemm → Q) adds an int32 bias at x_scale · w_scale:
+    // only plain Y = A · B' + C with a 1-D C fits that.
+    if (node.opType === 'Gemm' && (intAttr(node, 'transA', 0) !== 0 || floatAttr(node, 'alpha') !== 1 || floatAttr(node, 'beta') !== 1
+      || (bias && dimsOf(bias.tensor).length !== 1))) return null;
     const nodes: onnx.NodeProto[] = [];
     const xdq = qdq(x, ctx, nodes)!;
-    const axis = ctx.perChannel && ctx.opset >= 13 ? weightAxis(w.dims.length) : null;
+    const axis = ctx.perChannel && ctx.opset >= 13 ? weightAxis(w.dims.length, node) : null;
     const scales = symmetricScales(w.data, w.dims, axis);
     const wq = ctx.namer.fresh(`${w.name}_quantized`);
     const ws = ctx.namer.fresh(`${w.name}_scale`);
@@ -89,4 +97,6 @@ function qdqOp(weightAxis: (rank: number) => number): Rewrite {
 export const staticRewrites: Record<string, Rewrite> = {
   Conv: qdqOp(() => 0),
   MatMul: qdqOp((rank) => rank - 1),
+  // B is [K, N], or [N, K] under transB: the output channel is N either way.
+  Gemm: qdqOp((_rank, node) => (intAttr(node, 'transB', 0) === 1 ? 0 : 1)),
 };
