@@ -91,11 +91,14 @@ export async function loadModel(
   const precision = request.precision ?? 'fp32';
   const report = (p: Omit<LoadProgress, 'id'>) => onProgress?.({ id: request.id, ...p });
   report({ phase: 'manifest', loaded: 0, total: 0 });
+  // Adapter detection (requestAdapter) runs while the store or the network is read.
+  const detecting = ctx.capabilities();
+  detecting.catch(() => undefined); // awaited below; not an unhandled rejection if the read fails first
   const warm = request.version === undefined ? await fromPointer(ctx, request.id, precision) : undefined;
   const chosen = warm ?? (await fromManifest(ctx, request, precision, report, signal));
   const { fetched } = chosen;
 
-  const detected = await ctx.capabilities();
+  const detected = await detecting;
   const requested = request.backend ?? 'auto';
   const engine = await ctx.deps.engines[fetched.spec.format]();
   report({ phase: 'compile', loaded: 0, total: 0 });
