@@ -13,6 +13,9 @@ import { summarize, type Summary } from './stats.js';
 
 export type StartSide = 'edgeserve' | 'bare';
 
+/** Pause after a visit's page closes, before the next visit (see visit()). */
+export const SETTLE_MS = 2000;
+
 export interface StartSamples {
   /** Which side ran first in each sample. */
   order: StartSide[];
@@ -44,6 +47,9 @@ async function visit<T>(context: BrowserContext, baseUrl: string, threads: numbe
     return out;
   } finally {
     await page.close();
+    // A returning visitor comes back later, not while the last page's renderer, worker and
+    // engine threads are still being torn down (and its caches written) on the same cores.
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
   }
 }
 
