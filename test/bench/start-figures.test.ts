@@ -35,3 +35,10 @@ describe('bench server cache headers', () => {
     expect(cacheControlFor('/bench/pages/bench.html')).toBe('no-cache');
   });
 });
+
+describe('warm visits must come from caches', () => {
+  it('flags a warm visit that fetched an engine or model file from the server again', () => {
+    const s = { ...samples([1000], [300], [800], [500]), refetched: ['bare warm: /engines/ort/ort-wasm-simd-threaded.jsep.wasm'] };
+    expect(summarizeStarts(s).suspect).toEqual(['warm visits fetched from the server again: bare warm: /engines/ort/ort-wasm-simd-threaded.jsep.wasm']);
+  });
+});
