@@ -63,7 +63,7 @@ try {
   if (!args.skip.has('matrix')) {
     for (const cell of cells(manifest, args)) {
       const t = Date.now();
-      const r = await runCell(browser, server.url, cell, hc, log, { mode: { gpu: args.gpu, headed: args.headed }, samples: args.samples });
+      const r = await runCell(browser, server.url, cell, hc, log, { mode: { gpu: args.gpu, headed: args.headed }, samples: args.samples, served: server.served });
       results.cells.push(r);
       const f = r.figures;
       const s = r.startFigures;

@@ -20,6 +20,8 @@ export interface CellOptions {
   mode: LaunchMode;
   /** Cold/warm start samples per side (0: no start figures). */
   samples: number;
+  /** The bench server's request counts by path (the warm visits' cache check). */
+  served?: ReadonlyMap<string, number>;
 }
 
 export type CellOutcome = CellResult & { figures?: CellFigures; starts?: StartSamples; startFigures?: StartFiguresSummary };
@@ -48,7 +50,7 @@ export async function runCell(
   };
   if (options.samples > 0) {
     try {
-      result.starts = await runStarts(options.mode, baseUrl, spec, threads, options.samples, log);
+      result.starts = await runStarts(options.mode, baseUrl, spec, threads, options.samples, log, options.served);
       if (result.starts.edgeserve.cold.length && result.starts.bare.cold.length) result.startFigures = summarizeStarts(result.starts);
       for (const f of result.starts.failures) log(`    start sample failed: ${f}`);
     } catch (error) {

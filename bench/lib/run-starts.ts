@@ -13,6 +13,9 @@ import { summarize, type Summary } from './stats.js';
 
 export type StartSide = 'edgeserve' | 'bare';
 
+/** Pause after a visit's page closes, before the next visit (see visit()). */
+export const SETTLE_MS = 2000;
+
 export interface StartSamples {
   /** Which side ran first in each sample. */
   order: StartSide[];
@@ -20,6 +23,8 @@ export interface StartSamples {
   bare: { cold: StartFigures[]; warmHttp: StartFigures[]; warmIdb?: StartFigures[] };
   /** Samples that failed, with why (a cell's figures use the samples that did not). */
   failures: string[];
+  /** Engine or model files a warm visit fetched from the server again: a cache not hit. */
+  refetched?: string[];
 }
 
 export interface StartFiguresSummary {
@@ -44,6 +49,9 @@ async function visit<T>(context: BrowserContext, baseUrl: string, threads: numbe
     return out;
   } finally {
     await page.close();
+    // A returning visitor comes back later, not while the last page's renderer, worker and
+    // engine threads are still being torn down (and its caches written) on the same cores.
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
   }
 }
 
@@ -54,9 +62,20 @@ export async function runStarts(
   threads: number,
   samples: number,
   log: (line: string) => void,
+  /** The server's request counts by path, to prove the warm visits were served from caches. */
+  served?: ReadonlyMap<string, number>,
 ): Promise<StartSamples> {
   const tfjs = spec.model === 'nsfw-mobilenet';
-  const out: StartSamples = { order: [], edgeserve: { cold: [], warm: [] }, bare: { cold: [], warmHttp: [], ...(tfjs ? { warmIdb: [] } : {}) }, failures: [] };
+  const out: StartSamples = { order: [], edgeserve: { cold: [], warm: [] }, bare: { cold: [], warmHttp: [], ...(tfjs ? { warmIdb: [] } : {}) }, failures: [], refetched: [] };
+  const cached = (path: string) => path.startsWith('/engines/') || /^\/models\/[^/]+\/[^/]+\/.+/.test(path);
+  const snapshot = () => new Map([...(served ?? new Map<string, number>())].filter(([p]) => cached(p)));
+  /** Runs a warm visit and notes any engine/model file it fetched from the server. */
+  const warmVisit = async <T>(side: StartSide, work: () => Promise<T>): Promise<T> => {
+    const before = snapshot();
+    const result = await work();
+    for (const [path, n] of snapshot()) if (n > (before.get(path) ?? 0)) out.refetched!.push(`${side} warm: ${path}`);
+    return result;
+  };
   for (let i = 0; i < samples; i++) {
     const order: StartSide[] = i % 2 === 0 ? ['edgeserve', 'bare'] : ['bare', 'edgeserve'];
     out.order.push(order[0]!);
@@ -65,13 +84,13 @@ export async function runStarts(
       try {
         if (side === 'edgeserve') {
           const cold = await visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'edgeserveStart', spec));
-          const warm = await visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'edgeserveStart', spec));
+          const warm = await warmVisit(side, () => visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'edgeserveStart', spec)));
           if (!warm.info.fromCache) throw new Error('the warm edgeserve visit did not load from IndexedDB');
           out.edgeserve.cold.push(cold.start);
           out.edgeserve.warm.push(warm.start);
         } else {
           const cold = await visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'bareStart', spec, 'network'));
-          const warm = await visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'bareStart', spec, 'http'));
+          const warm = await warmVisit(side, () => visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'bareStart', spec, 'http')));
           out.bare.cold.push(cold.start);
           out.bare.warmHttp.push(warm.start);
           if (tfjs) out.bare.warmIdb!.push((await visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'bareStart', spec, 'idb'))).start);
@@ -100,6 +119,7 @@ export function summarizeStarts(s: StartSamples): StartFiguresSummary {
   if (bareWarmHttp.median > bareCold.median) suspect.push('bare: warm (HTTP cache) slower than its own cold start');
   if (esWarm.median > esCold.median) suspect.push('edgeserve: warm (IndexedDB) slower than its own cold start');
   if (bareWarmIdb && bareWarmIdb.median > bareCold.median) suspect.push('tfjs: warm (indexeddb://) slower than its own cold start');
+  if (s.refetched?.length) suspect.push(`warm visits fetched from the server again: ${[...new Set(s.refetched)].join(', ')}`);
   return {
     esCold,
     esWarm,

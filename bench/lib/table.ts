@@ -65,7 +65,7 @@ function starts(r: BenchResults): string[] {
     const f = c.startFigures!;
     out.push(
       `| ${c.spec.model} ${c.spec.precision} | ${backendLabel(c)} | ${f.esCold.n}+${f.bareCold.n} | ${spread(f.esCold)} | ${spread(f.bareCold)} | ${ratio(f.coldRatio)} | ${spread(f.esWarm)} | ${spread(f.bareWarmHttp)} | ${ratio(f.warmVsBareHttp)} | ` +
-        `${spread(f.bareWarmIdb)} | ${ratio(f.warmVsTfjsIdb)} | ${f.suspect.length ? `⚠︎ SUSPECT: ${f.suspect.join('; ')}` : 'ok'} |`,
+        `${spread(f.bareWarmIdb)} | ${ratio(f.warmVsTfjsIdb)} | ${f.suspect.length ? `⚠︎ SUSPECT (check the harness): ${f.suspect.join('; ')}` : 'ok'} |`,
     );
   }
   return out;
@@ -109,16 +109,19 @@ function coldPhases(r: BenchResults): string[] {
   if (!cells.length) return [];
   const names = ['manifest', 'cache', 'download', 'store', 'compile', 'ready'];
   const out = [
-    '| edgeserve cold start: ms from `load()` to each phase (median of samples) | backend | ' + names.join(' | ') + ' | first prediction |',
-    '|---|---|' + names.map(() => '---|').join('') + '---|',
+    '| edgeserve start: ms from `load()` to each phase (median of samples) | backend | start | ' + names.join(' | ') + ' | first prediction |',
+    '|---|---|---|' + names.map(() => '---|').join('') + '---|',
   ];
   for (const c of cells) {
-    const cold = c.starts!.edgeserve.cold;
-    const phase = (n: string) => {
-      const xs = cold.map((x) => x.phases?.[n]).filter((x): x is number => x !== undefined);
-      return xs.length ? summarize(xs).median : undefined;
-    };
-    out.push(`| ${c.spec.model} | ${backendLabel(c)} | ${names.map((n) => ms(phase(n))).join(' | ')} | ${ms(c.startFigures?.esCold.median)} |`);
+    for (const kind of ['cold', 'warm'] as const) {
+      const runs = c.starts!.edgeserve[kind];
+      const phase = (n: string) => {
+        const xs = runs.map((x) => x.phases?.[n]).filter((x): x is number => x !== undefined);
+        return xs.length ? summarize(xs).median : undefined;
+      };
+      const ttfp = summarize(runs.map((x) => x.ttfpMs)).median;
+      out.push(`| ${c.spec.model} | ${backendLabel(c)} | ${kind} | ${names.map((n) => ms(phase(n))).join(' | ')} | ${ms(ttfp)} |`);
+    }
   }
   return out;
 }

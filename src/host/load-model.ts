@@ -27,9 +27,11 @@ import { revalidate } from './upgrade.js';
 
 /**
  * Batching is on where the model can batch and someone asked for it (the load's `batching`
- * or the manifest's); with neither, it is on for WebGPU only. Measured here on WASM (threaded),
- * merging 8 concurrent ocr-cls calls ran at 0.86–0.94× the unbatched throughput and 4 ocr-rec
- * calls at 0.97–1.15×: CPU kernels are already busy at batch 1, so it is opt-in there.
+ * or the manifest's); with neither, it is on for WebGPU only. On WASM it stays opt-in: in
+ * repeated runs of the batching bench (threaded WASM), merged-vs-unbatched throughput landed on
+ * both sides of parity for the same model from one run to the next — CPU kernels are already
+ * busy at batch 1, so merging shows no gain that holds. The README's Micro-batching section
+ * keeps the runs and their figures.
  */
 export function batchPolicy(spec: ModelSpec, requested: false | BatchingOptions | undefined, backend: BackendName): BatchPolicy {
   const fromManifest = spec.batching === false ? undefined : spec.batching;
@@ -108,11 +110,14 @@ export async function loadModel(
   const precision = request.precision ?? 'fp32';
   const report = (p: Omit<LoadProgress, 'id'>) => onProgress?.({ id: request.id, ...p });
   report({ phase: 'manifest', loaded: 0, total: 0 });
+  // Adapter detection (requestAdapter) runs while the store or the network is read.
+  const detecting = ctx.capabilities();
+  detecting.catch(() => undefined); // awaited below; not an unhandled rejection if the read fails first
   const repaired: string[] = [];
   const warm = request.version === undefined ? await fromPointer(ctx, request.id, precision, repaired) : undefined;
   let chosen = warm ?? (await fromManifest(ctx, request, precision, report, signal, repaired));
 
-  const detected = await ctx.capabilities();
+  const detected = await detecting;
   const requested = request.backend ?? 'auto';
   const open = async (c: Chosen) => {
     const engine = await ctx.deps.engines[c.fetched.spec.format]();
