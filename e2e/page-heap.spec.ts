@@ -6,7 +6,7 @@
  */
 import { expect, openHarness, test } from './fixtures.js';
 
-const CALLS = 3000;
+const CALLS = 2000;
 
 test(`page heap does not grow over ${CALLS} predicts`, async ({ page }) => {
   test.setTimeout(240_000);
