@@ -12,7 +12,10 @@ const adapterAsHardwareWorker = (name: string) => new Worker(new URL('./adapter-
 /** Another Comlink user on the page (its own worker, the page's Comlink): for the good-neighbour spec. */
 const neighbour = () => comlink.wrap<{ fail(): void; echo(value: string): string }>(new Worker(new URL('./neighbour.worker.ts', import.meta.url), { type: 'module' }));
 
-const harness = { edgeserve, inputs, ctcDecode: edgeserve.ctcDecode, adapterAsHardwareWorker, neighbour };
+/** A runtime worker whose engine spins forever on an input starting with -7777 (e2e/worker-watchdog.spec.ts). */
+const spinWorkerFactory = (name: string) => new Worker(new URL('./spin.worker.ts', import.meta.url), { type: 'module', name });
+
+const harness = { edgeserve, inputs, ctcDecode: edgeserve.ctcDecode, adapterAsHardwareWorker, neighbour, spinWorkerFactory };
 declare global {
   interface Window {
     harness: typeof harness;

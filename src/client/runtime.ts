@@ -36,7 +36,7 @@ export interface RuntimeOptions {
   /**
    * A worker that gives no answer for this long while predicts are pending is declared stuck:
    * pending calls reject with WORKER_STUCK, it is replaced, and models load again from the store.
-   * Default: 20 × the model's slowest seen run, at least 20 000 ms. `false` turns it off.
+   * Default: 20 × the model's slowest seen run, at least 60 000 ms. `false` turns it off.
    */
   watchdog?: WatchdogOptions | false;
   /**

@@ -12,7 +12,7 @@
  */
 
 export interface WatchdogOptions {
-  /** The least time a run may take before the worker is declared stuck; default 20 000 ms. */
+  /** The least time a run may take before the worker is declared stuck; default 60 000 ms. */
   floorMs?: number;
   /** How many times its slowest seen run a model may take; default 20. */
   runMultiple?: number;
@@ -30,7 +30,7 @@ interface Watch {
   sentAt: number;
 }
 
-export const defaultWatchdog: Required<WatchdogOptions> = { floorMs: 20_000, runMultiple: 20 };
+export const defaultWatchdog: Required<WatchdogOptions> = { floorMs: 60_000, runMultiple: 20 };
 
 export class Watchdog {
   private readonly watches = new Set<Watch>();

@@ -64,6 +64,11 @@ export const onnxEngine: Engine = {
     const session = await ort.InferenceSession.create(file.bytes, {
       executionProviders: [backend],
       graphOptimizationLevel: 'all',
+      // ORT's pool threads otherwise busy-wait after each run for more work: on a device with
+      // few cores they hold the cores that this worker's reply and the page's own thread need,
+      // and every run then pays for it on the way back. (Flattened by ORT into the session
+      // config key "session.intra_op.allow_spinning", and likewise for inter-op.)
+      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
     });
     return {
       run: async (inputs) => fromOrt(await session.run(toOrt(inputs))),

@@ -35,11 +35,20 @@ export type RunFn = (inputs: TensorMap) => Promise<TensorMap>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+interface TaskScheduler {
+  postTask(callback: () => void, options: { priority: 'background' }): Promise<void>;
+}
+
 /**
- * One turn of the event loop, behind the messages already queued. A MessageChannel message,
- * not setTimeout(0): chained timeouts are clamped to 4 ms after a few levels of nesting.
+ * Behind every message already queued for the worker. Chromium keeps a worker's incoming
+ * messages and its own MessageChannel/timer tasks in different queues with no order between
+ * them (a MessageChannel yield was seen to run before the page's queued `cancel`s), so the
+ * yield is a background-priority task: it runs only once no normal-priority task — a message
+ * from the page — is waiting. Elsewhere (Node, older browsers): a MessageChannel message, not
+ * setTimeout(0), since chained timeouts are clamped to 4 ms after a few levels of nesting.
  */
-function nextTask(): Promise<void> {
+function nextTask(scheduler: TaskScheduler | undefined = (globalThis as { scheduler?: TaskScheduler }).scheduler): Promise<void> {
+  if (typeof scheduler?.postTask === 'function') return scheduler.postTask(() => undefined, { priority: 'background' });
   if (typeof MessageChannel !== 'function') return sleep(0).then(() => undefined);
   return new Promise((resolve) => {
     const channel = new MessageChannel();
@@ -93,15 +102,17 @@ export class Batcher {
 
   /**
    * `afterRun`: an engine run just ended. Messages that arrived during it (new calls, `cancel`,
-   * `metrics`) are still undelivered tasks in the worker's queue, and a run that settles through
-   * microtasks alone (single-threaded WASM) would chain straight into the next one. So after a
-   * run we yield one task whenever anything waits: a call cancelled meanwhile is dropped before
-   * it is computed, other requests are answered within one run's time, and with batching on the
-   * calls that arrived join the next batch (with no queue delay nothing would merge otherwise).
+   * `metrics`) are still undelivered tasks in the worker's queue: a WASM run blocks the worker's
+   * event loop, and the next queued predict would start its run the moment its message is
+   * handled, before the `cancel` behind it. So after every run we yield one task while still
+   * marked running: the calls that arrived are queued (not started), a call cancelled meanwhile
+   * is dropped before it is computed, other requests are answered within one run's time, and
+   * with batching on the calls that arrived join the next batch. The yield costs the caller
+   * nothing: the finished call's reply is already posted when it starts.
    */
   private async pump(afterRun = false): Promise<void> {
     if (this.running) return;
-    if (this.queue.length === 0 && !(afterRun && this.policy.enabled)) return;
+    if (this.queue.length === 0 && !afterRun) return;
     let done!: () => void;
     this.running = new Promise((resolve) => (done = resolve));
     let ran = false;

@@ -76,16 +76,21 @@ describe('Batcher', () => {
       return doubler(seen)(inputs);
     };
     const batcher = new Batcher(blocking, { enabled: false, maxBatchSize: 1, maxQueueDelayUs: 0 });
-    const calls = ['a', 'b', 'c', 'd'].map((id, i) => batcher.submit(row(i + 1), id));
-    // The page's cancel arrives as a message (a task), queued while the first run blocks.
+    // The page's messages, in the order it posted them, each a task of its own as in a worker:
+    // three predicts, then the cancels for them, all arriving while the first run blocks.
     const page = new MessageChannel();
-    page.port1.onmessage = () => {
-      page.port1.close();
-      ['b', 'c', 'd'].forEach((id) => batcher.cancel(id));
+    const later: Promise<unknown>[] = [];
+    page.port1.onmessage = ({ data }: MessageEvent<{ op: 'submit' | 'cancel'; id: string }>) => {
+      if (data.op === 'submit') later.push(batcher.submit(row(2), data.id).then(() => 'OK', () => 'CANCELLED'));
+      else batcher.cancel(data.id);
     };
-    page.port2.postMessage('cancel');
-    const outcomes = await Promise.allSettled(calls);
-    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected']);
+    const first = batcher.submit(row(1), 'a');
+    for (const id of ['b', 'c', 'd']) page.port2.postMessage({ op: 'submit', id });
+    for (const id of ['b', 'c', 'd']) page.port2.postMessage({ op: 'cancel', id });
+    await first;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    page.port1.close();
+    expect(await Promise.all(later)).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED']);
     expect(seen).toEqual([1]);
   });
 });

@@ -1,0 +1,30 @@
+/// <reference lib="webworker" />
+/**
+ * Test-only runtime worker: the real host and engines, except that a run whose first input
+ * value is SPIN_MARK never returns — a busy loop, as a wedged engine run would be. Everything
+ * else (load, store, other predicts) is the shipped code path.
+ */
+import type { Engine } from '../../src/engines/engine.js';
+import { defaultEngines } from '../../src/engines/registry.js';
+import { exposeHost } from '../../src/host/expose-host.js';
+
+const SPIN_MARK = -7777;
+
+function spinOnMark(engine: Engine): Engine {
+  return {
+    name: engine.name,
+    async create(...args) {
+      const session = await engine.create(...args);
+      return {
+        ...session,
+        run(inputs) {
+          const first = Object.values(inputs)[0];
+          if (first?.data[0] === SPIN_MARK) for (;;);
+          return session.run(inputs);
+        },
+      };
+    },
+  };
+}
+
+exposeHost({ engines: { ...defaultEngines, onnx: async () => spinOnMark(await defaultEngines.onnx()) } });
