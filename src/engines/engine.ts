@@ -27,4 +27,6 @@ export interface EngineSession {
 export interface Engine {
   readonly name: EngineName;
   create(model: ModelSpec, files: ModelFile[], backend: BackendName, context: EngineContext): Promise<EngineSession>;
+  /** The engine's own files a backend loads (.mjs/.wasm): checked, and named, when no session opens. */
+  files?(backend: BackendName, context: EngineContext): string[];
 }
