@@ -18,7 +18,7 @@ test('a manifest from an origin without CORS headers is named as blocked by CORS
         return undefined;
       } catch (e) {
         const err = e as InstanceType<typeof edgeserve.EdgeServeError>;
-        return { code: err.code, message: err.message, details: err.details, ...edgeserve.explainError(err, true) };
+        return { ...edgeserve.explainError(err, true), code: err.code, message: err.message, details: err.details };
       } finally {
         runtime.dispose();
       }

@@ -14,7 +14,7 @@ test('a 404 manifest is named as the missing model list, with its URL', async ({
       return undefined;
     } catch (e) {
       const err = e as InstanceType<typeof edgeserve.EdgeServeError>;
-      return { code: err.code, message: err.message, details: err.details, ...edgeserve.explainError(err, true) };
+      return { ...edgeserve.explainError(err, true), code: err.code, message: err.message, details: err.details };
     } finally {
       runtime.dispose();
     }
