@@ -47,6 +47,13 @@ function downloadHint(details: Record<string, unknown> | undefined): Hint | unde
   return undefined;
 }
 
+function workerStartHint(details: Record<string, unknown> | undefined): Hint | undefined {
+  const title = 'The model worker could not start';
+  if (details?.csp === true) return { title, hint: "The page's Content-Security-Policy blocks it: add blob: to its worker-src directive." };
+  if (typeof details?.status === 'number') return { title, hint: `Its script ${String(details.url)} is not on the server (HTTP ${details.status}).` };
+  return undefined;
+}
+
 export function explainError(error: unknown, online: boolean = globalThis.navigator?.onLine ?? true): ErrorExplanation {
   const detail = error instanceof Error ? error.message : String(error);
   if (!(error instanceof EdgeServeError)) return { code: 'UNKNOWN', title: 'Something went wrong', hint: 'Reload the page and try again.', detail };
@@ -54,7 +61,7 @@ export function explainError(error: unknown, online: boolean = globalThis.naviga
   if (error.code === 'DOWNLOAD_FAILED' && !online) {
     return { code: error.code, title: 'You are offline', hint: 'This model has not been downloaded on this device yet. Connect once to download it; after that it works offline.', detail };
   }
-  const special = error.code === 'DOWNLOAD_FAILED' ? downloadHint(error.details) : undefined;
+  const special = error.code === 'DOWNLOAD_FAILED' ? downloadHint(error.details) : error.code === 'WORKER_START_FAILED' ? workerStartHint(error.details) : undefined;
   if (special) return { code: error.code, ...special, detail };
   return { code: error.code, ...byCode[error.code], detail };
 }

@@ -5,11 +5,13 @@
  */
 import { releaseProxy, wrap, type Remote } from 'comlink';
 import { rethrowTyped } from '../error-wire.js';
-import { WorkerCrashedError } from '../errors.js';
+import { WorkerCrashedError, type EdgeServeError } from '../errors.js';
 import { watchLifeLock } from '../life-lock.js';
 import type { WorkerApi, WorkerInit } from '../protocol.js';
+import { watchWorkerStart } from './worker-start.js';
 
-export type WorkerFactory = (name: string) => Worker;
+/** Starts the runtime worker; `scriptUrl`, when given, is named if the script does not load. */
+export type WorkerFactory = ((name: string) => Worker) & { readonly scriptUrl?: string | URL };
 
 interface Live {
   worker: Worker;
@@ -18,7 +20,7 @@ interface Live {
   ready: Promise<void>;
   /** Rejects when the worker dies; every call races against it. */
   died: Promise<never>;
-  kill: (error: WorkerCrashedError) => void;
+  kill: (error: EdgeServeError) => void;
   stopWatching: () => void;
 }
 
@@ -26,7 +28,7 @@ export class WorkerLink {
   private live: Live | undefined;
   private generations = 0;
   private disposed = false;
-  private readonly deathListeners = new Set<(error: WorkerCrashedError) => void>();
+  private readonly deathListeners = new Set<(error: EdgeServeError) => void>();
 
   constructor(
     private readonly spawn: WorkerFactory,
@@ -38,7 +40,7 @@ export class WorkerLink {
     return this.live?.generation ?? -1;
   }
 
-  onDeath(listener: (error: WorkerCrashedError) => void): () => void {
+  onDeath(listener: (error: EdgeServeError) => void): () => void {
     this.deathListeners.add(listener);
     return () => this.deathListeners.delete(listener);
   }
@@ -62,9 +64,10 @@ export class WorkerLink {
     if (this.live) return this.live;
     const generation = ++this.generations;
     const name = `edgeserve-${crypto.randomUUID()}`;
+    const start = watchWorkerStart(this.spawn.scriptUrl?.toString());
     const worker = this.spawn(name);
     const api = wrap<WorkerApi>(worker);
-    let kill!: (error: WorkerCrashedError) => void;
+    let kill!: (error: EdgeServeError) => void;
     const died = new Promise<never>((_, reject) => {
       kill = reject;
     });
@@ -78,12 +81,17 @@ export class WorkerLink {
       this.retire(error);
     };
     // A script that fails to load or throws at top level shows up as an error event.
+    // A worker that never answered did not start (script not loaded, CSP): say why, not "crashed".
+    let started = false;
     worker.addEventListener('error', (event) => {
       event.preventDefault();
-      onDeath(event.message || 'worker script error');
+      if (started) return onDeath(event.message || 'worker script error');
+      void start.explain().then((error) => this.live === live && this.retire(error));
     });
     worker.addEventListener('messageerror', () => onDeath('a message could not be deserialized'));
     live.ready = api.init(this.init).then(() => {
+      started = true;
+      start.stop();
       // Only now does the worker hold its life lock, so our request queues behind it.
       live.stopWatching = watchLifeLock(name, () => onDeath('it was terminated or crashed')).stop;
     });
@@ -91,7 +99,7 @@ export class WorkerLink {
     return live;
   }
 
-  private retire(error: WorkerCrashedError): void {
+  private retire(error: EdgeServeError): void {
     const live = this.live;
     if (!live) return;
     this.live = undefined;
