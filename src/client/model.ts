@@ -9,6 +9,7 @@ import type { ModelSpec } from '../manifest/schema.js';
 import type { ModelInfo, TensorMap, WorkerApi, WorkerLoadRequest } from '../protocol.js';
 import { tensorBuffers } from '../protocol.js';
 import { cancellable, type CancelOptions } from './cancel.js';
+import { checkArguments } from './check-arguments.js';
 import type { WorkerLink } from './worker-link.js';
 
 export type PredictOptions = CancelOptions;
@@ -67,6 +68,8 @@ export class LoadedModel implements Model {
 
   predict(inputs: TensorMap, options: PredictOptions = {}): Promise<TensorMap> {
     if (this.disposed) return Promise.reject(new ModelDisposedError(`model "${this.request.id}" was disposed`));
+    const mistake = checkArguments(inputs, this.request.id);
+    if (mistake) return Promise.reject(mistake);
     const callId = crypto.randomUUID();
     const run = () =>
       this.link
