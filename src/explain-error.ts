@@ -54,6 +54,17 @@ function workerStartHint(details: Record<string, unknown> | undefined): Hint | u
   return undefined;
 }
 
+/** Inputs a page gathers itself: a file that is not an image, a camera that cannot be opened. */
+function inputHint(details: Record<string, unknown> | undefined): Hint | undefined {
+  if (details?.kind === 'image-file') return { title: 'This file is not an image', hint: 'Pick or drop a PNG, JPEG or WebP image.' };
+  if (details?.kind === 'camera') {
+    return details.reason === 'NotAllowedError'
+      ? { title: 'The camera is not allowed', hint: 'Allow the camera for this site, or drop or pick an image instead.' }
+      : { title: 'No camera available', hint: 'This device has no camera the browser can open. Drop or pick an image instead.' };
+  }
+  return undefined;
+}
+
 export function explainError(error: unknown, online: boolean = globalThis.navigator?.onLine ?? true): ErrorExplanation {
   const detail = error instanceof Error ? error.message : String(error);
   if (!(error instanceof EdgeServeError)) return { code: 'UNKNOWN', title: 'Something went wrong', hint: 'Reload the page and try again.', detail };
@@ -62,6 +73,7 @@ export function explainError(error: unknown, online: boolean = globalThis.naviga
     return { code: error.code, title: 'You are offline', hint: 'This model has not been downloaded on this device yet. Connect once to download it; after that it works offline.', detail };
   }
   const special = error.code === 'DOWNLOAD_FAILED' ? downloadHint(error.details) : error.code === 'WORKER_START_FAILED' ? workerStartHint(error.details) : undefined;
-  if (special) return { code: error.code, ...special, detail };
+  const input = error.code === 'BAD_INPUT' || error.code === 'UNSUPPORTED' ? inputHint(error.details) : undefined;
+  if (special ?? input) return { code: error.code, ...(special ?? input)!, detail };
   return { code: error.code, ...byCode[error.code], detail };
 }
