@@ -5,11 +5,12 @@
  */
 import { createRuntime, explainError, type BackendChoice, type Manifest, type Runtime } from '../src/index.js';
 import { compare, hasVariant, PRECISIONS, type Agreement } from './playground/compare-run.js';
+import { checkOffline, type NeededModel } from './playground/offline-ready.js';
 import { captureCamera, hasCamera, watchImageInput } from './playground/image-input.js';
 import { LatencyChart } from './playground/latency-chart.js';
 import { startPwa } from './playground/pwa.js';
 import { SAMPLES } from './playground/samples.js';
-import { SUBJECTS, type Subject } from './playground/subjects.js';
+import { precisionFor, SUBJECTS, type Subject } from './playground/subjects.js';
 import { VariantCard } from './playground/variant-card.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -98,6 +99,23 @@ async function showUsage(): Promise<void> {
   ui.usage.textContent = usage ? `${(usage.models / 1e6).toFixed(1)} MB of models on this device` : '';
 }
 
+/** The models the chosen comparison loads: each precision the manifest has, stages without it in fp32. */
+function neededModels(subject: Subject): NeededModel[] {
+  if (!manifest) return [];
+  const m = manifest;
+  return PRECISIONS.filter((p) => hasVariant(m, subject, p)).flatMap((p) => subject.modelIds.map((id) => ({ id, precision: precisionFor(m, id, p) ?? 'fp32' })));
+}
+
+/** The green banner only when a reload offline would really work (see offline-ready.ts). */
+async function showOfflineState(): Promise<void> {
+  if (!runtime || !('serviceWorker' in navigator)) return;
+  const manifestUrl = new URL('/models/manifest.json', document.baseURI).href;
+  const state = await checkOffline(runtime.runtime, manifestUrl, neededModels(currentSubject()));
+  const banner = $('offline-ready');
+  banner.hidden = !state.ready;
+  banner.dataset.missing = state.missing.join('; ');
+}
+
 async function run(): Promise<void> {
   if (running) return;
   running = true;
@@ -128,6 +146,7 @@ async function run(): Promise<void> {
     running = false;
     ui.run.disabled = false;
     void showUsage();
+    void showOfflineState();
     if (applyWhenIdle) void pendingUpdate?.();
   }
 }
@@ -148,13 +167,14 @@ function setUpControls(): void {
   watchImageInput($('drop'), $<HTMLInputElement>('file'), (next) => showImage(next), showError);
   ui.camera.hidden = !hasCamera();
   ui.camera.addEventListener('click', () => captureCamera().then(showImage, showError));
-  ui.subject.addEventListener('change', () => showInputFor(currentSubject()));
+  ui.subject.addEventListener('change', () => (showInputFor(currentSubject()), void showOfflineState()));
   ui.run.addEventListener('click', () => void run());
   ui.text.addEventListener('keydown', (event) => event.key === 'Enter' && void run());
   ui.clear.addEventListener('click', async () => {
     const removed = await runtimeFor(ui.backend.value as BackendChoice).cache.clear().catch((error: unknown) => (showError(error), undefined));
     if (removed !== undefined) setState('idle', `Model cache cleared (${removed} stored variants removed). The next run downloads again.`);
     void showUsage();
+    void showOfflineState();
   });
   $('update-apply').addEventListener('click', () => {
     // Never under a running comparison: the page would reload and lose it.
@@ -170,13 +190,15 @@ startPwa({
     pendingUpdate = apply;
     $('update').hidden = false;
   },
-  onOfflineReady: () => ($('offline-ready').hidden = false),
+  onOfflineReady: () => void showOfflineState(),
 });
+navigator.serviceWorker?.addEventListener('controllerchange', () => void showOfflineState());
 try {
   manifest = await runtimeFor(ui.backend.value as BackendChoice).manifest();
   showInputFor(currentSubject());
   setState('idle', 'Ready.');
   void showUsage();
+  void showOfflineState();
   if (params.get('autorun') !== '0') await run();
 } catch (error) {
   showError(error);

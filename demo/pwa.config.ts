@@ -10,10 +10,13 @@
  *   versions at once and an offline start still knows the models (the runtime worker fetches
  *   it with `cache: 'no-cache'`, which the service worker answers like any other request).
  * - registerType 'prompt': a new version waits until the page applies it (see demo/playground/pwa.ts).
+ * - clientsClaim: the first service worker takes the page that installed it, so ONE online
+ *   visit is enough (without it the page of the first visit is never controlled and nothing it
+ *   fetches afterwards is cached). An update still waits: claiming happens only on activation.
  */
 import type { VitePWAOptions } from 'vite-plugin-pwa';
 
-export const MANIFEST_CACHE = 'edgeserve-manifest';
+import { MANIFEST_CACHE } from './playground/offline-ready.js';
 
 export const pwaOptions: Partial<VitePWAOptions> = {
   registerType: 'prompt',
@@ -44,6 +47,7 @@ export const pwaOptions: Partial<VitePWAOptions> = {
     // /demo/?model=ocr-det must still find the precached /demo/index.html.
     ignoreURLParametersMatching: [/.*/],
     cleanupOutdatedCaches: true,
+    clientsClaim: true,
     runtimeCaching: [
       {
         urlPattern: ({ url }) => url.pathname.endsWith('/models/manifest.json'),

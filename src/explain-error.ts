@@ -31,6 +31,41 @@ const byCode: Record<ErrorCode, Hint> = {
   STORAGE_FAILED: { title: 'Storage is full or blocked', hint: 'The browser refused to store the model (quota, private mode). Free some space or clear the model cache.' },
 };
 
+/** A failed download named by what was fetched (details.kind) and how it failed (status, cors). */
+function downloadHint(details: Record<string, unknown> | undefined): Hint | undefined {
+  const status = typeof details?.status === 'number' ? details.status : undefined;
+  const url = typeof details?.url === 'string' ? details.url : 'a file';
+  if (details?.cors === true) {
+    return { title: 'Blocked by the other server (CORS)', hint: `${url} is on another origin that does not allow this page to read it: that server must send Access-Control-Allow-Origin.` };
+  }
+  if (details?.kind === 'manifest' && status !== undefined) {
+    return { title: 'The model list is missing on the server', hint: `The manifest ${url} could not be loaded (HTTP ${status}). Check the manifestUrl option and that the server has the file.` };
+  }
+  if (details?.kind === 'engine') {
+    return { title: 'An engine file is missing on the server', hint: `${url} did not load${status !== undefined && status !== 200 ? ` (HTTP ${status})` : ''}. Serve the engine's .mjs/.wasm files there, or point engineAssetsUrl at where they are.` };
+  }
+  if (status === 404) return { title: 'The model file is missing on the server', hint: 'The manifest lists a file the server does not have (HTTP 404).' };
+  return undefined;
+}
+
+function workerStartHint(details: Record<string, unknown> | undefined): Hint | undefined {
+  const title = 'The model worker could not start';
+  if (details?.csp === true) return { title, hint: "The page's Content-Security-Policy blocks it: add blob: to its worker-src directive." };
+  if (typeof details?.status === 'number') return { title, hint: `Its script ${String(details.url)} is not on the server (HTTP ${details.status}).` };
+  return undefined;
+}
+
+/** Inputs a page gathers itself: a file that is not an image, a camera that cannot be opened. */
+function inputHint(details: Record<string, unknown> | undefined): Hint | undefined {
+  if (details?.kind === 'image-file') return { title: 'This file is not an image', hint: 'Pick or drop a PNG, JPEG or WebP image.' };
+  if (details?.kind === 'camera') {
+    return details.reason === 'NotAllowedError'
+      ? { title: 'The camera is not allowed', hint: 'Allow the camera for this site, or drop or pick an image instead.' }
+      : { title: 'No camera available', hint: 'This device has no camera the browser can open. Drop or pick an image instead.' };
+  }
+  return undefined;
+}
+
 export function explainError(error: unknown, online: boolean = globalThis.navigator?.onLine ?? true): ErrorExplanation {
   const detail = error instanceof Error ? error.message : String(error);
   if (!(error instanceof EdgeServeError)) return { code: 'UNKNOWN', title: 'Something went wrong', hint: 'Reload the page and try again.', detail };
@@ -38,9 +73,8 @@ export function explainError(error: unknown, online: boolean = globalThis.naviga
   if (error.code === 'DOWNLOAD_FAILED' && !online) {
     return { code: error.code, title: 'You are offline', hint: 'This model has not been downloaded on this device yet. Connect once to download it; after that it works offline.', detail };
   }
-  const status = error.details?.status;
-  if (error.code === 'DOWNLOAD_FAILED' && status === 404) {
-    return { code: error.code, title: 'The model file is missing on the server', hint: 'The manifest lists a file the server does not have (HTTP 404).', detail };
-  }
+  const special = error.code === 'DOWNLOAD_FAILED' ? downloadHint(error.details) : error.code === 'WORKER_START_FAILED' ? workerStartHint(error.details) : undefined;
+  const input = error.code === 'BAD_INPUT' || error.code === 'UNSUPPORTED' ? inputHint(error.details) : undefined;
+  if (special ?? input) return { code: error.code, ...(special ?? input)!, detail };
   return { code: error.code, ...byCode[error.code], detail };
 }

@@ -15,6 +15,12 @@ describe('explainError', () => {
     expect(explainError(new DownloadFailedError('HTTP 500', { status: 500 }), true).title).toBe('The model could not be downloaded');
   });
 
+  it('names what was fetched: the manifest, an engine file, a CORS refusal', () => {
+    expect(explainError(new DownloadFailedError('HTTP 404', { status: 404, kind: 'manifest', url: '/m.json' }), true)).toMatchObject({ title: 'The model list is missing on the server', hint: expect.stringContaining('/m.json') });
+    expect(explainError(new DownloadFailedError('HTTP 404', { status: 404, kind: 'engine', url: '/e/a.wasm' }), true)).toMatchObject({ title: 'An engine file is missing on the server', hint: expect.stringContaining('/e/a.wasm did not load (HTTP 404)') });
+    expect(explainError(new DownloadFailedError('blocked', { kind: 'manifest', cors: true, url: 'http://cdn.test/m.json' }), true).title).toBe('Blocked by the other server (CORS)');
+  });
+
   it('does not pretend to know errors that are not EdgeServeErrors', () => {
     expect(explainError(new TypeError('x is undefined'))).toMatchObject({ code: 'UNKNOWN', detail: 'x is undefined' });
   });

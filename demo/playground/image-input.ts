@@ -3,6 +3,8 @@
  * scaled down (longest side 1280 px): det works at ≤ 960 px anyway, and the pixels cross to the
  * worker on every run.
  */
+import { BadInputError, UnsupportedError } from '../../src/index.js';
+
 const MAX_SIDE = 1280;
 
 export function toImageData(source: CanvasImageSource & { width: number; height: number }): ImageData {
@@ -14,8 +16,10 @@ export function toImageData(source: CanvasImageSource & { width: number; height:
   return ctx.getImageData(0, 0, width, height);
 }
 
-export async function fileToImageData(file: Blob): Promise<ImageData> {
-  const bitmap = await createImageBitmap(file);
+export async function fileToImageData(file: Blob, name = 'the file'): Promise<ImageData> {
+  const bitmap = await createImageBitmap(file).catch((error: unknown) => {
+    throw new BadInputError(`${name} (${file.type || 'unknown type'}) is not an image this browser can decode (${error instanceof Error ? error.message : String(error)})`, { kind: 'image-file', file: name });
+  });
   try {
     return toImageData(bitmap);
   } finally {
@@ -27,7 +31,7 @@ export async function fileToImageData(file: Blob): Promise<ImageData> {
 export function watchImageInput(zone: HTMLElement, picker: HTMLInputElement, onImage: (image: ImageData, name: string) => void, onError: (error: unknown) => void): void {
   const take = (file: File | undefined) => {
     if (!file) return;
-    fileToImageData(file).then((image) => onImage(image, file.name), onError);
+    fileToImageData(file, `"${file.name}"`).then((image) => onImage(image, file.name), onError);
   };
   picker.addEventListener('change', () => take(picker.files?.[0]));
   zone.addEventListener('dragover', (event) => {
@@ -44,7 +48,11 @@ export function watchImageInput(zone: HTMLElement, picker: HTMLInputElement, onI
 
 /** One frame from the camera (rear camera preferred), then the camera is released. */
 export async function captureCamera(): Promise<ImageData> {
-  const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
+  const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } }).catch((error: unknown) => {
+    // NotFoundError: no camera; NotAllowedError: the person or the browser said no.
+    const reason = error instanceof DOMException ? error.name : 'Error';
+    throw new UnsupportedError(`no camera could be opened (${reason}: ${error instanceof Error ? error.message : String(error)})`, { kind: 'camera', reason });
+  });
   try {
     const video = document.createElement('video');
     video.srcObject = stream;

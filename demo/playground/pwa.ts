@@ -15,9 +15,15 @@ export interface PwaHooks {
 
 export function startPwa(hooks: PwaHooks): void {
   if (!('serviceWorker' in navigator)) return;
+  const apply = async () => {
+    // workbox-window reloads only a page that already had a controller when it registered; the
+    // page of the first visit is controlled since the first worker claimed it, so it reloads itself.
+    navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
+    await update(true);
+  };
   const update = registerSW({
     immediate: true,
-    onNeedRefresh: () => hooks.onUpdateReady(() => update(true)),
+    onNeedRefresh: () => hooks.onUpdateReady(apply),
     onOfflineReady: hooks.onOfflineReady,
   });
 }

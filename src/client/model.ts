@@ -10,6 +10,7 @@ import type { ModelInfo, TensorMap, WorkerApi, WorkerLoadRequest } from '../prot
 import { tensorBuffers } from '../protocol.js';
 import { cancellable, type CancelOptions } from './cancel.js';
 import { validateCancelOptions } from './validate-options.js';
+import { checkArguments } from './check-arguments.js';
 import type { WorkerLink } from './worker-link.js';
 
 export type PredictOptions = CancelOptions;
@@ -81,6 +82,8 @@ export class LoadedModel implements Model {
    */
   predict(inputs: TensorMap, options?: PredictOptions): Promise<TensorMap> {
     if (this.disposed) return Promise.reject(new ModelDisposedError(`model "${this.request.id}" was disposed`));
+    const mistake = checkArguments(inputs, this.request.id);
+    if (mistake) return Promise.reject(mistake);
     if (options !== undefined) {
       try {
         validateCancelOptions('predict', options);

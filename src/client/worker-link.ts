@@ -10,15 +10,17 @@
  */
 import { releaseProxy, wrap, type Remote } from 'comlink';
 import { rethrowTyped } from '../error-wire.js';
-import { WorkerCrashedError, WorkerStuckError, type EdgeServeError } from '../errors.js';
+import { WorkerCrashedError, WorkerStuckError, type EdgeServeError, type WorkerStartFailedError } from '../errors.js';
 import { watchLifeLock } from '../life-lock.js';
 import type { WorkerApi, WorkerInit } from '../protocol.js';
 import { Watchdog, type WatchdogOptions } from './watchdog.js';
+import { watchWorkerStart } from './worker-start.js';
 
-export type WorkerFactory = (name: string) => Worker;
+/** Starts the runtime worker; `scriptUrl`, when given, is named if the script does not load. */
+export type WorkerFactory = ((name: string) => Worker) & { readonly scriptUrl?: string | URL };
 
-/** Why the worker went away: it died or was disposed (WORKER_CRASHED), or it was stuck (WORKER_STUCK). */
-export type WorkerDeath = WorkerCrashedError | WorkerStuckError;
+/** Why the worker went away: it died or was disposed (WORKER_CRASHED), was stuck (WORKER_STUCK), or never started (WORKER_START_FAILED). */
+export type WorkerDeath = WorkerCrashedError | WorkerStuckError | WorkerStartFailedError;
 
 interface Live {
   worker: Worker;
@@ -112,6 +114,7 @@ export class WorkerLink {
     if (this.live) return this.live;
     const generation = ++this.generations;
     const name = `edgeserve-${crypto.randomUUID()}`;
+    const start = watchWorkerStart(this.spawn.scriptUrl?.toString());
     const worker = this.spawn(name);
     const api = wrap<WorkerApi>(worker);
     const live: Live = { worker, api, generation, ready: Promise.resolve(), isReady: false, pending: new Set(), watchdog: undefined, stopWatching: () => undefined };
@@ -134,13 +137,18 @@ export class WorkerLink {
       }, this.watchdog);
     }
     // A script that fails to load or throws at top level shows up as an error event.
+    // A worker that never answered did not start (script not loaded, CSP): say why, not "crashed".
+    let started = false;
     worker.addEventListener('error', (event) => {
       event.preventDefault();
-      onDeath(event.message || 'worker script error');
+      if (started) return onDeath(event.message || 'worker script error');
+      void start.explain().then((error) => this.live === live && this.retire(error));
     });
     worker.addEventListener('messageerror', () => onDeath('a message could not be deserialized'));
     live.ready = api.init(this.init).then(() => {
       live.isReady = true;
+      started = true;
+      start.stop();
       // Only now does the worker hold its life lock, so our request queues behind it.
       live.stopWatching = watchLifeLock(name, () => onDeath('it was terminated or crashed')).stop;
     });

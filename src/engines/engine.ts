@@ -29,4 +29,6 @@ export interface Engine {
   create(model: ModelSpec, files: ModelFile[], backend: BackendName, context: EngineContext): Promise<EngineSession>;
   /** Optional: fetch, compile and start the engine's runtime before any model bytes are there. */
   prepare?(context: EngineContext): Promise<void>;
+  /** The engine's own files a backend loads (.mjs/.wasm): checked, and named, when no session opens. */
+  files?(backend: BackendName, context: EngineContext): string[];
 }

@@ -57,6 +57,8 @@ export const onnxEngine: Engine = {
     configure(context);
     await startOrtRuntime(ort);
   },
+  // Both backends load the JSEP build (WebGPU and WASM live in one binary).
+  files: (_backend, context) => ['ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'].map((f) => `${context.ortWasmBase}${f}`),
   async create(_model, files, backend, context): Promise<EngineSession> {
     configure(context);
     const [file] = files;

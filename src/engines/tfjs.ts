@@ -71,6 +71,8 @@ function artifacts(files: ModelFile[]): tf.io.ModelArtifacts {
 
 export const tfjsEngine: Engine = {
   name: 'tfjs',
+  // Single-threaded SIMD (see useBackend); the WebGPU backend loads no file of its own.
+  files: (backend, context) => (backend === 'wasm' ? [`${context.tfjsWasmBase}tfjs-backend-wasm-simd.wasm`] : []),
   async create(entry, files, backend, context): Promise<EngineSession> {
     await useBackend(backend, context.tfjsWasmBase);
     const modelArtifacts = artifacts(files);

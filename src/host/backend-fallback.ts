@@ -5,9 +5,10 @@
  */
 import type { BackendPlan } from '../capabilities.js';
 import type { Engine, EngineContext, EngineSession, ModelFile } from '../engines/engine.js';
-import { UnsupportedError } from '../errors.js';
+import { UnsupportedError, type EdgeServeError } from '../errors.js';
 import type { ModelSpec, TensorDtype } from '../manifest/schema.js';
 import type { BackendName, TensorData, TensorMap } from '../protocol.js';
+import { engineFileUrls, missingEngineFile } from './engine-files-check.js';
 
 export interface OpenedSession {
   session: EngineSession;
@@ -43,6 +44,7 @@ export async function openWithFallback(
   plan: BackendPlan,
   context: EngineContext,
   warmup: boolean,
+  checkFiles: (urls: string[]) => Promise<EdgeServeError | undefined> = (urls) => missingEngineFile(urls),
 ): Promise<OpenedSession> {
   const failures: { backend: BackendName; reason: string }[] = [];
   for (const backend of plan.order) {
@@ -64,6 +66,10 @@ export async function openWithFallback(
       wasmThreads: backend === 'wasm' ? (session.wasmThreads ?? context.wasmThreads) : 0,
     };
   }
+  // An engine file that does not load is the server's problem, not the device's: name it.
+  const declared = plan.order.flatMap((backend) => engine.files?.(backend, context) ?? []);
+  const missing = await checkFiles(engineFileUrls(failures.map((f) => f.reason), [context.ortWasmBase, context.tfjsWasmBase], declared));
+  if (missing) throw missing;
   throw new UnsupportedError(
     `${engine.name} could not ${warmup ? 'create and warm up' : 'create'} a session for "${spec.id}": ${failures.map((f) => `${f.backend}: ${f.reason}`).join('; ')}`,
     { id: spec.id, failures },

@@ -12,6 +12,7 @@ import { validateManifest } from '../manifest/validate.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import type { CachedModel, LoadProgress, ModelInfo, WorkerInit } from '../protocol.js';
 import type { FetchLike } from '../store/download.js';
+import { whyFetchFailed } from '../store/fetch-failure.js';
 import { heldLockNames } from '../store/locks.js';
 import { openModelStore, type ModelStore, type VersionPointer } from '../store/model-store.js';
 import { defaultEstimate, entryName, type Estimate } from '../store/storage-manager.js';
@@ -82,9 +83,10 @@ export class HostContext {
       // no-cache: revalidate with the server when online, so a new manifest is seen at once.
       response = await this.deps.fetch(url, { cache: 'no-cache' });
     } catch (error) {
-      throw new DownloadFailedError(`could not fetch the manifest ${url}: ${String(error)}`, { url });
+      const failure = await whyFetchFailed(url, error, undefined, this.deps.fetch);
+      throw new DownloadFailedError(`could not fetch the manifest: ${failure.message}`, { url, kind: 'manifest', ...(failure.cors ? { cors: true } : {}) });
     }
-    if (!response.ok) throw new DownloadFailedError(`could not fetch the manifest ${url}: HTTP ${response.status}`, { url, status: response.status });
+    if (!response.ok) throw new DownloadFailedError(`could not fetch the manifest ${url}: HTTP ${response.status}`, { url, status: response.status, kind: 'manifest' });
     let json: unknown;
     try {
       json = await response.json();
