@@ -1,14 +1,18 @@
 /** The one interface every inference engine implements; the host never sees an engine's own API. */
 import type { ModelSpec } from '../manifest/schema.js';
 import type { BackendName, EngineName, TensorMap } from '../protocol.js';
+import type { EngineFiles } from './engine-files.js';
 
 export interface EngineContext {
-  /** Base URL of onnxruntime-web's .wasm/.mjs files (absolute, ending in "/"). */
-  ortWasmBase: string;
-  /** Base URL of tfjs-backend-wasm's .wasm files (absolute, ending in "/"). */
-  tfjsWasmBase: string;
+  /** The engines' own .wasm/.mjs files (absolute URLs). */
+  files: EngineFiles;
   /** WASM threads to use; 1 when the page is not cross-origin isolated. */
   wasmThreads: number;
+  /**
+   * The bytes of one of `files`, from the device's engine-file cache (fetched and checked once),
+   * or undefined when there is no cache: the engine then fetches the URL itself.
+   */
+  cachedFile?: (url: string) => Promise<ArrayBuffer | undefined>;
 }
 
 export interface ModelFile {

@@ -1,28 +1,30 @@
 /**
- * onnxruntime-web: the WebGPU execution provider, or the WASM one (SIMD, threads when the page
- * is cross-origin isolated). Both live in the same JSEP binary, served from our own URL.
+ * onnxruntime-web, in two flavours picked per session by backend: WASM sessions run on the plain
+ * SIMD-threaded build, WebGPU sessions on the JSEP build. Each flavour is its own module with its
+ * own `env` and WASM instance, so a worker that started on WASM and later plans WebGPU (a model
+ * loaded with backend 'webgpu', or an upgrade) imports the JSEP flavour next to the first: both
+ * work side by side, at the cost of a second binary in memory — never a reload of the first.
  */
-import * as ort from 'onnxruntime-web';
+import type * as Ort from 'onnxruntime-web';
 import type { TensorDtype } from '../manifest/schema.js';
-import type { TensorMap } from '../protocol.js';
+import type { BackendName, TensorMap } from '../protocol.js';
 import type { Engine, EngineContext, EngineSession } from './engine.js';
+import type { OrtFiles } from './engine-files.js';
 
-let configuredFor: string | undefined;
+type OrtModule = typeof Ort;
+type Flavour = 'wasm' | 'jsep';
 
-/** ort.env is global and read at the first session; set it once, and refuse to change it later. */
-function configure(context: EngineContext): void {
-  const key = `${context.ortWasmBase}|${context.wasmThreads}`;
-  if (configuredFor === key) return;
-  ort.env.wasm.wasmPaths = context.ortWasmBase;
-  ort.env.wasm.numThreads = context.wasmThreads;
-  // The proxy worker would nest a worker in ours for nothing: we already are off the main thread.
-  ort.env.wasm.proxy = false;
-  ort.env.logLevel = 'error';
-  configuredFor = key;
+export interface OrtFlavours {
+  wasm: () => Promise<OrtModule>;
+  jsep: () => Promise<OrtModule>;
 }
 
-type OrtDtype = ort.Tensor.Type;
-const ortDtype: Record<TensorDtype, OrtDtype> = {
+export const defaultOrtFlavours: OrtFlavours = {
+  wasm: () => import('./ort-wasm.js') as Promise<OrtModule>,
+  jsep: () => import('./ort-jsep.js') as Promise<OrtModule>,
+};
+
+const ortDtype: Record<TensorDtype, Ort.Tensor.Type> = {
   float32: 'float32',
   float16: 'float16',
   int32: 'int32',
@@ -32,15 +34,15 @@ const ortDtype: Record<TensorDtype, OrtDtype> = {
   bool: 'bool',
 };
 
-function toOrt(inputs: TensorMap): Record<string, ort.Tensor> {
-  const feeds: Record<string, ort.Tensor> = {};
+function toOrt(ort: OrtModule, inputs: TensorMap): Record<string, Ort.Tensor> {
+  const feeds: Record<string, Ort.Tensor> = {};
   for (const [name, tensor] of Object.entries(inputs)) {
-    feeds[name] = new ort.Tensor(ortDtype[tensor.dtype], tensor.data as ort.Tensor.DataType, tensor.dims);
+    feeds[name] = new ort.Tensor(ortDtype[tensor.dtype], tensor.data as Ort.Tensor.DataType, tensor.dims);
   }
   return feeds;
 }
 
-function fromOrt(results: ort.InferenceSession.ReturnType): TensorMap {
+function fromOrt(results: Ort.InferenceSession.ReturnType): TensorMap {
   const outputs: TensorMap = {};
   for (const [name, tensor] of Object.entries(results)) {
     // Output data is copied out of the WASM heap (or read back from the GPU) into its own
@@ -50,19 +52,52 @@ function fromOrt(results: ort.InferenceSession.ReturnType): TensorMap {
   return outputs;
 }
 
-export const onnxEngine: Engine = {
-  name: 'onnx',
-  async create(_model, files, backend, context): Promise<EngineSession> {
-    configure(context);
-    const [file] = files;
-    if (!file) throw new Error('an ONNX variant has exactly one file');
-    const session = await ort.InferenceSession.create(file.bytes, {
-      executionProviders: [backend],
-      graphOptimizationLevel: 'all',
-    });
-    return {
-      run: async (inputs) => fromOrt(await session.run(toOrt(inputs))),
-      dispose: () => session.release(),
-    };
-  },
-};
+/**
+ * A flavour's `env` is read when its first session initialises the WASM module and is fixed
+ * from then on; we set it before every session with the same values, so a changed context
+ * (another engineAssetsUrl) would only take effect in a new worker.
+ */
+function configure(ort: OrtModule, files: OrtFiles, context: EngineContext, binary: ArrayBuffer | undefined): void {
+  ort.env.wasm.wasmPaths = { wasm: files.wasm, mjs: files.mjs };
+  ort.env.wasm.numThreads = context.wasmThreads;
+  // The proxy worker would nest a worker in ours for nothing: we already are off the main thread.
+  ort.env.wasm.proxy = false;
+  ort.env.logLevel = 'error';
+  // Bytes the engine-file cache already holds and checked: ORT compiles them instead of fetching.
+  if (binary) ort.env.wasm.wasmBinary = binary;
+}
+
+const flavourOf = (backend: BackendName): Flavour => (backend === 'webgpu' ? 'jsep' : 'wasm');
+
+/** One per host: the flavours it imported (a failed import is tried again on the next session). */
+export function createOnnxEngine(flavours: OrtFlavours = defaultOrtFlavours): Engine {
+  const loaded = new Map<Flavour, Promise<OrtModule>>();
+  function flavour(name: Flavour): Promise<OrtModule> {
+    let ort = loaded.get(name);
+    if (!ort) {
+      ort = flavours[name]();
+      ort.catch(() => loaded.delete(name));
+      loaded.set(name, ort);
+    }
+    return ort;
+  }
+  return {
+    name: 'onnx',
+    async create(_model, files, backend, context): Promise<EngineSession> {
+      const [file] = files;
+      if (!file) throw new Error('an ONNX variant has exactly one file');
+      const name = flavourOf(backend);
+      const ort = await flavour(name);
+      const ortFiles = name === 'jsep' ? context.files.ortJsep : context.files.ortWasm;
+      configure(ort, ortFiles, context, await context.cachedFile?.(ortFiles.wasm));
+      const session = await ort.InferenceSession.create(file.bytes, {
+        executionProviders: [backend],
+        graphOptimizationLevel: 'all',
+      });
+      return {
+        run: async (inputs) => fromOrt(await session.run(toOrt(ort, inputs))),
+        dispose: () => session.release(),
+      };
+    },
+  };
+}

@@ -3,11 +3,13 @@
  * (fetched once, again on refresh), the models being served, and the metrics.
  */
 import { detectCapabilities, type DetectedCapabilities } from '../capabilities.js';
-import type { EngineContext } from '../engines/engine.js';
+import type { Engine, EngineContext } from '../engines/engine.js';
+import { engineFilesAt, type EngineFiles } from '../engines/engine-files.js';
+import { packagedEngineFiles } from '../engines/packaged-engine-files.js';
 import { defaultEngines, type EngineRegistry } from '../engines/registry.js';
 import { DownloadFailedError } from '../errors.js';
 import type { Cohort } from '../manifest/rollout.js';
-import type { Manifest, ModelEntry, Precision, VariantEntry } from '../manifest/schema.js';
+import type { Manifest, ModelEntry, ModelFormat, Precision, VariantEntry } from '../manifest/schema.js';
 import { validateManifest } from '../manifest/validate.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import type { CachedModel, LoadProgress, WorkerInit } from '../protocol.js';
@@ -25,6 +27,8 @@ export function previousOf(pointer: VersionPointer | undefined, version: string)
 
 export interface HostDeps {
   engines: EngineRegistry;
+  /** Where the engines' files are when the app names no engineAssetsUrl. */
+  engineFiles: () => EngineFiles;
   openStore: (name: string) => ModelStore;
   fetch: FetchLike;
   detect: () => Promise<DetectedCapabilities>;
@@ -35,6 +39,7 @@ export interface HostDeps {
 
 export const defaultHostDeps: HostDeps = {
   engines: defaultEngines,
+  engineFiles: packagedEngineFiles,
   openStore: (name) => openModelStore(name),
   fetch: (url, init) => fetch(url, init),
   detect: () => detectCapabilities(),
@@ -47,6 +52,7 @@ export class HostContext {
   readonly store: ModelStore;
   private caps: Promise<DetectedCapabilities> | undefined;
   private manifestPromise: Promise<Manifest> | undefined;
+  private readonly engines = new Map<ModelFormat, Promise<Engine>>();
 
   constructor(
     readonly deps: HostDeps,
@@ -97,9 +103,21 @@ export class HostContext {
     return this.config.deviceId ? Promise.resolve(this.config.deviceId) : this.store.deviceId();
   }
 
+  /** This host's engine for a format, made on first use; a failed import is tried again next time. */
+  engine(format: ModelFormat): Promise<Engine> {
+    let engine = this.engines.get(format);
+    if (!engine) {
+      engine = this.deps.engines[format]();
+      engine.catch(() => this.engines.delete(format));
+      this.engines.set(format, engine);
+    }
+    return engine;
+  }
+
   engineContext(detected: DetectedCapabilities): EngineContext {
     const threads = detected.wasmThreads ? (this.config.wasmThreads ?? Math.min(4, detected.hardwareConcurrency)) : 1;
-    return { ortWasmBase: this.config.ortWasmBase, tfjsWasmBase: this.config.tfjsWasmBase, wasmThreads: threads };
+    const files = this.config.engineAssetsUrl ? engineFilesAt(this.config.engineAssetsUrl) : this.deps.engineFiles();
+    return { files, wasmThreads: threads };
   }
 
   /** A manifest variant's bytes: from the store, else downloaded, verified and stored. */

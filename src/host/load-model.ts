@@ -93,7 +93,7 @@ export async function loadModel(
 
   const detected = await ctx.capabilities();
   const requested = request.backend ?? 'auto';
-  const engine = await ctx.deps.engines[fetched.spec.format]();
+  const engine = await ctx.engine(fetched.spec.format);
   report({ phase: 'compile', loaded: 0, total: 0 });
   const opened = await openWithFallback(engine, fetched.spec, fetched.files, planBackends(requested, detected), ctx.engineContext(detected), false);
   const policy = batchPolicy(fetched.spec, request.batching, opened.backend);

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import type { DetectedCapabilities } from '../../src/capabilities.js';
+import { engineFilesAt } from '../../src/engines/engine-files.js';
 import { BadInputError } from '../../src/errors.js';
 import { createHost, defaultHostDeps } from '../../src/host/host.js';
 import type { LoadProgress, WorkerApi } from '../../src/protocol.js';
@@ -22,8 +23,10 @@ const store = createMemoryStore();
 
 beforeAll(async () => {
   server = await startModelServer();
-  host = createHost({ ...defaultHostDeps, openStore: () => store, detect: async () => hardwareGpu });
-  await host.init({ manifestUrl: `${server.url}/models/manifest.json`, ortWasmBase: ortDist, tfjsWasmBase: '', storeName: 'unused' });
+  const ort = (name: string) => ({ wasm: `${ortDist}${name}.wasm`, mjs: `${ortDist}${name}.mjs` });
+  const engineFiles = () => ({ ortWasm: ort('ort-wasm-simd-threaded'), ortJsep: ort('ort-wasm-simd-threaded.jsep'), tfjs: engineFilesAt('').tfjs });
+  host = createHost({ ...defaultHostDeps, engineFiles, openStore: () => store, detect: async () => hardwareGpu });
+  await host.init({ manifestUrl: `${server.url}/models/manifest.json`, storeName: 'unused' });
 });
 afterAll(() => server.close());
 

@@ -1,0 +1,35 @@
+/**
+ * The engines' own run-time files (onnxruntime-web's Emscripten glue .mjs and .wasm, tfjs-backend-
+ * wasm's .wasm), as absolute URLs. Two onnxruntime-web flavours: the plain SIMD-threaded build
+ * (WASM execution provider only) and the JSEP build (WebGPU and WASM), twice its size — a
+ * WASM-only page must never fetch the second.
+ */
+export interface OrtFiles {
+  wasm: string;
+  mjs: string;
+}
+
+export const TFJS_WASM_NAMES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'] as const;
+export type TfjsWasmName = (typeof TFJS_WASM_NAMES)[number];
+
+export interface EngineFiles {
+  /** onnxruntime-web/wasm: ort-wasm-simd-threaded.{mjs,wasm}. */
+  ortWasm: OrtFiles;
+  /** onnxruntime-web (JSEP): ort-wasm-simd-threaded.jsep.{mjs,wasm}. */
+  ortJsep: OrtFiles;
+  /** tfjs-backend-wasm's binaries by file name (setWasmPaths takes this map). */
+  tfjs: Record<TfjsWasmName, string>;
+}
+
+const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
+
+/** The files under one base URL laid out as `ort/<file>` and `tfjs/<file>` (the package's dist/lib/, or an app's own copy). */
+export function engineFilesAt(base: string): EngineFiles {
+  const root = withSlash(base);
+  const ort = (name: string): OrtFiles => ({ wasm: `${root}ort/${name}.wasm`, mjs: `${root}ort/${name}.mjs` });
+  return {
+    ortWasm: ort('ort-wasm-simd-threaded'),
+    ortJsep: ort('ort-wasm-simd-threaded.jsep'),
+    tfjs: Object.fromEntries(TFJS_WASM_NAMES.map((name) => [name, `${root}tfjs/${name}`])) as Record<TfjsWasmName, string>,
+  };
+}
