@@ -2,8 +2,8 @@
  * The drop-in script (dist/edgeserve.iife.js): `window.edgeserve`, the module's API, for pages
  * that include one <script> tag, possibly from another origin (a CDN serving the package as it
  * is). Two differences from the module:
- * - A page cannot start a worker from another origin's URL, so the worker is a one-line blob:
- *   module, `import "<the package's lib/runtime.worker.js next to this script>"`: the worker, its
+ * - A page cannot start a worker from another origin's URL, so the worker is a few-line blob:
+ *   module that imports the package's lib/runtime.worker.js next to this script: the worker, its
  *   engine chunks and the engines' .wasm/.mjs then load from the script's origin (CORS), each
  *   only when needed. A Content-Security-Policy therefore needs `worker-src blob:`.
  * - Defaults resolve against the script's own URL, not the page's: the manifest is
@@ -24,10 +24,25 @@ const attr = (name: string) => script?.getAttribute(`data-${name}`) ?? undefined
 /** The package's ESM worker, next to this script in the package (dist/lib/). */
 export const workerUrl = new URL(attr('worker-url') ?? 'lib/runtime.worker.js', base).href;
 
+/**
+ * The blob: worker's source. A dynamic import() is fetched as a script (CSP `script-src`, which
+ * already lists the CDN for this very script), where a static import in a module worker would be
+ * fetched as a worker (`worker-src` would need the CDN too). Messages that arrive while the
+ * package's worker is still loading have no listener yet: they are held and re-dispatched once
+ * it has set up Comlink.
+ */
+const bootstrap = (url: string) => `const held = [];
+const hold = (event) => held.push(event);
+addEventListener('message', hold);
+await import(${JSON.stringify(url)});
+removeEventListener('message', hold);
+for (const event of held) dispatchEvent(new MessageEvent('message', { data: event.data, ports: [...event.ports] }));
+`;
+
 let blobUrl: string | undefined;
 const blobWorker: WorkerFactory = (name) => {
   // One blob: URL per page, never revoked: every restarted worker starts from it.
-  blobUrl ??= URL.createObjectURL(new Blob([`import ${JSON.stringify(workerUrl)};\n`], { type: 'text/javascript' }));
+  blobUrl ??= URL.createObjectURL(new Blob([bootstrap(workerUrl)], { type: 'text/javascript' }));
   return new Worker(blobUrl, { type: 'module', name });
 };
 
