@@ -7,6 +7,11 @@
 export interface OrtFiles {
   wasm: string;
   mjs: string;
+  /**
+   * SHA-256 (hex) of the .wasm as the package build recorded it, checked by the engine-file
+   * cache. The .mjs has none: dev servers (Vite) serve it transformed, so its bytes vary.
+   */
+  wasmSha256?: string;
 }
 
 export const TFJS_WASM_NAMES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'] as const;

@@ -1,6 +1,7 @@
 /** The one interface every inference engine implements; the host never sees an engine's own API. */
 import type { ModelSpec } from '../manifest/schema.js';
 import type { BackendName, EngineName, TensorMap } from '../protocol.js';
+import type { EngineFileCache } from './engine-file-cache.js';
 import type { EngineFiles } from './engine-files.js';
 
 export interface EngineContext {
@@ -8,11 +9,8 @@ export interface EngineContext {
   files: EngineFiles;
   /** WASM threads to use; 1 when the page is not cross-origin isolated. */
   wasmThreads: number;
-  /**
-   * The bytes of one of `files`, from the device's engine-file cache (fetched and checked once),
-   * or undefined when there is no cache: the engine then fetches the URL itself.
-   */
-  cachedFile?: (url: string) => Promise<ArrayBuffer | undefined>;
+  /** The device's copy of the engine files (engine-file-cache.ts); absent where there is no Cache Storage. */
+  fileCache?: EngineFileCache;
 }
 
 export interface ModelFile {

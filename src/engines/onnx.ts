@@ -53,31 +53,35 @@ function fromOrt(results: Ort.InferenceSession.ReturnType): TensorMap {
 }
 
 /**
- * A flavour's `env` is read when its first session initialises the WASM module and is fixed
- * from then on; we set it before every session with the same values, so a changed context
- * (another engineAssetsUrl) would only take effect in a new worker.
+ * A flavour's `env` is read when its first session initialises the WASM module and is fixed from
+ * then on, so it is set once per flavour, before that first session.
  */
-function configure(ort: OrtModule, files: OrtFiles, context: EngineContext, binary: ArrayBuffer | undefined): void {
-  ort.env.wasm.wasmPaths = { wasm: files.wasm, mjs: files.mjs };
+async function configure(ort: OrtModule, files: OrtFiles, context: EngineContext): Promise<void> {
+  const cache = context.fileCache;
+  // With a cache, ORT compiles the checked bytes we hand it and imports a glue URL that works offline.
+  const [binary, mjs] = cache ? await Promise.all([cache.wasm(files.wasm, files.wasmSha256), cache.glue(files.mjs)]) : [undefined, files.mjs];
+  ort.env.wasm.wasmPaths = { wasm: files.wasm, mjs };
+  if (binary) ort.env.wasm.wasmBinary = binary;
   ort.env.wasm.numThreads = context.wasmThreads;
   // The proxy worker would nest a worker in ours for nothing: we already are off the main thread.
   ort.env.wasm.proxy = false;
   ort.env.logLevel = 'error';
-  // Bytes the engine-file cache already holds and checked: ORT compiles them instead of fetching.
-  if (binary) ort.env.wasm.wasmBinary = binary;
 }
 
 const flavourOf = (backend: BackendName): Flavour => (backend === 'webgpu' ? 'jsep' : 'wasm');
 
-/** One per host: the flavours it imported (a failed import is tried again on the next session). */
+/** One per host: the flavours it imported and configured (a failure is tried again on the next session). */
 export function createOnnxEngine(flavours: OrtFlavours = defaultOrtFlavours): Engine {
-  const loaded = new Map<Flavour, Promise<OrtModule>>();
-  function flavour(name: Flavour): Promise<OrtModule> {
-    let ort = loaded.get(name);
+  const ready = new Map<Flavour, Promise<OrtModule>>();
+  function flavour(name: Flavour, context: EngineContext): Promise<OrtModule> {
+    let ort = ready.get(name);
     if (!ort) {
-      ort = flavours[name]();
-      ort.catch(() => loaded.delete(name));
-      loaded.set(name, ort);
+      ort = flavours[name]().then(async (module) => {
+        await configure(module, name === 'jsep' ? context.files.ortJsep : context.files.ortWasm, context);
+        return module;
+      });
+      ort.catch(() => ready.delete(name));
+      ready.set(name, ort);
     }
     return ort;
   }
@@ -86,10 +90,7 @@ export function createOnnxEngine(flavours: OrtFlavours = defaultOrtFlavours): En
     async create(_model, files, backend, context): Promise<EngineSession> {
       const [file] = files;
       if (!file) throw new Error('an ONNX variant has exactly one file');
-      const name = flavourOf(backend);
-      const ort = await flavour(name);
-      const ortFiles = name === 'jsep' ? context.files.ortJsep : context.files.ortWasm;
-      configure(ort, ortFiles, context, await context.cachedFile?.(ortFiles.wasm));
+      const ort = await flavour(flavourOf(backend), context);
       const session = await ort.InferenceSession.create(file.bytes, {
         executionProviders: [backend],
         graphOptimizationLevel: 'all',

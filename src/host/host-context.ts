@@ -4,6 +4,7 @@
  */
 import { detectCapabilities, type DetectedCapabilities } from '../capabilities.js';
 import type { Engine, EngineContext } from '../engines/engine.js';
+import { openEngineFileCache, type EngineFileCache } from '../engines/engine-file-cache.js';
 import { engineFilesAt, type EngineFiles } from '../engines/engine-files.js';
 import { packagedEngineFiles } from '../engines/packaged-engine-files.js';
 import { defaultEngines, type EngineRegistry } from '../engines/registry.js';
@@ -29,6 +30,8 @@ export interface HostDeps {
   engines: EngineRegistry;
   /** Where the engines' files are when the app names no engineAssetsUrl. */
   engineFiles: () => EngineFiles;
+  /** The device's copy of the engine files; undefined: the engines fetch them by URL. */
+  engineFileCache: () => EngineFileCache | undefined;
   openStore: (name: string) => ModelStore;
   fetch: FetchLike;
   detect: () => Promise<DetectedCapabilities>;
@@ -40,6 +43,7 @@ export interface HostDeps {
 export const defaultHostDeps: HostDeps = {
   engines: defaultEngines,
   engineFiles: packagedEngineFiles,
+  engineFileCache: () => openEngineFileCache(),
   openStore: (name) => openModelStore(name),
   fetch: (url, init) => fetch(url, init),
   detect: () => detectCapabilities(),
@@ -53,6 +57,7 @@ export class HostContext {
   private caps: Promise<DetectedCapabilities> | undefined;
   private manifestPromise: Promise<Manifest> | undefined;
   private readonly engines = new Map<ModelFormat, Promise<Engine>>();
+  private fileCache: EngineFileCache | undefined | null = null;
 
   constructor(
     readonly deps: HostDeps,
@@ -117,7 +122,8 @@ export class HostContext {
   engineContext(detected: DetectedCapabilities): EngineContext {
     const threads = detected.wasmThreads ? (this.config.wasmThreads ?? Math.min(4, detected.hardwareConcurrency)) : 1;
     const files = this.config.engineAssetsUrl ? engineFilesAt(this.config.engineAssetsUrl) : this.deps.engineFiles();
-    return { files, wasmThreads: threads };
+    if (this.fileCache === null) this.fileCache = this.deps.engineFileCache();
+    return { files, wasmThreads: threads, ...(this.fileCache ? { fileCache: this.fileCache } : {}) };
   }
 
   /** A manifest variant's bytes: from the store, else downloaded, verified and stored. */

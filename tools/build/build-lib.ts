@@ -20,7 +20,8 @@
  * drop-in script, without the ESM entry and types — what e2e/drop-in.spec.ts serves)
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, defaultClientConditions, type InlineConfig, type Plugin } from 'vite';
@@ -73,6 +74,12 @@ function literal(pattern: RegExp, replace: (...groups: string[]) => string): Plu
   };
 }
 
+const ORT_DIST = 'node_modules/onnxruntime-web/dist';
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(join(root, ORT_DIST, file))).digest('hex');
+/** One flavour's files, with the .wasm's hash the engine-file cache checks (a CDN's copy included). */
+const ortFiles = (name: string) =>
+  `{ wasm: __edgeserveAsset("ort/${name}.wasm"), mjs: __edgeserveAsset("ort/${name}.mjs"), wasmSha256: "${sha256(`${name}.wasm`)}" }`;
+
 const ASSET = /__edgeserveAsset\("([^"]+)"\)/;
 /**
  * onnxruntime-web finds its own script with `new (URL)("ort.wasm.min.mjs", import.meta.url)`,
@@ -85,11 +92,10 @@ const packagedFiles = swapModule(
   '../engines/packaged-engine-files.js',
   '/src/host/host-context.ts',
   `
-  const ort = (wasm, mjs) => ({ wasm, mjs });
   export function packagedEngineFiles() {
     return {
-      ortWasm: ort(__edgeserveAsset("ort/ort-wasm-simd-threaded.wasm"), __edgeserveAsset("ort/ort-wasm-simd-threaded.mjs")),
-      ortJsep: ort(__edgeserveAsset("ort/ort-wasm-simd-threaded.jsep.wasm"), __edgeserveAsset("ort/ort-wasm-simd-threaded.jsep.mjs")),
+      ortWasm: ${ortFiles('ort-wasm-simd-threaded')},
+      ortJsep: ${ortFiles('ort-wasm-simd-threaded.jsep')},
       tfjs: {
         ${TFJS_WASM_FILES.map((f) => `${JSON.stringify(f)}: __edgeserveAsset(${JSON.stringify(`tfjs/${f}`)})`).join(',\n        ')}
       },
@@ -108,7 +114,7 @@ await build({
   },
 });
 for (const [dir, from, files] of [
-  ['ort', 'node_modules/onnxruntime-web/dist', ORT_FILES],
+  ['ort', ORT_DIST, ORT_FILES],
   ['tfjs', 'node_modules/@tensorflow/tfjs-backend-wasm/dist', TFJS_WASM_FILES],
 ] as const) {
   mkdirSync(join(libDir, dir), { recursive: true });
