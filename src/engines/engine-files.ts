@@ -38,3 +38,9 @@ export function engineFilesAt(base: string): EngineFiles {
     tfjs: Object.fromEntries(TFJS_WASM_NAMES.map((name) => [name, `${root}tfjs/${name}`])) as Record<TfjsWasmName, string>,
   };
 }
+
+/** `files` with the .wasm hashes `known` records: an app's own copy (engineAssetsUrl) is checked like the package's. */
+export function withKnownHashes(files: EngineFiles, known: EngineFiles): EngineFiles {
+  const hashOf = (own: OrtFiles, ref: OrtFiles): OrtFiles => (ref.wasmSha256 ? { ...own, wasmSha256: ref.wasmSha256 } : own);
+  return { ...files, ortWasm: hashOf(files.ortWasm, known.ortWasm), ortJsep: hashOf(files.ortJsep, known.ortJsep) };
+}

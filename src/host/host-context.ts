@@ -5,7 +5,7 @@
 import { detectCapabilities, type DetectedCapabilities } from '../capabilities.js';
 import type { Engine, EngineContext } from '../engines/engine.js';
 import { openEngineFileCache, type EngineFileCache } from '../engines/engine-file-cache.js';
-import { engineFilesAt, type EngineFiles } from '../engines/engine-files.js';
+import { engineFilesAt, withKnownHashes, type EngineFiles } from '../engines/engine-files.js';
 import { packagedEngineFiles } from '../engines/packaged-engine-files.js';
 import { defaultEngines, type EngineRegistry } from '../engines/registry.js';
 import { DownloadFailedError } from '../errors.js';
@@ -121,7 +121,8 @@ export class HostContext {
 
   engineContext(detected: DetectedCapabilities): EngineContext {
     const threads = detected.wasmThreads ? (this.config.wasmThreads ?? Math.min(4, detected.hardwareConcurrency)) : 1;
-    const files = this.config.engineAssetsUrl ? engineFilesAt(this.config.engineAssetsUrl) : this.deps.engineFiles();
+    const packaged = this.deps.engineFiles();
+    const files = this.config.engineAssetsUrl ? withKnownHashes(engineFilesAt(this.config.engineAssetsUrl), packaged) : packaged;
     if (this.fileCache === null) this.fileCache = this.deps.engineFileCache();
     return { files, wasmThreads: threads, ...(this.fileCache ? { fileCache: this.fileCache } : {}) };
   }
