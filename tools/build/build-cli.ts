@@ -7,7 +7,7 @@
  * Usage: tsx tools/build/build-cli.ts
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,6 +17,8 @@ const RUNTIME_FILES = /\.(js|mjs|cjs|proto|json)$/;
 // Folders whose files the CLI never reads at run time.
 const SKIP = new Set(['build', 'models']);
 
+// From scratch: a file left from an earlier build must not make a broken build look whole.
+rmSync(outDir, { recursive: true, force: true });
 execFileSync('npx', ['tsc', '-p', 'tools/tsconfig.cli.json'], { cwd: root, stdio: 'inherit' });
 
 function copyRuntimeFiles(dir: string): void {

@@ -21,7 +21,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, defaultClientConditions, type InlineConfig, type Plugin } from 'vite';
@@ -103,6 +103,8 @@ const packagedFiles = swapModule(
   }`,
 );
 
+// Chunk names carry hashes: a lib/ left from an earlier build would ship its stale chunks too.
+rmSync(libDir, { recursive: true, force: true });
 // The worker and its chunks, all in lib/ (so './ort/…' resolves from every chunk).
 await build({
   ...shared('workers/runtime.worker.ts', libDir),
