@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The `edgeserve` command. A published package runs the compiled CLI (dist/cli/, made by
-// `npm run build:cli`); a git checkout runs the TypeScript sources through tsx, a
-// devDependency, so the command works right after `npm ci` with no build step.
+// The `edgeserve` command. The package runs the compiled CLI (dist/cli/, made by
+// `npm run build:cli`, which `npm run build` and `prepack` run), on Node with the package's
+// dependencies alone. Only a git checkout that was never built falls back to the TypeScript
+// sources through tsx, a devDependency, so the command works right after `npm ci`.
 import { existsSync } from 'node:fs';
 
 const compiled = new URL('../dist/cli/tools/cli/main.js', import.meta.url);

@@ -15,7 +15,7 @@ const libDir = `${e2eBuildDir}-lib`;
 const CDN = `http://localhost:${sidePort(3)}`;
 const isolated = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 // No 'unsafe-eval', no 'unsafe-inline' scripts: 'wasm-unsafe-eval' compiles WebAssembly;
-// worker-src blob: starts the inlined worker; connect-src lets the worker fetch the manifest and
+// worker-src blob: starts the blob: worker that imports the package's worker; connect-src lets the worker fetch the manifest and
 // models; script-src ${CDN} lets it import ORT's .mjs glue. The page has no script of its own.
 const strictCsp = (scriptExtra = '') =>
   [`default-src 'none'`, `script-src ${CDN}${scriptExtra} 'wasm-unsafe-eval'`, 'worker-src blob:', `connect-src ${CDN}`, `img-src ${CDN}`].join('; ');
@@ -59,7 +59,7 @@ function watchConsole(p: Page): string[] {
   return problems;
 }
 
-test('window.edgeserve from another origin loads a model and predicts (worker inlined, defaults from the script URL)', async ({ page: p }) => {
+test('window.edgeserve from another origin loads a model and predicts (blob: worker importing the script origin\'s worker, defaults from the script URL)', async ({ page: p }) => {
   const problems = watchConsole(p);
   await p.goto(`${site.origin}/api.html`);
   const result = await p.evaluate(async () => {
@@ -75,9 +75,10 @@ test('window.edgeserve from another origin loads a model and predicts (worker in
     ctx.fillText('Hello there', 8, 34);
     const out = await model.predict({ x: edgeserve.imageToNchw(ctx.getImageData(0, 0, 192, 48)) });
     const probs = [...(Object.values(out)[0]!.data as Float32Array)];
-    return { probs, info: model.info(), isolated: crossOriginIsolated, defaults: { manifest: edgeserve.scriptDefaults.manifestUrl, engines: edgeserve.scriptDefaults.engineAssetsUrl }, api: Object.keys(edgeserve).sort() };
+    return { probs, info: model.info(), isolated: crossOriginIsolated, defaults: { manifest: edgeserve.scriptDefaults.manifestUrl, worker: edgeserve.workerUrl, engines: edgeserve.scriptDefaults.engineAssetsUrl ?? null }, api: Object.keys(edgeserve).sort() };
   });
-  expect(result.defaults).toEqual({ manifest: `${CDN}/models/manifest.json`, engines: `${CDN}/engines/` });
+  // The worker and the engines' files come from next to the script (the package's dist/lib/).
+  expect(result.defaults).toEqual({ manifest: `${CDN}/models/manifest.json`, worker: `${CDN}/lib/runtime.worker.js`, engines: null });
   expect(result.probs[0]).toBeGreaterThan(0.9);
   // Cross-origin isolated page: ORT's threaded WASM, its .mjs fetched from the first origin.
   expect(result.isolated).toBe(true);

@@ -126,9 +126,8 @@ export interface MemoryBudget {
 
 export interface WorkerInit {
   manifestUrl: string;
-  /** Base URLs where the engines' own .wasm/.mjs files are served. */
-  ortWasmBase: string;
-  tfjsWasmBase: string;
+  /** Absolute base URL of the engines' own files (`ort/…`, `tfjs/…`); default: next to the worker (see packaged-engine-files.ts). */
+  engineAssetsUrl?: string;
   /** Name of the IndexedDB database holding the model store. */
   storeName: string;
   wasmThreads?: number;

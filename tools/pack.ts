@@ -4,8 +4,9 @@
  * precision. Everything else in the manifest is kept as it was.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isExternal } from './onnx/tensor-data.js';
 import { onnx } from './onnx/onnx-proto.js';
 import { decodeModel, onnxOpset, writeFileAtomic } from './onnx/model-io.js';
 import { constantsOf } from './onnx/graph-walk.js';
@@ -34,7 +35,11 @@ export interface PackOptions {
   id?: string;
   version?: string;
   precision?: Precision;
-  /** Default: the model's path relative to the manifest's directory. */
+  /**
+   * Default: the model's path relative to the manifest's directory. A model outside that
+   * directory is copied into it first (`<id>/<version>/<file>`): a server that serves the
+   * manifest's folder would never serve a `../model.onnx`.
+   */
   url?: string;
   recipe?: string;
   description?: string;
@@ -60,7 +65,22 @@ export function readManifest(path: string): Manifest {
   }
 }
 
-export function packModel(modelPath: string, opts: PackOptions): { entry: ModelEntry; variant: VariantEntry } {
+/** Where the variant's file is served from, relative to the manifest; copies a model from outside the manifest's folder into it. */
+function servedUrl(modelPath: string, manifestPath: string, id: string, version: string, model: onnx.ModelProto): { url: string; copiedTo?: string } {
+  const manifestDir = dirname(resolve(manifestPath));
+  const rel = relative(manifestDir, resolve(modelPath));
+  if (!rel.startsWith('..') && !isAbsolute(rel)) return { url: rel.split(sep).join('/') };
+  if ((model.graph?.initializer ?? []).some(isExternal)) {
+    throw new ToolError('BAD_ARGUMENT', `${modelPath} is outside ${manifestDir} and keeps its weights in external files: move it (with them) under the manifest's folder, or pass --url`);
+  }
+  const url = `${id}/${version}/${basename(modelPath)}`;
+  const copiedTo = join(manifestDir, id, version, basename(modelPath));
+  mkdirSync(dirname(copiedTo), { recursive: true });
+  copyFileSync(modelPath, copiedTo);
+  return { url, copiedTo };
+}
+
+export function packModel(modelPath: string, opts: PackOptions): { entry: ModelEntry; variant: VariantEntry; copiedTo?: string } {
   if (!existsSync(modelPath)) throw new ToolError('NOT_FOUND', `${modelPath}: no such file`);
   const bytes = readFileSync(modelPath);
   const model = decodeModel(bytes, modelPath);
@@ -72,10 +92,12 @@ export function packModel(modelPath: string, opts: PackOptions): { entry: ModelE
   const id = opts.id ?? basename(modelPath).replace(/(\.int8)?\.onnx$/, '');
   const precision = opts.precision ?? detectPrecision(model);
   const recipe = opts.recipe ?? model.metadataProps.find((p) => p.key === RECIPE_KEY)?.value;
+  const version = opts.version ?? '1.0.0';
+  const served = opts.url ? { url: opts.url } : servedUrl(modelPath, opts.manifest, id, version, model);
   const variant: VariantEntry = {
     precision,
     files: [{
-      url: opts.url ?? relative(dirname(resolve(opts.manifest)), resolve(modelPath)).split('\\').join('/'),
+      url: served.url,
       bytes: bytes.length,
       sha256: createHash('sha256').update(bytes).digest('hex'),
     }],
@@ -91,10 +113,9 @@ export function packModel(modelPath: string, opts: PackOptions): { entry: ModelE
   // The fp32 variant defines the interface; quantized ones have the same inputs and outputs.
   if (precision === 'fp32' || entry.inputs.length === 0) Object.assign(entry, { inputs, outputs });
   if (opts.description) entry.description = opts.description;
-  const version = opts.version ?? '1.0.0';
   let ver = entry.versions.find((v) => v.version === version);
   if (!ver) entry.versions.push((ver = { version, variants: [] }));
   ver.variants = [...ver.variants.filter((v) => v.precision !== precision), variant];
   writeFileAtomic(opts.manifest, new TextEncoder().encode(JSON.stringify(manifest, null, 2) + '\n'));
-  return { entry, variant };
+  return { entry, variant, ...(served.copiedTo ? { copiedTo: served.copiedTo } : {}) };
 }

@@ -19,7 +19,12 @@ export interface RuntimeOptions {
   manifestUrl?: string | URL;
   /** Default backend for `load`; 'auto' picks a hardware WebGPU adapter, else WASM. */
   backend?: BackendChoice;
-  /** Where the engines' WASM files are served; default `/engines/` (`npm run models` copies them to public/engines/). */
+  /**
+   * Base URL of the engines' own files, laid out as `ort/<onnxruntime-web file>` and
+   * `tfjs/<tfjs-backend-wasm file>` (as in the package's `dist/lib/`). Default: the copies that
+   * ship next to the worker, which your bundler emits with the app (or, for the drop-in script,
+   * next to the script on its CDN). Set it to serve them from elsewhere, e.g. a CDN.
+   */
   engineAssetsUrl?: string | URL;
   /** WASM threads when cross-origin isolated; default min(4, cores). */
   wasmThreads?: number;
@@ -107,11 +112,9 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   validateRuntimeOptions(options);
   // The worker resolves URLs against its own location, so everything is made absolute here.
   const base = globalThis.document?.baseURI ?? globalThis.location.href;
-  const engines = withSlash(absolute(options.engineAssetsUrl ?? '/engines/', base));
   const init: WorkerInit = {
     manifestUrl: absolute(options.manifestUrl ?? '/models/manifest.json', base),
-    ortWasmBase: `${engines}ort/`,
-    tfjsWasmBase: `${engines}tfjs/`,
+    ...(options.engineAssetsUrl ? { engineAssetsUrl: withSlash(absolute(options.engineAssetsUrl, base)) } : {}),
     storeName: options.storeName ?? 'edgeserve',
     ...(options.wasmThreads ? { wasmThreads: options.wasmThreads } : {}),
     ...(options.deviceId ? { deviceId: options.deviceId } : {}),

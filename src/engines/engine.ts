@@ -1,14 +1,16 @@
 /** The one interface every inference engine implements; the host never sees an engine's own API. */
 import type { ModelSpec } from '../manifest/schema.js';
 import type { BackendName, EngineName, TensorMap } from '../protocol.js';
+import type { EngineFileCache } from './engine-file-cache.js';
+import type { EngineFiles } from './engine-files.js';
 
 export interface EngineContext {
-  /** Base URL of onnxruntime-web's .wasm/.mjs files (absolute, ending in "/"). */
-  ortWasmBase: string;
-  /** Base URL of tfjs-backend-wasm's .wasm files (absolute, ending in "/"). */
-  tfjsWasmBase: string;
+  /** The engines' own .wasm/.mjs files (absolute URLs). */
+  files: EngineFiles;
   /** WASM threads to use; 1 when the page is not cross-origin isolated. */
   wasmThreads: number;
+  /** The device's copy of the engine files (engine-file-cache.ts); absent where there is no Cache Storage. */
+  fileCache?: EngineFileCache;
 }
 
 export interface ModelFile {
@@ -27,8 +29,8 @@ export interface EngineSession {
 export interface Engine {
   readonly name: EngineName;
   create(model: ModelSpec, files: ModelFile[], backend: BackendName, context: EngineContext): Promise<EngineSession>;
-  /** Optional: fetch, compile and start the engine's runtime before any model bytes are there. */
-  prepare?(context: EngineContext): Promise<void>;
+  /** Optional: fetch, compile and start the engine's runtime (for `backend`) before any model bytes are there. */
+  prepare?(context: EngineContext, backend?: BackendName): Promise<void>;
   /** The engine's own files a backend loads (.mjs/.wasm): checked, and named, when no session opens. */
   files?(backend: BackendName, context: EngineContext): string[];
 }

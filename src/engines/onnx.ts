@@ -1,29 +1,31 @@
 /**
- * onnxruntime-web: the WebGPU execution provider, or the WASM one (SIMD, threads when the page
- * is cross-origin isolated). Both live in the same JSEP binary, served from our own URL.
+ * onnxruntime-web, in two flavours picked per session by backend: WASM sessions run on the plain
+ * SIMD-threaded build, WebGPU sessions on the JSEP build. Each flavour is its own module with its
+ * own `env` and WASM instance, so a worker that started on WASM and later plans WebGPU (a model
+ * loaded with backend 'webgpu', or an upgrade) imports the JSEP flavour next to the first: both
+ * work side by side, at the cost of a second binary in memory — never a reload of the first.
  */
-import * as ort from 'onnxruntime-web';
+import type * as Ort from 'onnxruntime-web';
 import type { TensorDtype } from '../manifest/schema.js';
-import type { TensorMap } from '../protocol.js';
+import type { BackendName, TensorMap } from '../protocol.js';
 import type { Engine, EngineContext, EngineSession } from './engine.js';
 import { startOrtRuntime } from './onnx-prepare.js';
+import type { OrtFiles } from './engine-files.js';
 
-let configuredFor: string | undefined;
+type OrtModule = typeof Ort;
+type Flavour = 'wasm' | 'jsep';
 
-/** ort.env is global and read at the first session; set it once, and refuse to change it later. */
-function configure(context: EngineContext): void {
-  const key = `${context.ortWasmBase}|${context.wasmThreads}`;
-  if (configuredFor === key) return;
-  ort.env.wasm.wasmPaths = context.ortWasmBase;
-  ort.env.wasm.numThreads = context.wasmThreads;
-  // The proxy worker would nest a worker in ours for nothing: we already are off the main thread.
-  ort.env.wasm.proxy = false;
-  ort.env.logLevel = 'error';
-  configuredFor = key;
+export interface OrtFlavours {
+  wasm: () => Promise<OrtModule>;
+  jsep: () => Promise<OrtModule>;
 }
 
-type OrtDtype = ort.Tensor.Type;
-const ortDtype: Record<TensorDtype, OrtDtype> = {
+export const defaultOrtFlavours: OrtFlavours = {
+  wasm: () => import('./ort-wasm.js') as Promise<OrtModule>,
+  jsep: () => import('./ort-jsep.js') as Promise<OrtModule>,
+};
+
+const ortDtype: Record<TensorDtype, Ort.Tensor.Type> = {
   float32: 'float32',
   float16: 'float16',
   int32: 'int32',
@@ -33,15 +35,15 @@ const ortDtype: Record<TensorDtype, OrtDtype> = {
   bool: 'bool',
 };
 
-function toOrt(inputs: TensorMap): Record<string, ort.Tensor> {
-  const feeds: Record<string, ort.Tensor> = {};
+function toOrt(ort: OrtModule, inputs: TensorMap): Record<string, Ort.Tensor> {
+  const feeds: Record<string, Ort.Tensor> = {};
   for (const [name, tensor] of Object.entries(inputs)) {
-    feeds[name] = new ort.Tensor(ortDtype[tensor.dtype], tensor.data as ort.Tensor.DataType, tensor.dims);
+    feeds[name] = new ort.Tensor(ortDtype[tensor.dtype], tensor.data as Ort.Tensor.DataType, tensor.dims);
   }
   return feeds;
 }
 
-function fromOrt(results: ort.InferenceSession.ReturnType): TensorMap {
+function fromOrt(results: Ort.InferenceSession.ReturnType): TensorMap {
   const outputs: TensorMap = {};
   for (const [name, tensor] of Object.entries(results)) {
     // Output data is copied out of the WASM heap (or read back from the GPU) into its own
@@ -51,30 +53,66 @@ function fromOrt(results: ort.InferenceSession.ReturnType): TensorMap {
   return outputs;
 }
 
-export const onnxEngine: Engine = {
-  name: 'onnx',
-  async prepare(context) {
-    configure(context);
-    await startOrtRuntime(ort);
-  },
-  // Both backends load the JSEP build (WebGPU and WASM live in one binary).
-  files: (_backend, context) => ['ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'].map((f) => `${context.ortWasmBase}${f}`),
-  async create(_model, files, backend, context): Promise<EngineSession> {
-    configure(context);
-    const [file] = files;
-    if (!file) throw new Error('an ONNX variant has exactly one file');
-    const session = await ort.InferenceSession.create(file.bytes, {
-      executionProviders: [backend],
-      graphOptimizationLevel: 'all',
-      // ORT's pool threads otherwise busy-wait after each run for more work: on a device with
-      // few cores they hold the cores that this worker's reply and the page's own thread need,
-      // and every run then pays for it on the way back. (Flattened by ORT into the session
-      // config key "session.intra_op.allow_spinning", and likewise for inter-op.)
-      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
-    });
-    return {
-      run: async (inputs) => fromOrt(await session.run(toOrt(inputs))),
-      dispose: () => session.release(),
-    };
-  },
-};
+/**
+ * A flavour's `env` is read when its first session initialises the WASM module and is fixed from
+ * then on, so it is set once per flavour, before that first session.
+ */
+async function configure(ort: OrtModule, files: OrtFiles, context: EngineContext): Promise<void> {
+  const cache = context.fileCache;
+  // With a cache, ORT compiles the checked bytes we hand it and imports a glue URL that works offline.
+  const [binary, mjs] = cache ? await Promise.all([cache.wasm(files.wasm, files.wasmSha256), cache.glue(files.mjs)]) : [undefined, files.mjs];
+  ort.env.wasm.wasmPaths = { wasm: files.wasm, mjs };
+  if (binary) ort.env.wasm.wasmBinary = binary;
+  ort.env.wasm.numThreads = context.wasmThreads;
+  // The proxy worker would nest a worker in ours for nothing: we already are off the main thread.
+  ort.env.wasm.proxy = false;
+  ort.env.logLevel = 'error';
+}
+
+const flavourOf = (backend: BackendName): Flavour => (backend === 'webgpu' ? 'jsep' : 'wasm');
+
+/** One per host: the flavours it imported and configured (a failure is tried again on the next session). */
+export function createOnnxEngine(flavours: OrtFlavours = defaultOrtFlavours): Engine {
+  const ready = new Map<Flavour, Promise<OrtModule>>();
+  function flavour(name: Flavour, context: EngineContext): Promise<OrtModule> {
+    let ort = ready.get(name);
+    if (!ort) {
+      ort = flavours[name]().then(async (module) => {
+        await configure(module, name === 'jsep' ? context.files.ortJsep : context.files.ortWasm, context);
+        return module;
+      });
+      ort.catch(() => ready.delete(name));
+      ready.set(name, ort);
+    }
+    return ort;
+  }
+  return {
+    name: 'onnx',
+    // Started while the model downloads, on the flavour the first planned backend needs.
+    async prepare(context, backend = 'wasm') {
+      await startOrtRuntime(await flavour(flavourOf(backend), context));
+    },
+    files: (backend, context) => {
+      const own = backend === 'webgpu' ? context.files.ortJsep : context.files.ortWasm;
+      return [own.mjs, own.wasm];
+    },
+    async create(_model, files, backend, context): Promise<EngineSession> {
+      const [file] = files;
+      if (!file) throw new Error('an ONNX variant has exactly one file');
+      const ort = await flavour(flavourOf(backend), context);
+      const session = await ort.InferenceSession.create(file.bytes, {
+        executionProviders: [backend],
+        graphOptimizationLevel: 'all',
+        // ORT's pool threads otherwise busy-wait after each run for more work: on a device with
+        // few cores they hold the cores that this worker's reply and the page's own thread need,
+        // and every run then pays for it on the way back. (Flattened by ORT into the session
+        // config key "session.intra_op.allow_spinning", and likewise for inter-op.)
+        extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+      });
+      return {
+        run: async (inputs) => fromOrt(await session.run(toOrt(ort, inputs))),
+        dispose: () => session.release(),
+      };
+    },
+  };
+}

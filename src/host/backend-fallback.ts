@@ -68,7 +68,8 @@ export async function openWithFallback(
   }
   // An engine file that does not load is the server's problem, not the device's: name it.
   const declared = plan.order.flatMap((backend) => engine.files?.(backend, context) ?? []);
-  const missing = await checkFiles(engineFileUrls(failures.map((f) => f.reason), [context.ortWasmBase, context.tfjsWasmBase], declared));
+  const bases = [...new Set(declared.map((url) => url.slice(0, url.lastIndexOf('/') + 1)))];
+  const missing = await checkFiles(engineFileUrls(failures.map((f) => f.reason), bases, declared));
   if (missing) throw missing;
   throw new UnsupportedError(
     `${engine.name} could not ${warmup ? 'create and warm up' : 'create'} a session for "${spec.id}": ${failures.map((f) => `${f.backend}: ${f.reason}`).join('; ')}`,

@@ -41,7 +41,8 @@ export async function engineFileProblem(url: string, fetchImpl: FetchLike = (u, 
 
 /** The first engine file that does not load, as a DOWNLOAD_FAILED naming it; undefined when all load. */
 export async function missingEngineFile(urls: string[], fetchImpl?: FetchLike): Promise<DownloadFailedError | undefined> {
-  for (const url of urls) {
+  // Only URLs the page could fetch: in Node the engines read file paths, which fetch cannot check.
+  for (const url of urls.filter((u) => /^https?:/.test(u))) {
     const problem = await engineFileProblem(url, fetchImpl);
     if (problem) return problem;
   }

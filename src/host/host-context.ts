@@ -3,11 +3,14 @@
  * (fetched once, again on refresh), the models being served, and the metrics.
  */
 import { detectCapabilities, type DetectedCapabilities } from '../capabilities.js';
-import type { EngineContext } from '../engines/engine.js';
+import type { Engine, EngineContext } from '../engines/engine.js';
+import { openEngineFileCache, type EngineFileCache } from '../engines/engine-file-cache.js';
+import { engineFilesAt, withKnownHashes, type EngineFiles } from '../engines/engine-files.js';
+import { packagedEngineFiles } from '../engines/packaged-engine-files.js';
 import { defaultEngines, type EngineRegistry } from '../engines/registry.js';
 import { DownloadFailedError } from '../errors.js';
 import type { Cohort } from '../manifest/rollout.js';
-import type { Manifest, ModelEntry, Precision, VariantEntry } from '../manifest/schema.js';
+import type { Manifest, ModelEntry, ModelFormat, Precision, VariantEntry } from '../manifest/schema.js';
 import { validateManifest } from '../manifest/validate.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import type { CachedModel, LoadProgress, ModelInfo, WorkerInit } from '../protocol.js';
@@ -26,6 +29,10 @@ export function previousOf(pointer: VersionPointer | undefined, version: string)
 
 export interface HostDeps {
   engines: EngineRegistry;
+  /** Where the engines' files are when the app names no engineAssetsUrl. */
+  engineFiles: () => EngineFiles;
+  /** The device's copy of the engine files; undefined: the engines fetch them by URL. */
+  engineFileCache: () => EngineFileCache | undefined;
   openStore: (name: string) => ModelStore;
   fetch: FetchLike;
   detect: () => Promise<DetectedCapabilities>;
@@ -36,6 +43,8 @@ export interface HostDeps {
 
 export const defaultHostDeps: HostDeps = {
   engines: defaultEngines,
+  engineFiles: packagedEngineFiles,
+  engineFileCache: () => openEngineFileCache(),
   openStore: (name) => openModelStore(name),
   fetch: (url, init) => fetch(url, init),
   detect: () => detectCapabilities(),
@@ -50,6 +59,8 @@ export class HostContext {
   readonly revalidations = new Map<string, Promise<ModelInfo[]>>();
   private caps: Promise<DetectedCapabilities> | undefined;
   private manifestPromise: Promise<Manifest> | undefined;
+  private readonly engines = new Map<ModelFormat, Promise<Engine>>();
+  private fileCache: EngineFileCache | undefined | null = null;
 
   constructor(
     readonly deps: HostDeps,
@@ -101,9 +112,23 @@ export class HostContext {
     return this.config.deviceId ? Promise.resolve(this.config.deviceId) : this.store.deviceId();
   }
 
+  /** This host's engine for a format, made on first use; a failed import is tried again next time. */
+  engine(format: ModelFormat): Promise<Engine> {
+    let engine = this.engines.get(format);
+    if (!engine) {
+      engine = this.deps.engines[format]();
+      engine.catch(() => this.engines.delete(format));
+      this.engines.set(format, engine);
+    }
+    return engine;
+  }
+
   engineContext(detected: DetectedCapabilities): EngineContext {
     const threads = detected.wasmThreads ? (this.config.wasmThreads ?? Math.min(4, detected.hardwareConcurrency)) : 1;
-    return { ortWasmBase: this.config.ortWasmBase, tfjsWasmBase: this.config.tfjsWasmBase, wasmThreads: threads };
+    const packaged = this.deps.engineFiles();
+    const files = this.config.engineAssetsUrl ? withKnownHashes(engineFilesAt(this.config.engineAssetsUrl), packaged) : packaged;
+    if (this.fileCache === null) this.fileCache = this.deps.engineFileCache();
+    return { files, wasmThreads: threads, ...(this.fileCache ? { fileCache: this.fileCache } : {}) };
   }
 
   /** A manifest variant's bytes: from the store, else downloaded, verified and stored. */

@@ -86,7 +86,7 @@ async function fromManifest(
 ): Promise<Chosen> {
   const manifest = await ctx.manifest();
   const model = findModel(manifest, request.id);
-  const engineWarming = warmEngine(ctx, model.format);
+  const engineWarming = warmEngine(ctx, model.format, request.backend);
   const choice = chooseVersion(model, await ctx.deviceId(), request.version);
   const variant = findVariant(model, choice.version, precision);
   const version = choice.version.version;
@@ -120,7 +120,7 @@ export async function loadModel(
   const detected = await detecting;
   const requested = request.backend ?? 'auto';
   const open = async (c: Chosen) => {
-    const engine = await ctx.deps.engines[c.fetched.spec.format]();
+    const engine = await ctx.engine(c.fetched.spec.format);
     report({ phase: 'compile', loaded: 0, total: 0 });
     await c.engineWarming;
     const plan = planBackends(requested, detected);

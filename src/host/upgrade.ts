@@ -33,7 +33,7 @@ async function switchServed(
   sha256?: string[],
 ): Promise<ModelInfo[]> {
   const targets = ctx.servedOf(id, precision).filter((s) => s.info.version !== version || s.suspended);
-  const engine = await ctx.deps.engines[spec.format]();
+  const engine = await ctx.engine(spec.format);
   const context = ctx.engineContext(await ctx.capabilities());
   // Open and warm up every copy first: a version that fails anywhere is switched nowhere.
   const opened = await Promise.all(targets.map((s) => openWithFallback(engine, spec, files, { order: [s.info.backend] }, context, true)));

@@ -42,7 +42,7 @@ afterAll(() => server.close());
 
 async function hostWith(engine: Engine, store = createMemoryStore()) {
   const host = createHost({ ...defaultHostDeps, engines: { onnx: async () => engine, tfjs: async () => engine }, openStore: () => store, detect: async () => hardwareGpu });
-  await host.init({ manifestUrl: `${server.url}/models/manifest.json`, ortWasmBase: '', tfjsWasmBase: '', storeName: 'unused' });
+  await host.init({ manifestUrl: `${server.url}/models/manifest.json`, storeName: 'unused' });
   return { host, store };
 }
 

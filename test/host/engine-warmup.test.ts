@@ -45,7 +45,7 @@ it('starts the engine before the model download ends', async () => {
     fetch: slowModelFetch,
     detect: async () => ({ webgpu: false, softwareAdapter: false, wasmSimd: true, wasmThreads: false, hardwareConcurrency: 2 }),
   });
-  await host.init({ manifestUrl: `${server.url}/models/manifest.json`, ortWasmBase: '', tfjsWasmBase: '', storeName: 'unused' });
+  await host.init({ manifestUrl: `${server.url}/models/manifest.json`, storeName: 'unused' });
   await host.load({ id: 'ocr-cls', backend: 'wasm' });
   expect(events).toEqual(['prepare', 'model downloaded', 'create']);
 });

@@ -5,15 +5,14 @@
  * WebGPU → WASM" fallback.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
 import type { DetectedCapabilities } from '../../src/capabilities.js';
 import { BadInputError } from '../../src/errors.js';
 import { createHost, defaultHostDeps } from '../../src/host/host.js';
 import type { LoadProgress, WorkerApi } from '../../src/protocol.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import { startModelServer, type ModelServer } from '../fixtures/model-server.js';
+import { nodeEngineFiles } from '../fixtures/node-engine-files.js';
 
-const ortDist = fileURLToPath(new URL('../../node_modules/onnxruntime-web/dist/', import.meta.url));
 const hardwareGpu: DetectedCapabilities = { webgpu: true, adapter: 'test vendor gpu', softwareAdapter: false, wasmSimd: true, wasmThreads: false, hardwareConcurrency: 2 };
 
 let server: ModelServer;
@@ -22,8 +21,8 @@ const store = createMemoryStore();
 
 beforeAll(async () => {
   server = await startModelServer();
-  host = createHost({ ...defaultHostDeps, openStore: () => store, detect: async () => hardwareGpu });
-  await host.init({ manifestUrl: `${server.url}/models/manifest.json`, ortWasmBase: ortDist, tfjsWasmBase: '', storeName: 'unused' });
+  host = createHost({ ...defaultHostDeps, engineFiles: nodeEngineFiles, openStore: () => store, detect: async () => hardwareGpu });
+  await host.init({ manifestUrl: `${server.url}/models/manifest.json`, storeName: 'unused' });
 });
 afterAll(() => server.close());
 

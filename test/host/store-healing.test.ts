@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DetectedCapabilities } from '../../src/capabilities.js';
 import { createHost, defaultHostDeps } from '../../src/host/host.js';
@@ -14,8 +13,8 @@ import type { WorkerApi } from '../../src/protocol.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import type { ModelStore } from '../../src/store/model-store.js';
 import { publicDir, startModelServer, type ModelServer } from '../fixtures/model-server.js';
+import { nodeEngineFiles } from '../fixtures/node-engine-files.js';
 
-const ortDist = fileURLToPath(new URL('../../node_modules/onnxruntime-web/dist/', import.meta.url));
 const wasmOnly: DetectedCapabilities = { webgpu: false, softwareAdapter: false, wasmSimd: true, wasmThreads: false, hardwareConcurrency: 1 };
 const clsInput = () => ({ x: { dtype: 'float32' as const, dims: [1, 3, 48, 192], data: new Float32Array(3 * 48 * 192).map((_, i) => (i % 7) / 7) } });
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -25,8 +24,8 @@ let manifest: Manifest;
 let reference: number[];
 
 async function hostOn(store: ModelStore): Promise<WorkerApi> {
-  const host = createHost({ ...defaultHostDeps, openStore: () => store, detect: async () => wasmOnly });
-  await host.init({ manifestUrl: `${server.url}/models/manifest.json`, ortWasmBase: ortDist, tfjsWasmBase: '', storeName: 'unused' });
+  const host = createHost({ ...defaultHostDeps, engineFiles: nodeEngineFiles, openStore: () => store, detect: async () => wasmOnly });
+  await host.init({ manifestUrl: `${server.url}/models/manifest.json`, storeName: 'unused' });
   return host;
 }
 const probs = async (host: WorkerApi, handle: string) => [...((await host.predict(handle, clsInput()))['softmax_0.tmp_0']!.data as Float32Array)];

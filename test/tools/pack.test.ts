@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packModel } from '../../tools/pack.js';
 import { makeInt8Variant } from '../../tools/make-int8-variant.js';
@@ -39,5 +39,16 @@ describe('edgeserve pack', () => {
     const bad = join(dir, 'manifest.json');
     copyFileSync(MODEL_PATHS['ocr-cls'], bad);
     expect(() => packModel(MODEL_PATHS['ocr-cls'], { manifest: bad })).toThrow(/not a manifest/);
+  });
+
+  it('copies a model from outside the manifest\'s folder into it instead of writing "../model.onnx"', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeserve-pack-'));
+    const manifest = join(dir, 'public', 'models', 'manifest.json');
+    const result = packModel(MODEL_PATHS['ocr-cls'], { manifest, id: 'cls' });
+    const url = result.variant.files[0]!.url;
+    expect(url).toBe(`cls/1.0.0/${basename(MODEL_PATHS['ocr-cls'])}`);
+    expect(result.copiedTo).toBe(join(dir, 'public', 'models', url));
+    expect(readFileSync(result.copiedTo!)).toEqual(readFileSync(MODEL_PATHS['ocr-cls']));
+    expect(JSON.parse(readFileSync(manifest, 'utf8')).models[0].versions[0].variants[0].files[0].url).toBe(url);
   });
 });

@@ -116,11 +116,12 @@ function pack(args: string[]): void {
   if (positionals.length > 1 && (values.url || values.id)) throw new ToolError('BAD_ARGUMENT', '--url/--id name one model: pack one file at a time with them');
   for (const [i, file] of positionals.entries()) {
     progress(`packing ${file} (${i + 1}/${positionals.length})`);
-    const { entry, variant } = packModel(file, {
+    const { entry, variant, copiedTo } = packModel(file, {
       manifest: values.manifest, id: values.id, version: values.version, precision: values.precision as Precision | undefined,
       url: values.url, recipe: values.recipe,
     });
     console.log(`${entry.id} ${variant.precision}: ${variant.files[0]!.bytes} bytes, sha256 ${variant.files[0]!.sha256.slice(0, 12)}…, opset ${variant.opset}`);
+    if (copiedTo) progress(`${file} is outside the manifest's folder: copied to ${copiedTo} (url "${variant.files[0]!.url}")`);
   }
 }
 

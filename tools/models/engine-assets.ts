@@ -1,14 +1,18 @@
 /**
- * The engines fetch their WASM (and onnxruntime's Emscripten glue .mjs) at run time. We serve
- * copies from public/engines/ and point the engines at them explicitly: left to find them
- * through import.meta.url, onnxruntime-web's pthread workers load the app's own chunk in a
- * Vite build and session creation hangs (docs/ARCHITECTURE.md, "Engines").
+ * The engines fetch their WASM (and onnxruntime's Emscripten glue .mjs) at run time. In this
+ * repository the demo serves copies from public/engines/ and the worker points the engines at
+ * them explicitly: left to find them through import.meta.url, onnxruntime-web's pthread workers
+ * load the app's own chunk in a Vite build and session creation hangs (docs/ARCHITECTURE.md, "Engines"). The package build copies
+ * the same files into dist/lib/ (tools/build/build-lib.ts).
  */
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** onnxruntime-web's default entry is the JSEP build: one binary for both WebGPU and WASM EPs. */
-export const ORT_FILES = ['ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'];
+/**
+ * Both onnxruntime-web flavours the engine uses: the plain SIMD-threaded build (WASM only) and
+ * the JSEP build (WebGPU), which a session loads only when it runs on WebGPU.
+ */
+export const ORT_FILES = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'];
 export const TFJS_WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
 
 export async function copyEngineAssets(root: string, toDir: string): Promise<void> {

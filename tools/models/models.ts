@@ -90,7 +90,9 @@ async function buildModel(source: ModelSource): Promise<ModelEntry> {
 
 async function main(): Promise<void> {
   // `npm test` calls `models --if-missing` so a fresh clone needs no extra step; `npm run models` always rebuilds.
-  if (process.argv.includes('--if-missing') && existsSync(join(modelsDir, 'manifest.json')) && existsSync(join(publicDir, 'engines'))) {
+  if (process.argv.includes('--if-missing') && existsSync(join(modelsDir, 'manifest.json'))) {
+    // The engine files are cheap to copy and their list changes (a new onnxruntime-web flavour): always bring them up to date.
+    await copyEngineAssets(root, join(publicDir, 'engines'));
     console.log('public/models/manifest.json exists; run `npm run models` to rebuild it');
     return;
   }

@@ -1,0 +1,70 @@
+/**
+ * The engines' own files are kept on the device for apps without a service worker: after one
+ * load, onnxruntime-web's .wasm and .mjs are in Cache Storage with their SHA-256, and a new
+ * worker runs with every engine-file request failing. A corrupted cache entry is never compiled:
+ * it is dropped and downloaded again.
+ */
+import type { BrowserContext, Page } from '@playwright/test';
+import { expect, openHarness, test } from './fixtures.js';
+
+const ENGINE_FILE = /\/engines\/ort\/ort-wasm-simd-threaded\.(wasm|mjs)$/;
+
+async function loadAndPredict(page: Page): Promise<{ top: number; backend: string }> {
+  return page.evaluate(async () => {
+    const { edgeserve, inputs } = window.harness;
+    const runtime = edgeserve.createRuntime({ backend: 'wasm', storeName: 'engine-file-cache' });
+    const model = await runtime.load('ocr-cls');
+    const out = await model.predict(inputs.ocrClsInput());
+    runtime.dispose();
+    return { top: (out['softmax_0.tmp_0']!.data as Float32Array)[0]!, backend: model.info().backend };
+  });
+}
+
+const cachedEngineFiles = (page: Page) =>
+  page.evaluate(async () => {
+    const cache = await caches.open('edgeserve-engines');
+    return Promise.all((await cache.keys()).map(async (r) => ({ path: new URL(r.url).pathname, sha256: (await cache.match(r))!.headers.get('x-edgeserve-sha256') })));
+  });
+
+async function failEngineFiles(context: BrowserContext): Promise<string[]> {
+  const failed: string[] = [];
+  await context.route(ENGINE_FILE, (route) => {
+    failed.push(new URL(route.request().url()).pathname);
+    return route.abort('internetdisconnected');
+  });
+  return failed;
+}
+
+test('engine files are cached once with their hash and a new worker runs without the network for them', async ({ context, page }) => {
+  await openHarness(page);
+  await page.evaluate(() => caches.delete('edgeserve-engines'));
+  const first = await loadAndPredict(page);
+  expect(first.top).toBeGreaterThan(0.5);
+  const cached = await cachedEngineFiles(page);
+  expect(cached.map((c) => c.path).sort()).toEqual(['/engines/ort/ort-wasm-simd-threaded.mjs', '/engines/ort/ort-wasm-simd-threaded.wasm']);
+  for (const entry of cached) expect(entry.sha256).toMatch(/^[0-9a-f]{64}$/);
+
+  const failed = await failEngineFiles(context);
+  const second = await loadAndPredict(page);
+  expect(second).toEqual(first);
+  // The .mjs was asked of the network first (and failed): the cache, not the HTTP cache, answered.
+  expect(failed).toContain('/engines/ort/ort-wasm-simd-threaded.mjs');
+});
+
+test('a corrupted cached .wasm is dropped and downloaded again, never compiled', async ({ page }) => {
+  await openHarness(page);
+  await loadAndPredict(page);
+  const origin = new URL(page.url()).origin;
+  await page.evaluate(async (url) => {
+    const cache = await caches.open('edgeserve-engines');
+    const hash = (await cache.match(url))!.headers.get('x-edgeserve-sha256')!;
+    await cache.put(url, new Response(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 42]), { headers: { 'x-edgeserve-sha256': hash } }));
+  }, `${origin}/engines/ort/ort-wasm-simd-threaded.wasm`);
+  const wasmRequests: string[] = [];
+  page.context().on('request', (r) => r.url().endsWith('/ort-wasm-simd-threaded.wasm') && wasmRequests.push(r.url()));
+  const again = await loadAndPredict(page);
+  expect(again.top).toBeGreaterThan(0.5);
+  expect(wasmRequests).toHaveLength(1);
+  const size = await page.evaluate(async (url) => (await (await caches.open('edgeserve-engines')).match(url))!.arrayBuffer().then((b) => b.byteLength), `${origin}/engines/ort/ort-wasm-simd-threaded.wasm`);
+  expect(size).toBeGreaterThan(1_000_000);
+});

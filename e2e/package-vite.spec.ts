@@ -1,0 +1,55 @@
+/**
+ * npm in a user's Vite app: the packed tarball installed into a fresh app (installed-app.ts),
+ * nothing copied out of node_modules, `import { createRuntime } from 'edgeserve'`. In
+ * `vite build` + `vite preview` (COOP/COEP: threaded WASM, the production path where
+ * onnxruntime-web's workers have broken before) and in `vite` dev, the app loads a model that
+ * is not one of the shipped ones and predicts what bare onnxruntime-web predicts.
+ */
+import type { ChildProcess } from 'node:child_process';
+import type { Page } from '@playwright/test';
+import { sidePort } from './static-server.js';
+import { bin, expect, startServer, stopServer, test } from './package/installed-app.js';
+import { bareOrtOutputs, maxAbsDiff, tinyRows } from './package/reference.js';
+
+let server: ChildProcess | undefined;
+test.afterEach(() => stopServer(server));
+
+async function predictIn(page: Page, url: string) {
+  const failed: string[] = [];
+  page.on('response', (r) => r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`));
+  const requested: string[] = [];
+  page.on('request', (r) => requested.push(r.url()));
+  await page.goto(url);
+  await expect(page.locator('#status')).toHaveText('ready', { timeout: 60_000 });
+  const result = await page.evaluate((rows) => (window as unknown as { predict: (r: number[][]) => Promise<{ y: number[]; info: { backend: string; wasmThreads: number } }> }).predict(rows), tinyRows());
+  return { ...result, failed: failed.filter((f) => !f.endsWith('/favicon.ico')), requested };
+}
+
+test('vite build + vite preview: the installed package predicts like bare onnxruntime-web, threaded', async ({ installedApp, page }) => {
+  test.setTimeout(240_000);
+  const started = performance.now();
+  const { execFileSync } = await import('node:child_process');
+  execFileSync(bin('vite'), ['build', '--logLevel', 'warn'], { cwd: installedApp.dir, stdio: 'pipe' });
+  console.log(`vite build of the app: ${Math.round(performance.now() - started)} ms`);
+  const url = `http://localhost:${sidePort(1)}/`;
+  server = await startServer(bin('vite'), ['preview', '--port', String(sidePort(1)), '--strictPort'], installedApp.dir, url);
+  const result = await predictIn(page, url);
+  expect(result.failed).toEqual([]);
+  expect(result.info).toMatchObject({ backend: 'wasm' });
+  expect(result.info.wasmThreads).toBeGreaterThan(1);
+  const diff = maxAbsDiff(result.y, await bareOrtOutputs());
+  console.log(`vite build: max |edgeserve − bare onnxruntime-web| = ${diff}`);
+  expect(diff).toBeLessThanOrEqual(1e-6);
+  // The engine's files are the app's own emitted assets, and only the WASM flavour was fetched.
+  expect(result.requested.filter((u) => /\.wasm$/.test(u)).map((u) => new URL(u).pathname)).toEqual([expect.stringMatching(/^\/assets\/ort-wasm-simd-threaded-[\w-]+\.wasm$/)]);
+});
+
+test('vite dev: the installed package predicts like bare onnxruntime-web', async ({ installedApp, page }) => {
+  test.setTimeout(180_000);
+  const url = `http://localhost:${sidePort(1)}/`;
+  server = await startServer(bin('vite'), ['--port', String(sidePort(1)), '--strictPort'], installedApp.dir, url);
+  const result = await predictIn(page, url);
+  expect(result.failed).toEqual([]);
+  expect(result.info.wasmThreads).toBeGreaterThan(1);
+  expect(maxAbsDiff(result.y, await bareOrtOutputs())).toBeLessThanOrEqual(1e-6);
+});
