@@ -10,6 +10,7 @@ import { createHost, defaultHostDeps } from '../../src/host/host.js';
 import type { BackendName } from '../../src/protocol.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import { startModelServer, type ModelServer } from '../fixtures/model-server.js';
+import { nodeEngineFiles } from '../fixtures/node-engine-files.js';
 
 const hardwareGpu: DetectedCapabilities = { webgpu: true, adapter: 'test vendor gpu', softwareAdapter: false, wasmSimd: true, wasmThreads: false, hardwareConcurrency: 2 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -41,7 +42,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 async function hostWith(engine: Engine, store = createMemoryStore()) {
-  const host = createHost({ ...defaultHostDeps, engines: { onnx: async () => engine, tfjs: async () => engine }, openStore: () => store, detect: async () => hardwareGpu });
+  const host = createHost({ ...defaultHostDeps, engineFiles: nodeEngineFiles, engines: { onnx: async () => engine, tfjs: async () => engine }, openStore: () => store, detect: async () => hardwareGpu });
   await host.init({ manifestUrl: `${server.url}/models/manifest.json`, storeName: 'unused' });
   return { host, store };
 }

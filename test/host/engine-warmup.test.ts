@@ -8,6 +8,7 @@ import type { Engine } from '../../src/engines/engine.js';
 import { createHost, defaultHostDeps } from '../../src/host/host.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import { startModelServer, type ModelServer } from '../fixtures/model-server.js';
+import { nodeEngineFiles } from '../fixtures/node-engine-files.js';
 
 let server: ModelServer;
 beforeAll(async () => {
@@ -40,6 +41,7 @@ it('starts the engine before the model download ends', async () => {
   };
   const host = createHost({
     ...defaultHostDeps,
+    engineFiles: nodeEngineFiles,
     engines: { onnx: async () => engine, tfjs: async () => engine },
     openStore: () => createMemoryStore(),
     fetch: slowModelFetch,
