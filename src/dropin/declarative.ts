@@ -10,7 +10,9 @@
  * and fires `edgeserve:result` (detail: the OcrResult) or `edgeserve:error` (detail: the error).
  * Images added later, or whose src changes, are read too.
  */
+import { DownloadFailedError } from '../errors.js';
 import { explainError } from '../explain-error.js';
+import { whyFetchFailed } from '../store/fetch-failure.js';
 import type { Runtime } from '../client/runtime.js';
 import type { BackendChoice } from '../protocol.js';
 import type { Precision } from '../manifest/schema.js';
@@ -37,14 +39,20 @@ function outputFor(img: HTMLImageElement): HTMLElement {
 }
 
 async function pixels(img: HTMLImageElement): Promise<ImageData> {
-  if (!img.complete || img.naturalWidth === 0) await img.decode();
+  if (!img.complete || img.naturalWidth === 0) {
+    await img.decode().catch(async (error: unknown) => {
+      // An <img crossorigin> whose server does not allow this page fails to load at all.
+      const failure = await whyFetchFailed(img.currentSrc || img.src, error);
+      throw new DownloadFailedError(`the image ${failure.message}`, { url: img.currentSrc || img.src, kind: 'image', ...(failure.cors ? { cors: true } : {}) });
+    });
+  }
   const canvas = new OffscreenCanvas(img.naturalWidth, img.naturalHeight);
   const ctx = canvas.getContext('2d')!;
   ctx.drawImage(img, 0, 0);
   try {
     return ctx.getImageData(0, 0, canvas.width, canvas.height);
   } catch {
-    throw new Error(`the image ${img.currentSrc} is from another origin without CORS: serve it with Access-Control-Allow-Origin and add crossorigin="anonymous" to the <img>`);
+    throw new DownloadFailedError(`the image ${img.currentSrc} is from another origin without CORS: serve it with Access-Control-Allow-Origin and add crossorigin="anonymous" to the <img>`, { url: img.currentSrc, kind: 'image', cors: true });
   }
 }
 
