@@ -39,7 +39,12 @@ export interface StartFiguresSummary {
   warmVsTfjsIdb?: number;
   /** A warm start slower than its own side's cold start means the harness is wrong, not the code. */
   suspect: string[];
+  /** Fewer than MIN_SAMPLES on a side: the medians are not figures. */
+  tooFew: boolean;
 }
+
+/** Below this many samples a side, a start-up median is not a figure. */
+export const MIN_SAMPLES = 5;
 
 async function visit<T>(context: BrowserContext, baseUrl: string, threads: number, log: (l: string) => void, work: (page: Page) => Promise<T>): Promise<T> {
   const page = await openBench(context, baseUrl, threads, log);
@@ -130,5 +135,6 @@ export function summarizeStarts(s: StartSamples): StartFiguresSummary {
     warmVsBareHttp: esWarm.median / bareWarmHttp.median,
     ...(bareWarmIdb ? { warmVsTfjsIdb: esWarm.median / bareWarmIdb.median } : {}),
     suspect,
+    tooFew: Math.min(esCold.n, esWarm.n, bareCold.n, bareWarmHttp.n) < MIN_SAMPLES,
   };
 }

@@ -65,7 +65,7 @@ function starts(r: BenchResults): string[] {
     const f = c.startFigures!;
     out.push(
       `| ${c.spec.model} ${c.spec.precision} | ${backendLabel(c)} | ${f.esCold.n}+${f.bareCold.n} | ${spread(f.esCold)} | ${spread(f.bareCold)} | ${ratio(f.coldRatio)} | ${spread(f.esWarm)} | ${spread(f.bareWarmHttp)} | ${ratio(f.warmVsBareHttp)} | ` +
-        `${spread(f.bareWarmIdb)} | ${ratio(f.warmVsTfjsIdb)} | ${f.suspect.length ? `⚠︎ SUSPECT (check the harness): ${f.suspect.join('; ')}` : 'ok'} |`,
+        `${spread(f.bareWarmIdb)} | ${ratio(f.warmVsTfjsIdb)} | ${[f.tooFew ? 'n < 5: not a figure' : '', f.suspect.length ? `⚠︎ SUSPECT (check the harness): ${f.suspect.join('; ')}` : ''].filter(Boolean).join('; ') || 'ok'} |`,
     );
   }
   return out;

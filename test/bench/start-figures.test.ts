@@ -18,6 +18,8 @@ describe('start figures', () => {
     expect(f.warmVsBareHttp).toBeCloseTo(250 / 600);
     expect(f.esCold).toMatchObject({ n: 3, median: 1100, min: 1000, max: 1200 });
     expect(f.suspect).toEqual([]);
+    expect(f.tooFew).toBe(true);
+    expect(summarizeStarts(samples([1, 1, 1, 1, 1], [1, 1, 1, 1, 1], [1, 1, 1, 1, 1], [1, 1, 1, 1, 1])).tooFew).toBe(false);
   });
 
   it('flags a warm baseline slower than its own cold start as a harness fault', () => {
