@@ -4,23 +4,12 @@
  */
 import { expect, openHarness, test } from './fixtures.js';
 
-for (const file of ['ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm']) {
+// A WASM run loads onnxruntime-web's plain flavour (never the JSEP one): those are the files it needs.
+for (const file of ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm']) {
   test(`a missing ${file.split('.').pop()} is named with its URL and HTTP 404`, async ({ page, context }) => {
     await context.route(`**/engines/ort/${file}`, (route) => route.fulfill({ status: 404, body: 'not here' }));
     await openHarness(page);
-    const error = await page.evaluate(async () => {
-      const { edgeserve } = window.harness;
-      const runtime = edgeserve.createRuntime({ backend: 'wasm', storeName: 'engine-missing' });
-      try {
-        await runtime.load('ocr-cls');
-        return undefined;
-      } catch (e) {
-        const err = e as InstanceType<typeof edgeserve.EdgeServeError>;
-        return { code: err.code, message: err.message, details: err.details, title: edgeserve.explainError(err, true).title };
-      } finally {
-        runtime.dispose();
-      }
-    });
+    const error = await page.evaluate(() => window.harness.loadFailure({ backend: 'wasm', storeName: 'engine-missing' }));
     expect(error).toMatchObject({ code: 'DOWNLOAD_FAILED', details: { kind: 'engine', status: 404 } });
     expect(error!.message).toContain(`/engines/ort/${file}`);
     expect(error!.title).toBe('An engine file is missing on the server');

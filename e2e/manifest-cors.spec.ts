@@ -10,19 +10,7 @@ test('a manifest from an origin without CORS headers is named as blocked by CORS
   const server = await startStaticServer({ port: sidePort(2), roots: ['public'], headers: { 'Cross-Origin-Resource-Policy': 'cross-origin' } });
   try {
     await openHarness(page);
-    const error = await page.evaluate(async (manifestUrl) => {
-      const { edgeserve } = window.harness;
-      const runtime = edgeserve.createRuntime({ backend: 'wasm', manifestUrl });
-      try {
-        await runtime.load('ocr-cls');
-        return undefined;
-      } catch (e) {
-        const err = e as InstanceType<typeof edgeserve.EdgeServeError>;
-        return { ...edgeserve.explainError(err, true), code: err.code, message: err.message, details: err.details };
-      } finally {
-        runtime.dispose();
-      }
-    }, `${server.origin}/models/manifest.json`);
+    const error = await page.evaluate((manifestUrl) => window.harness.loadFailure({ backend: 'wasm', manifestUrl }), `${server.origin}/models/manifest.json`);
     expect(error).toMatchObject({ code: 'DOWNLOAD_FAILED', details: { kind: 'manifest', cors: true }, title: 'Blocked by the other server (CORS)' });
     expect(error!.message).toContain(`${server.origin} answered but does not allow`);
     // The server really was reached: the refusal is CORS, not the network.

@@ -14,19 +14,19 @@ export interface TaggedError {
   [TAG]: ErrorData;
 }
 
-export function isTaggedError(value: unknown): value is TaggedError {
+function isTaggedError(value: unknown): value is TaggedError {
   if (typeof value !== 'object' || value === null || !(TAG in value)) return false;
   const data = (value as TaggedError)[TAG];
   return typeof data === 'object' && data !== null && isErrorCode(data.code) && typeof data.message === 'string';
 }
 
 /** Worker side: an EdgeServeError becomes its tagged data; anything else is returned as it is. */
-export function tagError(error: unknown): unknown {
+function tagError(error: unknown): unknown {
   return error instanceof EdgeServeError ? ({ [TAG]: error.toData() } satisfies TaggedError) : error;
 }
 
 /** Page side: tagged data becomes the same EdgeServeError class again; anything else as it is. */
-export function untagError(error: unknown): unknown {
+function untagError(error: unknown): unknown {
   return isTaggedError(error) ? errorFromData(error[TAG]) : error;
 }
 

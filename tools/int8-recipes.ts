@@ -6,7 +6,7 @@
 import type { Int8VariantOptions } from './make-int8-variant.js';
 import { vadGateSamples } from './models/gate-audio.js';
 
-export const INT8_RECIPES: Readonly<Record<string, Int8VariantOptions>> = {
+const INT8_RECIPES: Readonly<Record<string, Int8VariantOptions>> = {
   // PP-OCRv4 det: the backbone's first five dense Convs stay float (3→16, 16→32 at 1/2
   // resolution, 32→48, 48→48 at 1/4, 48→96 at 1/8; node names from paddle2onnx). A
   // leave-one-float sweep (bench/quantize/sensitivity.ts) showed the loss comes from these early

@@ -83,7 +83,7 @@ async function runGate(fp32: Uint8Array, int8: Uint8Array, model: onnx.IModelPro
   return { agreement, failures: outputs.filter((o) => !o.passed).map((o) => `${o.name}: ${o.failure}`) };
 }
 
-export function setMetadata(model: onnx.ModelProto, key: string, value: string): void {
+function setMetadata(model: onnx.ModelProto, key: string, value: string): void {
   model.metadataProps = model.metadataProps.filter((p) => p.key !== key);
   model.metadataProps.push(onnx.StringStringEntryProto.create({ key, value }));
 }

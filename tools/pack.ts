@@ -54,7 +54,7 @@ function detectPrecision(model: onnx.ModelProto): Precision {
   return ops.has('DequantizeLinear') ? 'int8-weight-only' : 'fp32';
 }
 
-export function readManifest(path: string): Manifest {
+function readManifest(path: string): Manifest {
   if (!existsSync(path)) return { schemaVersion: 1, models: [] };
   try {
     const m = JSON.parse(readFileSync(path, 'utf8')) as Manifest;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext } from '@playwright/test';
 
-export const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
 const quiet = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const swiftshader = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
@@ -27,7 +27,7 @@ export interface LaunchMode {
   headed: boolean;
 }
 
-export function launchArgs(mode: LaunchMode): { args: string[]; headless: boolean } {
+function launchArgs(mode: LaunchMode): { args: string[]; headless: boolean } {
   if (!mode.gpu) return { args: [...quiet, ...swiftshader, ...memory], headless: !mode.headed };
   // Playwright's headless flag picks the old headless on some builds, which has no GPU process;
   // --headless=new is asked for explicitly instead.

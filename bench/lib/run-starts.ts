@@ -14,7 +14,7 @@ import { summarize, type Summary } from './stats.js';
 export type StartSide = 'edgeserve' | 'bare';
 
 /** Pause after a visit's page closes, before the next visit (see visit()). */
-export const SETTLE_MS = 2000;
+const SETTLE_MS = 2000;
 
 export interface StartSamples {
   /** Which side ran first in each sample. */
@@ -44,7 +44,7 @@ export interface StartFiguresSummary {
 }
 
 /** Below this many samples a side, a start-up median is not a figure. */
-export const MIN_SAMPLES = 5;
+const MIN_SAMPLES = 5;
 
 async function visit<T>(context: BrowserContext, baseUrl: string, threads: number, log: (l: string) => void, work: (page: Page) => Promise<T>): Promise<T> {
   const page = await openBench(context, baseUrl, threads, log);

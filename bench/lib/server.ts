@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const config = 'bench/vite.config.ts';
-export const OUT_DIR = '.bench-build';
+const OUT_DIR = '.bench-build';
 
 export function build(port: number): void {
   const result = spawnSync('npx', ['vite', 'build', '-c', config, '--logLevel', 'error', '--outDir', OUT_DIR], {

@@ -8,7 +8,7 @@ export interface Summary {
 }
 
 /** Nearest-rank quantile: no interpolation, so every reported figure is a real sample. */
-export function quantile(sorted: readonly number[], q: number): number {
+function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[rank]!;

@@ -1,5 +1,5 @@
 /** Character error rate: Levenshtein distance over the reference length (0 = read exactly). */
-export function levenshtein(a: string, b: string): number {
+function levenshtein(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let diag = prev[0]!;

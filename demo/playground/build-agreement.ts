@@ -7,7 +7,7 @@
 import type { Manifest, VariantAgreement } from '../../src/index.js';
 import { INT8_SPEED_NOTES } from './int8-speed-notes.js';
 
-export const AGREEMENT_FLOOR = 0.95;
+const AGREEMENT_FLOOR = 0.95;
 
 export interface BuildAgreement {
   lines: string[];

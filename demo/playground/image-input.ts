@@ -7,7 +7,7 @@ import { BadInputError, UnsupportedError } from '../../src/index.js';
 
 const MAX_SIDE = 1280;
 
-export function toImageData(source: CanvasImageSource & { width: number; height: number }): ImageData {
+function toImageData(source: CanvasImageSource & { width: number; height: number }): ImageData {
   const scale = Math.min(1, MAX_SIDE / Math.max(source.width, source.height));
   const width = Math.max(1, Math.round(source.width * scale));
   const height = Math.max(1, Math.round(source.height * scale));
@@ -16,7 +16,7 @@ export function toImageData(source: CanvasImageSource & { width: number; height:
   return ctx.getImageData(0, 0, width, height);
 }
 
-export async function fileToImageData(file: Blob, name = 'the file'): Promise<ImageData> {
+async function fileToImageData(file: Blob, name = 'the file'): Promise<ImageData> {
   const bitmap = await createImageBitmap(file).catch((error: unknown) => {
     throw new BadInputError(`${name} (${file.type || 'unknown type'}) is not an image this browser can decode (${error instanceof Error ? error.message : String(error)})`, { kind: 'image-file', file: name });
   });

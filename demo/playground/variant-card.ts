@@ -11,7 +11,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEl
   return node;
 }
 
-export function describeInfo(info: ModelInfo): string {
+function describeInfo(info: ModelInfo): string {
   const threads = info.backend === 'wasm' && info.wasmThreads > 1 ? ` ×${info.wasmThreads} threads` : '';
   return `${info.id} ${info.precision} v${info.version} · ${info.engine} on ${info.backend === 'webgpu' ? 'WebGPU' : 'WASM'}${threads}`;
 }

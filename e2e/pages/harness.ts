@@ -15,7 +15,21 @@ const neighbour = () => comlink.wrap<{ fail(): void; echo(value: string): string
 /** A runtime worker whose engine spins forever on an input starting with -7777 (e2e/worker-watchdog.spec.ts). */
 const spinWorkerFactory = (name: string) => new Worker(new URL('./spin.worker.ts', import.meta.url), { type: 'module', name });
 
-const harness = { edgeserve, inputs, ctcDecode: edgeserve.ctcDecode, adapterAsHardwareWorker, neighbour, spinWorkerFactory };
+/** What a failed load tells the page: the typed error and its explanation (the error-cause specs). */
+async function loadFailure(options: edgeserve.RuntimeOptions, id = 'ocr-cls') {
+  const runtime = edgeserve.createRuntime(options);
+  try {
+    await runtime.load(id);
+    return undefined;
+  } catch (e) {
+    const err = e as edgeserve.EdgeServeError;
+    return { ...edgeserve.explainError(err, true), code: err.code, message: err.message, details: err.details };
+  } finally {
+    runtime.dispose();
+  }
+}
+
+const harness = { edgeserve, inputs, ctcDecode: edgeserve.ctcDecode, adapterAsHardwareWorker, neighbour, spinWorkerFactory, loadFailure };
 declare global {
   interface Window {
     harness: typeof harness;

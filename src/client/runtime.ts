@@ -17,7 +17,7 @@ import { WorkerLink, type WorkerFactory } from './worker-link.js';
 export interface RuntimeOptions {
   /** Where the manifest is; default `/models/manifest.json` on the page's origin (Vite's public/). */
   manifestUrl?: string | URL;
-  /** Default backend for `load`; 'auto' picks a hardware WebGPU adapter, else WASM. */
+  /** Default backend for `load`; 'auto' times WASM against a hardware WebGPU adapter at a version's first load and keeps the faster (a software adapter is never picked). */
   backend?: BackendChoice;
   /**
    * Base URL of the engines' own files, laid out as `ort/<onnxruntime-web file>` and

@@ -30,7 +30,7 @@ interface Watch {
   sentAt: number;
 }
 
-export const defaultWatchdog: Required<WatchdogOptions> = { floorMs: 60_000, runMultiple: 20 };
+const defaultWatchdog: Required<WatchdogOptions> = { floorMs: 60_000, runMultiple: 20 };
 
 export class Watchdog {
   private readonly watches = new Set<Watch>();

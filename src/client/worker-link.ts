@@ -39,7 +39,6 @@ export class WorkerLink {
   private live: Live | undefined;
   private generations = 0;
   private disposed = false;
-  private readonly deathListeners = new Set<(error: WorkerDeath) => void>();
 
   constructor(
     private readonly spawn: WorkerFactory,
@@ -51,11 +50,6 @@ export class WorkerLink {
   /** The generation of the live worker, or -1 when none is running. */
   get generation(): number {
     return this.live?.generation ?? -1;
-  }
-
-  onDeath(listener: (error: WorkerDeath) => void): () => void {
-    this.deathListeners.add(listener);
-    return () => this.deathListeners.delete(listener);
   }
 
   /** Runs `call` on a live worker; rejects with WORKER_CRASHED (or WORKER_STUCK) if the worker goes away meanwhile. */
@@ -166,6 +160,5 @@ export class WorkerLink {
     live.pending.clear();
     live.api[releaseProxy]();
     live.worker.terminate();
-    for (const listener of this.deathListeners) listener(error);
   }
 }

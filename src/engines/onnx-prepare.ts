@@ -9,7 +9,7 @@ import type * as Ort from 'onnxruntime-web';
 /** ModelProto: ir_version 8, opset 13, graph g: y = Identity(x), x and y float32[1]. */
 const IDENTITY_MODEL = 'CAg6NwoQCgF4EgF5IghJZGVudGl0eRIBZ1oPCgF4EgoKCAgBEgQKAggBYg8KAXkSCgoICAESBAoCCAFCBAoAEA0=';
 
-export function identityModel(): Uint8Array {
+function identityModel(): Uint8Array {
   return Uint8Array.from(atob(IDENTITY_MODEL), (c) => c.charCodeAt(0));
 }
 

@@ -20,7 +20,7 @@ export interface OrtFlavours {
   jsep: () => Promise<OrtModule>;
 }
 
-export const defaultOrtFlavours: OrtFlavours = {
+const defaultOrtFlavours: OrtFlavours = {
   wasm: () => import('./ort-wasm.js') as Promise<OrtModule>,
   jsep: () => import('./ort-jsep.js') as Promise<OrtModule>,
 };

@@ -14,7 +14,7 @@ import type { EntryKey, ModelStore } from '../store/model-store.js';
 import { openWithFallback, warmupInputs, type OpenedSession } from './backend-fallback.js';
 
 /** Timed runs per backend after the untimed first one (which pays shader compilation). */
-export const TIMED_RUNS = 3;
+const TIMED_RUNS = 3;
 /** A backend this many times slower than the best so far has lost: stop timing it. */
 const LOST_FACTOR = 2;
 

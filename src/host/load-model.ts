@@ -33,7 +33,7 @@ import { revalidate } from './upgrade.js';
  * busy at batch 1, so merging shows no gain that holds. The README's Micro-batching section
  * keeps the runs and their figures.
  */
-export function batchPolicy(spec: ModelSpec, requested: false | BatchingOptions | undefined, backend: BackendName): BatchPolicy {
+function batchPolicy(spec: ModelSpec, requested: false | BatchingOptions | undefined, backend: BackendName): BatchPolicy {
   const fromManifest = spec.batching === false ? undefined : spec.batching;
   const asked = requested !== undefined || spec.batching !== undefined;
   const enabled = requested !== false && spec.batching !== false && canBatch(spec) && (asked || backend === 'webgpu');

@@ -5,8 +5,8 @@
  */
 import type { HistogramSnapshot, MetricsSnapshot, ModelMetrics } from './types.js';
 
-export const SECONDS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-export const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64];
+const SECONDS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64];
 const RING = 2048;
 
 class Histogram {

@@ -17,9 +17,9 @@ import { sha256Hex } from './sha256.js';
 export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
 
 /** Long enough for a slow mobile network's pauses, short enough that a user is told. */
-export const DEFAULT_STALL_MS = 30_000;
+const DEFAULT_STALL_MS = 30_000;
 /** Cuts resumed per file before giving up; each resume must have made progress. */
-export const MAX_RESUMES = 5;
+const MAX_RESUMES = 5;
 
 export interface DownloadOptions {
   signal?: AbortSignal;

@@ -17,7 +17,6 @@ import { checkEntry, ENTRY_SCHEMA, type EntryCheck, type StoredEntry, type Store
 import { CHUNK_BYTES, chunksFor } from './limits.js';
 import { verifyOnRead } from './verify-on-read.js';
 
-export { CHUNK_BYTES } from './limits.js';
 export type { StoredEntry, StoredFile } from './entry-schema.js';
 
 /** Which stored version a device serves for a model and precision; the store keeps these two. */

@@ -12,8 +12,8 @@ import { toNum } from './long-int.js';
 import { ToolError } from '../tool-error.js';
 
 /** ai.onnx opsets the quantizer and onnxruntime-web 1.30 both handle. */
-export const MIN_OPSET = 7;
-export const MAX_OPSET = 23;
+const MIN_OPSET = 7;
+const MAX_OPSET = 23;
 
 export interface LoadedModel {
   model: onnx.ModelProto;

@@ -15,7 +15,7 @@ export function dimsOf(t: onnx.ITensorProto): number[] {
   return (t.dims ?? []).map(toNum);
 }
 
-export function sizeOf(dims: readonly number[]): number {
+function sizeOf(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);
 }
 

@@ -16,7 +16,7 @@ export type CalibrationMethod = 'minmax' | 'percentile';
 const QUANTIZED_OPS = new Set(['Conv', 'MatMul', 'Gemm']);
 
 /** Activation tensors around quantizable ops of the main graph. */
-export function calibrationTargets(model: onnx.IModelProto): string[] {
+function calibrationTargets(model: onnx.IModelProto): string[] {
   const graph = model.graph!;
   const consts = constantsOf(graph);
   const names = new Set<string>();
@@ -79,4 +79,3 @@ export async function calibrate(model: onnx.ModelProto, samples: Feeds[], method
   return ranges;
 }
 
-export { ort };

@@ -41,7 +41,7 @@ export interface GateThresholds {
 
 export const DEFAULT_THRESHOLDS: GateThresholds = { minAgreement: 0.95, maxAbsProbability: 0.1, minCosine: 0.99, maxRelative: 0.1 };
 
-export const PROBABILITY_THRESHOLD = 0.5;
+const PROBABILITY_THRESHOLD = 0.5;
 
 function kindOf(ref: Float32Array, dims: readonly number[]): OutputKind {
   let min = Infinity;
@@ -63,7 +63,7 @@ function kindOf(ref: Float32Array, dims: readonly number[]): OutputKind {
 }
 
 /** Classifier rows closer than this (in probability) between the two best classes are ties. */
-export const TIE_MARGIN = 0.05;
+const TIE_MARGIN = 0.05;
 
 function topMargin(x: Float32Array, from: number, n: number): number {
   let a = -Infinity;

@@ -63,14 +63,3 @@ export function asymmetricParams(min: number, max: number): { scale: number; zer
   return { scale, zeroPoint };
 }
 
-/** Round-trip error of a quantized weight, for reports and tests. */
-export function dequantize(q: Int8Array | Uint8Array, dims: readonly number[], axis: number | null,
-  scales: Float32Array, offset: 0 | 128): Float32Array {
-  const { channels, inner } = axis === null ? { channels: 1, inner: q.length } : channelStride(dims, axis);
-  const out = new Float32Array(q.length);
-  for (let i = 0; i < q.length; i++) {
-    const c = axis === null ? 0 : channelOf(i, channels, inner);
-    out[i] = (q[i]! - offset) * scales[c]!;
-  }
-  return out;
-}

@@ -46,7 +46,7 @@ export interface Weight {
 }
 
 /** Weights smaller than this stay float: the Q/DQ plumbing would cost more than it saves. */
-export const MIN_WEIGHT_ELEMENTS = 256;
+const MIN_WEIGHT_ELEMENTS = 256;
 
 /** The float constant feeding `node.input[index]`, if it is one worth quantizing. */
 export function constWeight(node: onnx.INodeProto, index: number, ctx: RewriteCtx): Weight | null {
