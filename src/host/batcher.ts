@@ -96,10 +96,6 @@ export class Batcher {
     await this.running;
   }
 
-  get waiting(): number {
-    return this.queue.length;
-  }
-
   /**
    * `afterRun`: an engine run just ended. Messages that arrived during it (new calls, `cancel`,
    * `metrics`) are still undelivered tasks in the worker's queue: a WASM run blocks the worker's
