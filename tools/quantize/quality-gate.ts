@@ -11,6 +11,7 @@ import type { Feeds } from '../ort-node.js';
 import type { onnx } from '../onnx/onnx-proto.js';
 import { toNum } from '../onnx/long-int.js';
 import { ToolError } from '../tool-error.js';
+import { rng } from '../rng.js';
 
 export type OutputKind = 'probability' | 'classifier' | 'features';
 
@@ -124,18 +125,6 @@ export function compareOutput(name: string, ref: Float32Array, got: Float32Array
   } else if (kind === 'features' && cosine < t.minCosine) failure = `cosine ${cosine.toFixed(4)} < ${t.minCosine}`;
   else if (kind === 'features' && relative > t.maxRelative) failure = `relative error ${relative.toFixed(3)} > ${t.maxRelative}`;
   return { name, kind, maxAbs, meanAbs: sumAbs / n, relative, agreement, cosine, passed: !failure, ...(failure ? { failure } : {}) };
-}
-
-/** Deterministic pseudo-random numbers (mulberry32), so a gate verdict is reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Symbolic dims: 1 for the first (batch), 64 elsewhere (a size every stride-32 backbone takes). */
