@@ -10,6 +10,7 @@ import { defaultEngines } from '../../src/engines/registry.js';
 import { withTaggedErrors } from '../../src/error-wire.js';
 import { createHost, defaultHostDeps } from '../../src/host/host.js';
 import { holdLifeLock } from '../../src/life-lock.js';
+import { wrapEngineRun } from '../../test/fixtures/wrap-engine-run.js';
 
 export interface HostTiming {
   hostIn: number;
@@ -23,23 +24,14 @@ const timings: HostTiming[] = [];
 let current: Partial<HostTiming> = {};
 
 function timed(engine: Engine): Engine {
-  return {
-    name: engine.name,
-    async create(...args) {
-      const session = await engine.create(...args);
-      return {
-        ...session,
-        async run(inputs) {
-          current.engineIn = epoch();
-          try {
-            return await session.run(inputs);
-          } finally {
-            current.engineOut = epoch();
-          }
-        },
-      };
-    },
-  };
+  return wrapEngineRun(engine, async (run, inputs) => {
+    current.engineIn = epoch();
+    try {
+      return await run(inputs);
+    } finally {
+      current.engineOut = epoch();
+    }
+  });
 }
 
 /** Exposes the clocked host; call once, at the top of a worker entry. */

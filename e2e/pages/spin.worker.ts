@@ -7,24 +7,16 @@
 import type { Engine } from '../../src/engines/engine.js';
 import { defaultEngines } from '../../src/engines/registry.js';
 import { exposeHost } from '../../src/host/expose-host.js';
+import { wrapEngineRun } from '../../test/fixtures/wrap-engine-run.js';
 
 const SPIN_MARK = -7777;
 
 function spinOnMark(engine: Engine): Engine {
-  return {
-    name: engine.name,
-    async create(...args) {
-      const session = await engine.create(...args);
-      return {
-        ...session,
-        run(inputs) {
-          const first = Object.values(inputs)[0];
-          if (first?.data[0] === SPIN_MARK) for (;;);
-          return session.run(inputs);
-        },
-      };
-    },
-  };
+  return wrapEngineRun(engine, (run, inputs) => {
+    const first = Object.values(inputs)[0];
+    if (first?.data[0] === SPIN_MARK) for (;;);
+    return run(inputs);
+  });
 }
 
 exposeHost({ engines: { ...defaultEngines, onnx: async () => spinOnMark(await defaultEngines.onnx()) } });
