@@ -3,23 +3,10 @@
  * or control over what is served (a new service worker for the PWA update test). It logs every
  * request, so a spec can prove that none reached the network.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { extname, join, normalize } from 'node:path';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.webmanifest': 'application/manifest+json',
-  '.wasm': 'application/wasm',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-  '.onnx': 'application/octet-stream',
-  '.bin': 'application/octet-stream',
-};
+import { join } from 'node:path';
+import { contentType, findFile, requestPath } from '../test/fixtures/static-files.js';
 
 export interface StaticServerOptions {
   port: number;
@@ -40,7 +27,7 @@ export interface StaticServer {
 export async function startStaticServer(options: StaticServerOptions): Promise<StaticServer> {
   const log: string[] = [];
   const handle = (req: IncomingMessage, res: ServerResponse) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const path = requestPath(req.url);
     log.push(path);
     const headers = { 'Cache-Control': 'no-cache', ...options.headers };
     const route = options.routes?.[path];
@@ -50,13 +37,12 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
       res.end(body);
       return;
     }
-    const relative = normalize(path.endsWith('/') ? `${path}index.html` : path).replace(/^(\.\.[/\\])+/, '');
-    const file = options.roots.map((root) => join(root, relative)).find((f) => existsSync(f) && statSync(f).isFile());
+    const file = findFile(options.roots, path);
     if (!file || req.method !== 'GET') {
       res.writeHead(404, headers).end();
       return;
     }
-    res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': statSync(file).size });
+    res.writeHead(200, { ...headers, 'Content-Type': contentType(file), 'Content-Length': statSync(file).size });
     createReadStream(file).pipe(res);
   };
   const server = createServer(handle);

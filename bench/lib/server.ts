@@ -6,10 +6,11 @@
  * "warm" visit goes through a real HTTP cache, with the same headers a user's browser meets.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { contentType, findFile, requestPath } from '../../test/fixtures/static-files.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const config = 'bench/vite.config.ts';
@@ -31,18 +32,6 @@ export interface Server {
   stop(): void;
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.svg': 'image/svg+xml',
-};
-
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /**
@@ -58,17 +47,16 @@ export async function serve(port: number, dir = join(root, OUT_DIR)): Promise<Se
   const served = new Map<string, number>();
   const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' };
   const handle = (req: IncomingMessage, res: ServerResponse) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const path = requestPath(req.url);
     served.set(path, (served.get(path) ?? 0) + 1);
-    const relative = normalize(path.endsWith('/') ? `${path}index.html` : path).replace(/^(\.\.[/\\])+/, '');
-    const file = join(dir, relative);
-    if (!existsSync(file) || !statSync(file).isFile() || (req.method !== 'GET' && req.method !== 'HEAD')) {
+    const file = findFile([dir], path);
+    if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) {
       res.writeHead(404, isolation).end();
       return;
     }
     const stat = statSync(file);
     const etag = `W/"${stat.size.toString(16)}-${Math.round(stat.mtimeMs).toString(16)}"`;
-    const headers = { ...isolation, 'Cache-Control': cacheControlFor(path), ETag: etag, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' };
+    const headers = { ...isolation, 'Cache-Control': cacheControlFor(path), ETag: etag, 'Content-Type': contentType(file) };
     if (req.headers['if-none-match'] === etag) {
       res.writeHead(304, headers).end();
       return;
