@@ -77,7 +77,7 @@ try {
     }
   }
   if (!args.skip.has('breakdown')) {
-    const all = [spec('ocr-rec', 'wasm-threaded'), spec('ocr-rec', 'wasm-1'), spec('ocr-cls', 'wasm-threaded'), spec('ocr-cls', 'wasm-1')];
+    const all = [spec('ocr-rec', 'wasm-threaded'), spec('ocr-rec', 'wasm-1'), spec('ocr-cls', 'wasm-threaded'), spec('ocr-cls', 'wasm-1'), spec('silero-vad', 'wasm-threaded'), spec('silero-vad', 'wasm-1')];
     const targets = args.models ? all.filter((t) => args.models!.includes(t.model)) : args.quick ? all.slice(0, 1) : all;
     // Threaded targets also run with the no-spin experiment (timed-nospin.worker.ts), except --quick.
     const runs = targets.flatMap((t) => (t.backend === 'wasm-threaded' && !args.quick ? (['as-shipped', 'no-spin'] as const) : (['as-shipped'] as const)).map((v) => [t, v] as const));

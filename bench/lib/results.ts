@@ -27,6 +27,13 @@ export interface CellFigures {
   /** Median of paired per-call differences (ms). */
   overheadMs: number;
   rpcFloor?: Summary | { hot: Summary; idle: Summary };
+  /** Bare onnxruntime-web in a worker of its own (ONNX WASM cells): the floor of any worker design. */
+  bareWorker?: Summary;
+  /** Medians of per-call ratios edgeserve / bare worker and bare worker / bare in the page. */
+  ratioVsWorker?: number;
+  workerVsPage?: number;
+  /** Median of per-call differences edgeserve − bare worker (ms): what the library itself adds. */
+  overheadVsWorkerMs?: number;
 }
 
 export interface BenchResults {

@@ -80,6 +80,14 @@ export async function runCell(
       ratio: pairedRatio(steady.edgeserve, steady.bare),
       overheadMs: pairedDelta(steady.edgeserve, steady.bare),
       rpcFloor: rpc,
+      ...(steady.bareWorker
+        ? {
+            bareWorker: summarize(steady.bareWorker),
+            ratioVsWorker: pairedRatio(steady.edgeserve, steady.bareWorker),
+            workerVsPage: pairedRatio(steady.bareWorker, steady.bare),
+            overheadVsWorkerMs: pairedDelta(steady.edgeserve, steady.bareWorker),
+          }
+        : {}),
     };
   } catch (error) {
     result.error = [result.error, error instanceof Error ? error.message.split('\n')[0]! : String(error)].filter(Boolean).join('; ');

@@ -17,21 +17,21 @@ function header(r: BenchResults): string[] {
     `Run ${r.date} with \`${r.command}\` (${Math.round(r.durationS)} s), ${e.browser} ${e.headless ? 'headless' : 'headed'}, ` +
       `WebGPU adapter: ${adapter}; ${e.hardwareConcurrency} cores, cross-origin isolated: ${e.crossOriginIsolated}, load average at start ${e.loadAverage.map((x) => x.toFixed(1)).join(' ')}.`,
     `Start-up: ${r.settings.samples} samples per side and cell, each in a browser on a new, empty profile (cold = its first visit, warm = a second page in that profile), the side that goes first alternating; the server sends CDN cache headers (\`${'public, max-age=31536000, immutable'}\` for model and engine files). Ratios are of medians.`,
-    `Steady state: ${r.settings.iterations} runs per side on WASM after ${r.settings.warmup} warm-ups, ${r.settings.gpuIterations} on WebGPU, the two sides alternating call by call in one page. Times in ms; “es” = edgeserve, “bare” = the engine called directly in the page; ratio and overhead are medians of per-call pairs.`,
+    `Steady state: ${r.settings.iterations} runs per side on WASM after ${r.settings.warmup} warm-ups, ${r.settings.gpuIterations} on WebGPU, the sides alternating call by call in one page (ABC CBA …). Times in ms; “es” = edgeserve, “bare” = the engine called directly in the page, “bare worker” = the same engine alone in a dedicated worker behind one postMessage (ONNX WASM cells: the floor of any worker-based runtime); ratios and overheads are medians of per-call pairs.`,
     '',
   ];
 }
 
 function matrix(r: BenchResults): string[] {
   const rows = [
-    '| model | prec. | backend | MB | median ms: es / bare | p95 ms: es / bare | es ÷ bare | overhead ms/call | memory MB: es worker / page |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| model | prec. | backend | MB | median ms: es / bare | p95 ms: es / bare | es ÷ bare | overhead ms/call | bare worker: median ms, ÷ bare | es ÷ bare worker (overhead ms) | memory MB: es worker / page |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const c of r.cells) {
     const s = c.spec;
     const label = `${s.model}${c.baseline === 'tensorflow.js' ? ' (tfjs)' : ''}`;
     if (!c.figures) {
-      rows.push(`| ${label} | ${s.precision} | ${backendLabel(c)} | – | failed: ${(c.error ?? 'no figures').replace(/\|/g, '/').slice(0, 120)} | | | | |`);
+      rows.push(`| ${label} | ${s.precision} | ${backendLabel(c)} | – | failed: ${(c.error ?? 'no figures').replace(/\|/g, '/').slice(0, 120)} | | | | | | |`);
       continue;
     }
     const fb = c.edgeserve.info.fallback ? ' ⚠︎fell back' : '';
@@ -40,6 +40,7 @@ function matrix(r: BenchResults): string[] {
     const esMem = Math.max(c.memory?.afterEdgeserve?.workerBytes ?? 0, c.memory?.afterBoth?.workerBytes ?? 0);
     rows.push(
       `| ${label} | ${s.precision} | ${backendLabel(c)}${fb} | ${mb(c.edgeserve.info.bytes)} | ${pair(f.edgeserve.median, f.bare.median)} | ${pair(f.edgeserve.p95, f.bare.p95)} | ${ratio(f.ratio)} | ${signed(f.overheadMs)} | ` +
+        `${f.bareWorker ? `${ms(f.bareWorker.median)}, ${ratio(f.workerVsPage)}` : '–'} | ${f.bareWorker ? `${ratio(f.ratioVsWorker)} (${signed(f.overheadVsWorkerMs)})` : '–'} | ` +
         `${mem ? `${mb(esMem)} / ${mb(mem.totalBytes)}` : '–'} |`,
     );
   }

@@ -10,9 +10,10 @@ import { variantUrls } from './manifest-urls.js';
 import { measureMemory, measureMemoryRaw } from './memory.js';
 import { ocrCompare } from './ocr-compare.js';
 import { precisionPair } from './precision-pair.js';
-import { alternate, type Side } from './side.js';
+import { alternateAll, type Side } from './side.js';
 import { startEdgeserve, type EdgeserveSide } from './side-edgeserve.js';
 import { startOrt } from './side-ort.js';
+import { startOrtWorker } from './side-ort-worker.js';
 import { startTfjs, TFJS_IDB_KEY } from './side-tfjs.js';
 
 export const STORE = 'edgeserve-bench';
@@ -50,10 +51,19 @@ const bench = {
     return { info: started.side.info, start: started.start };
   },
 
-  async steady(spec: CellSpec): Promise<{ edgeserve: number[]; bare: number[] }> {
+  /**
+   * Both sides alternate call by call; on ONNX WASM cells a third, bare onnxruntime-web in a
+   * worker of its own (side-ort-worker.ts), shows what leaving the page's thread costs by itself.
+   */
+  async steady(spec: CellSpec): Promise<{ edgeserve: number[]; bare: number[]; bareWorker?: number[] }> {
     if (!state.es || !state.bare) throw new Error('start both sides first');
-    const { a, b } = await alternate(state.es, state.bare, spec.warmup, spec.iterations);
-    return { edgeserve: a, bare: b };
+    const worker = spec.backend !== 'webgpu' && !isTfjs(spec) ? await startOrtWorker(spec, await bareUrl(spec)) : undefined;
+    try {
+      const [edgeserve, bare, bareWorker] = await alternateAll([state.es, state.bare, ...(worker ? [worker] : [])], spec.warmup, spec.iterations);
+      return { edgeserve: edgeserve!, bare: bare!, ...(bareWorker ? { bareWorker } : {}) };
+    } finally {
+      await worker?.dispose();
+    }
   },
 
   memory: (): Promise<MemoryFigures | undefined> => measureMemory(),

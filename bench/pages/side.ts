@@ -35,28 +35,25 @@ export function threadsFor(backend: string): number {
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Alternates the two sides call by call (ABBA…) so load drift and order effects hit both alike.
+ * Alternates the sides call by call (ABC CBA …) so load drift and order effects hit all alike.
  * A short pause between calls lets the previous engine's thread pool stop spin-waiting (ORT's
- * workers spin after a run), so one side's idle threads do not steal the cores from the other.
+ * workers spin after a run), so one side's idle threads do not steal the cores from another.
  */
-export async function alternate(a: Side, b: Side, warmup: number, n: number, gapMs = 10): Promise<{ a: number[]; b: number[] }> {
+export async function alternateAll(sides: Side[], warmup: number, n: number, gapMs = 10): Promise<number[][]> {
   const timed = async (side: Side) => {
     await pause(gapMs);
     return side.once();
   };
-  for (let i = 0; i < warmup; i++) {
-    await timed(a);
-    await timed(b);
-  }
-  const out = { a: [] as number[], b: [] as number[] };
+  for (let i = 0; i < warmup; i++) for (const side of sides) await timed(side);
+  const out = sides.map(() => [] as number[]);
   for (let i = 0; i < n; i++) {
-    if (i % 2 === 0) {
-      out.a.push(await timed(a));
-      out.b.push(await timed(b));
-    } else {
-      out.b.push(await timed(b));
-      out.a.push(await timed(a));
-    }
+    const order = sides.map((_, k) => (i % 2 === 0 ? k : sides.length - 1 - k));
+    for (const k of order) out[k]!.push(await timed(sides[k]!));
   }
   return out;
+}
+
+export async function alternate(a: Side, b: Side, warmup: number, n: number, gapMs = 10): Promise<{ a: number[]; b: number[] }> {
+  const [x, y] = await alternateAll([a, b], warmup, n, gapMs);
+  return { a: x!, b: y! };
 }
