@@ -21,12 +21,12 @@ function isTaggedError(value: unknown): value is TaggedError {
 }
 
 /** Worker side: an EdgeServeError becomes its tagged data; anything else is returned as it is. */
-function tagError(error: unknown): unknown {
+export function tagError(error: unknown): unknown {
   return error instanceof EdgeServeError ? ({ [TAG]: error.toData() } satisfies TaggedError) : error;
 }
 
 /** Page side: tagged data becomes the same EdgeServeError class again; anything else as it is. */
-function untagError(error: unknown): unknown {
+export function untagError(error: unknown): unknown {
   return isTaggedError(error) ? errorFromData(error[TAG]) : error;
 }
 

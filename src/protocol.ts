@@ -137,6 +137,8 @@ export interface WorkerInit {
   deviceId?: string;
   /** `false` turns the memory check off. */
   memoryBudget?: MemoryBudget | false;
+  /** The shared-memory predict channel's buffer, on cross-origin isolated pages (shared-memory-channel.ts). */
+  channel?: SharedArrayBuffer;
 }
 
 /** What the worker exposes. Every method may reject with an EdgeServeError. */

@@ -104,7 +104,10 @@ export class LoadedModel implements Model {
     // A new worker (after a crash) does not know this model yet: load it there first.
     if (generation !== this.generation) return this.reloadOn(api, generation).then(() => this.send(api, generation, inputs, callId));
     const answered = this.link.watch(this.current.id, generation);
-    const reply = api.predict(this.current.handle, transfer(inputs, tensorBuffers(inputs)), callId);
+    // Through shared memory when the worker is parked waiting for a call; a cancellable call
+    // (callId) takes the message path, where it can be dropped while queued.
+    const shared = callId === undefined ? this.link.shared(generation)?.tryPredict(this.current.handle, inputs) : undefined;
+    const reply = shared ?? api.predict(this.current.handle, transfer(inputs, tensorBuffers(inputs)), callId);
     reply.then(answered, answered);
     return reply;
   }

@@ -8,11 +8,13 @@
  * a race against a promise that never settles leaves a reaction on it for every call, which
  * grows the page's heap for as long as the worker lives.
  */
-import { releaseProxy, wrap, type Remote } from 'comlink';
+import { releaseProxy, wrap, type Endpoint, type Remote } from 'comlink';
 import { rethrowTyped } from '../error-wire.js';
 import { WorkerCrashedError, WorkerStuckError, type EdgeServeError, type WorkerStartFailedError } from '../errors.js';
 import { watchLifeLock } from '../life-lock.js';
+import { CHANNEL_BYTES, ChannelView, sharedChannelAvailable } from '../shared-memory-channel.js';
 import type { WorkerApi, WorkerInit } from '../protocol.js';
+import { SharedPredict } from './shared-predict.js';
 import { Watchdog, type WatchdogOptions } from './watchdog.js';
 import { watchWorkerStart } from './worker-start.js';
 
@@ -33,6 +35,8 @@ interface Live {
   pending: Set<(error: EdgeServeError) => void>;
   watchdog: Watchdog | undefined;
   stopWatching: () => void;
+  /** The shared-memory predict channel (cross-origin isolated pages only). */
+  shared: SharedPredict | undefined;
 }
 
 export class WorkerLink {
@@ -78,6 +82,12 @@ export class WorkerLink {
     });
   }
 
+  /** The shared-memory channel of the worker of `generation`, once it is ready (see shared-predict.ts). */
+  shared(generation: number): SharedPredict | undefined {
+    const live = this.live;
+    return live?.isReady && live.generation === generation ? live.shared : undefined;
+  }
+
   /** As `run`, with the generation the call ran on. */
   async call<T>(call: (api: Remote<WorkerApi>, generation: number) => Promise<T>): Promise<{ value: T; generation: number }> {
     let generation = -1;
@@ -110,8 +120,22 @@ export class WorkerLink {
     const name = `edgeserve-${crypto.randomUUID()}`;
     const start = watchWorkerStart(this.spawn.scriptUrl?.toString());
     const worker = this.spawn(name);
-    const api = wrap<WorkerApi>(worker);
-    const live: Live = { worker, api, generation, ready: Promise.resolve(), isReady: false, pending: new Set(), watchdog: undefined, stopWatching: () => undefined };
+    const channel = sharedChannelAvailable() ? new SharedArrayBuffer(CHANNEL_BYTES) : undefined;
+    const shared = channel ? new SharedPredict(new ChannelView(channel), worker) : undefined;
+    // Every message Comlink posts rings the channel, so a worker parked in Atomics.wait reads it at once.
+    const endpoint: Endpoint = shared
+      ? {
+          postMessage: (message: unknown, transfer?: Transferable[]) => {
+            shared.countPosted();
+            worker.postMessage(message, transfer ?? []);
+            shared.ring();
+          },
+          addEventListener: worker.addEventListener.bind(worker),
+          removeEventListener: worker.removeEventListener.bind(worker),
+        }
+      : worker;
+    const api = wrap<WorkerApi>(endpoint);
+    const live: Live = { worker, api, generation, ready: Promise.resolve(), isReady: false, pending: new Set(), watchdog: undefined, stopWatching: () => undefined, shared };
     const onDeath = (reason: string) => {
       if (this.live !== live) return;
       const error = new WorkerCrashedError(`the runtime worker died (${reason}); pending calls were rejected and the next call starts a new worker`, {
@@ -139,7 +163,7 @@ export class WorkerLink {
       void start.explain().then((error) => this.live === live && this.retire(error));
     });
     worker.addEventListener('messageerror', () => onDeath('a message could not be deserialized'));
-    live.ready = api.init(this.init).then(() => {
+    live.ready = api.init(channel ? { ...this.init, channel } : this.init).then(() => {
       live.isReady = true;
       started = true;
       start.stop();

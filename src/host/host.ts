@@ -4,12 +4,15 @@
  * `workers/runtime.worker.ts` exposes what `createHost` returns.
  */
 import { transfer } from 'comlink';
+import { tagError } from '../error-wire.js';
+import { ChannelView } from '../shared-memory-channel.js';
 import { AbortedError, EdgeServeError, InferenceFailedError, ModelDisposedError, StorageFailedError, TimeoutError, UnsupportedError, toEdgeServeError } from '../errors.js';
 import { tensorBuffers, type TensorMap, type WorkerApi, type WorkerInit } from '../protocol.js';
 import { HostContext, defaultHostDeps, type HostDeps } from './host-context.js';
 import { checkInputs } from './input-check.js';
 import { loadModel } from './load-model.js';
 import { checkMemory } from './memory-budget.js';
+import { Parking } from './parking.js';
 import { revalidate, rollback } from './upgrade.js';
 
 export { defaultHostDeps, type HostDeps } from './host-context.js';
@@ -17,15 +20,72 @@ export { defaultHostDeps, type HostDeps } from './host-context.js';
 export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
   let ctx: HostContext | undefined;
   const loads = new Map<string, AbortController>();
+  let parking: Parking | undefined;
+  /** Loads, refreshes, rollbacks and predicts in flight: the worker never parks meanwhile (parking.ts). */
+  let inFlight = 0;
 
   function context(): HostContext {
     if (!ctx) throw new UnsupportedError('the worker was used before init()');
     return ctx;
   }
 
+  async function tracked<T>(work: () => Promise<T>): Promise<T> {
+    inFlight++;
+    try {
+      return await work();
+    } finally {
+      inFlight--;
+    }
+  }
+
+  function predict(handle: string, inputs: TensorMap, callId: string | undefined): Promise<TensorMap> {
+    return tracked(() => predictNow(handle, inputs, callId));
+  }
+
+  async function predictNow(handle: string, inputs: TensorMap, callId: string | undefined): Promise<TensorMap> {
+    const c = context();
+    const served = c.served.get(handle);
+    if (!served) throw new ModelDisposedError('this model was disposed (or its worker restarted); load it again', { handle });
+    const { id, version, engine, backend } = served.info;
+    let result: { outputs: TensorMap; stats: { queueMs: number; computeMs: number } };
+    try {
+      checkInputs(served.spec.inputs, inputs);
+      checkMemory(inputs, c.config.memoryBudget);
+      result = await served.predict(inputs, callId);
+    } catch (error) {
+      const typed = error instanceof EdgeServeError ? error : new InferenceFailedError(`${engine} (${backend}) failed on "${id}": ${toEdgeServeError(error).message}`, { id });
+      // Aborts and timeouts are counted on the page, which saw them first.
+      if (typed.code !== 'ABORTED' && typed.code !== 'TIMEOUT') c.metrics.error(id, version, typed.code);
+      throw typed;
+    }
+    c.metrics.call(id, version, result.stats.queueMs, result.stats.computeMs);
+    return transfer(result.outputs, tensorBuffers(result.outputs));
+  }
+
+  function startParking(c: HostContext, channel: SharedArrayBuffer): Parking {
+    return new Parking(new ChannelView(channel), {
+      serve: async (handle, inputs) => {
+        try {
+          const outputs = await predict(handle, inputs, undefined);
+          const served = c.served.get(handle);
+          if (served) c.metrics.sharedMemoryCall(served.info.id, served.info.version);
+          return outputs;
+        } finally {
+          parking?.touch();
+        }
+      },
+      isIdle: () => inFlight === 0 && c.revalidations.size === 0,
+      errorData: (error) => tagError(error instanceof EdgeServeError ? error : toEdgeServeError(error)),
+      post: (message, transfer) => (globalThis as unknown as { postMessage(message: unknown, transfer: Transferable[]): void }).postMessage(message, transfer),
+      onMessage: (listener) => globalThis.addEventListener('message', listener),
+    });
+  }
+
   return {
     async init(init: WorkerInit) {
-      ctx = new HostContext(deps, init);
+      const { channel, ...config } = init;
+      const c = (ctx = new HostContext(deps, config));
+      if (channel) parking = startParking(c, channel);
       await deps.alive;
     },
 
@@ -36,34 +96,24 @@ export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
 
     manifest: () => context().manifest(),
 
-    async load(request, onProgress, onSwitch) {
-      const controller = new AbortController();
-      if (request.callId) loads.set(request.callId, controller);
-      try {
-        return await loadModel(context(), request, controller.signal, onProgress, onSwitch);
-      } finally {
-        if (request.callId) loads.delete(request.callId);
-      }
-    },
+    load: (request, onProgress, onSwitch) =>
+      tracked(async () => {
+        const controller = new AbortController();
+        if (request.callId) loads.set(request.callId, controller);
+        try {
+          return await loadModel(context(), request, controller.signal, onProgress, onSwitch);
+        } finally {
+          if (request.callId) loads.delete(request.callId);
+        }
+      }),
 
     async predict(handle, inputs, callId) {
-      const c = context();
-      const served = c.served.get(handle);
-      if (!served) throw new ModelDisposedError('this model was disposed (or its worker restarted); load it again', { handle });
-      const { id, version, engine, backend } = served.info;
-      let result: { outputs: TensorMap; stats: { queueMs: number; computeMs: number } };
       try {
-        checkInputs(served.spec.inputs, inputs);
-        checkMemory(inputs, c.config.memoryBudget);
-        result = await served.predict(inputs, callId);
-      } catch (error) {
-        const typed = error instanceof EdgeServeError ? error : new InferenceFailedError(`${engine} (${backend}) failed on "${id}": ${toEdgeServeError(error).message}`, { id });
-        // Aborts and timeouts are counted on the page, which saw them first.
-        if (typed.code !== 'ABORTED' && typed.code !== 'TIMEOUT') c.metrics.error(id, version, typed.code);
-        throw typed;
+        return await predict(handle, inputs, callId);
+      } finally {
+        // The next call may come through shared memory: wait for it parked.
+        parking?.touch();
       }
-      c.metrics.call(id, version, result.stats.queueMs, result.stats.computeMs);
-      return transfer(result.outputs, tensorBuffers(result.outputs));
     },
 
     async spec(handle) {
@@ -90,14 +140,14 @@ export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
       await served.dispose();
     },
 
-    async refresh(id) {
+    refresh: (id) => tracked(async () => {
       const c = context();
       const keys = new Map([...c.served.values()].filter((s) => !s.request.version && (id === undefined || s.info.id === id)).map((s) => [`${s.info.id}/${s.info.precision}`, s.info]));
       const results = await Promise.all([...keys.values()].map((info) => revalidate(c, info.id, info.precision)));
       return results.flat();
-    },
+    }),
 
-    rollback: (id, precision = 'fp32') => rollback(context(), id, precision),
+    rollback: (id, precision = 'fp32') => tracked(() => rollback(context(), id, precision)),
 
     async metrics() {
       return context().metrics.snapshot();

@@ -39,6 +39,7 @@ export function toPrometheus(snapshot: MetricsSnapshot, prefix = 'edgeserve'): s
   family('predict_compute_seconds', 'histogram', 'Engine time of the run a call was part of.', each((m, b) => histogram(`${prefix}_predict_compute_seconds`, b, m.computeSeconds)));
   family('batch_size', 'histogram', 'Calls merged into one engine run.', each((m, b) => histogram(`${prefix}_batch_size`, b, m.batchSize)));
   family('cache_hits_total', 'counter', 'Loads served from the IndexedDB store.', each((m, b) => [`${prefix}_cache_hits_total${labels(b)} ${m.cacheHits}`]));
+  family('shared_memory_calls_total', 'counter', 'Predict calls that came through the shared-memory channel instead of postMessage.', each((m, b) => [`${prefix}_shared_memory_calls_total${labels(b)} ${m.sharedMemoryCalls}`]));
   family('cache_misses_total', 'counter', 'Loads that had to download.', each((m, b) => [`${prefix}_cache_misses_total${labels(b)} ${m.cacheMisses}`]));
   family('download_bytes_total', 'counter', 'Model bytes downloaded.', each((m, b) => [`${prefix}_download_bytes_total${labels(b)} ${m.bytesDownloaded}`]));
   return `${lines.join('\n')}\n`;

@@ -55,6 +55,7 @@ interface Series {
   cacheHits: number;
   cacheMisses: number;
   bytesDownloaded: number;
+  sharedMemoryCalls: number;
 }
 
 export class MetricsRegistry {
@@ -76,6 +77,7 @@ export class MetricsRegistry {
           cacheHits: 0,
           cacheMisses: 0,
           bytesDownloaded: 0,
+          sharedMemoryCalls: 0,
         },
       };
       this.series.set(key, entry);
@@ -88,6 +90,11 @@ export class MetricsRegistry {
     s.calls++;
     s.queue.observe(queueMs / 1000);
     s.compute.observe(computeMs / 1000);
+  }
+
+  /** A call (already counted by `call`) that came through the shared-memory channel. */
+  sharedMemoryCall(model: string, version: string): void {
+    this.get(model, version).sharedMemoryCalls++;
   }
 
   error(model: string, version: string, code: string): void {
@@ -119,6 +126,7 @@ export class MetricsRegistry {
       cacheHits: data.cacheHits,
       cacheMisses: data.cacheMisses,
       bytesDownloaded: data.bytesDownloaded,
+      sharedMemoryCalls: data.sharedMemoryCalls,
     }));
     return { takenAt: now, models };
   }

@@ -27,6 +27,8 @@ export interface ModelMetrics {
   cacheHits: number;
   cacheMisses: number;
   bytesDownloaded: number;
+  /** Calls that came through the shared-memory channel (cross-origin isolated pages), not postMessage. */
+  sharedMemoryCalls: number;
 }
 
 export interface MetricsSnapshot {
