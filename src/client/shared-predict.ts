@@ -4,7 +4,6 @@
  * otherwise (worker busy, another shared call in flight, tensors too big for the buffer). The
  * page never blocks; it waits with `Atomics.waitAsync`.
  */
-import { untagError } from '../error-wire.js';
 import { InferenceFailedError } from '../errors.js';
 import { ChannelState, ChannelView, SPILL_TAG, STATE, type SpillMessage } from '../shared-memory-channel.js';
 import type { TensorMap } from '../protocol.js';
@@ -83,7 +82,8 @@ export class SharedPredict {
     }
     const { tensors, error } = this.view.read();
     this.view.signal(ChannelState.Awake);
-    if (state === ChannelState.Failed) throw untagError(error);
+    // Tagged error data, rebuilt into its class by the link (WorkerLink.run), as on the message path.
+    if (state === ChannelState.Failed) throw error;
     if (state !== ChannelState.Done) throw new InferenceFailedError(`the shared-memory channel was left in state ${state} after call ${seq}`);
     return tensors;
   }

@@ -65,11 +65,10 @@ export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
   function startParking(c: HostContext, channel: SharedArrayBuffer): Parking {
     return new Parking(new ChannelView(channel), {
       serve: async (handle, inputs) => {
+        const served = c.served.get(handle);
+        if (served) c.metrics.sharedMemoryCall(served.info.id, served.info.version);
         try {
-          const outputs = await predict(handle, inputs, undefined);
-          const served = c.served.get(handle);
-          if (served) c.metrics.sharedMemoryCall(served.info.id, served.info.version);
-          return outputs;
+          return await predict(handle, inputs, undefined);
         } finally {
           parking?.touch();
         }

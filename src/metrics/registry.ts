@@ -92,7 +92,7 @@ export class MetricsRegistry {
     s.compute.observe(computeMs / 1000);
   }
 
-  /** A call (already counted by `call`) that came through the shared-memory channel. */
+  /** A call that came through the shared-memory channel (also counted by `call` or `error`). */
   sharedMemoryCall(model: string, version: string): void {
     this.get(model, version).sharedMemoryCalls++;
   }

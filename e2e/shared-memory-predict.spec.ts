@@ -1,0 +1,95 @@
+/**
+ * On a cross-origin isolated page (this suite's pages are), predicts go through the
+ * shared-memory channel once the worker is parked (src/shared-memory-channel.ts): same outputs
+ * as the postMessage path, inputs detached as there, typed errors, big outputs sent back as a
+ * message, and the worker still answers everything else.
+ */
+import { expect, openHarness, test } from './fixtures.js';
+
+test('a stream of predicts goes through shared memory with the outputs postMessage gives', async ({ page }) => {
+  await openHarness(page);
+  const r = await page.evaluate(async () => {
+    const { edgeserve, inputs } = window.harness;
+    const runtime = edgeserve.createRuntime({ backend: 'wasm' });
+    const model = await runtime.load('silero-vad');
+    // A cancellable call always takes postMessage: the reference.
+    const reference = await model.predict(inputs.sileroInput(3), { signal: new AbortController().signal });
+    const same: boolean[] = [];
+    let detached = true;
+    for (let i = 0; i < 20; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      const feed = inputs.sileroInput(3);
+      const out = await model.predict(feed);
+      detached &&= feed.input!.data.buffer.byteLength === 0;
+      same.push(['output', 'stateN'].every((name) => out[name]!.dims.join() === reference[name]!.dims.join() && out[name]!.data.every((v, k) => v === reference[name]!.data[k])));
+    }
+    // The worker answers other calls while it is parked, and parks again after them.
+    const cached = await runtime.cache.list();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await model.predict(inputs.sileroInput(0));
+    const metrics = (await runtime.metrics()).models.find((m) => m.model === 'silero-vad')!;
+    runtime.dispose();
+    return { isolated: crossOriginIsolated, same, detached, cached: cached.length, calls: metrics.calls, shared: metrics.sharedMemoryCalls };
+  });
+  expect(r.isolated).toBe(true);
+  expect(r.same.every(Boolean)).toBe(true);
+  expect(r.detached).toBe(true);
+  expect(r.cached).toBeGreaterThan(0);
+  expect(r.calls).toBe(22);
+  // Most calls find the worker parked (a call can miss it between two waits and take postMessage).
+  expect(r.shared).toBeGreaterThanOrEqual(15);
+});
+
+test('bad input through shared memory is a typed BAD_INPUT and the next call still works', async ({ page }) => {
+  await openHarness(page);
+  const r = await page.evaluate(async () => {
+    const { edgeserve, inputs } = window.harness;
+    const runtime = edgeserve.createRuntime({ backend: 'wasm' });
+    const model = await runtime.load('silero-vad');
+    await model.predict(inputs.sileroInput(0));
+    const sharedBefore = async () => (await runtime.metrics()).models.find((m) => m.model === 'silero-vad')!.sharedMemoryCalls;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const before = await sharedBefore();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const bad = inputs.sileroInput(0);
+    bad.state = edgeserve.tensor('float32', new Float32Array(2 * 64), [2, 1, 64]);
+    const error = await model.predict(bad).then(
+      () => undefined,
+      (e: unknown) => ({ code: (e as { code?: string }).code, typed: e instanceof edgeserve.EdgeServeError, message: (e as Error).message }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const after = await sharedBefore();
+    const ok = await model.predict(inputs.sileroInput(1));
+    runtime.dispose();
+    return { error, sharedCalls: after - before, okLength: ok.output!.data.length };
+  });
+  expect(r.error).toMatchObject({ code: 'BAD_INPUT', typed: true });
+  expect(r.error!.message).toContain('state');
+  expect(r.sharedCalls).toBe(1);
+  expect(r.okLength).toBe(1);
+});
+
+test('outputs too big for the shared buffer come back as a message, equal to postMessage', async ({ page }) => {
+  await openHarness(page);
+  const r = await page.evaluate(async () => {
+    const { edgeserve, inputs } = window.harness;
+    const runtime = edgeserve.createRuntime({ backend: 'wasm' });
+    const model = await runtime.load('ocr-rec');
+    // 480 px wide: 60 steps × 6625 classes × 4 bytes = 1.6 MB of output, over the 1 MiB buffer.
+    const reference = await model.predict(inputs.ocrRecInput(), { signal: new AbortController().signal });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const out = await model.predict(inputs.ocrRecInput());
+    const name = Object.keys(reference)[0]!;
+    const metrics = (await runtime.metrics()).models.find((m) => m.model === 'ocr-rec')!;
+    runtime.dispose();
+    return {
+      bytes: out[name]!.data.byteLength,
+      dims: out[name]!.dims.join(),
+      same: out[name]!.dims.join() === reference[name]!.dims.join() && out[name]!.data.every((v, k) => v === reference[name]!.data[k]),
+      shared: metrics.sharedMemoryCalls,
+    };
+  });
+  expect(r.bytes).toBeGreaterThan(1 << 20);
+  expect(r.same).toBe(true);
+  expect(r.shared).toBe(1);
+});
