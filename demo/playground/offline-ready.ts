@@ -21,10 +21,18 @@ export interface NeededModel {
 }
 
 async function manifestCached(url: string, online: boolean): Promise<boolean> {
-  if (await caches.match(url, { cacheName: MANIFEST_CACHE })) return true;
-  // Through the now-controlling service worker: its network-first route keeps a copy.
-  if (online) await fetch(url, { cache: 'no-cache' }).catch(() => undefined);
-  return (await caches.match(url, { cacheName: MANIFEST_CACHE })) !== undefined;
+  const cached = async () => (await caches.match(url, { cacheName: MANIFEST_CACHE })) !== undefined;
+  if (await cached()) return true;
+  if (!online) return false;
+  // Through the now-controlling service worker: its network-first route keeps a copy. workbox
+  // writes that copy in the fetch event's waitUntil, after the response has reached the page, so
+  // the copy is looked for a few times before it is called missing.
+  await fetch(url, { cache: 'no-cache' }).catch(() => undefined);
+  for (let i = 0; i < 20; i++) {
+    if (await cached()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
 }
 
 export async function checkOffline(runtime: Runtime, manifestUrl: string, needed: NeededModel[], nav: Navigator = navigator): Promise<OfflineState> {
