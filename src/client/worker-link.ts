@@ -163,7 +163,16 @@ export class WorkerLink {
       void start.explain().then((error) => this.live === live && this.retire(error));
     });
     worker.addEventListener('messageerror', () => onDeath('a message could not be deserialized'));
-    live.ready = api.init(channel ? { ...this.init, channel } : this.init).then(() => {
+    // A worker that cannot receive shared memory (not cross-origin isolated itself) refuses the
+    // buffer with a DataCloneError: it then runs without the channel, every call by postMessage.
+    const initialised = channel
+      ? api.init({ ...this.init, channel }).catch((error: unknown) => {
+          if (!(error instanceof DOMException && error.name === 'DataCloneError')) throw error;
+          live.shared = undefined;
+          return api.init(this.init);
+        })
+      : api.init(this.init);
+    live.ready = initialised.then(() => {
       live.isReady = true;
       started = true;
       start.stop();
