@@ -5,8 +5,23 @@
  */
 import type { Int8VariantOptions } from './make-int8-variant.js';
 import { vadGateSamples } from './models/gate-audio.js';
+import type { OcrModelId } from './models/ocr-calibration.js';
+
+/**
+ * Rendered-text calibration for the OCR models, used only when a recipe's mode is 'static'
+ * (the dynamic recipes shipped today ignore it, so `npm run models` pays nothing for it). Sizes
+ * keep a static build within seconds: rendering is ~1 ms a sample, calibration one fp32 run each.
+ */
+const CALIBRATION_SAMPLES: Readonly<Record<OcrModelId, number>> = { 'ocr-cls': 16, 'ocr-det': 8, 'ocr-rec': 16 };
+const ocrCalibrationFor = (id: OcrModelId) => async () => (await import('./models/ocr-calibration.js')).ocrCalibration(id, CALIBRATION_SAMPLES[id]);
 
 const INT8_RECIPES: Readonly<Record<string, Int8VariantOptions>> = {
+  // Static QDQ (QLinearConv/QLinearMatMul) was measured against these dynamic recipes in Chromium
+  // and lost on all three OCR models (README "int8"): onnxruntime-web's QLinearConv is slower than
+  // its ConvInteger here, and every float op between QDQ units (hardswish, SE gates, residual
+  // Adds) costs a QuantizeLinear and NCHW↔NHWC Transposes. Set mode: 'static' to rebuild one.
+  'ocr-cls': { calibrationSamples: ocrCalibrationFor('ocr-cls') },
+  'ocr-rec': { calibrationSamples: ocrCalibrationFor('ocr-rec') },
   // PP-OCRv4 det: the backbone's first five dense Convs stay float (3→16, 16→32 at 1/2
   // resolution, 32→48, 48→48 at 1/4, 48→96 at 1/8; node names from paddle2onnx). A
   // leave-one-float sweep (bench/quantize/sensitivity.ts) showed the loss comes from these early
@@ -16,7 +31,7 @@ const INT8_RECIPES: Readonly<Record<string, Int8VariantOptions>> = {
   // and .4 were needed for the mean, but all five also fix the worst pages (text-mask IoU at the
   // DB threshold on 200 pages: mean 0.919 → 0.980, worst page 0.738 → 0.941; just .2/.4: 0.979,
   // worst 0.892), for 0.02–0.03× of fp32's latency and +0.005× size. See README "int8".
-  'ocr-det': { exclude: ['p2o.Conv.0', 'p2o.Conv.2', 'p2o.Conv.4', 'p2o.Conv.6', 'p2o.Conv.8'] },
+  'ocr-det': { exclude: ['p2o.Conv.0', 'p2o.Conv.2', 'p2o.Conv.4', 'p2o.Conv.6', 'p2o.Conv.8'], calibrationSamples: ocrCalibrationFor('ocr-det') },
   // silero-vad v5: the second encoder Conv (encoder.1, in both If branches) stays float. A
   // leave-one-in sweep (weight-only, one Conv at a time) showed int8 weights on it alone move a
   // voiced tone's speech probability from ~0.2 to ~0.8 with the LSTM state carried, while every

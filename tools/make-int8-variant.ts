@@ -29,6 +29,8 @@ export interface Int8VariantOptions {
   convs?: ConvPolicy;
   /** Static mode: sample inputs run through the fp32 model. */
   calibration?: Feeds[];
+  /** Static mode, when `calibration` is not given: makes the samples on demand (npm run models' recipes). */
+  calibrationSamples?: () => Promise<Feeds[]>;
   calibrationMethod?: CalibrationMethod;
   /**
    * The quality gate (default on): fp32 and int8 run on the calibration samples, or on inputs
@@ -93,6 +95,9 @@ export async function makeInt8Variant(inPath: string, outPath: string, opts: Int
   const log = opts.onProgress ?? (() => {});
   const { model, baseDir, bytes } = readModelFile(inPath);
   let ranges;
+  if (mode === 'static' && !opts.calibration?.length && opts.calibrationSamples) {
+    opts = { ...opts, calibration: await opts.calibrationSamples() };
+  }
   if (mode === 'static') {
     if (!opts.calibration?.length) throw new ToolError('CALIBRATION', 'static mode needs calibration data (--calibration)');
     log(`calibrating on ${opts.calibration.length} samples`);

@@ -134,6 +134,21 @@ describe('Conv + BatchNormalization', () => {
     expect(ops).not.toContain('BatchNormalization');
     expect(made.agreement?.passed).toBe(true);
   }, 30_000);
+
+  // The folded Conv writes the BN's output name; calibration must have a range for it, or the
+  // Conv finds no output range and falls back to weight-only (float compute, no QLinearConv).
+  it('static: the folded Conv is a full QDQ unit (activation, weight and output quantized), gate passes', async () => {
+    const out = join(dir, 'conv-bn-static.onnx');
+    const calibration = Array.from({ length: 4 }, (_, s) => ({ x: new ort.Tensor('float32', weights(8 * 16 * 16, s + 20), [1, 8, 16, 16]) }));
+    const made = await makeInt8Variant(convBnModel(), out, { mode: 'static', calibration });
+    const nodes = readModelFile(out).model.graph!.node!;
+    const conv = nodes.find((n) => n.opType === 'Conv')!;
+    const producer = (t: string) => nodes.find((n) => n.output?.includes(t))?.opType;
+    expect(nodes.map((n) => n.opType)).not.toContain('BatchNormalization');
+    expect(conv.input!.map(producer)).toEqual(['DequantizeLinear', 'DequantizeLinear', 'DequantizeLinear']);
+    expect(nodes.find((n) => n.input?.includes(conv.output![0]!))?.opType).toBe('QuantizeLinear');
+    expect(made.agreement?.passed).toBe(true);
+  }, 30_000);
 });
 
 describe('LSTM', () => {

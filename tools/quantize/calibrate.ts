@@ -15,15 +15,24 @@ export type CalibrationMethod = 'minmax' | 'percentile';
 
 const QUANTIZED_OPS = new Set(['Conv', 'MatMul', 'Gemm']);
 
-/** Activation tensors around quantizable ops of the main graph. */
+/**
+ * Activation tensors around quantizable ops of the main graph. The quantizer folds a
+ * BatchNormalization that follows a Conv into it, and the folded Conv then writes the BN's output
+ * name: that tensor needs a range too, or every Conv+BN pair (most of a CNN) would find no
+ * output range and stay float.
+ */
 function calibrationTargets(model: onnx.IModelProto): string[] {
   const graph = model.graph!;
   const consts = constantsOf(graph);
   const names = new Set<string>();
+  const quantizedOutputs = new Set<string>();
   for (const n of graph.node ?? []) {
     if (!QUANTIZED_OPS.has(n.opType ?? '') || !consts.has(n.input?.[1] ?? '')) continue;
     if (n.input?.[0]) names.add(n.input[0]);
-    if (n.output?.[0]) names.add(n.output[0]);
+    if (n.output?.[0]) { names.add(n.output[0]); quantizedOutputs.add(n.output[0]); }
+  }
+  for (const n of graph.node ?? []) {
+    if (n.opType === 'BatchNormalization' && quantizedOutputs.has(n.input?.[0] ?? '') && n.output?.[0]) names.add(n.output[0]);
   }
   return [...names];
 }
