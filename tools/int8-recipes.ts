@@ -20,8 +20,10 @@ const INT8_RECIPES: Readonly<Record<string, Int8VariantOptions>> = {
   // and lost on all three OCR models (README "int8"): onnxruntime-web's QLinearConv is slower than
   // its ConvInteger here, and every float op between QDQ units (hardswish, SE gates, residual
   // Adds) costs a QuantizeLinear and NCHW↔NHWC Transposes. Set mode: 'static' to rebuild one.
-  'ocr-cls': { calibrationSamples: ocrCalibrationFor('ocr-cls') },
-  'ocr-rec': { calibrationSamples: ocrCalibrationFor('ocr-rec') },
+  // The gate runs on rendered text too (the same samples: a dynamic recipe calibrates nothing
+  // on them): inputs generated from the specs are noise, on which a detector's map means nothing.
+  'ocr-cls': { calibrationSamples: ocrCalibrationFor('ocr-cls'), gateSamples: ocrCalibrationFor('ocr-cls') },
+  'ocr-rec': { calibrationSamples: ocrCalibrationFor('ocr-rec'), gateSamples: ocrCalibrationFor('ocr-rec') },
   // PP-OCRv4 det: the backbone's first five dense Convs stay float (3→16, 16→32 at 1/2
   // resolution, 32→48, 48→48 at 1/4, 48→96 at 1/8; node names from paddle2onnx). A
   // leave-one-float sweep (bench/quantize/sensitivity.ts) showed the loss comes from these early
@@ -31,7 +33,11 @@ const INT8_RECIPES: Readonly<Record<string, Int8VariantOptions>> = {
   // and .4 were needed for the mean, but all five also fix the worst pages (text-mask IoU at the
   // DB threshold on 200 pages: mean 0.919 → 0.980, worst page 0.738 → 0.941; just .2/.4: 0.979,
   // worst 0.892), for 0.02–0.03× of fp32's latency and +0.005× size. See README "int8".
-  'ocr-det': { exclude: ['p2o.Conv.0', 'p2o.Conv.2', 'p2o.Conv.4', 'p2o.Conv.6', 'p2o.Conv.8'], calibrationSamples: ocrCalibrationFor('ocr-det') },
+  'ocr-det': {
+    exclude: ['p2o.Conv.0', 'p2o.Conv.2', 'p2o.Conv.4', 'p2o.Conv.6', 'p2o.Conv.8'],
+    calibrationSamples: ocrCalibrationFor('ocr-det'),
+    gateSamples: ocrCalibrationFor('ocr-det'),
+  },
   // silero-vad v5: the second encoder Conv (encoder.1, in both If branches) stays float. A
   // leave-one-in sweep (weight-only, one Conv at a time) showed int8 weights on it alone move a
   // voiced tone's speech probability from ~0.2 to ~0.8 with the LSTM state carried, while every

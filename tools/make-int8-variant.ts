@@ -40,7 +40,7 @@ export interface Int8VariantOptions {
   gate?: boolean | 'report';
   thresholds?: GateThresholds;
   /** Real inputs for the gate when there is no calibration data (they calibrate nothing). */
-  gateSamples?: () => Feeds[];
+  gateSamples?: () => Feeds[] | Promise<Feeds[]>;
   /** Generated gate inputs: values for integer inputs by name (e.g. silero-vad's sr: 16000). */
   gateIntInputs?: Record<string, number>;
   /** Generated gate inputs: shapes by input name where the model leaves dims symbolic. */
@@ -67,7 +67,7 @@ const GENERATED_GATE_SAMPLES = 8;
 const GATE_MAX_SAMPLES = 8;
 
 async function runGate(fp32: Uint8Array, int8: Uint8Array, model: onnx.IModelProto, opts: Int8VariantOptions): Promise<{ agreement: VariantAgreement; failures: string[] }> {
-  const given = opts.calibration?.length ? opts.calibration : opts.gateSamples?.();
+  const given = opts.calibration?.length ? opts.calibration : await opts.gateSamples?.();
   const fromCalibration = (given?.length ?? 0) > 0;
   const samples = fromCalibration ? given! : generatedInputs(model.graph!, GENERATED_GATE_SAMPLES, opts.gateIntInputs, opts.gateInputDims);
   const outputs = await measureAgreement(fp32, int8, samples.slice(0, GATE_MAX_SAMPLES), opts.thresholds ?? DEFAULT_THRESHOLDS).catch((err: unknown) => {
@@ -80,7 +80,7 @@ async function runGate(fp32: Uint8Array, int8: Uint8Array, model: onnx.IModelPro
   for (const o of outputs) opts.onProgress?.(`gate: ${describeAgreement(o)}`);
   const agreement: VariantAgreement = {
     inputs: fromCalibration ? 'calibration' : 'generated', samples: Math.min(samples.length, GATE_MAX_SAMPLES), passed: outputs.every((o) => o.passed),
-    outputs: outputs.map(({ name, kind, maxAbs, meanAbs, relative, agreement: a, cosine }) => ({ name, kind, maxAbs, meanAbs, relative, agreement: a, cosine })),
+    outputs: outputs.map(({ name, kind, maxAbs, p99Abs, meanAbs, relative, agreement: a, cosine }) => ({ name, kind, maxAbs, p99Abs, meanAbs, relative, agreement: a, cosine })),
   };
   return { agreement, failures: outputs.filter((o) => !o.passed).map((o) => `${o.name}: ${o.failure}`) };
 }

@@ -53,6 +53,8 @@ export interface OutputAgreementEntry {
   /** probability: decisions at 0.5; classifier: top-1 per row; features: cosine. */
   kind: 'probability' | 'classifier' | 'features';
   maxAbs: number;
+  /** The 99th percentile of |Δ| (what the gate bounds for probabilities); absent in manifests written before it. */
+  p99Abs?: number;
   meanAbs: number;
   relative: number;
   /** Share of decisions (probability) or top-1 rows (classifier) that agree; null for features. */

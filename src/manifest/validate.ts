@@ -69,6 +69,7 @@ function checkAgreement(value: unknown, at: string): void {
     const oAt = `${at}.outputs[${i}]`;
     if (!isObject(o) || typeof o.name !== 'string' || !KINDS.includes(o.kind as string)) fail(oAt, 'needs a name and a kind (probability, classifier, features)');
     for (const k of ['maxAbs', 'meanAbs', 'relative', 'cosine']) if (typeof o[k] !== 'number') fail(`${oAt}.${k}`, 'must be a number');
+    if (o.p99Abs !== undefined && typeof o.p99Abs !== 'number') fail(`${oAt}.p99Abs`, 'must be a number');
     if (o.agreement !== null && (typeof o.agreement !== 'number' || o.agreement < 0 || o.agreement > 1)) fail(`${oAt}.agreement`, 'must be null or between 0 and 1');
   });
 }

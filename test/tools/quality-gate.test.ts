@@ -15,6 +15,19 @@ describe('quality gate metrics', () => {
     expect(r.passed).toBe(false);
   });
 
+  it('a probability map whose edge pixels move passes on the 99th percentile, a shifted map fails', () => {
+    // 10 000 pixels of a text mask: 0.5 % of them (the edges) move by 0.9, the rest by 0.01.
+    const fp32 = Float32Array.from({ length: 10_000 }, (_, i) => (i % 100 < 30 ? 0.95 : 0.02));
+    const edges = fp32.map((v, i) => (i % 200 === 29 ? 1 - v : Math.min(1, v + 0.01)));
+    const r = compareOutput('map', fp32, edges, [1, 1, 100, 100]);
+    expect(r.kind).toBe('probability');
+    expect(r.maxAbs).toBeGreaterThan(0.85);
+    expect(r.p99Abs).toBeLessThan(0.02);
+    expect(r.passed).toBe(true);
+    const shifted = fp32.map((v, i) => (i % 10 === 0 ? Math.min(1, v + 0.3) : v));
+    expect(compareOutput('map', fp32, shifted, [1, 1, 100, 100]).passed).toBe(false);
+  });
+
   it('softmax rows are a classifier: top-1 agreement per row', () => {
     const fp32 = Float32Array.of(0.9, 0.1, 0.4, 0.6);
     const r = compareOutput('p', fp32, Float32Array.of(0.8, 0.2, 0.6, 0.4), [2, 2]);

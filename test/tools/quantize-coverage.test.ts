@@ -184,7 +184,7 @@ describe('the CLI on models it cannot help', () => {
   it('a gate failure: GATE_FAILED and no file written', async () => {
     // A threshold no int8 model meets (cosine 1 and zero relative error) stands in for a bad variant.
     const target = join(dir, 'gemm-strict.onnx');
-    await expect(makeInt8Variant(gemmModel(), target, { thresholds: { minAgreement: 1, maxAbsProbability: 0, minCosine: 1, maxRelative: 0 } }))
+    await expect(makeInt8Variant(gemmModel(), target, { thresholds: { minAgreement: 1, maxP99AbsProbability: 0, minCosine: 1, maxRelative: 0 } }))
       .rejects.toMatchObject({ code: 'GATE_FAILED' });
     expect(existsSync(target)).toBe(false);
   }, 30_000);
