@@ -15,8 +15,8 @@
  *           buffer, sent as a message instead. The page reads, then hands back: → AWAKE.
  *   MAIL    the page posted a message while the worker was parked: it must go back to its
  *           event loop to read it (set by the page from PARKED only).
- * The page also counts the messages it posts (before posting them) and the worker those it has
- * received: a worker with unread messages never parks, so none waits behind a parked worker.
+ * The page also counts the messages it has posted and the worker those it has received: a
+ * worker with unread messages never parks, so none waits behind a parked worker.
  * Only the worker sets PARKED, and only while it is in its wait loop; it leaves PARKED by a
  * compare-exchange, so a claim racing with its leaving is never lost.
  */
@@ -107,7 +107,7 @@ export class ChannelView {
     return Atomics.compareExchange(this.words, STATE, from, to) === from;
   }
 
-  /** Page: one more message is on its way to the worker (counted before it is posted). */
+  /** Page: one more message is on its way to the worker. */
   countPosted(): void {
     Atomics.add(this.words, POSTED, 1);
   }

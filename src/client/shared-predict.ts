@@ -39,7 +39,7 @@ export class SharedPredict {
     });
   }
 
-  /** Called before every message posted to the worker. */
+  /** Called after every message posted to the worker, before `ring`. */
   countPosted(): void {
     this.view.countPosted();
   }

@@ -126,8 +126,10 @@ export class WorkerLink {
     const endpoint: Endpoint = shared
       ? {
           postMessage: (message: unknown, transfer?: Transferable[]) => {
-            shared.countPosted();
+            // Counted once posted (a post that throws, e.g. DataCloneError, is not a message); a
+            // worker that reads it before the count only sees "unread" a moment early.
             worker.postMessage(message, transfer ?? []);
+            shared.countPosted();
             shared.ring();
           },
           addEventListener: worker.addEventListener.bind(worker),

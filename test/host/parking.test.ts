@@ -24,11 +24,11 @@ function start(view: ChannelView): Worker {
   return thread;
 }
 
-/** As the page's link does: count, post, ring. */
+/** As the page's link does: post, count, ring. */
 function post(thread: Worker, view: ChannelView, message: unknown): Promise<unknown> {
   const answer = new Promise((resolve) => thread.once('message', resolve));
-  view.countPosted();
   thread.postMessage(message);
+  view.countPosted();
   if (view.swap(ChannelState.Parked, ChannelState.Mail)) Atomics.notify(view.words, STATE);
   return answer;
 }
