@@ -58,19 +58,24 @@ export interface SpillMessage {
   outputs: TensorMap;
 }
 
-const arrayTypes: Record<TensorDtype, { new (buffer: ArrayBufferLike, offset: number, length: number): TensorData; BYTES_PER_ELEMENT: number }> = {
-  float32: Float32Array,
-  float16: Uint16Array,
-  int32: Int32Array,
-  int64: BigInt64Array,
-  uint8: Uint8Array,
-  int8: Int8Array,
-  bool: Uint8Array,
-};
+type ArrayType = { new (buffer: ArrayBufferLike, offset: number, length: number): TensorData; BYTES_PER_ELEMENT: number };
+
+/**
+ * Every typed array, by name: a tensor is rebuilt with the array type it was sent with, not the
+ * one its dtype implies, so a mismatch (float32 data in an Int32Array) still reaches the
+ * worker's input check as it would by postMessage.
+ */
+const ARRAY_TYPES: Readonly<Record<string, ArrayType>> = Object.fromEntries(
+  ['Float32Array', 'Float64Array', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array', 'Float16Array']
+    .map((name) => [name, (globalThis as unknown as Record<string, ArrayType | undefined>)[name]] as const)
+    .filter((entry): entry is readonly [string, ArrayType] => typeof entry[1] === 'function'),
+);
 
 interface TensorMeta {
   name: string;
   dtype: TensorDtype;
+  /** The typed array's constructor name. */
+  array: string;
   dims: number[];
   offset: number;
   length: number;
@@ -124,10 +129,13 @@ export class ChannelView {
     Atomics.store(this.words, SEQ, value);
   }
 
-  /** Whether these tensors' data fits after the header and the meta region. */
+  /** Whether these tensors fit after the header and the meta region, as typed arrays this channel can rebuild. */
   fits(tensors: TensorMap): boolean {
     let n = DATA_START;
-    for (const t of Object.values(tensors)) n = align8(n + t.data.byteLength);
+    for (const t of Object.values(tensors)) {
+      if (!ARRAY_TYPES[t.data.constructor.name]) return false;
+      n = align8(n + t.data.byteLength);
+    }
     return n <= this.buffer.byteLength;
   }
 
@@ -138,7 +146,7 @@ export class ChannelView {
     let offset = DATA_START;
     for (const [name, t] of Object.entries(tensors)) {
       this.bytes.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), offset);
-      metas.push({ name, dtype: t.dtype, dims: [...t.dims], offset, length: t.data.length });
+      metas.push({ name, dtype: t.dtype, array: t.data.constructor.name, dims: [...t.dims], offset, length: t.data.length });
       offset = align8(offset + t.data.byteLength);
     }
     const meta = new TextEncoder().encode(JSON.stringify({ ...extra, tensors: metas } satisfies Meta));
@@ -155,7 +163,8 @@ export class ChannelView {
     const meta = JSON.parse(new TextDecoder().decode(this.bytes.slice(HEADER_BYTES, HEADER_BYTES + length))) as Meta;
     const tensors: TensorMap = {};
     for (const t of meta.tensors) {
-      const Type = arrayTypes[t.dtype];
+      const Type = ARRAY_TYPES[t.array];
+      if (!Type) throw new TypeError(`shared-memory channel: no typed array named ${t.array}`);
       tensors[t.name] = { dtype: t.dtype, dims: t.dims, data: new Type(this.buffer, t.offset, t.length).slice() };
     }
     return { tensors, ...(meta.handle !== undefined ? { handle: meta.handle } : {}), ...(meta.error !== undefined ? { error: meta.error } : {}) };

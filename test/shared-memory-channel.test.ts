@@ -24,6 +24,14 @@ describe('ChannelView', () => {
     }
   });
 
+  it('rebuilds the array type that was sent, so a dtype mismatch still reaches the input check', () => {
+    const view = new ChannelView(new SharedArrayBuffer(CHANNEL_BYTES));
+    view.write({ x: { dtype: 'float32', dims: [3], data: Int32Array.of(1, 2, 3) } });
+    const x = view.read().tensors.x!;
+    expect(x.dtype).toBe('float32');
+    expect(x.data).toBeInstanceOf(Int32Array);
+  });
+
   it('refuses what does not fit, and carries error data instead of tensors', () => {
     const view = new ChannelView(new SharedArrayBuffer(CHANNEL_BYTES));
     const big = { x: tensor('float32', new Float32Array(CHANNEL_BYTES / 4), [CHANNEL_BYTES / 4]) };
