@@ -26,7 +26,7 @@ export function tagError(error: unknown): unknown {
 }
 
 /** Page side: tagged data becomes the same EdgeServeError class again; anything else as it is. */
-export function untagError(error: unknown): unknown {
+function untagError(error: unknown): unknown {
   return isTaggedError(error) ? errorFromData(error[TAG]) : error;
 }
 

@@ -8,6 +8,7 @@
 import { AbortedError } from '../errors.js';
 import type { TensorMap } from '../protocol.js';
 import { batchKey, batchRows, concatBatch, splitBatch } from './batch-tensors.js';
+import { nextTask } from './next-task.js';
 
 export interface BatchPolicy {
   enabled: boolean;
@@ -34,32 +35,6 @@ interface Job {
 export type RunFn = (inputs: TensorMap) => Promise<TensorMap>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface TaskScheduler {
-  postTask(callback: () => void, options: { priority: 'background' }): Promise<void>;
-}
-
-/**
- * Behind every message already queued for the worker (also how the shared-memory channel
- * re-parks after a call: parking.ts). Chromium keeps a worker's incoming
- * messages and its own MessageChannel/timer tasks in different queues with no order between
- * them (a MessageChannel yield was seen to run before the page's queued `cancel`s), so the
- * yield is a background-priority task: it runs only once no normal-priority task — a message
- * from the page — is waiting. Elsewhere (Node, older browsers): a MessageChannel message, not
- * setTimeout(0), since chained timeouts are clamped to 4 ms after a few levels of nesting.
- */
-export function nextTask(scheduler: TaskScheduler | undefined = (globalThis as { scheduler?: TaskScheduler }).scheduler): Promise<void> {
-  if (typeof scheduler?.postTask === 'function') return scheduler.postTask(() => undefined, { priority: 'background' });
-  if (typeof MessageChannel !== 'function') return sleep(0).then(() => undefined);
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
-}
 
 export class Batcher {
   private readonly queue: Job[] = [];

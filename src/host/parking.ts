@@ -14,7 +14,7 @@
 import { ChannelState, ChannelView, SPILL_TAG, STATE, type SpillMessage } from '../shared-memory-channel.js';
 import type { TensorMap } from '../protocol.js';
 import { tensorBuffers } from '../protocol.js';
-import { nextTask } from './batcher.js';
+import { messageTurn, nextTask } from './next-task.js';
 
 export interface ParkingOptions {
   /** Park this long after the last predict (ms): longer than the gap between an app's calls. */
@@ -34,17 +34,6 @@ export interface ParkingDeps {
   post: (message: SpillMessage, transfer: Transferable[]) => void;
   /** Calls `listener` for each message the worker receives from the page. */
   onMessage: (listener: () => void) => void;
-}
-
-function messageTurn(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
 }
 
 export class Parking {
@@ -79,7 +68,7 @@ export class Parking {
 
   /**
    * Park again after one event-loop turn. After a call or a ring, behind the messages already
-   * queued (a background task, batcher.ts); after an idle slice, nothing is queued from the page
+   * queued (a background task, next-task.ts); after an idle slice, nothing is queued from the page
    * (a message would have rung), and a background task can be deferred for a long time in an
    * idle worker, so the turn is a plain MessageChannel task.
    */
