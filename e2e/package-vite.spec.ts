@@ -40,6 +40,18 @@ test('vite build + vite preview: the installed package predicts like bare onnxru
   const diff = maxAbsDiff(result.y, await bareOrtOutputs());
   console.log(`vite build: max |edgeserve − bare onnxruntime-web| = ${diff}`);
   expect(diff).toBeLessThanOrEqual(1e-6);
+  // Later calls find the worker parked and go through shared memory, with the same outputs.
+  const again = await page.evaluate(async (rows) => {
+    const w = window as unknown as { predict: (r: number[][]) => Promise<{ y: number[] }>; sharedCalls: () => Promise<number> };
+    const ys: number[][] = [];
+    for (let i = 0; i < 5; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      ys.push((await w.predict(rows)).y);
+    }
+    return { ys, shared: await w.sharedCalls() };
+  }, tinyRows());
+  expect(again.ys.every((y) => y.join() === result.y.join())).toBe(true);
+  expect(again.shared).toBeGreaterThanOrEqual(3);
   // The engine's files are the app's own emitted assets, and only the WASM flavour was fetched.
   expect(result.requested.filter((u) => /\.wasm$/.test(u)).map((u) => new URL(u).pathname)).toEqual([expect.stringMatching(/^\/assets\/ort-wasm-simd-threaded-[\w-]+\.wasm$/)]);
 });

@@ -9,4 +9,6 @@ window.predict = async (rows) => {
   const { y } = await model.predict({ x });
   return { y: [...y.data], info: model.info() };
 };
+// Calls that came through the shared-memory channel (this page is cross-origin isolated).
+window.sharedCalls = async () => (await runtime.metrics()).models.find((m) => m.model === 'tiny')?.sharedMemoryCalls ?? 0;
 document.querySelector('#status').textContent = 'ready';
