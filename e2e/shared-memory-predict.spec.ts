@@ -69,6 +69,29 @@ test('bad input through shared memory is a typed BAD_INPUT and the next call sti
   expect(r.okLength).toBe(1);
 });
 
+test('an input buffer that cannot be detached fails that call as by postMessage, and the next call works', async ({ page }) => {
+  await openHarness(page);
+  const r = await page.evaluate(async () => {
+    const { edgeserve, inputs } = window.harness;
+    const runtime = edgeserve.createRuntime({ backend: 'wasm' });
+    const model = await runtime.load('silero-vad');
+    await model.predict(inputs.sileroInput(0));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // WebAssembly memory cannot be detached (nor transferred).
+    const feed = inputs.sileroInput(1);
+    const memory = new Float32Array(new WebAssembly.Memory({ initial: 1 }).buffer, 0, 512);
+    memory.set(feed.input!.data as Float32Array);
+    feed.input = edgeserve.tensor('float32', memory, [1, 512]);
+    const failed = await model.predict(feed).then(() => 'accepted', (e: unknown) => (e as Error).name);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const next = await model.predict(inputs.sileroInput(2));
+    runtime.dispose();
+    return { failed, next: next.output!.data.length };
+  });
+  expect(r.failed).not.toBe('accepted');
+  expect(r.next).toBe(1);
+});
+
 test('outputs too big for the shared buffer come back as a message, equal to postMessage', async ({ page }) => {
   await openHarness(page);
   const r = await page.evaluate(async () => {

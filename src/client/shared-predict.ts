@@ -52,7 +52,12 @@ export class SharedPredict {
   /** The call through shared memory, or undefined when it must take postMessage. */
   tryPredict(handle: string, inputs: TensorMap): Promise<TensorMap> | undefined {
     if (this.busy || !this.view.fits(inputs) || !this.view.swap(ChannelState.Parked, ChannelState.Claimed)) return undefined;
-    if (!this.view.write(inputs, { handle })) {
+    try {
+      if (!this.view.write(inputs, { handle })) throw new RangeError('does not fit');
+      detach(inputs);
+    } catch {
+      // Not written, or an input buffer that cannot be detached (WebAssembly memory): the buffer
+      // goes back to the parked worker, and postMessage meets (and names) the same cause.
       this.view.signal(ChannelState.Parked);
       return undefined;
     }
