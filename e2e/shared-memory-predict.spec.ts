@@ -9,7 +9,7 @@ import { expect, openHarness, test } from './fixtures.js';
 test('a stream of predicts goes through shared memory with the outputs postMessage gives', async ({ page }) => {
   await openHarness(page);
   const r = await page.evaluate(async () => {
-    const { edgeserve, inputs } = window.harness;
+    const { edgeserve, inputs, channel } = window.harness;
     const runtime = edgeserve.createRuntime({ backend: 'wasm' });
     const model = await runtime.load('silero-vad');
     // A cancellable call always takes postMessage: the reference.
@@ -17,19 +17,20 @@ test('a stream of predicts goes through shared memory with the outputs postMessa
     const same: boolean[] = [];
     let detached = true;
     for (let i = 0; i < 20; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await channel.pause();
       const feed = inputs.sileroInput(3);
       const out = await model.predict(feed);
       detached &&= feed.input!.data.buffer.byteLength === 0;
-      same.push(['output', 'stateN'].every((name) => out[name]!.dims.join() === reference[name]!.dims.join() && out[name]!.data.every((v, k) => v === reference[name]!.data[k])));
+      same.push(['output', 'stateN'].every((name) => channel.sameTensor(out[name]!, reference[name]!)));
     }
     // The worker answers other calls while it is parked, and parks again after them.
     const cached = await runtime.cache.list();
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await channel.pause();
     await model.predict(inputs.sileroInput(0));
-    const metrics = (await runtime.metrics()).models.find((m) => m.model === 'silero-vad')!;
+    const calls = (await runtime.metrics()).models.find((m) => m.model === 'silero-vad')!.calls;
+    const shared = await channel.sharedCalls(runtime, 'silero-vad');
     runtime.dispose();
-    return { isolated: crossOriginIsolated, same, detached, cached: cached.length, calls: metrics.calls, shared: metrics.sharedMemoryCalls };
+    return { isolated: crossOriginIsolated, same, detached, cached: cached.length, calls, shared };
   });
   expect(r.isolated).toBe(true);
   expect(r.same.every(Boolean)).toBe(true);
@@ -43,22 +44,21 @@ test('a stream of predicts goes through shared memory with the outputs postMessa
 test('bad input through shared memory is a typed BAD_INPUT and the next call still works', async ({ page }) => {
   await openHarness(page);
   const r = await page.evaluate(async () => {
-    const { edgeserve, inputs } = window.harness;
+    const { edgeserve, inputs, channel } = window.harness;
     const runtime = edgeserve.createRuntime({ backend: 'wasm' });
     const model = await runtime.load('silero-vad');
     await model.predict(inputs.sileroInput(0));
-    const sharedBefore = async () => (await runtime.metrics()).models.find((m) => m.model === 'silero-vad')!.sharedMemoryCalls;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    const before = await sharedBefore();
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await channel.pause();
+    const before = await channel.sharedCalls(runtime, 'silero-vad');
+    await channel.pause();
     const bad = inputs.sileroInput(0);
     bad.state = edgeserve.tensor('float32', new Float32Array(2 * 64), [2, 1, 64]);
     const error = await model.predict(bad).then(
       () => undefined,
       (e: unknown) => ({ code: (e as { code?: string }).code, typed: e instanceof edgeserve.EdgeServeError, message: (e as Error).message }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    const after = await sharedBefore();
+    await channel.pause();
+    const after = await channel.sharedCalls(runtime, 'silero-vad');
     const ok = await model.predict(inputs.sileroInput(1));
     runtime.dispose();
     return { error, sharedCalls: after - before, okLength: ok.output!.data.length };
@@ -72,18 +72,18 @@ test('bad input through shared memory is a typed BAD_INPUT and the next call sti
 test('an input buffer that cannot be detached fails that call as by postMessage, and the next call works', async ({ page }) => {
   await openHarness(page);
   const r = await page.evaluate(async () => {
-    const { edgeserve, inputs } = window.harness;
+    const { edgeserve, inputs, channel } = window.harness;
     const runtime = edgeserve.createRuntime({ backend: 'wasm' });
     const model = await runtime.load('silero-vad');
     await model.predict(inputs.sileroInput(0));
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await channel.pause();
     // WebAssembly memory cannot be detached (nor transferred).
     const feed = inputs.sileroInput(1);
     const memory = new Float32Array(new WebAssembly.Memory({ initial: 1 }).buffer, 0, 512);
     memory.set(feed.input!.data as Float32Array);
     feed.input = edgeserve.tensor('float32', memory, [1, 512]);
     const failed = await model.predict(feed).then(() => 'accepted', (e: unknown) => (e as Error).name);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await channel.pause();
     const next = await model.predict(inputs.sileroInput(2));
     runtime.dispose();
     return { failed, next: next.output!.data.length };
@@ -95,22 +95,17 @@ test('an input buffer that cannot be detached fails that call as by postMessage,
 test('outputs too big for the shared buffer come back as a message, equal to postMessage', async ({ page }) => {
   await openHarness(page);
   const r = await page.evaluate(async () => {
-    const { edgeserve, inputs } = window.harness;
+    const { edgeserve, inputs, channel } = window.harness;
     const runtime = edgeserve.createRuntime({ backend: 'wasm' });
     const model = await runtime.load('ocr-rec');
     // 480 px wide: 60 steps × 6625 classes × 4 bytes = 1.6 MB of output, over the 1 MiB buffer.
     const reference = await model.predict(inputs.ocrRecInput(), { signal: new AbortController().signal });
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await channel.pause();
     const out = await model.predict(inputs.ocrRecInput());
     const name = Object.keys(reference)[0]!;
-    const metrics = (await runtime.metrics()).models.find((m) => m.model === 'ocr-rec')!;
+    const shared = await channel.sharedCalls(runtime, 'ocr-rec');
     runtime.dispose();
-    return {
-      bytes: out[name]!.data.byteLength,
-      dims: out[name]!.dims.join(),
-      same: out[name]!.dims.join() === reference[name]!.dims.join() && out[name]!.data.every((v, k) => v === reference[name]!.data[k]),
-      shared: metrics.sharedMemoryCalls,
-    };
+    return { bytes: out[name]!.data.byteLength, same: channel.sameTensor(out[name]!, reference[name]!), shared };
   });
   expect(r.bytes).toBeGreaterThan(1 << 20);
   expect(r.same).toBe(true);

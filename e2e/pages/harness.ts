@@ -29,7 +29,14 @@ async function loadFailure(options: edgeserve.RuntimeOptions, id = 'ocr-cls') {
   }
 }
 
-const harness = { edgeserve, inputs, ctcDecode: edgeserve.ctcDecode, adapterAsHardwareWorker, neighbour, spinWorkerFactory, loadFailure };
+/** For the shared-memory channel spec: a gap between calls (the worker parks in it), output equality, its call count. */
+const channel = {
+  pause: (ms = 10) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sameTensor: (a: edgeserve.Tensor, b: edgeserve.Tensor) => a.dims.join() === b.dims.join() && a.data.length === b.data.length && a.data.every((v, k) => v === b.data[k]),
+  sharedCalls: async (runtime: edgeserve.Runtime, id: string) => (await runtime.metrics()).models.find((m) => m.model === id)?.sharedMemoryCalls ?? 0,
+};
+
+const harness = { edgeserve, inputs, ctcDecode: edgeserve.ctcDecode, adapterAsHardwareWorker, neighbour, spinWorkerFactory, loadFailure, channel };
 declare global {
   interface Window {
     harness: typeof harness;
