@@ -67,11 +67,8 @@ export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
       serve: async (handle, inputs) => {
         const served = c.served.get(handle);
         if (served) c.metrics.sharedMemoryCall(served.info.id, served.info.version);
-        try {
-          return await predict(handle, inputs, undefined);
-        } finally {
-          parking?.touch();
-        }
+        // The wait loop that served it renews the window and parks again (parking.ts).
+        return predict(handle, inputs, undefined);
       },
       isIdle: () => inFlight === 0 && c.revalidations.size === 0,
       errorData: (error) => tagError(error instanceof EdgeServeError ? error : toEdgeServeError(error)),
