@@ -29,15 +29,17 @@ describe('Batcher', () => {
 
   it('with no queue delay, merges the calls that arrived while the engine was busy', async () => {
     const seen: number[] = [];
+    let later: Promise<unknown>[] = [];
     const slow = async (inputs: TensorMap) => {
+      // Four more calls arrive while the first run is in the engine (not raced against a timer:
+      // two 10 ms timers on a loaded CI machine fired in either order).
+      if (seen.length === 0) later = [2, 3, 4, 5].map((v) => batcher.submit(row(v)));
       await new Promise((r) => setTimeout(r, 10));
       return doubler(seen)(inputs);
     };
     const batcher = new Batcher(slow, { enabled: true, maxBatchSize: 8, maxQueueDelayUs: 0 });
-    const first = batcher.submit(row(1));
-    // Four more calls land just as the first run ends (as worker messages would, a task later).
-    const later = await new Promise<Promise<unknown>[]>((resolve) => setTimeout(() => resolve([2, 3, 4, 5].map((v) => batcher.submit(row(v)))), 10));
-    await Promise.all([first, ...later]);
+    await batcher.submit(row(1));
+    await Promise.all(later);
     expect(seen).toEqual([1, 4]);
   });
 
