@@ -59,10 +59,11 @@ function fromOrt(results: Ort.InferenceSession.ReturnType): TensorMap {
  */
 async function configure(ort: OrtModule, files: OrtFiles, context: EngineContext): Promise<void> {
   const cache = context.fileCache;
-  // With a cache, ORT compiles the checked bytes we hand it and imports a glue URL that works offline.
-  const [binary, mjs] = cache ? await Promise.all([cache.wasm(files.wasm, files.wasmSha256), cache.glue(files.mjs)]) : [undefined, files.mjs];
+  // With a cache, ORT compiles the .wasm from the HTTP cache or the checked bytes we hand it
+  // (engine-file-cache.ts), and imports a glue URL that works offline.
+  const [wasm, mjs] = cache ? await Promise.all([cache.wasm(files.wasm, files.wasmSha256), cache.glue(files.mjs)]) : [undefined, files.mjs];
   ort.env.wasm.wasmPaths = { wasm: files.wasm, mjs };
-  if (binary) ort.env.wasm.wasmBinary = binary;
+  if (wasm && 'bytes' in wasm) ort.env.wasm.wasmBinary = wasm.bytes;
   ort.env.wasm.numThreads = context.wasmThreads;
   // The proxy worker would nest a worker in ours for nothing: we already are off the main thread.
   ort.env.wasm.proxy = false;
