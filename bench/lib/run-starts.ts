@@ -2,8 +2,9 @@
  * Cold and warm start samples for one cell, fairly: every sample of a side runs in a browser on
  * a new, empty profile (no HTTP cache, no code cache, no IndexedDB); the cold visit is that
  * profile's first page, the warm visit a new page in the same profile afterwards (edgeserve from
- * IndexedDB, the bare engine from the HTTP cache, tfjs also from its `indexeddb://`). The side
- * that goes first alternates sample by sample, so drift in machine load hits both alike.
+ * IndexedDB, the bare engine from the HTTP cache, tfjs also from its `indexeddb://`), after the
+ * cold page stayed open a few seconds (COLD_DWELL_MS). The side that goes first alternates
+ * sample by sample, so drift in machine load hits both alike.
  */
 import type { BrowserContext, Page } from '@playwright/test';
 import { openBench, step } from './bench-page.js';
@@ -15,6 +16,15 @@ export type StartSide = 'edgeserve' | 'bare';
 
 /** Pause after a visit's page closes, before the next visit (see visit()). */
 const SETTLE_MS = 2000;
+
+/**
+ * How long a cold (first) visit stays open after its first prediction, both sides alike. A real
+ * first visit lasts longer than its first prediction, and Chromium writes V8's code cache for a
+ * streamed `.wasm` only once enough of it has been optimised: closed at once, neither side's
+ * returning visit finds it (measured: silero-vad's first warm prediction 80–165 ms with no
+ * dwell, ~10 ms after 3 s).
+ */
+const COLD_DWELL_MS = 3000;
 
 export interface StartSamples {
   /** Which side ran first in each sample. */
@@ -46,10 +56,11 @@ export interface StartFiguresSummary {
 /** Below this many samples a side, a start-up median is not a figure. */
 const MIN_SAMPLES = 5;
 
-async function visit<T>(context: BrowserContext, baseUrl: string, threads: number, log: (l: string) => void, work: (page: Page) => Promise<T>): Promise<T> {
+async function visit<T>(context: BrowserContext, baseUrl: string, threads: number, log: (l: string) => void, work: (page: Page) => Promise<T>, dwellMs = 0): Promise<T> {
   const page = await openBench(context, baseUrl, threads, log);
   try {
     const out = await work(page);
+    await page.waitForTimeout(dwellMs);
     await step(page, 'dispose');
     return out;
   } finally {
@@ -88,13 +99,13 @@ export async function runStarts(
       const fresh = await launchFresh(mode);
       try {
         if (side === 'edgeserve') {
-          const cold = await visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'edgeserveStart', spec));
+          const cold = await visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'edgeserveStart', spec), COLD_DWELL_MS);
           const warm = await warmVisit(side, () => visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'edgeserveStart', spec)));
           if (!warm.info.fromCache) throw new Error('the warm edgeserve visit did not load from IndexedDB');
           out.edgeserve.cold.push(cold.start);
           out.edgeserve.warm.push(warm.start);
         } else {
-          const cold = await visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'bareStart', spec, 'network'));
+          const cold = await visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'bareStart', spec, 'network'), COLD_DWELL_MS);
           const warm = await warmVisit(side, () => visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'bareStart', spec, 'http')));
           out.bare.cold.push(cold.start);
           out.bare.warmHttp.push(warm.start);
