@@ -110,7 +110,7 @@ export function openEngineFileCache(name = 'edgeserve-engines', storage: CacheSt
     return identity ? { identity } : {};
   }
 
-  /** The device copy for offline visits, taken from the HTTP cache when it went missing. */
+  /** The device copy for offline visits, taken from the HTTP cache when it is missing or has no recorded response. */
   async function keepOnDevice(url: string, expected: string | undefined): Promise<void> {
     await download(url, expected).catch(() => undefined);
   }
@@ -137,10 +137,11 @@ export function openEngineFileCache(name = 'edgeserve-engines', storage: CacheSt
     async wasm(url, sha256) {
       const kept = await keptHeaders(url);
       // The HTTP cache's entry is the response the device copy was hashed from; or, with no
-      // device copy, the browser checks it against the hash the build recorded.
-      const check = kept?.identity ? { identity: kept.identity } : !kept && sha256 ? { integrity: integrityOf(sha256) } : undefined;
+      // device copy (or one kept before its response was recorded), the browser checks it
+      // against the hash the build recorded, and the device copy is taken again from it.
+      const check = kept?.identity ? { identity: kept.identity } : sha256 ? { integrity: integrityOf(sha256) } : undefined;
       if (check && (await inHttpCache(url, check))) {
-        if (!kept) void keepOnDevice(url, sha256);
+        if (!kept?.identity) void keepOnDevice(url, sha256);
         return { url };
       }
       const fromDevice = await cached(url, sha256);

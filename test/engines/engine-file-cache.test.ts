@@ -1,0 +1,87 @@
+/**
+ * Which way the engine gets its .wasm (engine-file-cache.ts): from its URL when the HTTP cache's
+ * entry is fresh and known to be right, else the device copy's bytes. The decision only: Cache
+ * Storage and the HTTP cache are small in-memory stand-ins here; what the browser does with them
+ * is e2e/engine-http-cache.spec.ts.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { openEngineFileCache } from '../../src/engines/engine-file-cache.js';
+import { sha256Hex } from '../../src/store/sha256.js';
+
+const ORIGIN = 'https://app.example';
+const URL_ = `${ORIGIN}/engines/ort/ort-wasm-simd-threaded.wasm`;
+const BYTES = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]);
+const FRESH = { 'cache-control': 'public, max-age=31536000, immutable', date: 'Sun, 22 Nov 2026 20:00:00 GMT', etag: '"v1"', 'content-length': '8' };
+
+/** A Cache Storage with one cache, kept in a Map. */
+function memoryCaches(): { storage: CacheStorage; entries: Map<string, Response> } {
+  const entries = new Map<string, Response>();
+  const cache = {
+    match: async (url: string) => entries.get(url)?.clone(),
+    put: async (url: string, response: Response) => void entries.set(url, response),
+    delete: async (url: string) => entries.delete(url),
+  };
+  return { storage: { open: async () => cache } as unknown as CacheStorage, entries };
+}
+
+/** The network and an HTTP cache holding `cached` (headers), which `only-if-cached` answers from. */
+function fakeFetch(cached: Record<string, string> | undefined) {
+  const calls: RequestInit[] = [];
+  const fetchImpl = (async (_url: string, init: RequestInit = {}) => {
+    calls.push(init);
+    if (init.cache === 'only-if-cached' && !cached) throw new TypeError('Failed to fetch');
+    return new Response(BYTES.slice(), { headers: cached ?? FRESH });
+  }) as typeof fetch;
+  return { fetchImpl, calls };
+}
+
+async function deviceCopy(entries: Map<string, Response>, headers: Record<string, string>): Promise<void> {
+  entries.set(URL_, new Response(BYTES.slice(), { headers: { 'x-edgeserve-sha256': await sha256Hex(BYTES), ...headers } }));
+}
+
+const identityOf = (h: Record<string, string>) => [h.etag ?? '', h.date ?? '', h['last-modified'] ?? '', h['content-length'] ?? ''].join('|');
+
+describe('engine .wasm source', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: Date.parse('2026-11-22T21:00:00Z'), toFake: ['Date'] });
+    vi.stubGlobal('location', { origin: ORIGIN });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('streams from the URL when the HTTP cache holds the very response the device copy was hashed from', async () => {
+    const { storage, entries } = memoryCaches();
+    await deviceCopy(entries, { 'x-edgeserve-response': identityOf(FRESH) });
+    const { fetchImpl, calls } = fakeFetch(FRESH);
+    expect(await openEngineFileCache('e', storage, fetchImpl)!.wasm(URL_)).toEqual({ url: URL_ });
+    expect(calls).toEqual([{ cache: 'only-if-cached', mode: 'same-origin' }]);
+  });
+
+  it('compiles the device copy when the HTTP cache holds another response, or one that must be revalidated', async () => {
+    for (const cached of [{ ...FRESH, date: 'Sun, 22 Nov 2026 20:30:00 GMT' }, { ...FRESH, 'cache-control': 'no-cache' }]) {
+      const { storage, entries } = memoryCaches();
+      await deviceCopy(entries, { 'x-edgeserve-response': identityOf(FRESH) });
+      const source = await openEngineFileCache('e', storage, fakeFetch(cached).fetchImpl)!.wasm(URL_);
+      expect(source).toEqual({ bytes: BYTES.buffer });
+    }
+  });
+
+  it('a device copy kept before responses were recorded: checked by the build hash as SRI, streamed, and kept again with its response', async () => {
+    const { storage, entries } = memoryCaches();
+    await deviceCopy(entries, {});
+    const { fetchImpl, calls } = fakeFetch(FRESH);
+    const hash = await sha256Hex(BYTES);
+    expect(await openEngineFileCache('e', storage, fetchImpl)!.wasm(URL_, hash)).toEqual({ url: URL_ });
+    expect(calls[0]).toEqual({ cache: 'only-if-cached', mode: 'same-origin', integrity: `sha256-${Buffer.from(hash, 'hex').toString('base64')}` });
+    await vi.waitFor(() => expect(entries.get(URL_)?.headers.get('x-edgeserve-response')).toBe(identityOf(FRESH)));
+  });
+
+  it('a first visit downloads, keeps the copy with its response, and streams from the HTTP cache it filled', async () => {
+    const { storage, entries } = memoryCaches();
+    const { fetchImpl } = fakeFetch(FRESH);
+    expect(await openEngineFileCache('e', storage, fetchImpl)!.wasm(URL_)).toEqual({ url: URL_ });
+    expect(entries.get(URL_)?.headers.get('x-edgeserve-response')).toBe(identityOf(FRESH));
+  });
+});
