@@ -45,10 +45,7 @@ test('bad input through shared memory is a typed BAD_INPUT and the next call sti
   await openHarness(page);
   const r = await page.evaluate(async () => {
     const { edgeserve, inputs, channel } = window.harness;
-    const runtime = edgeserve.createRuntime({ backend: 'wasm' });
-    const model = await runtime.load('silero-vad');
-    await model.predict(inputs.sileroInput(0));
-    await channel.pause();
+    const { runtime, model } = await channel.parkedSilero();
     const before = await channel.sharedCalls(runtime, 'silero-vad');
     await channel.pause();
     const bad = inputs.sileroInput(0);
@@ -73,10 +70,7 @@ test('an input buffer that cannot be detached fails that call as by postMessage,
   await openHarness(page);
   const r = await page.evaluate(async () => {
     const { edgeserve, inputs, channel } = window.harness;
-    const runtime = edgeserve.createRuntime({ backend: 'wasm' });
-    const model = await runtime.load('silero-vad');
-    await model.predict(inputs.sileroInput(0));
-    await channel.pause();
+    const { runtime, model } = await channel.parkedSilero();
     // WebAssembly memory cannot be detached (nor transferred).
     const feed = inputs.sileroInput(1);
     const memory = new Float32Array(new WebAssembly.Memory({ initial: 1 }).buffer, 0, 512);

@@ -29,11 +29,19 @@ async function loadFailure(options: edgeserve.RuntimeOptions, id = 'ocr-cls') {
   }
 }
 
-/** For the shared-memory channel spec: a gap between calls (the worker parks in it), output equality, its call count. */
+/** For the shared-memory channel spec: a gap between calls (the worker parks in it), output equality, its call count, a parked worker. */
 const channel = {
   pause: (ms = 10) => new Promise((resolve) => setTimeout(resolve, ms)),
   sameTensor: (a: edgeserve.Tensor, b: edgeserve.Tensor) => a.dims.join() === b.dims.join() && a.data.length === b.data.length && a.data.every((v, k) => v === b.data[k]),
   sharedCalls: async (runtime: edgeserve.Runtime, id: string) => (await runtime.metrics()).models.find((m) => m.model === id)?.sharedMemoryCalls ?? 0,
+  /** silero-vad on WASM after one call and a pause: the worker is parked, waiting on the channel. */
+  parkedSilero: async () => {
+    const runtime = edgeserve.createRuntime({ backend: 'wasm' });
+    const model = await runtime.load('silero-vad');
+    await model.predict(inputs.sileroInput(0));
+    await channel.pause();
+    return { runtime, model };
+  },
 };
 
 const harness = { edgeserve, inputs, ctcDecode: edgeserve.ctcDecode, adapterAsHardwareWorker, neighbour, spinWorkerFactory, loadFailure, channel };
