@@ -110,11 +110,6 @@ export function openEngineFileCache(name = 'edgeserve-engines', storage: CacheSt
     return identity ? { identity } : {};
   }
 
-  /** The device copy for offline visits, taken from the HTTP cache when it is missing or has no recorded response. */
-  async function keepOnDevice(url: string, expected: string | undefined): Promise<void> {
-    await download(url, expected).catch(() => undefined);
-  }
-
   async function download(url: string, expected: string | undefined): Promise<ArrayBuffer> {
     const response = await fetchImpl(url);
     if (!response.ok) throw new Error(`could not fetch the engine file ${url}: HTTP ${response.status}`);
@@ -141,7 +136,8 @@ export function openEngineFileCache(name = 'edgeserve-engines', storage: CacheSt
       // against the hash the build recorded, and the device copy is taken again from it.
       const check = kept?.identity ? { identity: kept.identity } : sha256 ? { integrity: integrityOf(sha256) } : undefined;
       if (check && (await inHttpCache(url, check))) {
-        if (!kept?.identity) void keepOnDevice(url, sha256);
+        // The device copy for offline visits, taken again (from the HTTP cache) with its response.
+        if (!kept?.identity) void download(url, sha256).catch(() => undefined);
         return { url };
       }
       const fromDevice = await cached(url, sha256);
