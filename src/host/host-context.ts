@@ -158,7 +158,7 @@ export class HostContext {
   }
 
   /** Points the device at `version`; the version it served until now becomes "previous". Returns that. */
-  async advancePointer(id: string, precision: Precision, version: string, cohort?: Cohort): Promise<string | undefined> {
+  async advancePointer(id: string, precision: Precision, version: string, format: ModelFormat, cohort?: Cohort): Promise<string | undefined> {
     const old = await this.store.getPointer(id, precision);
     const previous = previousOf(old, version);
     await this.store.setPointer(id, precision, {
@@ -166,6 +166,7 @@ export class HostContext {
       ...(previous ? { previous } : {}),
       ...(old?.rejected ? { rejected: old.rejected } : {}),
       ...(cohort ? { cohort } : {}),
+      format,
     });
     return previous;
   }

@@ -50,13 +50,15 @@ interface Chosen {
   fetched: FetchedVariant;
   cohort?: Cohort;
   previousVersion?: string;
-  /** The engine's runtime starting while the model downloads (see engine-warmup.ts). */
+  /** The engine's runtime starting while the model downloads or is read from the store (see engine-warmup.ts). */
   engineWarming?: Promise<void>;
 }
 
-async function fromPointer(ctx: HostContext, id: string, precision: Precision, repaired: string[]): Promise<Chosen | undefined> {
+async function fromPointer(ctx: HostContext, request: WorkerLoadRequest, precision: Precision, repaired: string[]): Promise<Chosen | undefined> {
+  const id = request.id;
   const pointer = await ctx.store.getPointer(id, precision);
   if (!pointer) return undefined;
+  const engineWarming = pointer.format === 'onnx' || pointer.format === 'tfjs' ? warmEngine(ctx, pointer.format, request.backend, { unlessMeasuring: true }) : undefined;
   const cached = await ctx.store.read({ id, version: pointer.current, precision }, (reason) => repaired.push(reason));
   if (!cached) return undefined;
   return {
@@ -71,6 +73,7 @@ async function fromPointer(ctx: HostContext, id: string, precision: Precision, r
       sha256: cached.sha256,
       repaired,
     },
+    ...(engineWarming ? { engineWarming } : {}),
     ...(pointer.cohort ? { cohort: pointer.cohort } : {}),
     ...(pointer.previous ? { previousVersion: pointer.previous } : {}),
   };
@@ -94,7 +97,7 @@ async function fromManifest(
   // An explicit version is the caller's business: it does not move the device's pointer.
   const previousVersion =
     request.version === undefined && fetched.stored
-      ? await ctx.advancePointer(model.id, precision, version, choice.cohort)
+      ? await ctx.advancePointer(model.id, precision, version, fetched.spec.format, choice.cohort)
       : previousOf(await ctx.store.getPointer(model.id, precision), version);
   return { version, fetched, engineWarming, ...(choice.cohort ? { cohort: choice.cohort } : {}), ...(previousVersion ? { previousVersion } : {}) };
 }
@@ -114,7 +117,7 @@ export async function loadModel(
   const detecting = ctx.capabilities();
   detecting.catch(() => undefined); // awaited below; not an unhandled rejection if the read fails first
   const repaired: string[] = [];
-  const warm = request.version === undefined ? await fromPointer(ctx, request.id, precision, repaired) : undefined;
+  const warm = request.version === undefined ? await fromPointer(ctx, request, precision, repaired) : undefined;
   let chosen = warm ?? (await fromManifest(ctx, request, precision, report, signal, repaired));
 
   const detected = await detecting;

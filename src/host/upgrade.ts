@@ -120,7 +120,7 @@ async function moveTo(ctx: HostContext, model: ModelEntry, precision: Precision,
     fetched.sha256,
   );
   if (fetched.stored) {
-    const previous = await ctx.advancePointer(id, precision, target, choice.cohort);
+    const previous = await ctx.advancePointer(id, precision, target, fetched.spec.format, choice.cohort);
     await keepOnly(ctx, id, precision, previous ? [target, previous] : [target]);
   }
   return switched;
@@ -159,6 +159,7 @@ export async function rollback(ctx: HostContext, id: string, precision: Precisio
     previous: pointer.current,
     rejected: [...new Set([...(pointer.rejected ?? []), pointer.current])],
     ...(pointer.cohort ? { cohort: pointer.cohort } : {}),
+    format: previous.spec.format,
   });
   return { version: pointer.previous, switched };
 }

@@ -11,7 +11,7 @@
 import { createStore, get, getMany, keys, promisifyRequest, set, type UseStore } from 'idb-keyval';
 import { StorageFailedError } from '../errors.js';
 import type { Cohort } from '../manifest/rollout.js';
-import type { ModelSpec, Precision } from '../manifest/schema.js';
+import type { ModelFormat, ModelSpec, Precision } from '../manifest/schema.js';
 import type { CachedModel } from '../protocol.js';
 import { checkEntry, ENTRY_SCHEMA, type EntryCheck, type StoredEntry, type StoredFile } from './entry-schema.js';
 import { CHUNK_BYTES, chunksFor } from './limits.js';
@@ -27,6 +27,12 @@ export interface VersionPointer {
   rejected?: string[];
   /** The rollout cohort the current version was chosen in, if any. */
   cohort?: Cohort;
+  /**
+   * The current version's format, so a warm load can start its engine while the stored bytes
+   * are read and checked. Absent from pointers written before it was recorded (the engine then
+   * starts after the read); a value this version does not know is only a hint and is ignored.
+   */
+  format?: ModelFormat;
 }
 
 export interface StoredModel {
