@@ -3,8 +3,11 @@
  * a new, empty profile (no HTTP cache, no code cache, no IndexedDB); the cold visit is that
  * profile's first page, the warm visit a new page in the same profile afterwards (edgeserve from
  * IndexedDB, the bare engine from the HTTP cache, tfjs also from its `indexeddb://`), after the
- * cold page stayed open a few seconds (COLD_DWELL_MS). The side that goes first alternates
- * sample by sample, so drift in machine load hits both alike.
+ * cold page stayed open a few seconds (COLD_DWELL_MS). The side that goes first rotates sample
+ * by sample, so drift in machine load hits all alike.
+ *
+ * ONNX WASM cells have a third side, onnxruntime-web alone in a new worker (from the HTTP cache
+ * when warm): the start-up floor of any worker-based runtime, with its runtime and session timed.
  */
 import type { BrowserContext, Page } from '@playwright/test';
 import { openBench, step } from './bench-page.js';
@@ -12,7 +15,7 @@ import { launchFresh, type LaunchMode } from './browser.js';
 import type { CellSpec, StartFigures } from './cell.js';
 import { summarize, type Summary } from './stats.js';
 
-export type StartSide = 'edgeserve' | 'bare';
+export type StartSide = 'edgeserve' | 'bare' | 'bare worker';
 
 /** Pause after a visit's page closes, before the next visit (see visit()). */
 const SETTLE_MS = 2000;
@@ -31,6 +34,8 @@ export interface StartSamples {
   order: StartSide[];
   edgeserve: { cold: StartFigures[]; warm: StartFigures[] };
   bare: { cold: StartFigures[]; warmHttp: StartFigures[]; warmIdb?: StartFigures[] };
+  /** ONNX WASM cells: onnxruntime-web alone in a new worker (bare-ort.worker.ts). */
+  bareWorker?: { cold: StartFigures[]; warm: StartFigures[] };
   /** Samples that failed, with why (a cell's figures use the samples that did not). */
   failures: string[];
   /** Engine or model files a warm visit fetched from the server again: a cache not hit. */
@@ -43,10 +48,13 @@ export interface StartFiguresSummary {
   bareCold: Summary;
   bareWarmHttp: Summary;
   bareWarmIdb?: Summary;
+  bareWorkerCold?: Summary;
+  bareWorkerWarm?: Summary;
   /** Ratios of medians (ttfp: load call → first prediction's result). */
   coldRatio: number;
   warmVsBareHttp: number;
   warmVsTfjsIdb?: number;
+  warmVsBareWorker?: number;
   /** A warm start slower than its own side's cold start means the harness is wrong, not the code. */
   suspect: string[];
   /** Fewer than MIN_SAMPLES on a side: the medians are not figures. */
@@ -82,7 +90,16 @@ export async function runStarts(
   served?: ReadonlyMap<string, number>,
 ): Promise<StartSamples> {
   const tfjs = spec.model === 'nsfw-mobilenet';
-  const out: StartSamples = { order: [], edgeserve: { cold: [], warm: [] }, bare: { cold: [], warmHttp: [], ...(tfjs ? { warmIdb: [] } : {}) }, failures: [], refetched: [] };
+  const withWorker = !tfjs && spec.backend !== 'webgpu';
+  const out: StartSamples = {
+    order: [],
+    edgeserve: { cold: [], warm: [] },
+    bare: { cold: [], warmHttp: [], ...(tfjs ? { warmIdb: [] } : {}) },
+    ...(withWorker ? { bareWorker: { cold: [], warm: [] } } : {}),
+    failures: [],
+    refetched: [],
+  };
+  const sides: StartSide[] = withWorker ? ['edgeserve', 'bare', 'bare worker'] : ['edgeserve', 'bare'];
   const cached = (path: string) => path.startsWith('/engines/') || /^\/models\/[^/]+\/[^/]+\/.+/.test(path);
   const snapshot = () => new Map([...(served ?? new Map<string, number>())].filter(([p]) => cached(p)));
   /** Runs a warm visit and notes any engine/model file it fetched from the server. */
@@ -93,7 +110,7 @@ export async function runStarts(
     return result;
   };
   for (let i = 0; i < samples; i++) {
-    const order: StartSide[] = i % 2 === 0 ? ['edgeserve', 'bare'] : ['bare', 'edgeserve'];
+    const order = sides.map((_, k) => sides[(i + k) % sides.length]!);
     out.order.push(order[0]!);
     for (const side of order) {
       const fresh = await launchFresh(mode);
@@ -104,12 +121,17 @@ export async function runStarts(
           if (!warm.info.fromCache) throw new Error('the warm edgeserve visit did not load from IndexedDB');
           out.edgeserve.cold.push(cold.start);
           out.edgeserve.warm.push(warm.start);
-        } else {
+        } else if (side === 'bare') {
           const cold = await visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'bareStart', spec, 'network'), COLD_DWELL_MS);
           const warm = await warmVisit(side, () => visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'bareStart', spec, 'http')));
           out.bare.cold.push(cold.start);
           out.bare.warmHttp.push(warm.start);
           if (tfjs) out.bare.warmIdb!.push((await visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'bareStart', spec, 'idb'))).start);
+        } else {
+          const cold = await visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'bareWorkerStart', spec), COLD_DWELL_MS);
+          const warm = await warmVisit(side, () => visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'bareWorkerStart', spec)));
+          out.bareWorker!.cold.push(cold.start);
+          out.bareWorker!.warm.push(warm.start);
         }
       } catch (error) {
         out.failures.push(`${side} sample ${i + 1}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
@@ -117,7 +139,8 @@ export async function runStarts(
         await fresh.close();
       }
     }
-    log(`    start sample ${i + 1}/${samples} (${order[0]} first): es ${fmt(out.edgeserve.cold.at(-1))} / ${fmt(out.edgeserve.warm.at(-1))}, bare ${fmt(out.bare.cold.at(-1))} / ${fmt(out.bare.warmHttp.at(-1))} ms (cold / warm)`);
+    const worker = out.bareWorker ? `, bare worker ${fmt(out.bareWorker.cold.at(-1))} / ${fmt(out.bareWorker.warm.at(-1))}` : '';
+    log(`    start sample ${i + 1}/${samples} (${order[0]} first): es ${fmt(out.edgeserve.cold.at(-1))} / ${fmt(out.edgeserve.warm.at(-1))}, bare ${fmt(out.bare.cold.at(-1))} / ${fmt(out.bare.warmHttp.at(-1))}${worker} ms (cold / warm)`);
   }
   return out;
 }
@@ -131,10 +154,13 @@ export function summarizeStarts(s: StartSamples): StartFiguresSummary {
   const bareCold = ttfp(s.bare.cold);
   const bareWarmHttp = ttfp(s.bare.warmHttp);
   const bareWarmIdb = s.bare.warmIdb ? ttfp(s.bare.warmIdb) : undefined;
+  const bareWorkerCold = s.bareWorker ? ttfp(s.bareWorker.cold) : undefined;
+  const bareWorkerWarm = s.bareWorker ? ttfp(s.bareWorker.warm) : undefined;
   const suspect: string[] = [];
   if (bareWarmHttp.median > bareCold.median) suspect.push('bare: warm (HTTP cache) slower than its own cold start');
   if (esWarm.median > esCold.median) suspect.push('edgeserve: warm (IndexedDB) slower than its own cold start');
   if (bareWarmIdb && bareWarmIdb.median > bareCold.median) suspect.push('tfjs: warm (indexeddb://) slower than its own cold start');
+  if (bareWorkerCold && bareWorkerWarm && bareWorkerWarm.median > bareWorkerCold.median) suspect.push('bare worker: warm (HTTP cache) slower than its own cold start');
   if (s.refetched?.length) suspect.push(`warm visits fetched from the server again: ${[...new Set(s.refetched)].join(', ')}`);
   return {
     esCold,
@@ -142,6 +168,7 @@ export function summarizeStarts(s: StartSamples): StartFiguresSummary {
     bareCold,
     bareWarmHttp,
     ...(bareWarmIdb ? { bareWarmIdb } : {}),
+    ...(bareWorkerCold && bareWorkerWarm ? { bareWorkerCold, bareWorkerWarm, warmVsBareWorker: esWarm.median / bareWorkerWarm.median } : {}),
     coldRatio: esCold.median / bareCold.median,
     warmVsBareHttp: esWarm.median / bareWarmHttp.median,
     ...(bareWarmIdb ? { warmVsTfjsIdb: esWarm.median / bareWarmIdb.median } : {}),

@@ -127,6 +127,36 @@ function coldPhases(r: BenchResults): string[] {
   return out;
 }
 
+/**
+ * The start-up floor of a worker-based runtime: onnxruntime-web alone in a new worker, with when
+ * its runtime was ready and its session open, next to edgeserve's first prediction.
+ */
+function workerFloor(r: BenchResults): string[] {
+  const cells = r.cells.filter((c) => c.starts?.bareWorker?.warm.length);
+  if (!cells.length) return [];
+  const out = [
+    '| onnxruntime-web alone in a new worker (“bare worker”): ms from its start to … (median) | backend | start | runtime ready | session open | first prediction | edgeserve first prediction | **es ÷ bare worker** |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const c of cells) {
+    for (const kind of ['cold', 'warm'] as const) {
+      const worker = c.starts!.bareWorker![kind];
+      const es = c.starts!.edgeserve[kind];
+      const median = (xs: (number | undefined)[]) => {
+        const known = xs.filter((x): x is number => x !== undefined);
+        return known.length ? summarize(known).median : undefined;
+      };
+      const workerFirst = median(worker.map((x) => x.ttfpMs));
+      const esFirst = median(es.map((x) => x.ttfpMs));
+      out.push(
+        `| ${c.spec.model} | ${backendLabel(c)} | ${kind} | ${ms(median(worker.map((x) => x.phases?.runtime)))} | ${ms(median(worker.map((x) => x.phases?.session)))} | ` +
+          `${ms(workerFirst)} | ${ms(esFirst)} | ${ratio(esFirst !== undefined && workerFirst ? esFirst / workerFirst : undefined)} |`,
+      );
+    }
+  }
+  return out;
+}
+
 function peer(r: BenchResults): string[] {
   if (!r.peer) return [];
   if (!r.peer.figures) return [`Peer app: failed — ${r.peer.error}`];
@@ -177,6 +207,6 @@ function batching(r: BenchResults): string[] {
 }
 
 export function markdown(r: BenchResults): string {
-  const sections = [starts(r), matrix(r), overhead(r), coldPhases(r), peer(r), pairs(r), batching(r)].filter((s) => s.length);
+  const sections = [starts(r), matrix(r), overhead(r), coldPhases(r), workerFloor(r), peer(r), pairs(r), batching(r)].filter((s) => s.length);
   return [...header(r), ...sections.flatMap((s) => [...s, ''])].join('\n');
 }

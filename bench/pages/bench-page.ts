@@ -17,7 +17,7 @@ import { startOrtWorker } from './side-ort-worker.js';
 import { startTfjs, TFJS_IDB_KEY } from './side-tfjs.js';
 
 export const STORE = 'edgeserve-bench';
-const state: { es?: EdgeserveSide; bare?: Side } = {};
+const state: { es?: EdgeserveSide; bare?: Side; bareWorker?: Side } = {};
 
 interface Step {
   info: SideInfo;
@@ -51,13 +51,21 @@ const bench = {
     return { info: started.side.info, start: started.start };
   },
 
+  /** onnxruntime-web alone in a new worker (side-ort-worker.ts): the start-up floor of a worker-based runtime. */
+  async bareWorkerStart(spec: CellSpec): Promise<Step> {
+    await state.bareWorker?.dispose();
+    const started = await startOrtWorker(spec, await bareUrl(spec));
+    state.bareWorker = started.side;
+    return { info: started.side.info, start: started.start };
+  },
+
   /**
    * Both sides alternate call by call; on ONNX WASM cells a third, bare onnxruntime-web in a
    * worker of its own (side-ort-worker.ts), shows what leaving the page's thread costs by itself.
    */
   async steady(spec: CellSpec): Promise<{ edgeserve: number[]; bare: number[]; bareWorker?: number[] }> {
     if (!state.es || !state.bare) throw new Error('start both sides first');
-    const worker = spec.backend !== 'webgpu' && !isTfjs(spec) ? await startOrtWorker(spec, await bareUrl(spec)) : undefined;
+    const worker = spec.backend !== 'webgpu' && !isTfjs(spec) ? (await startOrtWorker(spec, await bareUrl(spec))).side : undefined;
     try {
       const [edgeserve, bare, bareWorker] = await alternateAll([state.es, state.bare, ...(worker ? [worker] : [])], spec.warmup, spec.iterations);
       return { edgeserve: edgeserve!, bare: bare!, ...(bareWorker ? { bareWorker } : {}) };
@@ -82,8 +90,10 @@ const bench = {
   async dispose(): Promise<void> {
     await state.es?.dispose();
     await state.bare?.dispose();
+    await state.bareWorker?.dispose();
     delete state.es;
     delete state.bare;
+    delete state.bareWorker;
   },
 
   environment: async () => {

@@ -2,31 +2,43 @@
 import { inputsFor } from '../../test/fixtures/inputs.js';
 import { tensorBuffers } from '../../src/protocol.js';
 import type { CellSpec } from '../lib/cell.js';
-import type { BareWorkerRequest } from './bare-ort.worker.js';
-import { cloneInputs, threadsFor, type Side } from './side.js';
+import type { BareWorkerRequest, BareWorkerStarted } from './bare-ort.worker.js';
+import { cloneInputs, threadsFor, type Started } from './side.js';
 
-export async function startOrtWorker(spec: CellSpec, url: string): Promise<Side> {
+type Reply = { ok: boolean; error?: string; started?: BareWorkerStarted };
+
+/**
+ * Starts the worker on the model at `url`, timed like the other sides (load call → first
+ * prediction); its phases say when the worker began, the runtime was ready and the session open.
+ */
+export async function startOrtWorker(spec: CellSpec, url: string): Promise<Started> {
+  const t0 = performance.now();
+  const sinceT0 = (epochMs: number) => Math.round(epochMs - performance.timeOrigin - t0);
   const worker = new Worker(new URL('./bare-ort.worker.ts', import.meta.url), { type: 'module' });
   const ask = (request: BareWorkerRequest, transfer: Transferable[] = []) =>
-    new Promise<void>((resolve, reject) => {
-      worker.onmessage = (event: MessageEvent<{ ok: boolean; error?: string }>) => (event.data.ok ? resolve() : reject(new Error(event.data.error)));
+    new Promise<Reply>((resolve, reject) => {
+      worker.onmessage = (event: MessageEvent<Reply>) => (event.data.ok ? resolve(event.data) : reject(new Error(event.data.error)));
       worker.postMessage(request, transfer);
     });
-  const bytes = await (await fetch(url)).arrayBuffer();
-  const size = bytes.byteLength;
   const threads = threadsFor(spec.backend);
-  await ask({ type: 'init', bytes, threads, wasmBase: new URL('/engines/ort/', location.href).href }, [bytes]);
+  const { started } = await ask({ type: 'init', modelUrl: url, threads, wasmBase: new URL('/engines/ort/', location.href).href });
+  const t1 = performance.now();
   const template = inputsFor[spec.model]!();
+  const once = async () => {
+    const inputs = cloneInputs(template);
+    const begun = performance.now();
+    await ask({ type: 'run', inputs }, tensorBuffers(inputs));
+    return performance.now() - begun;
+  };
+  const firstRunMs = await once();
+  const bytes = Number((await fetch(url, { method: 'HEAD' })).headers.get('content-length') ?? 0);
   return {
-    info: { backend: 'wasm', threads, bytes: size },
-    async once() {
-      const inputs = cloneInputs(template);
-      const started = performance.now();
-      await ask({ type: 'run', inputs }, tensorBuffers(inputs));
-      return performance.now() - started;
-    },
-    async dispose() {
-      worker.terminate();
+    side: { info: { backend: 'wasm', threads, bytes }, once, dispose: async () => worker.terminate() },
+    start: {
+      loadMs: t1 - t0,
+      firstRunMs,
+      ttfpMs: t1 - t0 + firstRunMs,
+      phases: { runtime: sinceT0(started!.runtimeAt), session: sinceT0(started!.sessionAt) },
     },
   };
 }

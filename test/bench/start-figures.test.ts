@@ -22,6 +22,18 @@ describe('start figures', () => {
     expect(summarizeStarts(samples([1, 1, 1, 1, 1], [1, 1, 1, 1, 1], [1, 1, 1, 1, 1], [1, 1, 1, 1, 1])).tooFew).toBe(false);
   });
 
+  it('gives edgeserve warm ÷ onnxruntime-web alone in a worker, and flags that worker warm slower than cold', () => {
+    const withWorker = (cold: number[], warm: number[]): StartSamples => ({
+      ...samples([1000, 1000, 1000], [300, 400, 500], [800, 800, 800], [600, 600, 600]),
+      bareWorker: { cold: cold.map(start), warm: warm.map(start) },
+    });
+    const f = summarizeStarts(withWorker([700, 700, 700], [350, 380, 390]));
+    expect(f.warmVsBareWorker).toBeCloseTo(400 / 380);
+    expect(f.bareWorkerWarm).toMatchObject({ n: 3, median: 380 });
+    expect(f.suspect).toEqual([]);
+    expect(summarizeStarts(withWorker([700, 700, 700], [750, 800, 760])).suspect).toEqual(['bare worker: warm (HTTP cache) slower than its own cold start']);
+  });
+
   it('flags a warm baseline slower than its own cold start as a harness fault', () => {
     const f = summarizeStarts(samples([1000, 1000, 1000], [300, 300, 300], [800, 800, 800], [900, 950, 1000]));
     expect(f.suspect).toEqual(['bare: warm (HTTP cache) slower than its own cold start']);
