@@ -13,12 +13,15 @@ const URL_ = `${ORIGIN}/engines/ort/ort-wasm-simd-threaded.wasm`;
 const BYTES = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]);
 const FRESH = { 'cache-control': 'public, max-age=31536000, immutable', date: 'Sun, 22 Nov 2026 20:00:00 GMT', etag: '"v1"', 'content-length': '8' };
 
-/** A Cache Storage with one cache, kept in a Map. */
-function memoryCaches(): { storage: CacheStorage; entries: Map<string, Response> } {
+/** A Cache Storage with one cache, kept in a Map; `put` waits for `writable` when one is given. */
+function memoryCaches(writable?: Promise<void>): { storage: CacheStorage; entries: Map<string, Response> } {
   const entries = new Map<string, Response>();
   const cache = {
     match: async (url: string) => entries.get(url)?.clone(),
-    put: async (url: string, response: Response) => void entries.set(url, response),
+    put: async (url: string, response: Response) => {
+      await writable;
+      entries.set(url, response);
+    },
     delete: async (url: string) => entries.delete(url),
   };
   return { storage: { open: async () => cache } as unknown as CacheStorage, entries };
@@ -78,10 +81,18 @@ describe('engine .wasm source', () => {
     await vi.waitFor(() => expect(entries.get(URL_)?.headers.get('x-edgeserve-response')).toBe(identityOf(FRESH)));
   });
 
-  it('a first visit downloads, keeps the copy with its response, and streams from the HTTP cache it filled', async () => {
-    const { storage, entries } = memoryCaches();
+  it('a first visit downloads, streams from the HTTP cache it filled, and keeps the copy with its response meanwhile', async () => {
+    let allowWrite!: () => void;
+    const { storage, entries } = memoryCaches(new Promise<void>((resolve) => (allowWrite = resolve)));
     const { fetchImpl } = fakeFetch(FRESH);
-    expect(await openEngineFileCache('e', storage, fetchImpl)!.wasm(URL_)).toEqual({ url: URL_ });
+    // The engine is given its source while the device copy is still being written.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const waitedForWrite = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('wasm() waited for the device copy to be written')), 2000)));
+    const source = await Promise.race([openEngineFileCache('e', storage, fetchImpl)!.wasm(URL_), waitedForWrite]).finally(() => clearTimeout(timer));
+    expect(source).toMatchObject({ url: URL_ });
+    expect(entries.has(URL_)).toBe(false);
+    allowWrite();
+    await source.deviceCopy;
     expect(entries.get(URL_)?.headers.get('x-edgeserve-response')).toBe(identityOf(FRESH));
   });
 });
