@@ -80,6 +80,8 @@ export function createTfjsEngine(): Engine {
   const useBackend = backendChooser();
   return {
     name: 'tfjs',
+    // Started while the model is read or downloaded: the backend's .wasm fetched and compiled.
+    prepare: (context, backend = 'wasm') => useBackend(backend, context.files.tfjs),
     // Single-threaded SIMD (see backendChooser); the WebGPU backend loads no file of its own.
     files: (backend, context) => (backend === 'wasm' ? [context.files.tfjs['tfjs-backend-wasm-simd.wasm']] : []),
     async create(entry, files, backend, context): Promise<EngineSession> {
