@@ -16,7 +16,7 @@ function header(r: BenchResults): string[] {
   return [
     `Run ${r.date} with \`${r.command}\` (${Math.round(r.durationS)} s), ${e.browser} ${e.headless ? 'headless' : 'headed'}, ` +
       `WebGPU adapter: ${adapter}; ${e.hardwareConcurrency} cores, cross-origin isolated: ${e.crossOriginIsolated}, load average at start ${e.loadAverage.map((x) => x.toFixed(1)).join(' ')}.`,
-    `Start-up: ${r.settings.samples} samples per side and cell, each in a browser on a new, empty profile (cold = its first visit, warm = a second page in that profile), the side that goes first alternating; the server sends CDN cache headers (\`${'public, max-age=31536000, immutable'}\` for model and engine files). Ratios are of medians.`,
+    `Start-up: ${r.settings.samples} samples per side and cell, each in a browser on a new, empty profile (cold = its first visit, warm = a second page in that profile), the side that goes first rotating (ONNX WASM cells: edgeserve, bare, bare worker); the server sends CDN cache headers (\`${'public, max-age=31536000, immutable'}\` for model and engine files). Ratios are of medians.`,
     `Steady state: ${r.settings.iterations} runs per side on WASM after ${r.settings.warmup} warm-ups, ${r.settings.gpuIterations} on WebGPU, the sides alternating call by call in one page (ABC CBA …). Times in ms; “es” = edgeserve, “bare” = the engine called directly in the page, “bare worker” = the same engine alone in a dedicated worker behind one postMessage (ONNX WASM cells: the floor of any worker-based runtime); ratios and overheads are medians of per-call pairs.`,
     '',
   ];
