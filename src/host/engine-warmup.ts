@@ -1,8 +1,8 @@
 /**
- * The engine's runtime (for ONNX, a 20+ MB WASM binary to fetch and compile, then ~0.4 s of its
- * own start-up code on a 2-core machine) is started as soon as the model's format is known: on a
- * cold load it overlaps the model's download, on a warm one the read and check of the stored
- * bytes. A failed warm-up is dropped: opening the session meets the same cause and names it.
+ * The engine's runtime (for ONNX, a 14 MB WASM binary to fetch and compile, then its own start-up
+ * code: 0.33–0.45 s to "runtime ready" on a warm visit on 2 cores, in the bench's bare-worker
+ * table) is started as soon as the model's format is known: on a cold load it overlaps the
+ * model's download, on a warm one the read and check of the stored bytes. A failed warm-up is dropped: opening the session meets the same cause and names it.
  */
 import { planBackends } from '../capabilities.js';
 import type { ModelFormat } from '../manifest/schema.js';
