@@ -13,6 +13,8 @@ export interface StaticServerOptions {
   /** Folders searched in order for a path. */
   roots: string[];
   headers?: Record<string, string>;
+  /** `Cache-Control` by request path (default `no-cache`; `headers` can override it for all). */
+  cacheControl?: (path: string) => string;
   /** path → body (or a function giving it): served instead of a file. */
   routes?: Record<string, { type: string; body: () => string | Buffer; headers?: Record<string, string> }>;
 }
@@ -29,7 +31,7 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const path = requestPath(req.url);
     log.push(path);
-    const headers = { 'Cache-Control': 'no-cache', ...options.headers };
+    const headers = { 'Cache-Control': options.cacheControl?.(path) ?? 'no-cache', ...options.headers };
     const route = options.routes?.[path];
     if (route) {
       const body = route.body();
