@@ -6,8 +6,9 @@
  * cold page stayed open a few seconds (COLD_DWELL_MS). The side that goes first rotates sample
  * by sample, so drift in machine load hits all alike.
  *
- * ONNX WASM cells have a third side, onnxruntime-web alone in a new worker (from the HTTP cache
- * when warm): the start-up floor of any worker-based runtime, with its runtime and session timed.
+ * WASM cells have a third side, the engine alone in a new worker (onnxruntime-web from the HTTP
+ * cache when warm; TensorFlow.js from its own `indexeddb://`): the start-up floor of any
+ * worker-based runtime, with its runtime and session (tfjs: model) timed.
  */
 import type { BrowserContext, Page } from '@playwright/test';
 import { openBench, step } from './bench-page.js';
@@ -34,7 +35,7 @@ export interface StartSamples {
   order: StartSide[];
   edgeserve: { cold: StartFigures[]; warm: StartFigures[] };
   bare: { cold: StartFigures[]; warmHttp: StartFigures[]; warmIdb?: StartFigures[] };
-  /** ONNX WASM cells: onnxruntime-web alone in a new worker (bare-ort.worker.ts). */
+  /** WASM cells: the engine alone in a new worker (bare-ort.worker.ts, bare-tfjs.worker.ts). */
   bareWorker?: { cold: StartFigures[]; warm: StartFigures[] };
   /** Samples that failed, with why (a cell's figures use the samples that did not). */
   failures: string[];
@@ -90,7 +91,7 @@ export async function runStarts(
   served?: ReadonlyMap<string, number>,
 ): Promise<StartSamples> {
   const tfjs = spec.model === 'nsfw-mobilenet';
-  const withWorker = !tfjs && spec.backend !== 'webgpu';
+  const withWorker = spec.backend !== 'webgpu';
   const out: StartSamples = {
     order: [],
     edgeserve: { cold: [], warm: [] },
@@ -129,7 +130,7 @@ export async function runStarts(
           if (tfjs) out.bare.warmIdb!.push((await visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'bareStart', spec, 'idb'))).start);
         } else {
           const cold = await visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'bareWorkerStart', spec), COLD_DWELL_MS);
-          const warm = await warmVisit(side, () => visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'bareWorkerStart', spec)));
+          const warm = await warmVisit(side, () => visit(fresh.context, baseUrl, threads, log, (p) => step(p, 'bareWorkerStart', spec, tfjs ? 'idb' : 'network')));
           out.bareWorker!.cold.push(cold.start);
           out.bareWorker!.warm.push(warm.start);
         }

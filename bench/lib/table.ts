@@ -16,7 +16,7 @@ function header(r: BenchResults): string[] {
   return [
     `Run ${r.date} with \`${r.command}\` (${Math.round(r.durationS)} s), ${e.browser} ${e.headless ? 'headless' : 'headed'}, ` +
       `WebGPU adapter: ${adapter}; ${e.hardwareConcurrency} cores, cross-origin isolated: ${e.crossOriginIsolated}, load average at start ${e.loadAverage.map((x) => x.toFixed(1)).join(' ')}.`,
-    `Start-up: ${r.settings.samples} samples per side and cell, each in a browser on a new, empty profile (cold = its first visit, warm = a second page in that profile), the side that goes first rotating (ONNX WASM cells: edgeserve, bare, bare worker); the server sends CDN cache headers (\`${'public, max-age=31536000, immutable'}\` for model and engine files). Ratios are of medians.`,
+    `Start-up: ${r.settings.samples} samples per side and cell, each in a browser on a new, empty profile (cold = its first visit, warm = a second page in that profile), the side that goes first rotating (WASM cells: edgeserve, bare, bare worker); the server sends CDN cache headers (\`${'public, max-age=31536000, immutable'}\` for model and engine files). Ratios are of medians.`,
     `Steady state: ${r.settings.iterations} runs per side on WASM after ${r.settings.warmup} warm-ups, ${r.settings.gpuIterations} on WebGPU, the sides alternating call by call in one page (ABC CBA …). Times in ms; “es” = edgeserve, “bare” = the engine called directly in the page, “bare worker” = the same engine alone in a dedicated worker behind one postMessage (ONNX WASM cells: the floor of any worker-based runtime); ratios and overheads are medians of per-call pairs.`,
     '',
   ];
@@ -128,15 +128,15 @@ function coldPhases(r: BenchResults): string[] {
 }
 
 /**
- * The start-up floor of a worker-based runtime: onnxruntime-web alone in a new worker, with when
- * its runtime was ready and its session open, next to edgeserve's first prediction.
+ * The start-up floor of a worker-based runtime: the engine alone in a new worker, with when its
+ * runtime was ready and its session (tfjs: model) open, next to edgeserve's first prediction.
  */
 function workerFloor(r: BenchResults): string[] {
   const cells = r.cells.filter((c) => c.starts?.bareWorker?.warm.length);
   if (!cells.length) return [];
   const out = [
-    '| onnxruntime-web alone in a new worker (“bare worker”): ms from its start to … (median) | backend | start | runtime ready | session open | first prediction | edgeserve first prediction | **es ÷ bare worker** |',
-    '|---|---|---|---|---|---|---|---|',
+    '| the engine alone in a new worker (“bare worker”: onnxruntime-web, or tfjs from its `indexeddb://` when warm): ms from its start to … (median) | backend | start | runtime ready | session (tfjs: model) open | first prediction | edgeserve first prediction | **es ÷ bare worker** | bare worker ÷ bare (warm: HTTP cache; tfjs: `indexeddb://`) |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const c of cells) {
     for (const kind of ['cold', 'warm'] as const) {
@@ -148,9 +148,11 @@ function workerFloor(r: BenchResults): string[] {
       };
       const workerFirst = median(worker.map((x) => x.ttfpMs));
       const esFirst = median(es.map((x) => x.ttfpMs));
+      const f = c.startFigures;
+      const bare = kind === 'cold' ? f?.bareCold.median : (f?.bareWarmIdb ?? f?.bareWarmHttp)?.median;
       out.push(
         `| ${c.spec.model} | ${backendLabel(c)} | ${kind} | ${ms(median(worker.map((x) => x.phases?.runtime)))} | ${ms(median(worker.map((x) => x.phases?.session)))} | ` +
-          `${ms(workerFirst)} | ${ms(esFirst)} | ${ratio(esFirst !== undefined && workerFirst ? esFirst / workerFirst : undefined)} |`,
+          `${ms(workerFirst)} | ${ms(esFirst)} | ${ratio(esFirst !== undefined && workerFirst ? esFirst / workerFirst : undefined)} | ${ratio(workerFirst !== undefined && bare ? workerFirst / bare : undefined)} |`,
       );
     }
   }

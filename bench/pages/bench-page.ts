@@ -15,6 +15,7 @@ import { startEdgeserve, type EdgeserveSide } from './side-edgeserve.js';
 import { startOrt } from './side-ort.js';
 import { startOrtWorker } from './side-ort-worker.js';
 import { startTfjs, TFJS_IDB_KEY } from './side-tfjs.js';
+import { startTfjsWorker } from './side-tfjs-worker.js';
 
 export const STORE = 'edgeserve-bench';
 const state: { es?: EdgeserveSide; bare?: Side; bareWorker?: Side } = {};
@@ -51,10 +52,14 @@ const bench = {
     return { info: started.side.info, start: started.start };
   },
 
-  /** onnxruntime-web alone in a new worker (side-ort-worker.ts): the start-up floor of a worker-based runtime. */
-  async bareWorkerStart(spec: CellSpec): Promise<Step> {
+  /**
+   * The engine alone in a new worker (side-ort-worker.ts, side-tfjs-worker.ts): the start-up floor
+   * of a worker-based runtime. tfjs: `source` 'network' on a cold visit, 'idb' (its own store) warm.
+   */
+  async bareWorkerStart(spec: CellSpec, source: 'network' | 'idb' = 'network'): Promise<Step> {
     await state.bareWorker?.dispose();
-    const started = await startOrtWorker(spec, await bareUrl(spec));
+    const url = await bareUrl(spec);
+    const started = isTfjs(spec) ? await startTfjsWorker(spec, url, source) : await startOrtWorker(spec, url);
     state.bareWorker = started.side;
     return { info: started.side.info, start: started.start };
   },
