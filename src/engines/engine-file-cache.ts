@@ -73,9 +73,11 @@ export function openEngineFileCache(name = 'edgeserve-engines', storage: CacheSt
   if (!storage) return undefined;
   const cache = () => storage.open(name);
 
-  /** A cached entry whose bytes still match; a mismatching one is dropped. */
-  async function cached(url: string, expected: string | undefined): Promise<ArrayBuffer | undefined> {
-    const hit = await (await cache()).match(url);
+  /** The device copy of `url`, if there is one (its body not yet read). */
+  const deviceCopyOf = async (url: string): Promise<Response | undefined> => (await cache()).match(url).catch(() => undefined);
+
+  /** The device copy's bytes if they still match; a mismatching copy is dropped. */
+  async function checkedCopy(url: string, hit: Response | undefined, expected: string | undefined): Promise<ArrayBuffer | undefined> {
     if (!hit) return undefined;
     const bytes = await hit.arrayBuffer();
     const actual = await sha256Hex(new Uint8Array(bytes));
@@ -101,14 +103,6 @@ export function openEngineFileCache(name = 'edgeserve-engines', storage: CacheSt
     } catch {
       return false;
     }
-  }
-
-  /** Whether there is a device copy, and the identity of the response it was hashed from (read without its body). */
-  async function keptHeaders(url: string): Promise<{ identity?: string } | undefined> {
-    const hit = await (await cache()).match(url).catch(() => undefined);
-    if (!hit) return undefined;
-    const identity = hit.headers.get(RESPONSE_HEADER);
-    return identity ? { identity } : {};
   }
 
   /**
@@ -137,17 +131,19 @@ export function openEngineFileCache(name = 'edgeserve-engines', storage: CacheSt
     // the code cache, 125 ms without). Bytes handed to the engine never get that cache, so bytes
     // are only the way when the HTTP cache cannot serve.
     async wasm(url, sha256) {
-      const kept = await keptHeaders(url);
+      // One lookup serves both ways: the copy's recorded response (headers only), and its bytes.
+      const kept = await deviceCopyOf(url);
+      const identity = kept?.headers.get(RESPONSE_HEADER) ?? undefined;
       // The HTTP cache's entry is the response the device copy was hashed from; or, with no
       // device copy (or one kept before its response was recorded), the browser checks it
       // against the hash the build recorded, and the device copy is taken again from it.
-      const check = kept?.identity ? { identity: kept.identity } : sha256 ? { integrity: integrityOf(sha256) } : undefined;
+      const check = identity ? { identity } : sha256 ? { integrity: integrityOf(sha256) } : undefined;
       if (check && (await inHttpCache(url, check))) {
         // The device copy for offline visits, taken again (from the HTTP cache) with its response.
-        if (!kept?.identity) void download(url, sha256).then((d) => d.kept, () => undefined);
+        if (!identity) void download(url, sha256).catch(() => undefined);
         return { url };
       }
-      const fromDevice = await cached(url, sha256);
+      const fromDevice = await checkedCopy(url, kept, sha256);
       if (fromDevice) return { bytes: fromDevice };
       const fetched = await download(url, sha256);
       // A download goes through the HTTP cache: compiled from there, it leaves the code cache a
@@ -161,7 +157,7 @@ export function openEngineFileCache(name = 'edgeserve-engines', storage: CacheSt
         return url;
       } catch (error) {
         if (error instanceof IntegrityError) throw error;
-        const bytes = await cached(url, undefined);
+        const bytes = await checkedCopy(url, await deviceCopyOf(url), undefined);
         if (!bytes) throw error;
         return URL.createObjectURL(new Blob([bytes], { type: 'text/javascript' }));
       }
