@@ -13,7 +13,7 @@
 import { planBackends } from '../capabilities.js';
 import { EdgeServeError } from '../errors.js';
 import { chooseVersion, type Cohort } from '../manifest/rollout.js';
-import type { BatchingOptions, ModelSpec, Precision } from '../manifest/schema.js';
+import { isModelFormat, type BatchingOptions, type ModelSpec, type Precision } from '../manifest/schema.js';
 import { findModel, findVariant } from '../manifest/select.js';
 import type { BackendName, LoadProgress, ModelInfo, WorkerLoadRequest } from '../protocol.js';
 import { canBatch } from './batch-tensors.js';
@@ -58,7 +58,7 @@ async function fromPointer(ctx: HostContext, request: WorkerLoadRequest, precisi
   const id = request.id;
   const pointer = await ctx.store.getPointer(id, precision);
   if (!pointer) return undefined;
-  const engineWarming = pointer.format === 'onnx' || pointer.format === 'tfjs' ? warmEngine(ctx, pointer.format, request.backend, { unlessMeasuring: true }) : undefined;
+  const engineWarming = isModelFormat(pointer.format) ? warmEngine(ctx, pointer.format, request.backend, { unlessMeasuring: true }) : undefined;
   const cached = await ctx.store.read({ id, version: pointer.current, precision }, (reason) => repaired.push(reason));
   if (!cached) return undefined;
   return {

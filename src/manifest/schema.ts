@@ -17,6 +17,7 @@ export interface TensorSpec {
 }
 
 export type ModelFormat = 'onnx' | 'tfjs';
+export const isModelFormat = (value: unknown): value is ModelFormat => value === 'onnx' || value === 'tfjs';
 /** fp32 is the reference; int8/uint8/weight-only variants come from `edgeserve quantize`. */
 export type Precision = 'fp32' | 'fp16' | 'int8' | 'uint8' | 'int8-weight-only';
 

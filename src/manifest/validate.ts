@@ -4,7 +4,7 @@
  */
 import { ManifestInvalidError } from '../errors.js';
 import { MAX_FILE_BYTES, MAX_FILES } from '../store/limits.js';
-import { MAX_BATCH_SIZE, MAX_QUEUE_DELAY_US, TENSOR_DTYPES, type Manifest, type ModelEntry, type TensorSpec } from './schema.js';
+import { isModelFormat, MAX_BATCH_SIZE, MAX_QUEUE_DELAY_US, TENSOR_DTYPES, type Manifest, type ModelEntry, type TensorSpec } from './schema.js';
 
 type Json = Record<string, unknown>;
 
@@ -76,7 +76,7 @@ function checkAgreement(value: unknown, at: string): void {
 
 function checkModel(model: unknown, at: string): void {
   if (!isObject(model) || typeof model.id !== 'string' || model.id === '') fail(at, 'needs a non-empty string id');
-  if (model.format !== 'onnx' && model.format !== 'tfjs') fail(`${at}.format`, `unknown format ${String(model.format)}`);
+  if (!isModelFormat(model.format)) fail(`${at}.format`, `unknown format ${String(model.format)}`);
   checkTensorSpecs(model.inputs, `${at}.inputs`);
   checkTensorSpecs(model.outputs, `${at}.outputs`);
   if (!Array.isArray(model.versions) || model.versions.length === 0) fail(`${at}.versions`, 'must list at least one version');

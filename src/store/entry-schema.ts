@@ -6,7 +6,7 @@
  * Schema versions: 1 is the format before records carried `schema` (same fields); 2 adds
  * `schema: 2`. Reading migrates 1 → 2 in memory; the next write stores 2.
  */
-import { TENSOR_DTYPES, type ModelSpec, type Precision, type TensorSpec } from '../manifest/schema.js';
+import { isModelFormat, TENSOR_DTYPES, type ModelSpec, type Precision, type TensorSpec } from '../manifest/schema.js';
 import type { CachedModel } from '../protocol.js';
 import { chunksFor, MAX_FILE_BYTES, MAX_FILES } from './limits.js';
 
@@ -73,7 +73,7 @@ export function checkEntry(value: unknown, key: { id: string; version: string; p
   if (value.bytes !== files.reduce((n, f) => n + f.bytes, 0)) return fail(`bytes ${String(value.bytes)} is not the sum of its files`);
   if (!isCount(value.storedAt, Number.MAX_SAFE_INTEGER) || !isCount(value.lastUsedAt, Number.MAX_SAFE_INTEGER)) return fail('storedAt/lastUsedAt are not times');
   const spec = value.spec;
-  if (!isObject(spec) || spec.id !== key.id || (spec.format !== 'onnx' && spec.format !== 'tfjs')) return fail('spec is missing or names another model');
+  if (!isObject(spec) || spec.id !== key.id || !isModelFormat(spec.format)) return fail('spec is missing or names another model');
   const specProblem = tensorSpecsProblem(spec.inputs, 'inputs') ?? tensorSpecsProblem(spec.outputs, 'outputs');
   if (specProblem) return fail(specProblem);
   // Schema 1 → 2 only adds the version field; the fields were checked above.
