@@ -52,6 +52,12 @@ function backendLabel(c: BenchResults['cells'][number]): string {
   return s.backend === 'webgpu' ? 'webgpu' : `wasm ×${c.edgeserve.info.threads || (s.backend === 'wasm-1' ? 1 : s.backend === 'wasm-threaded' ? 'N' : '?')}`;
 }
 
+/** The median of the samples that have a value (a phase some samples did not report), if any do. */
+function medianOf(xs: (number | undefined)[]): number | undefined {
+  const known = xs.filter((x): x is number => x !== undefined);
+  return known.length ? summarize(known).median : undefined;
+}
+
 /** median [min–max] of a summary, in ms. */
 const spread = (x: { median: number; min: number; max: number } | undefined) => (x ? `${ms(x.median)} [${ms(x.min)}–${ms(x.max)}]` : '–');
 
@@ -116,10 +122,7 @@ function coldPhases(r: BenchResults): string[] {
   for (const c of cells) {
     for (const kind of ['cold', 'warm'] as const) {
       const runs = c.starts!.edgeserve[kind];
-      const phase = (n: string) => {
-        const xs = runs.map((x) => x.phases?.[n]).filter((x): x is number => x !== undefined);
-        return xs.length ? summarize(xs).median : undefined;
-      };
+      const phase = (n: string) => medianOf(runs.map((x) => x.phases?.[n]));
       const ttfp = summarize(runs.map((x) => x.ttfpMs)).median;
       out.push(`| ${c.spec.model} | ${backendLabel(c)} | ${kind} | ${names.map((n) => ms(phase(n))).join(' | ')} | ${ms(ttfp)} |`);
     }
@@ -139,19 +142,14 @@ function workerFloor(r: BenchResults): string[] {
     '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const c of cells) {
+    const f = c.startFigures;
     for (const kind of ['cold', 'warm'] as const) {
       const worker = c.starts!.bareWorker![kind];
-      const es = c.starts!.edgeserve[kind];
-      const median = (xs: (number | undefined)[]) => {
-        const known = xs.filter((x): x is number => x !== undefined);
-        return known.length ? summarize(known).median : undefined;
-      };
-      const workerFirst = median(worker.map((x) => x.ttfpMs));
-      const esFirst = median(es.map((x) => x.ttfpMs));
-      const f = c.startFigures;
+      const workerFirst = (kind === 'cold' ? f?.bareWorkerCold : f?.bareWorkerWarm)?.median;
+      const esFirst = (kind === 'cold' ? f?.esCold : f?.esWarm)?.median;
       const bare = kind === 'cold' ? f?.bareCold.median : (f?.bareWarmIdb ?? f?.bareWarmHttp)?.median;
       out.push(
-        `| ${c.spec.model} | ${backendLabel(c)} | ${kind} | ${ms(median(worker.map((x) => x.phases?.runtime)))} | ${ms(median(worker.map((x) => x.phases?.session)))} | ` +
+        `| ${c.spec.model} | ${backendLabel(c)} | ${kind} | ${ms(medianOf(worker.map((x) => x.phases?.runtime)))} | ${ms(medianOf(worker.map((x) => x.phases?.session)))} | ` +
           `${ms(workerFirst)} | ${ms(esFirst)} | ${ratio(esFirst !== undefined && workerFirst ? esFirst / workerFirst : undefined)} | ${ratio(workerFirst !== undefined && bare ? workerFirst / bare : undefined)} |`,
       );
     }
