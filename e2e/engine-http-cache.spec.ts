@@ -10,11 +10,9 @@
  * Served here as a CDN serves the engine files (`max-age`, immutable); the runtime's worker
  * reports its fetches of the .wasm through Resource Timing (`transferSize` 0: from the cache).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { BrowserContext, BrowserType, LaunchOptions, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.js';
+import { engineWasmFetches as wasmFetches, withProfile } from './real-profile.js';
 import { appHeaders, e2eBuildDir, sidePort, startStaticServer } from './static-server.js';
 
 const WASM = '/engines/ort/ort-wasm-simd-threaded.wasm';
@@ -28,31 +26,6 @@ async function loadAndPredict(page: Page): Promise<number> {
     // The worker stays up (not disposed) so its Resource Timing entries can be read.
     return (out['softmax_0.tmp_0']!.data as Float32Array)[0]!;
   });
-}
-
-/** The runtime worker's fetches of the engine .wasm: how each was delivered (Resource Timing). */
-async function wasmFetches(page: Page): Promise<{ transferSize: number }[]> {
-  const worker = page.workers().find((w) => w.url().includes('runtime.worker'));
-  if (!worker) throw new Error(`no runtime worker among ${page.workers().map((w) => w.url()).join(', ')}`);
-  return worker.evaluate(
-    (path) =>
-      (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
-        .filter((e) => new URL(e.name).pathname === path)
-        .map((e) => ({ transferSize: e.transferSize })),
-    WASM,
-  );
-}
-
-/** A browser on a new profile directory; removed with it. */
-async function withProfile(browserType: BrowserType, launchOptions: LaunchOptions, work: (context: BrowserContext) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'edgeserve-e2e-profile-'));
-  const context = await browserType.launchPersistentContext(dir, launchOptions);
-  try {
-    await work(context);
-  } finally {
-    await context.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 async function open(page: Page, origin: string): Promise<void> {

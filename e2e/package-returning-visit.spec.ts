@@ -11,12 +11,11 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserType, LaunchOptions, Page } from '@playwright/test';
 import { sidePort, startStaticServer } from './static-server.js';
 import { bin, expect, startServer, stopServer, test, type InstalledApp } from './package/installed-app.js';
+import { engineWasmFetches, withProfile } from './real-profile.js';
 import { tinyRows } from './package/reference.js';
 
 let preview: ChildProcess | undefined;
@@ -41,30 +40,16 @@ async function visit(page: Page, url: string): Promise<Visit> {
   return { y: result.y, fromCache: result.info.fromCache, requested };
 }
 
-/** The runtime worker's fetches of the engine .wasm, as Resource Timing saw them (transferSize 0: from the cache). */
-async function wasmFetches(page: Page): Promise<number[]> {
-  const worker = page.workers().find((w) => w.url().includes('runtime.worker'));
-  if (!worker) throw new Error(`no runtime worker among ${page.workers().map((w) => w.url()).join(', ')}`);
-  return worker.evaluate(() =>
-    (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.name.endsWith('.wasm')).map((e) => e.transferSize),
-  );
-}
-
-/** Two visits to `url` in a browser on a new profile directory, and the second visit's engine fetches. */
-async function returningVisit(chromium: BrowserType, launchOptions: LaunchOptions, url: string): Promise<{ cold: Visit; warm: Visit; warmWasmFetches: number[] }> {
-  const profile = mkdtempSync(join(tmpdir(), 'edgeserve-e2e-profile-'));
-  const context = await chromium.launchPersistentContext(profile, launchOptions);
-  try {
+/** Two visits to `url` in a browser on a new profile directory, and how the second visit's worker got the engine's .wasm. */
+function returningVisit(chromium: BrowserType, launchOptions: LaunchOptions, url: string): Promise<{ cold: Visit; warm: Visit; warmWasmFetches: number[] }> {
+  return withProfile(chromium, launchOptions, async (context) => {
     const first = await context.newPage();
     const cold = await visit(first, url);
     await first.close();
     const second = await context.newPage();
     const warm = await visit(second, url);
-    return { cold, warm, warmWasmFetches: await wasmFetches(second) };
-  } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
+    return { cold, warm, warmWasmFetches: (await engineWasmFetches(second)).map((e) => e.transferSize) };
+  });
 }
 
 function expectServedFromStore({ cold, warm }: { cold: Visit; warm: Visit }): void {
