@@ -11,7 +11,7 @@
 import { releaseProxy, wrap, type Endpoint, type Remote } from 'comlink';
 import { rethrowTyped } from '../error-wire.js';
 import { WorkerCrashedError, WorkerStuckError, type EdgeServeError, type WorkerStartFailedError } from '../errors.js';
-import { watchLifeLock } from '../life-lock.js';
+import { watchLifeLock } from '../locks/life-lock.js';
 import { CHANNEL_BYTES, ChannelView, sharedChannelAvailable } from '../shared-memory-channel.js';
 import type { WorkerApi, WorkerInit } from '../protocol.js';
 import { SharedPredict } from './shared-predict.js';

@@ -12,7 +12,7 @@
  */
 import { DownloadFailedError } from '../errors.js';
 import { explainError } from '../explain-error.js';
-import { whyFetchFailed } from '../store/fetch-failure.js';
+import { whyFetchFailed } from '../net/fetch-failure.js';
 import type { Runtime } from '../client/runtime.js';
 import type { BackendChoice } from '../protocol.js';
 import type { Precision } from '../manifest/schema.js';

@@ -11,7 +11,7 @@
  *   same URL); only when the network fails is it served from the cache as a blob: URL.
  */
 import { IntegrityError } from '../errors.js';
-import { sha256Hex } from '../store/sha256.js';
+import { sha256Hex } from '../integrity/sha256.js';
 
 /**
  * Where the engine compiles a .wasm from: its URL (the engine fetches it, and the browser's HTTP

@@ -6,7 +6,7 @@
  * declares — and name the one that does not load.
  */
 import { DownloadFailedError } from '../errors.js';
-import type { FetchLike } from '../store/download.js';
+import type { FetchLike } from '../net/download.js';
 
 const URL_IN_TEXT = /https?:\/\/[^\s"')]+/g;
 

@@ -7,7 +7,7 @@
  */
 import { expose } from 'comlink';
 import { withTaggedErrors } from '../error-wire.js';
-import { holdLifeLock } from '../life-lock.js';
+import { holdLifeLock } from '../locks/life-lock.js';
 import { createHost, defaultHostDeps, type HostDeps } from './host.js';
 
 export function exposeHost(deps: Partial<HostDeps> = {}): void {

@@ -15,8 +15,8 @@ import type { ModelFile } from '../engines/engine.js';
 import { EdgeServeError, StorageFailedError } from '../errors.js';
 import type { FileEntry, ModelSpec } from '../manifest/schema.js';
 import type { CachedModel, LoadProgress } from '../protocol.js';
-import { downloadFile, type FetchLike } from '../store/download.js';
-import { exclusive } from '../store/locks.js';
+import { downloadFile, type FetchLike } from '../net/download.js';
+import { exclusive } from '../locks/web-locks.js';
 import type { EntryKey, ModelStore } from '../store/model-store.js';
 import { entryName, makeRoom, type Estimate } from '../store/storage-manager.js';
 

@@ -14,9 +14,9 @@ import type { Manifest, ModelEntry, ModelFormat, Precision, VariantEntry } from 
 import { validateManifest } from '../manifest/validate.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import type { CachedModel, LoadProgress, ModelInfo, WorkerInit } from '../protocol.js';
-import type { FetchLike } from '../store/download.js';
-import { whyFetchFailed } from '../store/fetch-failure.js';
-import { heldLockNames } from '../store/locks.js';
+import type { FetchLike } from '../net/download.js';
+import { whyFetchFailed } from '../net/fetch-failure.js';
+import { heldLockNames } from '../locks/web-locks.js';
 import { openModelStore, type ModelStore, type VersionPointer } from '../store/model-store.js';
 import { defaultEstimate, entryName, type Estimate } from '../store/storage-manager.js';
 import { fetchVariant, type FetchedVariant } from './fetch-variant.js';

@@ -13,7 +13,7 @@ import { ModelDisposedError, type EdgeServeError } from '../errors.js';
 import type { ModelSpec } from '../manifest/schema.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
 import type { ModelInfo, TensorMap, WorkerLoadRequest } from '../protocol.js';
-import { holdShared } from '../store/locks.js';
+import { holdShared } from '../locks/web-locks.js';
 import { Batcher, type BatchPolicy, type CallStats } from './batcher.js';
 
 export class ServedModel {

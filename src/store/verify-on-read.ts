@@ -10,7 +10,7 @@
  */
 import type { StoredEntry } from './entry-schema.js';
 import { CHUNK_BYTES } from './limits.js';
-import { sha256Hex } from './sha256.js';
+import { sha256Hex } from '../integrity/sha256.js';
 
 export type Verified = { ok: true; files: Uint8Array[] } | { ok: false; reason: string };
 

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openEngineFileCache } from '../../src/engines/engine-file-cache.js';
-import { sha256Hex } from '../../src/store/sha256.js';
+import { sha256Hex } from '../../src/integrity/sha256.js';
 
 const ORIGIN = 'https://app.example';
 const URL_ = `${ORIGIN}/engines/ort/ort-wasm-simd-threaded.wasm`;

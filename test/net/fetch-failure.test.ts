@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { whyFetchFailed } from '../../src/store/fetch-failure.js';
+import { whyFetchFailed } from '../../src/net/fetch-failure.js';
 
 describe('whyFetchFailed', () => {
   const url = 'http://cdn.test/models/manifest.json';

@@ -4,7 +4,7 @@
  * holds a Web Lock named after itself for its whole life, and the page queues a request for
  * the same lock: the browser grants it exactly when the worker's realm is gone.
  */
-import { locks } from './store/locks.js';
+import { locks } from './web-locks.js';
 
 /**
  * Worker side: hold the lock until the worker ends. Resolves once the lock is held: the page

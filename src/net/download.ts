@@ -12,7 +12,7 @@
  */
 import { AbortedError, DownloadFailedError, IntegrityMismatchError } from '../errors.js';
 import type { FileEntry } from '../manifest/schema.js';
-import { sha256Hex } from './sha256.js';
+import { sha256Hex } from '../integrity/sha256.js';
 
 export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DownloadFailedError, IntegrityMismatchError } from '../../src/errors.js';
-import { downloadFile } from '../../src/store/download.js';
+import { downloadFile } from '../../src/net/download.js';
 import { startModelServer, type ModelServer } from '../fixtures/model-server.js';
 import { readFile } from 'node:fs/promises';
 
