@@ -10,7 +10,8 @@ import type { Engine, EngineContext, EngineSession, ModelFile } from '../engines
 import { UnsupportedError } from '../errors.js';
 import type { ModelSpec } from '../manifest/schema.js';
 import type { BackendChoiceInfo, BackendName } from '../protocol.js';
-import type { EntryKey, ModelStore } from '../store/model-store.js';
+import type { DeviceState } from '../state/device-state.js';
+import type { EntryKey } from '../store/model-store.js';
 import { openWithFallback, warmupInputs, type OpenedSession } from './backend-fallback.js';
 
 /** Timed runs per backend after the untimed first one (which pays shader compilation). */
@@ -19,7 +20,7 @@ const TIMED_RUNS = 3;
 const LOST_FACTOR = 2;
 
 export interface MeasureOptions {
-  store: Pick<ModelStore, 'getBackendChoice' | 'setBackendChoice'>;
+  state: Pick<DeviceState, 'backendChoice' | 'setBackendChoice'>;
   key: EntryKey;
   now?: () => number;
 }
@@ -48,7 +49,7 @@ async function timeRuns(session: EngineSession, spec: ModelSpec, best: number, n
 export async function openChosen(engine: Engine, spec: ModelSpec, files: ModelFile[], plan: BackendPlan, context: EngineContext, options: MeasureOptions): Promise<ChosenSession> {
   if (!plan.measure || plan.order.length < 2) return openWithFallback(engine, spec, files, plan, context, false);
   const now = options.now ?? (() => performance.now());
-  const stored = await options.store.getBackendChoice?.(options.key);
+  const stored = await options.state.backendChoice(options.key);
   if (stored && plan.order.includes(stored.backend)) {
     const order = [stored.backend, ...plan.order.filter((b) => b !== stored.backend)];
     const opened = await openWithFallback(engine, spec, files, { ...plan, order }, context, false);
@@ -83,7 +84,7 @@ export async function openChosen(engine: Engine, spec: ModelSpec, files: ModelFi
   if (!best) {
     throw new UnsupportedError(`${engine.name} could not open "${spec.id}" on any backend: ${failures.map((f) => `${f.backend}: ${f.reason}`).join('; ')}`, { id: spec.id, failures });
   }
-  await options.store.setBackendChoice?.(options.key, { backend: best.opened.backend, measured, measuredAt: Date.now() });
+  await options.state.setBackendChoice(options.key, { backend: best.opened.backend, measured, measuredAt: Date.now() });
   // A fallback is when the backend planned first could not open, not when it lost the race.
   const failed = failures.find((f) => f.backend === plan.order[0]);
   return {

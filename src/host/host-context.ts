@@ -17,7 +17,8 @@ import type { CachedModel, LoadProgress, ModelInfo, WorkerInit } from '../protoc
 import type { FetchLike } from '../net/download.js';
 import { whyFetchFailed } from '../net/fetch-failure.js';
 import { heldLockNames } from '../locks/web-locks.js';
-import { openModelStore, type ModelStore, type VersionPointer } from '../store/model-store.js';
+import { openModelStore, type ModelStore } from '../store/model-store.js';
+import { openDeviceState, type DeviceState, type VersionPointer } from '../state/device-state.js';
 import { defaultEstimate, entryName, type Estimate } from '../store/storage-manager.js';
 import { fetchVariant, type FetchedVariant } from './fetch-variant.js';
 import type { ServedModel } from './served-model.js';
@@ -34,6 +35,8 @@ export interface HostDeps {
   /** The device's copy of the engine files; undefined: the engines fetch them by URL. */
   engineFileCache: () => EngineFileCache | undefined;
   openStore: (name: string) => ModelStore;
+  /** Pointers, device id and backend choices (same database as the store's bytes). */
+  openState: (name: string) => DeviceState;
   fetch: FetchLike;
   detect: () => Promise<DetectedCapabilities>;
   estimate: Estimate;
@@ -46,6 +49,7 @@ export const defaultHostDeps: HostDeps = {
   engineFiles: packagedEngineFiles,
   engineFileCache: () => openEngineFileCache(),
   openStore: (name) => openModelStore(name),
+  openState: (name) => openDeviceState(name),
   fetch: (url, init) => fetch(url, init),
   detect: () => detectCapabilities(),
   estimate: defaultEstimate,
@@ -55,6 +59,7 @@ export class HostContext {
   readonly served = new Map<string, ServedModel>();
   readonly metrics = new MetricsRegistry();
   readonly store: ModelStore;
+  readonly state: DeviceState;
   /** The background check running per model and precision (upgrade.ts): one at a time. */
   readonly revalidations = new Map<string, Promise<ModelInfo[]>>();
   private caps: Promise<DetectedCapabilities> | undefined;
@@ -67,6 +72,7 @@ export class HostContext {
     readonly config: WorkerInit,
   ) {
     this.store = deps.openStore(config.storeName);
+    this.state = deps.openState(config.storeName);
   }
 
   capabilities(): Promise<DetectedCapabilities> {
@@ -109,7 +115,7 @@ export class HostContext {
 
   /** The rollout identity: the app's, or one made once and kept in the store. */
   deviceId(): Promise<string> {
-    return this.config.deviceId ? Promise.resolve(this.config.deviceId) : this.store.deviceId();
+    return this.config.deviceId ? Promise.resolve(this.config.deviceId) : this.state.deviceId();
   }
 
   /** This host's engine for a format, made on first use; a failed import is tried again next time. */
@@ -159,16 +165,18 @@ export class HostContext {
 
   /** Points the device at `version`; the version it served until now becomes "previous". Returns that. */
   async advancePointer(id: string, precision: Precision, version: string, format: ModelFormat, cohort?: Cohort): Promise<string | undefined> {
-    const old = await this.store.getPointer(id, precision);
-    const previous = previousOf(old, version);
-    await this.store.setPointer(id, precision, {
-      current: version,
-      ...(previous ? { previous } : {}),
-      ...(old?.rejected ? { rejected: old.rejected } : {}),
-      ...(cohort ? { cohort } : {}),
-      format,
+    // Read and written in one transaction: another tab's rollback (its `rejected`) is kept.
+    const [old] = await this.state.updatePointer(id, precision, (old) => {
+      const previous = previousOf(old, version);
+      return {
+        current: version,
+        ...(previous ? { previous } : {}),
+        ...(old?.rejected ? { rejected: old.rejected } : {}),
+        ...(cohort ? { cohort } : {}),
+        format,
+      };
     });
-    return previous;
+    return previousOf(old, version);
   }
 
   /** The shared lock a served model holds, so no tab evicts it. */

@@ -56,7 +56,7 @@ interface Chosen {
 
 async function fromPointer(ctx: HostContext, request: WorkerLoadRequest, precision: Precision, repaired: string[]): Promise<Chosen | undefined> {
   const id = request.id;
-  const pointer = await ctx.store.getPointer(id, precision);
+  const pointer = await ctx.state.pointer(id, precision);
   if (!pointer) return undefined;
   const engineWarming = isModelFormat(pointer.format) ? warmEngine(ctx, pointer.format, request.backend, { unlessMeasuring: true }) : undefined;
   const cached = await ctx.store.read({ id, version: pointer.current, precision }, (reason) => repaired.push(reason));
@@ -64,7 +64,7 @@ async function fromPointer(ctx: HostContext, request: WorkerLoadRequest, precisi
   return {
     version: pointer.current,
     fetched: {
-      files: cached.files.map((bytes) => ({ url: '', bytes })),
+      files: cached.files.map((bytes, i) => ({ url: cached.urls[i] ?? '', bytes })),
       spec: cached.spec,
       fromCache: true,
       stored: true,
@@ -98,7 +98,7 @@ async function fromManifest(
   const previousVersion =
     request.version === undefined && fetched.stored
       ? await ctx.advancePointer(model.id, precision, version, fetched.spec.format, choice.cohort)
-      : previousOf(await ctx.store.getPointer(model.id, precision), version);
+      : previousOf(await ctx.state.pointer(model.id, precision), version);
   return { version, fetched, engineWarming, ...(choice.cohort ? { cohort: choice.cohort } : {}), ...(previousVersion ? { previousVersion } : {}) };
 }
 
@@ -127,7 +127,7 @@ export async function loadModel(
     report({ phase: 'compile', loaded: 0, total: 0 });
     await c.engineWarming;
     const plan = planBackends(requested, detected);
-    return { engine, opened: await openChosen(engine, c.fetched.spec, c.fetched.files, plan, ctx.engineContext(detected), { store: ctx.store, key: { id: request.id, version: c.version, precision } }) };
+    return { engine, opened: await openChosen(engine, c.fetched.spec, c.fetched.files, plan, ctx.engineContext(detected), { state: ctx.state, key: { id: request.id, version: c.version, precision } }) };
   };
   let session: Awaited<ReturnType<typeof open>>;
   try {

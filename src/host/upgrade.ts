@@ -95,7 +95,7 @@ async function upgrade(ctx: HostContext, id: string, precision: Precision): Prom
 async function moveTo(ctx: HostContext, model: ModelEntry, precision: Precision, repairs: string[]): Promise<ModelInfo[]> {
   const id = model.id;
   const choice = chooseVersion(model, await ctx.deviceId());
-  const pointer = await ctx.store.getPointer(id, precision);
+  const pointer = await ctx.state.pointer(id, precision);
   const current = pointer?.current ?? ctx.servedOf(id, precision)[0]?.info.version;
   // A version rolled back from is not upgraded to again; a damaged current one is still repaired.
   const target = pointer?.rejected?.includes(choice.version.version) ? current : choice.version.version;
@@ -148,19 +148,20 @@ export function revalidate(ctx: HostContext, id: string, precision: Precision): 
 
 export async function rollback(ctx: HostContext, id: string, precision: Precision): Promise<{ version: string; switched: ModelInfo[] }> {
   await byKeyIdle(ctx, id, precision);
-  const pointer = await ctx.store.getPointer(id, precision);
+  const pointer = await ctx.state.pointer(id, precision);
   if (!pointer?.previous) throw new VariantNotFoundError(`"${id}" (${precision}) has no previous version stored to roll back to`, { id, precision });
   const previous = await ctx.store.read({ id, version: pointer.previous, precision });
   if (!previous) throw new VariantNotFoundError(`"${id}" ${pointer.previous} (${precision}) is no longer stored`, { id, version: pointer.previous, precision });
-  const files = previous.files.map((bytes) => ({ url: '', bytes }));
+  const files = previous.files.map((bytes, i) => ({ url: previous.urls[i] ?? '', bytes }));
   const switched = await switchServed(ctx, id, precision, pointer.previous, previous.spec, files, { fromCache: true, stored: true }, previous.sha256);
-  await ctx.store.setPointer(id, precision, {
-    current: pointer.previous,
+  // One transaction: versions another tab rejected meanwhile stay rejected.
+  await ctx.state.updatePointer(id, precision, (now) => ({
+    current: pointer.previous!,
     previous: pointer.current,
-    rejected: [...new Set([...(pointer.rejected ?? []), pointer.current])],
+    rejected: [...new Set([...(now?.rejected ?? []), ...(pointer.rejected ?? []), pointer.current])],
     ...(pointer.cohort ? { cohort: pointer.cohort } : {}),
     format: previous.spec.format,
-  });
+  }));
   return { version: pointer.previous, switched };
 }
 

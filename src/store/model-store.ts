@@ -8,10 +8,9 @@
  * is deleted — record and chunks in one transaction — reported through `onRepair`, and read as
  * a miss, so the caller downloads it again.
  */
-import { createStore, get, getMany, keys, promisifyRequest, set, type UseStore } from 'idb-keyval';
+import { createStore, getMany, keys, promisifyRequest, type UseStore } from 'idb-keyval';
 import { StorageFailedError } from '../errors.js';
-import type { Cohort } from '../manifest/rollout.js';
-import type { ModelFormat, ModelSpec, Precision } from '../manifest/schema.js';
+import type { ModelSpec, Precision } from '../manifest/schema.js';
 import type { CachedModel } from '../protocol.js';
 import { checkEntry, ENTRY_SCHEMA, type EntryCheck, type StoredEntry, type StoredFile } from './entry-schema.js';
 import { CHUNK_BYTES, chunksFor } from './limits.js';
@@ -19,24 +18,10 @@ import { verifyOnRead } from './verify-on-read.js';
 
 export type { StoredEntry, StoredFile } from './entry-schema.js';
 
-/** Which stored version a device serves for a model and precision; the store keeps these two. */
-export interface VersionPointer {
-  current: string;
-  previous?: string;
-  /** Versions rolled back from: never upgraded to again automatically. */
-  rejected?: string[];
-  /** The rollout cohort the current version was chosen in, if any. */
-  cohort?: Cohort;
-  /**
-   * The current version's format, so a warm load can start its engine while the stored bytes
-   * are read and checked. Absent from pointers written before it was recorded (the engine then
-   * starts after the read); a value this version does not know is only a hint and is ignored.
-   */
-  format?: ModelFormat;
-}
-
 export interface StoredModel {
   files: Uint8Array[];
+  /** Where each file was downloaded from (absolute URLs): an engine names external data files by them. */
+  urls: string[];
   /** The SHA-256 each file was verified against on this read (the one stored with it). */
   sha256: string[];
   spec: ModelSpec;
@@ -49,9 +34,6 @@ export interface EntryKey {
 }
 
 const ENTRY_PREFIX = 'entry/';
-const DEVICE_ID_KEY = 'device-id';
-const choiceKey = (k: EntryKey) => `backend-choice/${k.id}/${k.version}/${k.precision}`;
-const pointerKey = (id: string, precision: Precision) => `pointer/${id}/${precision}`;
 const entryKey = (k: EntryKey) => `${ENTRY_PREFIX}${k.id}/${k.version}/${k.precision}`;
 const chunkPrefix = (k: EntryKey) => `chunk/${k.id}/${k.version}/${k.precision}/`;
 const chunkKey = (k: EntryKey, file: number, chunk: number) => `${chunkPrefix(k)}${file}/${chunk}`;
@@ -121,27 +103,6 @@ export interface ModelStore {
   write(key: EntryKey, files: { url: string; sha256: string; bytes: Uint8Array }[], spec: ModelSpec): Promise<void>;
   list(): Promise<CachedModel[]>;
   remove(filter?: Partial<EntryKey>): Promise<number>;
-  getPointer(id: string, precision: Precision): Promise<VersionPointer | undefined>;
-  setPointer(id: string, precision: Precision, pointer: VersionPointer): Promise<void>;
-  /** A random id made on first use and kept: the device's identity for rollout cohorts. */
-  deviceId(): Promise<string>;
-  /** The backend `auto` measured fastest for a stored version on this device (best effort). */
-  getBackendChoice?(key: EntryKey): Promise<StoredBackendChoice | undefined>;
-  setBackendChoice?(key: EntryKey, choice: StoredBackendChoice): Promise<void>;
-}
-
-/** What `auto` measured at a version's first load here (src/host/backend-choice.ts). */
-export interface StoredBackendChoice {
-  backend: 'webgpu' | 'wasm';
-  /** Median warm-up run time per backend that could run the model (ms). */
-  measured: Partial<Record<'webgpu' | 'wasm', number>>;
-  measuredAt: number;
-}
-
-function isPointer(value: unknown): value is VersionPointer {
-  if (typeof value !== 'object' || value === null) return false;
-  const p = value as Record<string, unknown>;
-  return typeof p.current === 'string' && (p.previous === undefined || typeof p.previous === 'string') && (p.rejected === undefined || (Array.isArray(p.rejected) && p.rejected.every((r) => typeof r === 'string')));
 }
 
 /**
@@ -160,10 +121,6 @@ async function guarded<T>(what: string, work: () => Promise<T>): Promise<T> {
 }
 
 export function openModelStore(dbName = 'edgeserve', idb: UseStore = createStore(dbName, 'models'), now: () => number = Date.now): ModelStore {
-  // Used when the store cannot keep the id (quota, private mode): cohorts are then sticky for
-  // this worker's life only, and loading never fails for want of a few bytes of metadata.
-  let unsavedDeviceId: string | undefined;
-
   /** Every entry record with the key it is stored under; damaged records come back as their reason. */
   async function entries(): Promise<{ key: EntryKey; check: EntryCheck }[]> {
     return guarded('list its models', async () => {
@@ -204,7 +161,7 @@ export function openModelStore(dbName = 'edgeserve', idb: UseStore = createStore
         onRepair?.(verified.reason);
         return undefined;
       }
-      return { files: verified.files, sha256: raw.entry.files.map((f) => f.sha256), spec: raw.entry.spec };
+      return { files: verified.files, urls: raw.entry.files.map((f) => f.url), sha256: raw.entry.files.map((f) => f.sha256), spec: raw.entry.spec };
     },
 
     async write(key, files, spec) {
@@ -270,27 +227,5 @@ export function openModelStore(dbName = 'edgeserve', idb: UseStore = createStore
       return matching.length;
     },
 
-    async getPointer(id, precision) {
-      const pointer = await guarded('read a version pointer', () => get<unknown>(pointerKey(id, precision), idb));
-      // A damaged pointer is no pointer: the manifest's policy chooses again.
-      return isPointer(pointer) ? pointer : undefined;
-    },
-    setPointer: (id, precision, pointer) => guarded('save a version pointer', () => set(pointerKey(id, precision), pointer, idb)),
-
-    async deviceId() {
-      if (unsavedDeviceId) return unsavedDeviceId;
-      const existing = await get<string>(DEVICE_ID_KEY, idb).catch(() => undefined);
-      if (existing) return existing;
-      const made = crypto.randomUUID();
-      try {
-        await set(DEVICE_ID_KEY, made, idb);
-      } catch {
-        unsavedDeviceId = made;
-      }
-      return made;
-    },
-    // Best effort both ways: a lost choice costs one more measurement, never a failed load.
-    getBackendChoice: (key) => get<StoredBackendChoice>(choiceKey(key), idb).catch(() => undefined),
-    setBackendChoice: (key, choice) => set(choiceKey(key), choice, idb).catch(() => undefined),
   };
 }

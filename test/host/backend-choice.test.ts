@@ -8,6 +8,7 @@ import type { DetectedCapabilities } from '../../src/capabilities.js';
 import type { Engine } from '../../src/engines/engine.js';
 import { createHost, defaultHostDeps } from '../../src/host/host.js';
 import type { BackendName } from '../../src/protocol.js';
+import { createMemoryDeviceState } from '../../src/state/device-state.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import { startModelServer, type ModelServer } from '../fixtures/model-server.js';
 import { nodeEngineFiles } from '../fixtures/node-engine-files.js';
@@ -42,7 +43,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 async function hostWith(engine: Engine, store = createMemoryStore()) {
-  const host = createHost({ ...defaultHostDeps, engineFiles: nodeEngineFiles, engines: { onnx: async () => engine, tfjs: async () => engine }, openStore: () => store, detect: async () => hardwareGpu });
+  const host = createHost({ ...defaultHostDeps, engineFiles: nodeEngineFiles, engines: { onnx: async () => engine, tfjs: async () => engine }, openStore: () => store, openState: () => createMemoryDeviceState(), detect: async () => hardwareGpu });
   await host.init({ manifestUrl: `${server.url}/models/manifest.json`, storeName: 'unused' });
   return { host, store };
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Engine } from '../../src/engines/engine.js';
 import type { DetectedCapabilities } from '../../src/capabilities.js';
 import { createHost, defaultHostDeps } from '../../src/host/host.js';
+import { createMemoryDeviceState } from '../../src/state/device-state.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import type { ModelStore } from '../../src/store/model-store.js';
 import { startModelServer, type ModelServer } from '../fixtures/model-server.js';
@@ -56,6 +57,7 @@ it('starts the engine before the model download ends', async () => {
     engineFiles: nodeEngineFiles,
     engines: { onnx: async () => engine, tfjs: async () => engine },
     openStore: () => createMemoryStore(),
+    openState: () => createMemoryDeviceState(),
     fetch: slowModelFetch,
     detect: wasmOnly,
   });
@@ -66,8 +68,9 @@ it('starts the engine before the model download ends', async () => {
 
 it('starts the engine of a stored model before the store has read its bytes', async () => {
   const store = createMemoryStore();
+  const state = createMemoryDeviceState();
   const hostOn = (engine: Engine, openStore: () => ModelStore) =>
-    createHost({ ...defaultHostDeps, engineFiles: nodeEngineFiles, engines: { onnx: async () => engine, tfjs: async () => engine }, openStore, detect: wasmOnly });
+    createHost({ ...defaultHostDeps, engineFiles: nodeEngineFiles, engines: { onnx: async () => engine, tfjs: async () => engine }, openStore, openState: () => state, detect: wasmOnly });
   const first = hostOn(recordingEngine([]).engine, () => store);
   await first.init({ manifestUrl: `${server.url}/models/manifest.json`, storeName: 'unused' });
   await first.load({ id: 'ocr-cls', backend: 'wasm' });

@@ -9,6 +9,7 @@ import type { DetectedCapabilities } from '../../src/capabilities.js';
 import { BadInputError } from '../../src/errors.js';
 import { createHost, defaultHostDeps } from '../../src/host/host.js';
 import type { LoadProgress, WorkerApi } from '../../src/protocol.js';
+import { createMemoryDeviceState } from '../../src/state/device-state.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import { startModelServer, type ModelServer } from '../fixtures/model-server.js';
 import { nodeEngineFiles } from '../fixtures/node-engine-files.js';
@@ -18,10 +19,11 @@ const hardwareGpu: DetectedCapabilities = { webgpu: true, adapter: 'test vendor 
 let server: ModelServer;
 let host: WorkerApi;
 const store = createMemoryStore();
+const state = createMemoryDeviceState();
 
 beforeAll(async () => {
   server = await startModelServer();
-  host = createHost({ ...defaultHostDeps, engineFiles: nodeEngineFiles, openStore: () => store, detect: async () => hardwareGpu });
+  host = createHost({ ...defaultHostDeps, engineFiles: nodeEngineFiles, openStore: () => store, openState: () => state, detect: async () => hardwareGpu });
   await host.init({ manifestUrl: `${server.url}/models/manifest.json`, storeName: 'unused' });
 });
 afterAll(() => server.close());

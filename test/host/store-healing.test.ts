@@ -10,6 +10,7 @@ import type { DetectedCapabilities } from '../../src/capabilities.js';
 import { createHost, defaultHostDeps } from '../../src/host/host.js';
 import type { Manifest } from '../../src/manifest/schema.js';
 import type { WorkerApi } from '../../src/protocol.js';
+import { createMemoryDeviceState, type DeviceState } from '../../src/state/device-state.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import type { ModelStore } from '../../src/store/model-store.js';
 import { publicDir, startModelServer, type ModelServer } from '../fixtures/model-server.js';
@@ -23,20 +24,21 @@ let server: ModelServer;
 let manifest: Manifest;
 let reference: number[];
 
-async function hostOn(store: ModelStore): Promise<WorkerApi> {
-  const host = createHost({ ...defaultHostDeps, engineFiles: nodeEngineFiles, openStore: () => store, detect: async () => wasmOnly });
+async function hostOn(store: ModelStore, state: DeviceState = createMemoryDeviceState()): Promise<WorkerApi> {
+  const host = createHost({ ...defaultHostDeps, engineFiles: nodeEngineFiles, openStore: () => store, openState: () => state, detect: async () => wasmOnly });
   await host.init({ manifestUrl: `${server.url}/models/manifest.json`, storeName: 'unused' });
   return host;
 }
 const probs = async (host: WorkerApi, handle: string) => [...((await host.predict(handle, clsInput()))['softmax_0.tmp_0']!.data as Float32Array)];
 
 /** A store holding, as ocr-cls 1.0.0 fp32, other bytes with their own (matching) stored hash, pointed at. */
-async function rewritten(bytes: Uint8Array): Promise<ModelStore> {
+async function rewritten(bytes: Uint8Array): Promise<[ModelStore, DeviceState]> {
   const store = createMemoryStore();
   const { versions: _v, policy: _p, ...spec } = manifest.models.find((m) => m.id === 'ocr-cls')!;
   await store.write({ id: 'ocr-cls', version: '1.0.0', precision: 'fp32' }, [{ url: 'x', sha256: sha(bytes), bytes }], spec);
-  await store.setPointer('ocr-cls', 'fp32', { current: '1.0.0' });
-  return store;
+  const state = createMemoryDeviceState();
+  await state.updatePointer('ocr-cls', 'fp32', () => ({ current: '1.0.0' }));
+  return [store, state];
 }
 
 beforeAll(async () => {
@@ -52,8 +54,8 @@ describe('store healing in the host', () => {
   it('replaces a copy whose bytes and stored hash were rewritten together once the manifest says otherwise', async () => {
     // The int8 file opens and runs as the fp32 one would, with other weights: wrong answers, no error.
     const other = new Uint8Array(await readFile(`${publicDir}models/ocr-cls/1.0.0/ch_ppocr_mobile_v2.0_cls_infer.int8.onnx`));
-    const store = await rewritten(other);
-    const host = await hostOn(store);
+    const [store, state] = await rewritten(other);
+    const host = await hostOn(store, state);
     const info = await host.load({ id: 'ocr-cls', backend: 'wasm' });
     expect(info.fromCache).toBe(true);
     const before = await probs(host, info.handle);
@@ -67,8 +69,8 @@ describe('store healing in the host', () => {
   });
 
   it('replaces stored bytes that pass their hash but the engine cannot open, on load', async () => {
-    const store = await rewritten(new TextEncoder().encode('not an onnx model, but its stored hash is right'));
-    const host = await hostOn(store);
+    const [store, state] = await rewritten(new TextEncoder().encode('not an onnx model, but its stored hash is right'));
+    const host = await hostOn(store, state);
     const info = await host.load({ id: 'ocr-cls', backend: 'wasm' });
     expect(info).toMatchObject({ fromCache: false, repaired: [expect.stringMatching(/passed their hashes but could not be opened/)] });
     expect(await probs(host, info.handle)).toEqual(reference);

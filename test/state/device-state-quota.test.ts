@@ -6,7 +6,7 @@
 import type { UseStore } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { StorageFailedError } from '../../src/errors.js';
-import { openModelStore } from '../../src/store/model-store.js';
+import { openDeviceState } from '../../src/state/device-state.js';
 
 /** idb-keyval's store contract over a Map, refusing every readwrite transaction. */
 function fullStore(): UseStore {
@@ -26,17 +26,17 @@ function fullStore(): UseStore {
   };
 }
 
-describe('model store under a full quota', () => {
+describe('device state under a full quota', () => {
   it('still gives a device id, the same one for the life of the store', async () => {
-    const store = openModelStore('full', fullStore());
-    const id = await store.deviceId();
+    const state = openDeviceState('full', fullStore());
+    const id = await state.deviceId();
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await store.deviceId()).toBe(id);
+    expect(await state.deviceId()).toBe(id);
   });
 
   it('turns a refused write into STORAGE_FAILED naming the operation and the DOMException', async () => {
-    const store = openModelStore('full', fullStore());
-    const error = await store.setPointer('m', 'fp32', { current: '1' }).catch((e: unknown) => e);
+    const state = openDeviceState('full', fullStore());
+    const error = await state.updatePointer('m', 'fp32', () => ({ current: '1' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageFailedError);
     expect(error).toMatchObject({ code: 'STORAGE_FAILED', details: { quotaExceeded: true } });
     expect((error as Error).message).toMatch(/version pointer.*QuotaExceededError/);
