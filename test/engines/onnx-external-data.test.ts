@@ -71,7 +71,7 @@ describe('externalizeInitializers', () => {
     expect(graph.byteLength).toBeLessThan(model.byteLength - movedBytes + 200);
 
     const decoded = onnx.ModelProto.decode(graph);
-    const byName = new Map(decoded.graph!.initializer.map((t) => [t.name, t]));
+    const byName = new Map((decoded.graph!.initializer ?? []).map((t) => [t.name, t as onnx.TensorProto]));
     expect(byName.get('W1')!.dataLocation).toBe(onnx.TensorProto.DataLocation.EXTERNAL);
     expect(byName.get('W1')!.rawData.length).toBe(0);
     expect(byName.get('b2')!.rawData.length).toBe(128);
@@ -85,7 +85,7 @@ describe('externalizeInitializers', () => {
   it('offsets point at the weights in the original file', () => {
     const model = modelBytes();
     const { graph } = externalizeInitializers(model, 'm')!;
-    const w2 = onnx.ModelProto.decode(graph).graph!.initializer.find((t) => t.name === 'W2')!;
+    const w2 = onnx.ModelProto.decode(graph).graph!.initializer!.find((t) => t.name === 'W2') as onnx.TensorProto;
     const kv = new Map(w2.externalData.map((e) => [e.key, e.value]));
     const offset = Number(kv.get('offset'));
     const length = Number(kv.get('length'));
