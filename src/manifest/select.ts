@@ -1,6 +1,9 @@
 /** Choosing what to serve: model by id, version by policy (or request), variant by precision. */
 import { ModelNotFoundError, VariantNotFoundError } from '../errors.js';
 import type { Manifest, ModelEntry, Precision, VariantEntry, VersionEntry } from './schema.js';
+import { latestVersion } from './versions.js';
+
+export { compareVersions } from './versions.js';
 
 export function findModel(manifest: Manifest, id: string): ModelEntry {
   const model = manifest.models.find((m) => m.id === id);
@@ -10,21 +13,6 @@ export function findModel(manifest: Manifest, id: string): ModelEntry {
   return model;
 }
 
-/** Versions compare numerically part by part ("1.10.0" > "1.9.2"); non-numeric parts as strings. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.');
-  const pb = b.split('.');
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i] ?? '0';
-    const y = pb[i] ?? '0';
-    const nx = Number(x);
-    const ny = Number(y);
-    const diff = Number.isNaN(nx) || Number.isNaN(ny) ? x.localeCompare(y) : nx - ny;
-    if (diff !== 0) return Math.sign(diff);
-  }
-  return 0;
-}
-
 export function pickVersion(model: ModelEntry, requested?: string): VersionEntry {
   const wanted = requested ?? (model.policy?.kind === 'pinned' ? model.policy.version : undefined);
   if (wanted !== undefined) {
@@ -32,7 +20,7 @@ export function pickVersion(model: ModelEntry, requested?: string): VersionEntry
     if (!found) throw new VariantNotFoundError(`model "${model.id}" has no version ${wanted}`, { id: model.id, version: wanted });
     return found;
   }
-  const latest = [...model.versions].sort((a, b) => compareVersions(b.version, a.version))[0];
+  const latest = latestVersion(model.versions);
   if (!latest) throw new VariantNotFoundError(`model "${model.id}" lists no versions`, { id: model.id });
   return latest;
 }

@@ -5,6 +5,7 @@
 import { ManifestInvalidError } from '../errors.js';
 import { MAX_FILE_BYTES, MAX_FILES } from '../store/limits.js';
 import { isModelFormat, MAX_BATCH_SIZE, MAX_QUEUE_DELAY_US, TENSOR_DTYPES, type Manifest, type ModelEntry, type TensorSpec } from './schema.js';
+import { isVersion } from './versions.js';
 
 type Json = Record<string, unknown>;
 
@@ -85,6 +86,12 @@ function checkModel(model: unknown, at: string): void {
   model.versions.forEach((version: unknown, v) => {
     const vAt = `${at}.versions[${v}]`;
     if (!isObject(version) || typeof version.version !== 'string') fail(vAt, 'needs a string version');
+    if (!isVersion(version.version)) {
+      fail(`${vAt}.version`, `"${version.version}" is not a semantic version (MAJOR.MINOR.PATCH with an optional -prerelease, e.g. 1.0.0 or 1.1.0-rc.1; no "v" prefix, no +build)`);
+    }
+    if ((model.versions as { version?: unknown }[]).slice(0, v).some((earlier) => earlier.version === version.version)) {
+      fail(`${vAt}.version`, `duplicate version ${version.version}`);
+    }
     if (!Array.isArray(version.variants) || version.variants.length === 0) fail(`${vAt}.variants`, 'must list at least one variant');
     version.variants.forEach((variant: unknown, i) => {
       const iAt = `${vAt}.variants[${i}]`;

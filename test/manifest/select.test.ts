@@ -14,7 +14,35 @@ describe('select', () => {
   it('picks the latest version by numeric order, not string order', () => {
     expect(select(fixtureManifest(), 'm').version.version).toBe('1.10.0');
     expect(compareVersions('1.10.0', '1.9.0')).toBe(1);
-    expect(compareVersions('2.0', '2.0.0')).toBe(0);
+  });
+
+  it('orders by semver: a release above its prerelease, v10 above v2, rc.10 above rc.2', () => {
+    expect(compareVersions('1.0.0-rc.1', '1.0.0')).toBe(-1);
+    expect(compareVersions('10.0.0', '2.0.0')).toBe(1);
+    expect(compareVersions('1.0.0-rc.10', '1.0.0-rc.2')).toBe(1);
+  });
+
+  it('never serves a prerelease as latest while a release is listed', () => {
+    const manifest = fixtureManifest();
+    manifest.models[0]!.versions.push(
+      { version: '1.11.0-rc.1', variants: manifest.models[0]!.versions[0]!.variants },
+      { version: '2.0.0-beta.3', variants: manifest.models[0]!.versions[0]!.variants },
+    );
+    expect(select(manifest, 'm').version.version).toBe('1.10.0');
+    // Asked for by name (or pinned), a prerelease is served.
+    expect(select(manifest, 'm', 'fp32', '2.0.0-beta.3').version.version).toBe('2.0.0-beta.3');
+  });
+
+  it('serves the highest prerelease when the model lists no release yet', () => {
+    const manifest = fixtureManifest();
+    manifest.models[0]!.versions = ['1.0.0-rc.2', '1.0.0-rc.10', '1.0.0-beta.1'].map((version) => ({ version, variants: manifest.models[0]!.versions[0]!.variants }));
+    expect(select(manifest, 'm').version.version).toBe('1.0.0-rc.10');
+  });
+
+  it('serves 10.0.0 over 2.0.0 as latest (regression guard; "v10" itself is now refused by validate)', () => {
+    const manifest = fixtureManifest();
+    manifest.models[0]!.versions = ['2.0.0', '10.0.0', '9.1.0'].map((version) => ({ version, variants: manifest.models[0]!.versions[0]!.variants }));
+    expect(select(manifest, 'm').version.version).toBe('10.0.0');
   });
 
   it('honours a pinned policy and an explicit version', () => {

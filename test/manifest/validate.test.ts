@@ -31,12 +31,24 @@ describe('validateManifest', () => {
       return m;
     }, /files.*at most/],
     ['a queue delay of 1e12 µs', (m) => (m.models[0]!.batching = { maxQueueDelayUs: 1e12 }, m), /batching\.maxQueueDelayUs/],
+    ['a version with a "v" prefix', (m) => (m.models[0]!.versions[0]!.version = 'v2', m), /versions\[0\]\.version: "v2" is not a semantic version/],
+    ['a version of two parts', (m) => (m.models[0]!.versions[1]!.version = '1.0', m), /versions\[1\]\.version: "1\.0" is not a semantic version/],
+    ['a version with build metadata (no precedence: two builds would tie)', (m) => (m.models[0]!.versions[0]!.version = '1.0.0+sha.1', m), /"1\.0\.0\+sha\.1" is not a semantic version/],
+    ['a version that is not one', (m) => (m.models[0]!.versions[0]!.version = 'latest', m), /"latest" is not a semantic version/],
+    ['a version listed twice', (m) => (m.models[0]!.versions[1]!.version = '1.9.0', m), /versions\[1\]\.version: duplicate version 1\.9\.0/],
     ['duplicate ids', (m) => ({ ...m, models: [m.models[0], m.models[0]] }), /duplicate/],
     ['an agreement out of [0, 1]', (m) => (m.models[0]!.versions[0]!.variants[0]!.agreement = {
       inputs: 'generated', samples: 4, passed: true,
       outputs: [{ name: 'y', kind: 'probability', maxAbs: 0, meanAbs: 0, relative: 0, agreement: 1.5, cosine: 1 }],
     }, m), /agreement/],
   ];
+
+  it('accepts prerelease versions', () => {
+    const m = fixtureManifest();
+    m.models[0]!.versions[0]!.version = '2.0.0-rc.1';
+    m.models[0]!.versions[1]!.version = '2.0.0-beta.2';
+    expect(validateManifest(m).models[0]!.versions.map((v) => v.version)).toEqual(['2.0.0-rc.1', '2.0.0-beta.2']);
+  });
 
   it('accepts a variant with the agreement its gate measured (and, as before, one without)', () => {
     const m = fixtureManifest();
