@@ -187,3 +187,31 @@ export function externalizeInitializers(model: Uint8Array, location: string, min
   }
   return { graph, moved: rewrite.moved, movedBytes: rewrite.movedBytes };
 }
+
+const utf8 = new TextDecoder();
+
+/**
+ * The data files a graph's initializers name (their `location`), in order of first mention; []
+ * when the bytes are not a protobuf this walk understands.
+ */
+export function externalLocations(model: Uint8Array): string[] {
+  const locations = new Set<string>();
+  try {
+    for (const graph of fields(model, 0, model.byteLength)) {
+      if (graph.number !== MODEL_GRAPH || graph.wire !== WIRE_BYTES) continue;
+      for (const tensor of fields(model, graph.payload, graph.end)) {
+        if (tensor.number !== GRAPH_INITIALIZER || tensor.wire !== WIRE_BYTES) continue;
+        for (const kv of fields(model, tensor.payload, tensor.end)) {
+          if (kv.number !== TENSOR_EXTERNAL_DATA || kv.wire !== WIRE_BYTES) continue;
+          const entry = new Map<number, string>();
+          for (const f of fields(model, kv.payload, kv.end)) entry.set(f.number, utf8.decode(model.subarray(f.payload, f.end)));
+          if (entry.get(1) === 'location' && entry.has(2)) locations.add(entry.get(2)!);
+        }
+      }
+    }
+  } catch (error) {
+    if (error instanceof NotOnnx) return [];
+    throw error;
+  }
+  return [...locations];
+}

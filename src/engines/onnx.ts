@@ -10,6 +10,7 @@ import type { TensorDtype } from '../manifest/schema.js';
 import type { BackendName, TensorMap } from '../protocol.js';
 import type { Engine, EngineContext, EngineSession } from './engine.js';
 import { startOrtRuntime } from './onnx-prepare.js';
+import { ortModelInput } from './onnx-model-files.js';
 import type { OrtFiles } from './engine-files.js';
 
 type OrtModule = typeof Ort;
@@ -102,11 +103,13 @@ export function createOnnxEngine(flavours: OrtFlavours = defaultOrtFlavours): En
       return [own.mjs, own.wasm];
     },
     async create(_model, files, backend, context): Promise<EngineSession> {
-      const [file] = files;
-      if (!file) throw new Error('an ONNX variant has exactly one file');
+      const { model, externalData } = ortModelInput(files);
       const ort = await flavour(flavourOf(backend), context);
-      const session = await ort.InferenceSession.create(file.bytes, {
+      const session = await ort.InferenceSession.create(model, {
         executionProviders: [backend],
+        // onnxruntime-web reads each initializer's slice from these bytes into its heap (or GPU
+        // buffer) and forgets them once the session is built.
+        ...(externalData.length > 0 ? { externalData } : {}),
         graphOptimizationLevel: 'all',
         // ORT's pool threads otherwise busy-wait after each run for more work: on a device with
         // few cores they hold the cores that this worker's reply and the page's own thread need,
