@@ -47,7 +47,7 @@ describe('downloadFile', () => {
       res.write(body.subarray(0, 1000), () => res.destroy());
       return true;
     });
-    const error = await downloadFile(server.url + PATH, entry(), () => undefined).catch((e: unknown) => e);
+    const error = await downloadFile(server.url + PATH, entry(), () => undefined, undefined, { sleep: async () => undefined }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DownloadFailedError);
     expect((error as Error).message).toMatch(/cut off|ended/);
     server.override(PATH, undefined);
@@ -138,5 +138,127 @@ describe('downloadFile on a bad network', () => {
     });
     await expect(downloadFile(server.url + PATH, entry(), () => undefined)).rejects.toMatchObject({ code: 'INTEGRITY_MISMATCH' });
     server.override(PATH, undefined);
+  });
+});
+
+/** A sink that records each chunk it is handed, with how many bytes had arrived by then. */
+function recordingSink(chunkBytes: number, progress: { received: number }) {
+  const calls: { index: number; bytes: Buffer; receivedThen: number }[] = [];
+  return {
+    calls,
+    sink: {
+      chunkBytes,
+      onChunk: async (index: number, bytes: Uint8Array) => void calls.push({ index, bytes: Buffer.from(bytes), receivedThen: progress.received }),
+    },
+  };
+}
+
+describe('downloadFile chunk by chunk', () => {
+  it('hands each chunk to the sink as soon as it has arrived, in order, and they make the file', async () => {
+    // Sent in 16 KiB writes with pauses, so the body arrives in many reads as a slow network's would.
+    server.override(PATH, (res, body) => {
+      res.writeHead(200, { 'content-length': body.length });
+      let at = 0;
+      const next = () => {
+        if (at >= body.length) return void res.end();
+        res.write(body.subarray(at, (at += 16_384)), () => setTimeout(next, 1));
+      };
+      next();
+      return true;
+    });
+    const progress = { received: 0 };
+    const chunkBytes = 64 * 1024;
+    const { calls, sink } = recordingSink(chunkBytes, progress);
+    const bytes = await downloadFile(server.url + PATH, entry(), (n) => (progress.received = n), undefined, { sink });
+    server.override(PATH, undefined);
+    expect(calls.map((c) => c.index)).toEqual(Array.from({ length: Math.ceil(real.length / chunkBytes) }, (_, i) => i));
+    expect(Buffer.concat(calls.map((c) => c.bytes)).equals(real)).toBe(true);
+    // Written as they arrive: each chunk was handed over before the bytes after it had come in
+    // (at most one network read past its end), not all at the end of the download.
+    for (const call of calls.slice(0, -1)) expect(call.receivedThen).toBeLessThan((call.index + 1) * chunkBytes + 16_384 + 1);
+    expect(Buffer.from(bytes).equals(real)).toBe(true);
+  });
+
+  it('hands the chunks over again from chunk 0 when the server restarts the file, and still verifies it', async () => {
+    const plain = await startModelServer({ ranges: false });
+    let cuts = 0;
+    plain.override(PATH, (res, body) => {
+      if (cuts++ > 0) return false;
+      res.writeHead(200, { 'content-length': body.length });
+      res.write(body.subarray(0, 200_000), () => res.destroy());
+      return true;
+    });
+    const progress = { received: 0 };
+    const { calls, sink } = recordingSink(64 * 1024, progress);
+    await downloadFile(plain.url + PATH, entry(), (n) => (progress.received = n), undefined, { sink, sleep: async () => undefined });
+    await plain.close();
+    const lastRun = calls.slice(calls.findLastIndex((c) => c.index === 0));
+    expect(Buffer.concat(lastRun.map((c) => c.bytes)).equals(real)).toBe(true);
+    expect(calls.filter((c) => c.index === 0)).toHaveLength(2);
+  });
+
+  it('fails with the sink’s own error when a chunk cannot be written', async () => {
+    const sink = { chunkBytes: 64 * 1024, onChunk: async (index: number) => { if (index === 2) throw new Error('disk full'); } };
+    await expect(downloadFile(server.url + PATH, entry(), () => undefined, undefined, { sink })).rejects.toThrow('disk full');
+  });
+
+  it('hands an empty file over as one empty chunk', async () => {
+    server.override(PATH, (res) => (res.writeHead(200, { 'content-length': 0 }).end(), true));
+    const { calls, sink } = recordingSink(1024, { received: 0 });
+    const empty = { url: PATH, bytes: 0, sha256: createHash('sha256').digest('hex') };
+    expect((await downloadFile(server.url + PATH, empty, () => undefined, undefined, { sink })).byteLength).toBe(0);
+    server.override(PATH, undefined);
+    expect(calls.map((c) => [c.index, c.bytes.length])).toEqual([[0, 0]]);
+  });
+});
+
+describe('downloadFile backoff between resumes', () => {
+  /** Cuts every answer after 50 KB more than the last, so each resume makes progress. */
+  function cutEachTime(limit: number) {
+    let answers = 0;
+    server.override(PATH, (res, body, req) => {
+      const from = Number(/\d+/.exec(req.headers.range ?? '0')![0]);
+      if (answers++ >= limit) return false;
+      const head = from > 0 ? { 'content-range': `bytes ${from}-${body.length - 1}/${body.length}` } : {};
+      res.writeHead(from > 0 ? 206 : 200, { 'content-length': body.length - from, ...head });
+      res.write(body.subarray(from, from + 50_000), () => res.destroy());
+      return true;
+    });
+  }
+
+  it('waits longer before each resume, with jitter, within the cap', async () => {
+    cutEachTime(4);
+    const waits: number[] = [];
+    const sleep = async (ms: number) => void waits.push(ms);
+    const bytes = await downloadFile(server.url + PATH, entry(), () => undefined, undefined, { sleep, random: () => 0.5, backoff: { baseMs: 100, maxMs: 500 } });
+    server.override(PATH, undefined);
+    expect(Buffer.from(bytes).equals(real)).toBe(true);
+    // Equal jitter at random 0.5: 3/4 of min(cap, base·2^n).
+    expect(waits).toEqual([75, 150, 300, 375]);
+  });
+
+  it('draws each wait between half and all of its step', async () => {
+    const { backoffDelay } = await import('../../src/net/backoff.js');
+    for (let n = 0; n < 8; n++) {
+      const step = Math.min(8000, 250 * 2 ** n);
+      expect(backoffDelay(n, undefined, () => 0)).toBe(step / 2);
+      expect(backoffDelay(n, undefined, () => 0.999999)).toBeLessThanOrEqual(step);
+    }
+  });
+
+  it('stops waiting and fails ABORTED at once when cancelled during a wait, without fetching again', async () => {
+    cutEachTime(1);
+    const controller = new AbortController();
+    const before = server.requests.length;
+    const started = Date.now();
+    const pending = downloadFile(server.url + PATH, entry(), () => undefined, undefined, {
+      signal: controller.signal,
+      backoff: { baseMs: 60_000, maxMs: 60_000 },
+    });
+    setTimeout(() => controller.abort(), 300);
+    await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
+    server.override(PATH, undefined);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(server.requests.length - before).toBe(1);
   });
 });
