@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: builds the bench page for production, serves it cross-origin isolated with
  * `vite preview`, and drives Chromium over the matrix and the side steps; writes results.json
- * and prints the Markdown tables (and with --readme, keeps them in README.md).
+ * and prints the Markdown tables (and with --docs, keeps them in docs/benchmarks.md).
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -11,20 +11,27 @@ import { parseArgs } from './lib/args.js';
 import { openBench, step } from './lib/bench-page.js';
 import { launch } from './lib/browser.js';
 import type { CellSpec } from './lib/cell.js';
-import { cells, precisionPairs } from './lib/matrix.js';
-import { writeReadme } from './lib/readme.js';
+import { cells, precisionPairs, QUICK } from './lib/matrix.js';
+import { writeBenchPage } from './lib/docs-page.js';
 import type { BenchResults, Environment } from './lib/results.js';
 import { runCell } from './lib/run-cell.js';
 import { runBatching, runBreakdown, runPair, runPeer } from './lib/run-extras.js';
 import { build, serve } from './lib/server.js';
 import { markdown } from './lib/table.js';
 
+// The scale benchmark is its own program (bench/scale/run-scale.ts): big models, memory, fresh browsers.
+if (process.argv.includes('--scale')) {
+  const { runScale } = await import('./scale/run-scale.js');
+  process.exit(await runScale(process.argv.slice(2).filter((a) => a !== '--scale')));
+}
 const argv = process.argv.slice(2);
 const args = parseArgs(argv);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const started = Date.now();
 const load = loadavg();
+const minutes = (s: number) => `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+if (args.quick) log(`bench: --quick: ${args.skip.has('matrix') ? 0 : QUICK.length} cells (${QUICK.map(([m, b]) => `${m} ${b}`).join(', ')}), ${args.samples} start samples per side (fewer than a figure needs), ${args.iterations} steady runs`);
 
 if (args.build) {
   log('bench: building the bench page (vite build → .bench-build)…');
@@ -112,8 +119,9 @@ try {
   writeFileSync(resolve(root, args.out), `${JSON.stringify(results, null, 2)}\n`);
   const table = markdown(results);
   console.log(table);
-  if (args.readme) writeReadme(`${root}/README.md`, table);
-  log(`bench: wrote ${args.out}${args.readme ? ' and README.md' : ''} in ${results.durationS.toFixed(0)} s`);
+  if (args.docs) writeBenchPage(`${root}/docs/benchmarks.md`, table);
+  log(`bench: wrote ${args.out}${args.docs ? ' and docs/benchmarks.md' : ''} in ${results.durationS.toFixed(0)} s`);
+  log(`bench: this ${args.quick ? 'quick' : 'full'} run took ${minutes(results.durationS)}`);
 } finally {
   await browser.close();
   server.stop();

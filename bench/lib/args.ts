@@ -1,13 +1,17 @@
 /** Command-line options of `npm run bench -- …`. */
 import type { BenchBackend, BenchPrecision } from './cell.js';
 
+/** Start samples per side in --quick: enough to see a regression, not a figure (run-starts.ts wants 5). */
+export const QUICK_SAMPLES = 2;
+
 export interface BenchArgs {
   quick: boolean;
   gpu: boolean;
   headed: boolean;
   port: number;
   build: boolean;
-  readme: boolean;
+  /** Write the tables into docs/benchmarks.md (never the README). */
+  docs: boolean;
   models?: string[];
   backends?: BenchBackend[];
   precisions?: BenchPrecision[];
@@ -22,15 +26,17 @@ export interface BenchArgs {
 }
 
 const HELP = `npm run bench -- [options]
-  --quick              silero-vad and ocr-cls on WASM ×1 and threaded; nothing else (a few minutes)
+  --quick              silero-vad on WASM ×1 and ocr-cls on WASM threaded, 2 start samples per side, a short
+                       batching check; nothing else (about 3 minutes on 2 cores; the full run is ~22 cells at ~4.5
+                       minutes each, and prints how long it took)
   --gpu                real GPU (ANGLE/Vulkan, --headless=new), not SwiftShader; also BENCH_GPU=1
   --headed             show the browser window (with --gpu: a headed GPU run)
   --models a,b         only these model ids      --backends webgpu,wasm-1,wasm-threaded
   --precisions fp32,int8                         --iterations N   --gpu-iterations N   --warmup N
-  --samples N          cold/warm start samples per side and cell (default 5; each a new browser profile)
+  --samples N          cold/warm start samples per side and cell (default 5, --quick 2; each a new browser profile)
   --skip peer,batching,pairs,breakdown,matrix    --port N (default 4201; also BENCH_PORT)
   --no-build           serve the existing .bench-build
-  --readme             write the tables into README.md between the bench markers
+  --docs               write the tables into docs/benchmarks.md between its results markers
   --out FILE           results JSON (default bench/results.json)`;
 
 export function parseArgs(argv: string[]): BenchArgs {
@@ -52,11 +58,11 @@ export function parseArgs(argv: string[]): BenchArgs {
     headed: argv.includes('--headed'),
     port,
     build: !argv.includes('--no-build'),
-    readme: argv.includes('--readme'),
+    docs: argv.includes('--docs'),
     iterations: Number(value('--iterations') ?? (quick ? 10 : 20)),
     gpuIterations: Number(value('--gpu-iterations') ?? (quick ? 2 : argv.includes('--gpu') || process.env.BENCH_GPU === '1' ? 20 : 2)),
     warmup: Number(value('--warmup') ?? (quick ? 2 : 3)),
-    samples: Number(value('--samples') ?? 5),
+    samples: Number(value('--samples') ?? (quick ? QUICK_SAMPLES : 5)),
     // --quick is the steady and start-up figures of its cells (and a short batching check) only.
     skip: new Set(list<'peer'>('--skip') ?? (quick ? ['peer', 'pairs', 'breakdown'] : [])),
     out: value('--out') ?? 'bench/results.json',

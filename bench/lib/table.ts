@@ -1,4 +1,4 @@
-/** results.json → the Markdown printed at the end and kept in the README. */
+/** results.json → the Markdown printed at the end and kept in docs/benchmarks.md. */
 import type { BenchResults } from './results.js';
 import { summarize } from './stats.js';
 
