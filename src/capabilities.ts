@@ -1,8 +1,9 @@
 /**
  * What this device can run: a WebGPU adapter (and whether it is a software one), WASM SIMD,
  * WASM threads. Works on the page and in a worker; nothing is cached so a test can ask again.
+ * What to run on, given these, is decided in one place: src/host/backend-resolver.ts.
  */
-import type { BackendChoice, BackendName, Capabilities } from './protocol.js';
+import type { Capabilities } from './protocol.js';
 
 /** A minimal module using a v128 instruction (as wasm-feature-detect does): validates only with SIMD. */
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
@@ -39,26 +40,4 @@ export async function detectCapabilities(nav: Navigator | WorkerNavigator = glob
   const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ').trim() || 'unknown adapter';
   const softwareAdapter = info.isFallbackAdapter === true || /swiftshader/i.test(name);
   return { ...base, webgpu: true, adapter: name, softwareAdapter };
-}
-
-export interface BackendPlan {
-  /** Backends to try, in order. */
-  order: BackendName[];
-  /** Why WebGPU is not first, when it was asked for or would have been chosen. */
-  skippedWebgpu?: string;
-  /** 'auto' with more than one candidate: time each and keep the faster (host/backend-choice.ts). */
-  measure?: boolean;
-}
-
-/**
- * 'auto' means the fastest backend here: with a hardware WebGPU adapter both are candidates and
- * are measured; a software adapter is never one (on the CPU it cannot beat WASM's kernels).
- */
-export function planBackends(requested: BackendChoice, caps: DetectedCapabilities): BackendPlan {
-  if (requested === 'wasm') return { order: ['wasm'] };
-  if (!caps.webgpu) return { order: ['wasm'], skippedWebgpu: caps.webgpuReason ?? 'no WebGPU' };
-  if (requested === 'auto' && caps.softwareAdapter) {
-    return { order: ['wasm'], skippedWebgpu: `the WebGPU adapter is software (${caps.adapter}); WASM is faster` };
-  }
-  return { order: ['webgpu', 'wasm'], ...(requested === 'auto' ? { measure: true } : {}) };
 }

@@ -8,23 +8,23 @@ import { tagError } from '../error-wire.js';
 import { ChannelView } from '../shared-memory-channel.js';
 import { AbortedError, EdgeServeError, InferenceFailedError, ModelDisposedError, StorageFailedError, TimeoutError, UnsupportedError, toEdgeServeError } from '../errors.js';
 import { tensorBuffers, type TensorMap, type WorkerApi, type WorkerInit } from '../protocol.js';
-import { HostContext, defaultHostDeps, type HostDeps } from './host-context.js';
+import { createHostParts, defaultHostDeps, type HostDeps, type HostParts } from './host-parts.js';
 import { checkInputs } from './input-check.js';
 import { loadModel } from './load-model.js';
 import { checkMemory } from './memory-budget.js';
 import { Parking } from './parking.js';
 import { revalidate, rollback } from './upgrade.js';
 
-export { defaultHostDeps, type HostDeps } from './host-context.js';
+export { defaultHostDeps, type HostDeps } from './host-parts.js';
 
 export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
-  let ctx: HostContext | undefined;
+  let ctx: HostParts | undefined;
   const loads = new Map<string, AbortController>();
   let parking: Parking | undefined;
   /** Loads, refreshes, rollbacks and predicts in flight: the worker never parks meanwhile (parking.ts). */
   let inFlight = 0;
 
-  function context(): HostContext {
+  function context(): HostParts {
     if (!ctx) throw new UnsupportedError('the worker was used before init()');
     return ctx;
   }
@@ -62,7 +62,8 @@ export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
     return transfer(result.outputs, tensorBuffers(result.outputs));
   }
 
-  function startParking(c: HostContext, channel: SharedArrayBuffer): Parking {
+  function startParking(c: HostParts, channel: SharedArrayBuffer): Parking {
+    const port = deps.port();
     return new Parking(new ChannelView(channel), {
       serve: async (handle, inputs) => {
         const served = c.served.get(handle);
@@ -72,15 +73,15 @@ export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
       },
       isIdle: () => inFlight === 0 && c.revalidations.size === 0,
       errorData: (error) => tagError(error instanceof EdgeServeError ? error : toEdgeServeError(error)),
-      post: (message, transfer) => (globalThis as unknown as { postMessage(message: unknown, transfer: Transferable[]): void }).postMessage(message, transfer),
-      onMessage: (listener) => globalThis.addEventListener('message', listener),
+      post: (message, transfer) => port.postMessage(message, transfer),
+      onMessage: (listener) => port.addEventListener('message', listener),
     });
   }
 
   return {
     async init(init: WorkerInit) {
       const { channel, ...config } = init;
-      const c = (ctx = new HostContext(deps, config));
+      const c = (ctx = createHostParts(deps, config));
       if (channel) parking = startParking(c, channel);
       await deps.alive;
     },
@@ -90,7 +91,7 @@ export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
       return rest;
     },
 
-    manifest: () => context().manifest(),
+    manifest: () => context().manifest.get(),
 
     load: (request, onProgress, onSwitch) =>
       tracked(async () => {
@@ -125,7 +126,7 @@ export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
         load.abort();
         return true;
       }
-      return [...context().served.values()].some((served) => served.batcher.cancel(callId, error));
+      return context().served.all().some((served) => served.batcher.cancel(callId, error));
     },
 
     async unload(handle) {
@@ -138,7 +139,7 @@ export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
 
     refresh: (id) => tracked(async () => {
       const c = context();
-      const keys = new Map([...c.served.values()].filter((s) => !s.request.version && (id === undefined || s.info.id === id)).map((s) => [`${s.info.id}/${s.info.precision}`, s.info]));
+      const keys = new Map(c.served.all().filter((s) => !s.request.version && (id === undefined || s.info.id === id)).map((s) => [`${s.info.id}/${s.info.precision}`, s.info]));
       const results = await Promise.all([...keys.values()].map((info) => revalidate(c, info.id, info.precision)));
       return results.flat();
     }),

@@ -18,12 +18,14 @@ import type { ModelEntry, ModelSpec, Precision } from '../manifest/schema.js';
 import { findModel } from '../manifest/select.js';
 import type { ModelInfo } from '../protocol.js';
 import type { ModelFile } from '../engines/engine.js';
-import type { HostContext } from './host-context.js';
-import { openWithFallback } from './backend-fallback.js';
+import { advancePointer } from '../state/device-state.js';
+import { openOnPlan } from './backend-resolver.js';
+import { variantBytes } from './choose-bytes.js';
+import type { HostParts } from './host-parts.js';
 import type { ServedModel } from './served-model.js';
 
 async function switchServed(
-  ctx: HostContext,
+  parts: HostParts,
   id: string,
   precision: Precision,
   version: string,
@@ -32,11 +34,11 @@ async function switchServed(
   extra: Partial<ModelInfo>,
   sha256?: string[],
 ): Promise<ModelInfo[]> {
-  const targets = ctx.servedOf(id, precision).filter((s) => s.info.version !== version || s.suspended);
-  const engine = await ctx.engine(spec.format);
-  const context = ctx.engineContext(await ctx.capabilities());
+  const targets = parts.served.following(id, precision).filter((s) => s.info.version !== version || s.suspended);
+  const engine = await parts.engines.engine(spec.format);
+  const context = parts.engines.context(await parts.capabilities());
   // Open and warm up every copy first: a version that fails anywhere is switched nowhere.
-  const opened = await Promise.all(targets.map((s) => openWithFallback(engine, spec, files, { order: [s.info.backend] }, context, true)));
+  const opened = await Promise.all(targets.map((s) => openOnPlan({ engine, spec, files, context }, { order: [s.info.backend] }, true)));
   const switched: ModelInfo[] = [];
   for (const [i, served] of targets.entries()) {
     const { updateError: _e, ...kept } = served.info;
@@ -48,19 +50,19 @@ async function switchServed(
   return switched;
 }
 
-async function keepOnly(ctx: HostContext, id: string, precision: Precision, versions: string[]): Promise<void> {
-  for (const entry of await ctx.store.list()) {
+async function keepOnly(parts: HostParts, id: string, precision: Precision, versions: string[]): Promise<void> {
+  for (const entry of await parts.store.list()) {
     if (entry.id === id && entry.precision === precision && !versions.includes(entry.version)) {
-      await ctx.store.remove({ id, version: entry.version, precision });
+      await parts.store.remove({ id, version: entry.version, precision });
     }
   }
 }
 
 /** Served copies whose bytes are not the manifest's for their version: suspended and evicted at once. */
-async function suspendMismatched(ctx: HostContext, model: ModelEntry, precision: Precision): Promise<{ copies: ServedModel[]; reasons: string[] }> {
+async function suspendMismatched(parts: HostParts, model: ModelEntry, precision: Precision): Promise<{ copies: ServedModel[]; reasons: string[] }> {
   const copies: ServedModel[] = [];
   const reasons = new Set<string>();
-  for (const served of ctx.servedOf(model.id, precision)) {
+  for (const served of parts.served.following(model.id, precision)) {
     const listed = model.versions.find((v) => v.version === served.info.version)?.variants.find((v) => v.precision === precision)?.files.map((f) => f.sha256);
     // A version the manifest no longer lists cannot be checked; the policy moves off it anyway.
     if (!listed || served.sha256.length === 0) continue;
@@ -69,20 +71,20 @@ async function suspendMismatched(ctx: HostContext, model: ModelEntry, precision:
     copies.push(served);
     reasons.add(`stored SHA-256 of ${model.id} ${served.info.version} ${precision} is not the manifest's`);
   }
-  for (const version of new Set(copies.map((c) => c.info.version))) await ctx.store.remove({ id: model.id, version, precision });
+  for (const version of new Set(copies.map((c) => c.info.version))) await parts.store.remove({ id: model.id, version, precision });
   return { copies, reasons: [...reasons] };
 }
 
-async function upgrade(ctx: HostContext, id: string, precision: Precision): Promise<ModelInfo[]> {
-  const manifest = await ctx.manifest(true);
+async function upgrade(parts: HostParts, id: string, precision: Precision): Promise<ModelInfo[]> {
+  const manifest = await parts.manifest.get(true);
   const model = findModel(manifest, id);
-  const mismatched = await suspendMismatched(ctx, model, precision);
+  const mismatched = await suspendMismatched(parts, model, precision);
   const refuse = (why: string) => {
     const refusal = new IntegrityError(`"${id}" (${precision}) was served from bytes that are not the manifest's, and a sound copy could not be loaded: ${why}`, { id, precision });
     for (const served of mismatched.copies) served.refuse(refusal);
   };
   try {
-    const switched = await moveTo(ctx, model, precision, mismatched.reasons);
+    const switched = await moveTo(parts, model, precision, mismatched.reasons);
     // Never left waiting: a copy the move did not replace is refused.
     if (mismatched.copies.some((c) => c.suspended)) refuse('the manifest offers no version to replace it with');
     return switched;
@@ -92,20 +94,20 @@ async function upgrade(ctx: HostContext, id: string, precision: Precision): Prom
   }
 }
 
-async function moveTo(ctx: HostContext, model: ModelEntry, precision: Precision, repairs: string[]): Promise<ModelInfo[]> {
+async function moveTo(parts: HostParts, model: ModelEntry, precision: Precision, repairs: string[]): Promise<ModelInfo[]> {
   const id = model.id;
-  const choice = chooseVersion(model, await ctx.deviceId());
-  const pointer = await ctx.state.pointer(id, precision);
-  const current = pointer?.current ?? ctx.servedOf(id, precision)[0]?.info.version;
+  const choice = chooseVersion(model, await parts.deviceId());
+  const pointer = await parts.state.pointer(id, precision);
+  const current = pointer?.current ?? parts.served.following(id, precision)[0]?.info.version;
   // A version rolled back from is not upgraded to again; a damaged current one is still repaired.
   const target = pointer?.rejected?.includes(choice.version.version) ? current : choice.version.version;
   if (target === undefined || (target === current && repairs.length === 0)) return [];
   const variant = model.versions.find((v) => v.version === target)?.variants.find((v) => v.precision === precision);
   if (!variant) return [];
-  const fetched = await ctx.fetchVariant(model, target, variant, undefined, undefined, [...repairs]);
-  ctx.metrics.load(id, target, fetched.fromCache, fetched.bytesDownloaded);
+  const fetched = await variantBytes(parts, model, target, variant, undefined, undefined, [...repairs]);
+  parts.metrics.load(id, target, fetched.fromCache, fetched.bytesDownloaded);
   const switched = await switchServed(
-    ctx,
+    parts,
     id,
     precision,
     target,
@@ -120,22 +122,22 @@ async function moveTo(ctx: HostContext, model: ModelEntry, precision: Precision,
     fetched.sha256,
   );
   if (fetched.stored) {
-    const previous = await ctx.advancePointer(id, precision, target, fetched.spec.format, choice.cohort);
-    await keepOnly(ctx, id, precision, previous ? [target, previous] : [target]);
+    const previous = await advancePointer(parts.state, id, precision, target, fetched.spec.format, choice.cohort);
+    await keepOnly(parts, id, precision, previous ? [target, previous] : [target]);
   }
   return switched;
 }
 
 /** Checks the manifest and upgrades `id`/`precision` if its version should change. One check at a time a model. */
-export function revalidate(ctx: HostContext, id: string, precision: Precision): Promise<ModelInfo[]> {
-  const byKey = ctx.revalidations;
+export function revalidate(parts: HostParts, id: string, precision: Precision): Promise<ModelInfo[]> {
+  const byKey = parts.revalidations;
   const key = `${id}/${precision}`;
   const existing = byKey.get(key);
   if (existing) return existing;
-  const work = upgrade(ctx, id, precision)
+  const work = upgrade(parts, id, precision)
     .catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
-      for (const served of ctx.servedOf(id, precision)) {
+      for (const served of parts.served.following(id, precision)) {
         served.info = { ...served.info, updateError: message };
         served.notify();
       }
@@ -146,16 +148,16 @@ export function revalidate(ctx: HostContext, id: string, precision: Precision): 
   return work;
 }
 
-export async function rollback(ctx: HostContext, id: string, precision: Precision): Promise<{ version: string; switched: ModelInfo[] }> {
-  await byKeyIdle(ctx, id, precision);
-  const pointer = await ctx.state.pointer(id, precision);
+export async function rollback(parts: HostParts, id: string, precision: Precision): Promise<{ version: string; switched: ModelInfo[] }> {
+  await byKeyIdle(parts, id, precision);
+  const pointer = await parts.state.pointer(id, precision);
   if (!pointer?.previous) throw new VariantNotFoundError(`"${id}" (${precision}) has no previous version stored to roll back to`, { id, precision });
-  const previous = await ctx.store.read({ id, version: pointer.previous, precision });
+  const previous = await parts.store.read({ id, version: pointer.previous, precision });
   if (!previous) throw new VariantNotFoundError(`"${id}" ${pointer.previous} (${precision}) is no longer stored`, { id, version: pointer.previous, precision });
   const files = previous.files.map((bytes, i) => ({ url: previous.urls[i] ?? '', bytes }));
-  const switched = await switchServed(ctx, id, precision, pointer.previous, previous.spec, files, { fromCache: true, stored: true }, previous.sha256);
+  const switched = await switchServed(parts, id, precision, pointer.previous, previous.spec, files, { fromCache: true, stored: true }, previous.sha256);
   // One transaction: versions another tab rejected meanwhile stay rejected.
-  await ctx.state.updatePointer(id, precision, (now) => ({
+  await parts.state.updatePointer(id, precision, (now) => ({
     current: pointer.previous!,
     previous: pointer.current,
     rejected: [...new Set([...(now?.rejected ?? []), ...(pointer.rejected ?? []), pointer.current])],
@@ -166,6 +168,6 @@ export async function rollback(ctx: HostContext, id: string, precision: Precisio
 }
 
 /** A rollback waits for a running upgrade of the same model, so the two never interleave. */
-async function byKeyIdle(ctx: HostContext, id: string, precision: Precision): Promise<void> {
-  await ctx.revalidations.get(`${id}/${precision}`)?.catch(() => undefined);
+async function byKeyIdle(parts: HostParts, id: string, precision: Precision): Promise<void> {
+  await parts.revalidations.get(`${id}/${precision}`)?.catch(() => undefined);
 }

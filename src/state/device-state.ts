@@ -32,8 +32,8 @@ export interface VersionPointer {
   format?: ModelFormat;
 }
 
-/** What `auto` measured at a version's first load here (src/host/backend-choice.ts). */
-export interface StoredBackendChoice {
+/** What `auto` measured at a version's first load here (src/host/backend-resolver.ts). */
+export interface MeasuredBackend {
   backend: 'webgpu' | 'wasm';
   /** Median warm-up run time per backend that could run the model (ms). */
   measured: Partial<Record<'webgpu' | 'wasm', number>>;
@@ -50,8 +50,8 @@ export interface DeviceState {
   /** A random id made on first use and kept: the device's identity for rollout cohorts. */
   deviceId(): Promise<string>;
   /** Best effort both ways: a lost choice costs one more measurement, never a failed load. */
-  backendChoice(key: EntryKey): Promise<StoredBackendChoice | undefined>;
-  setBackendChoice(key: EntryKey, choice: StoredBackendChoice): Promise<void>;
+  backendChoice(key: EntryKey): Promise<MeasuredBackend | undefined>;
+  setBackendChoice(key: EntryKey, choice: MeasuredBackend): Promise<void>;
 }
 
 const DEVICE_ID_KEY = 'device-id';
@@ -129,15 +129,38 @@ export function openDeviceState(dbName = 'edgeserve', idb: UseStore = createStor
         return made;
       }
     },
-    backendChoice: (key) => get<StoredBackendChoice>(choiceKey(key), idb).catch(() => undefined),
+    backendChoice: (key) => get<MeasuredBackend>(choiceKey(key), idb).catch(() => undefined),
     setBackendChoice: (key, choice) => set(choiceKey(key), choice, idb).catch(() => undefined),
   };
+}
+
+/** The version a pointer would keep as "previous" if it moved to `version`. */
+export function previousOf(pointer: VersionPointer | undefined, version: string): string | undefined {
+  return pointer && pointer.current !== version ? pointer.current : pointer?.previous;
+}
+
+/**
+ * Points the device at `version`; the version it served until now becomes "previous" (returned).
+ * Read and written in one transaction: another tab's rollback (its `rejected`) is kept.
+ */
+export async function advancePointer(state: Pick<DeviceState, 'updatePointer'>, id: string, precision: Precision, version: string, format: ModelFormat, cohort?: Cohort): Promise<string | undefined> {
+  const [old] = await state.updatePointer(id, precision, (old) => {
+    const previous = previousOf(old, version);
+    return {
+      current: version,
+      ...(previous ? { previous } : {}),
+      ...(old?.rejected ? { rejected: old.rejected } : {}),
+      ...(cohort ? { cohort } : {}),
+      format,
+    };
+  });
+  return previousOf(old, version);
 }
 
 /** The same contract in memory: for hosts without IndexedDB and for tests. */
 export function createMemoryDeviceState(): DeviceState {
   const pointers = new Map<string, VersionPointer>();
-  const choices = new Map<string, StoredBackendChoice>();
+  const choices = new Map<string, MeasuredBackend>();
   const device = crypto.randomUUID();
   return {
     pointer: async (id, precision) => pointers.get(pointerKey(id, precision)),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { planBackends, type DetectedCapabilities } from '../src/capabilities.js';
+import type { DetectedCapabilities } from '../../src/capabilities.js';
+import { planBackends } from '../../src/host/backend-resolver.js';
 
 const caps = (over: Partial<DetectedCapabilities>): DetectedCapabilities => ({
   webgpu: true,
