@@ -3,11 +3,13 @@
  * result atomically. The recipe is also stamped into the model's metadata_props, so
  * `edgeserve pack` can record how a file was made without being told.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { onnx } from './onnx/onnx-proto.js';
 import { DEFAULT_THRESHOLDS, describeAgreement, generatedInputs, measureAgreement } from './quantize/quality-gate.js';
 import type { GateThresholds } from './quantize/quality-gate.js';
 import { readModelFile, writeModelFile } from './onnx/model-io.js';
+import { inlineExternalData } from './onnx/external-data.js';
 import { quantizeModel } from './quantize/quantize-model.js';
 import type { QuantMode } from './quantize/quantize-model.js';
 import type { ConvPolicy } from './quantize/dynamic.js';
@@ -85,6 +87,16 @@ async function runGate(fp32: Uint8Array, int8: Uint8Array, model: onnx.IModelPro
   return { agreement, failures: outputs.filter((o) => !o.passed).map((o) => `${o.name}: ${o.failure}`) };
 }
 
+/** One protobuf holds at most 2 GiB: a bigger fp32 model cannot be run whole here, so say so. */
+function encodeWhole(model: onnx.IModelProto, label: string): Uint8Array {
+  try {
+    return onnx.ModelProto.encode(model).finish();
+  } catch (err) {
+    throw new ToolError('UNSUPPORTED_MODEL', `${label} with its external data is too big to quantize in one piece here ` +
+      `(${err instanceof Error ? err.message : String(err)}); quantize works on models under 2 GB`);
+  }
+}
+
 function setMetadata(model: onnx.ModelProto, key: string, value: string): void {
   model.metadataProps = model.metadataProps.filter((p) => p.key !== key);
   model.metadataProps.push(onnx.StringStringEntryProto.create({ key, value }));
@@ -93,7 +105,13 @@ function setMetadata(model: onnx.ModelProto, key: string, value: string): void {
 export async function makeInt8Variant(inPath: string, outPath: string, opts: Int8VariantOptions = {}): Promise<Int8VariantResult> {
   const mode = opts.mode ?? 'dynamic';
   const log = opts.onProgress ?? (() => {});
-  const { model, baseDir, bytes } = readModelFile(inPath);
+  const { model, baseDir, bytes: graphBytes } = readModelFile(inPath);
+  // External data is read into the model: the gate and calibration run it in one buffer, and the
+  // int8 output is one self-contained file (the fp32 data file is not dragged along beside it).
+  const dataFiles = inlineExternalData(model, baseDir);
+  const bytes = graphBytes + dataFiles.reduce((sum, location) => sum + statSync(join(baseDir, location)).size, 0);
+  if (dataFiles.length) log(`read external data: ${dataFiles.join(', ')}`);
+  const fp32Bytes = dataFiles.length ? encodeWhole(model, inPath) : undefined;
   let ranges;
   if (mode === 'static' && !opts.calibration?.length && opts.calibrationSamples) {
     opts = { ...opts, calibration: await opts.calibrationSamples() };
@@ -116,7 +134,7 @@ export async function makeInt8Variant(inPath: string, outPath: string, opts: Int
   let agreement: VariantAgreement | undefined;
   if (opts.gate !== false) {
     log(`quality gate: fp32 vs ${precision} on ${opts.calibration?.length || opts.gateSamples ? 'real samples' : 'inputs generated from the input specs'}`);
-    const gate = await runGate(readFileSync(inPath), onnx.ModelProto.encode(model).finish(), model, opts);
+    const gate = await runGate(fp32Bytes ?? readFileSync(inPath), onnx.ModelProto.encode(model).finish(), model, opts);
     agreement = gate.agreement;
     if (!agreement.passed && opts.gate !== 'report') {
       const failed = gate.failures.join('; ');

@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { onnx } from './onnx-proto.js';
 import { toNum } from './long-int.js';
+import { externalDataFiles } from './external-data.js';
 import { ToolError } from '../tool-error.js';
 
 /** ai.onnx opsets the quantizer and onnxruntime-web 1.30 both handle. */
@@ -76,24 +77,6 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
   }
 }
 
-function externalLocations(graph: onnx.IGraphProto | null | undefined, out: Set<string>): void {
-  if (!graph) return;
-  const visitTensor = (t: onnx.ITensorProto | null | undefined): void => {
-    const loc = t?.externalData?.find((e) => e.key === 'location')?.value;
-    if (loc) out.add(loc);
-  };
-  graph.initializer?.forEach(visitTensor);
-  graph.sparseInitializer?.forEach((s) => { visitTensor(s.values); visitTensor(s.indices); });
-  for (const node of graph.node ?? []) {
-    for (const a of node.attribute ?? []) {
-      visitTensor(a.t);
-      a.tensors?.forEach(visitTensor);
-      externalLocations(a.g, out);
-      a.graphs?.forEach((g) => externalLocations(g, out));
-    }
-  }
-}
-
 /**
  * Encodes and writes the model. Tensors still stored externally keep their relative location, so
  * when the output goes to another directory their files are copied beside it (the .onnx stays
@@ -103,10 +86,7 @@ export function writeModelFile(path: string, model: onnx.ModelProto, baseDir: st
   const bytes = onnx.ModelProto.encode(model).finish();
   const outDir = dirname(resolve(path));
   if (outDir !== resolve(baseDir)) {
-    const locations = new Set<string>();
-    externalLocations(model.graph, locations);
-    model.functions.forEach((f) => f.node?.forEach((n) => n.attribute?.forEach((a) => externalLocations(a.g, locations))));
-    for (const loc of locations) {
+    for (const loc of externalDataFiles(model)) {
       const dest = join(outDir, loc);
       mkdirSync(dirname(dest), { recursive: true });
       copyFileSync(join(baseDir, loc), dest);

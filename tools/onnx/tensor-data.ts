@@ -3,13 +3,14 @@
  * the typed repeated fields (float_data…), or in an external file next to the model; the
  * quantizer only needs float32 weights as a Float32Array, wherever they are.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { onnx } from './onnx-proto.js';
+import { isExternal, readExternalBytes } from './external-data.js';
 import { toNum } from './long-int.js';
 import { ToolError } from '../tool-error.js';
 
 export const DataType = onnx.TensorProto.DataType;
+
+export { isExternal };
 
 export function dimsOf(t: onnx.ITensorProto): number[] {
   return (t.dims ?? []).map(toNum);
@@ -19,29 +20,11 @@ function sizeOf(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);
 }
 
-export function isExternal(t: onnx.ITensorProto): boolean {
-  return t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL;
-}
-
-/** The bytes of an external tensor, resolved against the model's directory. */
-function externalBytes(t: onnx.ITensorProto, baseDir: string): Uint8Array {
-  const kv = new Map((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
-  const location = kv.get('location');
-  if (!location) throw new ToolError('UNSUPPORTED_MODEL', `tensor ${t.name}: external data without a location`);
-  const file = readFileSync(join(baseDir, location));
-  const offset = Number(kv.get('offset') ?? 0);
-  const length = kv.has('length') ? Number(kv.get('length')) : file.length - offset;
-  if (offset + length > file.length) {
-    throw new ToolError('TRUNCATED', `external data ${location} is shorter than tensor ${t.name} needs`);
-  }
-  return file.subarray(offset, offset + length);
-}
-
 /** A float32 tensor's values (copied, so callers may keep or change them). */
 export function readFloats(t: onnx.ITensorProto, baseDir: string): Float32Array {
   if (t.dataType !== DataType.FLOAT) throw new ToolError('UNSUPPORTED_MODEL', `tensor ${t.name} is not float32`);
   const n = sizeOf(dimsOf(t));
-  const raw = isExternal(t) ? externalBytes(t, baseDir) : t.rawData && t.rawData.length > 0 ? t.rawData : null;
+  const raw = isExternal(t) ? readExternalBytes(t, baseDir) : t.rawData && t.rawData.length > 0 ? t.rawData : null;
   if (raw) {
     if (raw.length !== n * 4) throw new ToolError('TRUNCATED', `tensor ${t.name}: ${raw.length} bytes for ${n} floats`);
     // Copy through a fresh buffer: raw_data is a view into the file at any byte offset, and a
