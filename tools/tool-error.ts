@@ -5,6 +5,7 @@
 export type ToolErrorCode =
   | 'NOT_FOUND'
   | 'NOT_ONNX'
+  | 'UNSUPPORTED_FORMAT'
   | 'TRUNCATED'
   | 'UNSUPPORTED_OPSET'
   | 'UNSUPPORTED_MODEL'

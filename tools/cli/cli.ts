@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { makeInt8Variant } from '../make-int8-variant.js';
 import { packModel } from '../pack.js';
+import { externalizeFile } from '../externalize.js';
 import { loadCalibration } from '../quantize/calibration-data.js';
 import { readModelFile } from '../onnx/model-io.js';
 import { ToolError } from '../tool-error.js';
@@ -19,6 +20,7 @@ Usage: edgeserve <command> [options]
 Commands:
   quantize <in.onnx> -o <out.onnx>   make an int8 variant (no Python)
   pack <model.onnx> [...]            add models to a manifest (bytes, SHA-256, inputs/outputs)
+  externalize <model.onnx>           split a model into graph + external data (model.onnx_data)
 
 Run 'edgeserve <command> --help' for a command's options.`;
 
@@ -49,15 +51,33 @@ Below that: exit code 1 and no output file.`;
 
 const PACK_HELP = `Usage: edgeserve pack <model.onnx> [more.onnx ...] --manifest <manifest.json> [options]
 
-Adds or updates each model's variant in the manifest (created if missing).
+Adds or updates each model's variant in the manifest (created if missing). Takes ONNX models: a
+single .onnx file, or a graph whose weights are in external data files (model.onnx +
+model.onnx_data): every file is recorded, graph first, each data file at its location beside
+the graph; a missing data file is an error.
 Options:
   -m, --manifest <file>      manifest JSON to update (required)
   --id <id>                  model id (default: file name without .onnx / .int8.onnx)
   --version <v>              version (default 1.0.0)
   --precision <p>            fp32 | int8 | int8-weight-only (default: read from the model)
-  --url <url>                file URL in the manifest (default: path relative to the manifest)
+  --url <url>                the graph's URL in the manifest (default: path relative to the
+                             manifest); data files get URLs beside it
   --recipe <text>            how the variant was made (default: stamped by quantize)
   -h, --help                 this help`;
+
+const EXTERNALIZE_HELP = `Usage: edgeserve externalize <model.onnx> [--out <dir>] [--threshold <bytes>]
+
+Moves a single-file ONNX model's weights into one external data file, as onnx's
+convert_model_to_external_data does: writes <dir>/model.onnx (the graph) and
+<dir>/model.onnx_data (the weights). Weights are moved byte for byte: outputs do not change.
+Tensors of 1 MiB or more start at a multiple of 4096 bytes in the data file.
+Options:
+  --out <dir>                where to write both files (default: the model's own folder,
+                             replacing the single file in place)
+  --threshold <bytes>        initializers with at least this many bytes move (default 1024)
+  -h, --help                 this help
+
+Then: edgeserve pack <dir>/model.onnx --manifest <manifest.json> records both files.`;
 
 const progress = (msg: string): void => { process.stderr.write(`edgeserve: ${msg}\n`); };
 
@@ -120,9 +140,26 @@ function pack(args: string[]): void {
       manifest: values.manifest, id: values.id, version: values.version, precision: values.precision as Precision | undefined,
       url: values.url, recipe: values.recipe,
     });
-    console.log(`${entry.id} ${variant.precision}: ${variant.files[0]!.bytes} bytes, sha256 ${variant.files[0]!.sha256.slice(0, 12)}…, opset ${variant.opset}`);
-    if (copiedTo) progress(`${file} is outside the manifest's folder: copied to ${copiedTo} (url "${variant.files[0]!.url}")`);
+    const [graph, ...data] = variant.files;
+    console.log(`${entry.id} ${variant.precision}: ${graph!.bytes} bytes, sha256 ${graph!.sha256.slice(0, 12)}…, opset ${variant.opset}` +
+      data.map((d) => `; external data ${d.url}: ${d.bytes} bytes, sha256 ${d.sha256.slice(0, 12)}…`).join(''));
+    if (copiedTo) progress(`${file} is outside the manifest's folder: copied to ${copiedTo.join(', ')} (url "${graph!.url}")`);
   }
+}
+
+function externalize(args: string[]): void {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: { out: { type: 'string', short: 'o' }, threshold: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) return void console.log(EXTERNALIZE_HELP);
+  if (positionals.length !== 1) throw new ToolError('BAD_ARGUMENT', `externalize takes one model\n\n${EXTERNALIZE_HELP}`);
+  const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
+  if (threshold !== undefined && !(Number.isSafeInteger(threshold) && threshold >= 0)) {
+    throw new ToolError('BAD_ARGUMENT', `--threshold must be a whole number of bytes (got "${values.threshold}")`);
+  }
+  const r = externalizeFile(positionals[0]!, { ...(values.out ? { outDir: values.out } : {}), ...(threshold !== undefined ? { threshold } : {}) });
+  console.log(`${r.graphPath}: graph, ${r.graphBytes} bytes; ${r.dataPath}: ${r.tensors} initializers, ${r.dataBytes} bytes`);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -134,6 +171,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === 'quantize') await quantize(rest);
     else if (command === 'pack') pack(rest);
+    else if (command === 'externalize') externalize(rest);
     else throw new ToolError('BAD_ARGUMENT', `unknown command '${command}'\n\n${MAIN_HELP}`);
     return 0;
   } catch (err) {
