@@ -1,13 +1,14 @@
 /**
  * `edgeserve pack`: adds or updates one variant of one model in a manifest file — bytes and
- * SHA-256 (what the worker verifies before storing), inputs/outputs with dtypes and dims, opset,
- * precision. Everything else in the manifest is kept as it was.
+ * SHA-256 of every file (what the worker verifies before storing: the graph, then each external
+ * data file it names), inputs/outputs with dtypes and dims, opset, precision. Everything else in
+ * the manifest is kept as it was.
  */
-import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { isExternal } from './onnx/tensor-data.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { onnx } from './onnx/onnx-proto.js';
+import { requirePackable } from './model-format.js';
+import { variantFiles } from './variant-files.js';
 import { decodeModel, onnxOpset, writeFileAtomic } from './onnx/model-io.js';
 import { constantsOf } from './onnx/graph-walk.js';
 import { toNum } from './onnx/long-int.js';
@@ -36,9 +37,10 @@ export interface PackOptions {
   version?: string;
   precision?: Precision;
   /**
-   * Default: the model's path relative to the manifest's directory. A model outside that
-   * directory is copied into it first (`<id>/<version>/<file>`): a server that serves the
-   * manifest's folder would never serve a `../model.onnx`.
+   * The graph's URL. Default: the model's path relative to the manifest's directory. A model
+   * outside that directory is copied into it first (`<id>/<version>/<file>`, external data
+   * files beside it): a server that serves the manifest's folder would never serve a
+   * `../model.onnx`. External data files are always served beside the graph (variant-files.ts).
    */
   url?: string;
   recipe?: string;
@@ -65,23 +67,9 @@ function readManifest(path: string): Manifest {
   }
 }
 
-/** Where the variant's file is served from, relative to the manifest; copies a model from outside the manifest's folder into it. */
-function servedUrl(modelPath: string, manifestPath: string, id: string, version: string, model: onnx.ModelProto): { url: string; copiedTo?: string } {
-  const manifestDir = dirname(resolve(manifestPath));
-  const rel = relative(manifestDir, resolve(modelPath));
-  if (!rel.startsWith('..') && !isAbsolute(rel)) return { url: rel.split(sep).join('/') };
-  if ((model.graph?.initializer ?? []).some(isExternal)) {
-    throw new ToolError('BAD_ARGUMENT', `${modelPath} is outside ${manifestDir} and keeps its weights in external files: move it (with them) under the manifest's folder, or pass --url`);
-  }
-  const url = `${id}/${version}/${basename(modelPath)}`;
-  const copiedTo = join(manifestDir, id, version, basename(modelPath));
-  mkdirSync(dirname(copiedTo), { recursive: true });
-  copyFileSync(modelPath, copiedTo);
-  return { url, copiedTo };
-}
-
-export function packModel(modelPath: string, opts: PackOptions): { entry: ModelEntry; variant: VariantEntry; copiedTo?: string } {
+export function packModel(modelPath: string, opts: PackOptions): { entry: ModelEntry; variant: VariantEntry; copiedTo?: string[] } {
   if (!existsSync(modelPath)) throw new ToolError('NOT_FOUND', `${modelPath}: no such file`);
+  requirePackable(modelPath);
   const bytes = readFileSync(modelPath);
   const model = decodeModel(bytes, modelPath);
   const graph = model.graph!;
@@ -93,14 +81,10 @@ export function packModel(modelPath: string, opts: PackOptions): { entry: ModelE
   const precision = opts.precision ?? detectPrecision(model);
   const recipe = opts.recipe ?? model.metadataProps.find((p) => p.key === RECIPE_KEY)?.value;
   const version = opts.version ?? '1.0.0';
-  const served = opts.url ? { url: opts.url } : servedUrl(modelPath, opts.manifest, id, version, model);
+  const served = variantFiles(modelPath, model, { manifestPath: opts.manifest, id, version, ...(opts.url ? { url: opts.url } : {}) });
   const variant: VariantEntry = {
     precision,
-    files: [{
-      url: served.url,
-      bytes: bytes.length,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-    }],
+    files: served.files,
     opset: onnxOpset(model),
     ...(recipe ? { recipe } : {}),
   };

@@ -47,8 +47,8 @@ describe('edgeserve pack', () => {
     const result = packModel(MODEL_PATHS['ocr-cls'], { manifest, id: 'cls' });
     const url = result.variant.files[0]!.url;
     expect(url).toBe(`cls/1.0.0/${basename(MODEL_PATHS['ocr-cls'])}`);
-    expect(result.copiedTo).toBe(join(dir, 'public', 'models', url));
-    expect(readFileSync(result.copiedTo!)).toEqual(readFileSync(MODEL_PATHS['ocr-cls']));
+    expect(result.copiedTo).toEqual([join(dir, 'public', 'models', url)]);
+    expect(readFileSync(result.copiedTo![0]!)).toEqual(readFileSync(MODEL_PATHS['ocr-cls']));
     expect(JSON.parse(readFileSync(manifest, 'utf8')).models[0].versions[0].variants[0].files[0].url).toBe(url);
   });
 });
