@@ -37,7 +37,8 @@ const HELP = `npm run bench -- [options]
   --skip peer,batching,pairs,breakdown,matrix    --port N (default 4201; also BENCH_PORT)
   --no-build           serve the existing .bench-build
   --docs               write the tables into docs/benchmarks.md between its results markers
-  --out FILE           results JSON (default bench/results.json)`;
+  --out FILE           results JSON (default bench/results.json)
+  --scale              the scale benchmark instead (big models, memory): npm run bench -- --scale --help`;
 
 export function parseArgs(argv: string[]): BenchArgs {
   const quick = argv.includes('--quick');

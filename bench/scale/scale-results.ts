@@ -1,0 +1,44 @@
+/** What one scale run records (written as JSON; the table is rendered from it). */
+
+/** A row of the table: a way of loading the model. */
+export type ScaleSide = 'edgeserve cold' | 'edgeserve warm' | 'edgeserve ext cold' | 'edgeserve ext warm' | 'bare' | 'bare ext';
+
+export interface ScaleSample {
+  side: ScaleSide;
+  /** 1-based sample number (its fresh browser). */
+  sample: number;
+  ok: boolean;
+  /** Why it failed (the page's error, a crash, a timeout, a wrong answer). */
+  error?: string;
+  loadMs?: number;
+  firstPredictMs?: number;
+  /** Largest |y − expected|: 0 when right (the expected values are exact in fp32). */
+  maxAbsDiff?: number;
+  /** edgeserve: whether the model came from its store. */
+  fromCache?: boolean;
+  /** Browser RSS (bytes, sum over its process tree): idle just before, peak during, settled after. */
+  idleBytes: number;
+  peakBytes?: number;
+  settledBytes?: number;
+  /** RSS samples taken during the load (~every 50 ms). */
+  rssSamples?: number;
+}
+
+export interface ScaleSize {
+  id: string;
+  mib: number;
+  /** Bytes of the single-file model (the weights plus a few hundred bytes of graph). */
+  modelBytes: number;
+  samples: ScaleSample[];
+}
+
+export interface ScaleResults {
+  date: string;
+  command: string;
+  durationS: number;
+  environment: { browser: string; cores: number; memTotalMb: number; loadAverage: number[]; commit: string };
+  settings: { samples: number; threads: number; sizes: number[]; sides: string[] };
+  /** Sizes whose external-data variant `edgeserve pack` recorded in full. */
+  packedExternal: string[];
+  sizes: ScaleSize[];
+}

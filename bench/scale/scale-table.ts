@@ -1,0 +1,111 @@
+/**
+ * The scale table: per size and side, median load time with its spread, the ratio to bare
+ * onnxruntime-web measured in the same run, correctness, and the browser's RSS over idle (peak
+ * and settled) in MB and as a multiple of the model's bytes. Failed samples are counted and
+ * their first error shown, never dropped silently.
+ */
+import { summarize } from '../lib/stats.js';
+import type { ScaleResults, ScaleSample, ScaleSide, ScaleSize } from './scale-results.js';
+
+const SIDES: readonly ScaleSide[] = ['edgeserve cold', 'edgeserve warm', 'edgeserve ext cold', 'edgeserve ext warm', 'bare', 'bare ext'];
+/** The bare side each edgeserve row is divided by: the same file layout. */
+const BASELINE: Partial<Record<ScaleSide, ScaleSide>> = {
+  'edgeserve cold': 'bare',
+  'edgeserve warm': 'bare',
+  'edgeserve ext cold': 'bare ext',
+  'edgeserve ext warm': 'bare ext',
+};
+
+const MB = 1e6;
+
+export interface SideSummary {
+  side: ScaleSide;
+  n: number;
+  ok: number;
+  loadMs?: { median: number; min: number; max: number };
+  firstPredictMs?: number;
+  maxAbsDiff?: number;
+  /** Medians over the ok samples, bytes over idle. */
+  peakOverIdle?: number;
+  settledOverIdle?: number;
+  errors: string[];
+}
+
+const median = (xs: number[]) => (xs.length ? summarize(xs).median : undefined);
+
+export function summarizeSide(side: ScaleSide, samples: readonly ScaleSample[]): SideSummary {
+  const all = samples.filter((s) => s.side === side);
+  const ok = all.filter((s) => s.ok);
+  const load = ok.map((s) => s.loadMs!).filter((x) => x !== undefined);
+  const over = (key: 'peakBytes' | 'settledBytes') => median(ok.filter((s) => s[key] !== undefined).map((s) => s[key]! - s.idleBytes));
+  const l = load.length ? summarize(load) : undefined;
+  const fp = median(ok.map((s) => s.firstPredictMs!).filter((x) => x !== undefined));
+  const diffs = ok.map((s) => s.maxAbsDiff).filter((x): x is number => x !== undefined);
+  const peak = over('peakBytes');
+  const settled = over('settledBytes');
+  return {
+    side,
+    n: all.length,
+    ok: ok.length,
+    ...(l ? { loadMs: { median: l.median, min: l.min, max: l.max } } : {}),
+    ...(fp !== undefined ? { firstPredictMs: fp } : {}),
+    ...(diffs.length ? { maxAbsDiff: Math.max(...diffs) } : {}),
+    ...(peak !== undefined ? { peakOverIdle: peak } : {}),
+    ...(settled !== undefined ? { settledOverIdle: settled } : {}),
+    errors: [...new Set(all.filter((s) => !s.ok).map((s) => s.error ?? 'failed'))],
+  };
+}
+
+const secs = (ms: number) => (ms >= 10_000 ? (ms / 1000).toFixed(1) : (ms / 1000).toFixed(2));
+const mb = (bytes: number, model: number) => `${Math.round(bytes / MB).toLocaleString('en-US')} MB (${(bytes / model).toFixed(1)}×)`;
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ');
+
+function row(size: ScaleSize, s: SideSummary, base: SideSummary | undefined): string {
+  const failed = s.n - s.ok;
+  const ratio = s.loadMs && base?.loadMs ? `${(s.loadMs.median / base.loadMs.median).toFixed(2)}×` : BASELINE[s.side] ? '–' : '';
+  const correct = s.maxAbsDiff === undefined ? '–' : s.maxAbsDiff === 0 ? 'exact' : `max \\|Δ\\| ${s.maxAbsDiff}`;
+  const note = failed ? `${failed} of ${s.n} failed: ${cell(s.errors.join('; ').slice(0, 160))}` : '';
+  return `| ${size.mib >= 1024 ? `${size.mib / 1024} GB` : `${size.mib} MB`} | ${s.side} | ${s.ok}/${s.n} | ${s.loadMs ? `${secs(s.loadMs.median)} s (${secs(s.loadMs.min)}–${secs(s.loadMs.max)})` : 'failed'} | ${ratio} | ${s.firstPredictMs !== undefined ? `${Math.round(s.firstPredictMs)} ms` : '–'} | ${correct} | ${s.peakOverIdle !== undefined ? mb(s.peakOverIdle, size.modelBytes) : '–'} | ${s.settledOverIdle !== undefined ? mb(s.settledOverIdle, size.modelBytes) : '–'} | ${note} |`;
+}
+
+export function scaleTable(results: ScaleResults): string {
+  const lines = [
+    '| model | side | ok | load (median, min–max) | ÷ bare | first predict | output | peak RSS over idle (× model) | settled RSS over idle (× model) | failures |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const size of results.sizes) {
+    const present = SIDES.filter((side) => size.samples.some((s) => s.side === side));
+    const sums = new Map(present.map((side) => [side, summarizeSide(side, size.samples)]));
+    for (const side of present) lines.push(row(size, sums.get(side)!, BASELINE[side] ? sums.get(BASELINE[side]!) : undefined));
+  }
+  return lines.join('\n');
+}
+
+/** The whole docs page: which command wrote it, when, on what, then the table and how to read it. */
+export function scalePage(results: ScaleResults): string {
+  const e = results.environment;
+  return `# Scale benchmark
+
+<!-- Written by \`${results.command}\` (bench/scale/run-scale.ts); do not edit by hand: run it again. -->
+Written by \`${results.command}\` on ${results.date} (commit ${e.commit}), in ${Math.round(results.durationS)} s.
+${e.browser}, ${e.cores} cores, ${Math.round(e.memTotalMb / 1024)} GB RAM, load average ${e.loadAverage.map((x) => x.toFixed(2)).join(' / ')} at the start;
+WASM, ${results.settings.threads} thread${results.settings.threads === 1 ? '' : 's'}, ${results.settings.samples} sample${results.settings.samples === 1 ? '' : 's'} per side, each in a fresh Chromium on a new profile, sides in rotating order.
+
+${scaleTable(results)}
+
+How to read it:
+- Models: y = x · W, one fp32 MatMul, W square (64 MB = 4096², 256 MB = 8192², 1 GB = 16384²),
+  weights small integers from a seeded generator, so the output is known exactly ("exact" = max |Δ| 0).
+  Made once into \`.bench-scale/models\` (single file, and graph + \`model.onnx_data\`), packed with
+  \`edgeserve pack\`'s code.${results.packedExternal.length ? ` External-data variants packed: ${results.packedExternal.join(', ')}.` : ' `edgeserve pack` did not record external data in this run, so edgeserve loads the single file only.'}
+- **edgeserve cold**: an empty profile, \`runtime.load\` (download → check → store → session), then the first
+  prediction; **warm**: a second page in the same profile after the cold one (from IndexedDB).
+  **bare**: onnxruntime-web 1.30 alone in a worker, \`InferenceSession.create(url)\`; **bare ext**: the same
+  with \`externalData: [{ path, data: url }]\`. All \`backend: 'wasm'\`, served from localhost.
+- Load is from the call until the model is ready (runtime and worker start included); ÷ bare divides medians
+  by the bare side with the same file layout, measured in the same run.
+- RSS is the sum of VmRSS over Chromium's whole process tree (/proc), sampled every ~50 ms during the load
+  and first prediction (peak) and 3 s after it (settled), each minus the same browser's idle RSS just
+  before the load. × model is that over the single-file model's bytes.
+`;
+}
