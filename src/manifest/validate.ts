@@ -75,6 +75,38 @@ function checkAgreement(value: unknown, at: string): void {
   });
 }
 
+/** Only for the path arithmetic below: any base works, what matters is where URLs land relative to each other. */
+const URL_BASE = 'https://manifest.invalid/m/';
+const GRAPH_FILE = /\.(onnx|ort)$/i;
+
+/**
+ * An ONNX variant is its graph file, then the external data files the graph names. The engine
+ * mounts each data file under its URL's path relative to the graph's folder (the `location` the
+ * graph's tensors give), so a data file must sit in or under that folder, once, and the graph
+ * must come first: a variant listed otherwise cannot load, and is refused here rather than after
+ * its download. (Whether the names match the graph's locations is only known from its bytes.)
+ */
+function checkOnnxFiles(files: { url: string }[], at: string): void {
+  if (files.length < 2) return;
+  const path = (url: string) => new URL(url, URL_BASE).pathname;
+  if (!GRAPH_FILE.test(path(files[0]!.url))) {
+    const graph = files.findIndex((f) => GRAPH_FILE.test(path(f.url)));
+    if (graph > 0) fail(`${at}[0]`, `the graph file (${files[graph]!.url}) must come first, then its external data files`);
+  }
+  const href = (url: string) => new URL(url, URL_BASE).href.split(/[?#]/)[0]!;
+  const graphDir = new URL('.', href(files[0]!.url)).href;
+  const seen = new Set<string>([href(files[0]!.url).slice(graphDir.length)]);
+  files.slice(1).forEach((file, i) => {
+    const resolved = href(file.url);
+    const fAt = `${at}[${i + 1}]`;
+    if (!resolved.startsWith(graphDir)) fail(`${fAt}.url`, `external data file ${file.url} must be served from the graph's folder (${files[0]!.url}) or below it`);
+    const location = decodeURIComponent(resolved.slice(graphDir.length));
+    if (GRAPH_FILE.test(location)) fail(`${fAt}.url`, `${file.url} is a second graph; an ONNX variant is one graph file and its external data files`);
+    if (seen.has(location)) fail(`${fAt}.url`, `${file.url} is listed twice`);
+    seen.add(location);
+  });
+}
+
 function checkModel(model: unknown, at: string): void {
   if (!isObject(model) || typeof model.id !== 'string' || model.id === '') fail(at, 'needs a non-empty string id');
   if (!isModelFormat(model.format)) fail(`${at}.format`, `unknown format ${String(model.format)}`);
@@ -108,6 +140,7 @@ function checkModel(model: unknown, at: string): void {
         }
         if (typeof file.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(file.sha256)) fail(`${fAt}.sha256`, 'must be 64 lowercase hex digits');
       });
+      if (model.format === 'onnx') checkOnnxFiles(variant.files as { url: string }[], `${iAt}.files`);
     });
   });
 }
