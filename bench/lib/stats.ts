@@ -1,4 +1,6 @@
-/** Order statistics for latency samples; used both in the page and in Node. */
+/** Latency summaries for the bench (nearest-rank statistics from src/stats.ts); used both in the page and in Node. */
+import { quantileSorted, sortedCopy } from '../../src/stats.js';
+
 export interface Summary {
   n: number;
   median: number;
@@ -7,16 +9,10 @@ export interface Summary {
   max: number;
 }
 
-/** Nearest-rank quantile: no interpolation, so every reported figure is a real sample. */
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[rank]!;
-}
 
 export function summarize(samples: readonly number[]): Summary {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { n: sorted.length, median: quantile(sorted, 0.5), p95: quantile(sorted, 0.95), min: sorted[0] ?? Number.NaN, max: sorted.at(-1) ?? Number.NaN };
+  const sorted = sortedCopy(samples);
+  return { n: sorted.length, median: quantileSorted(sorted, 0.5), p95: quantileSorted(sorted, 0.95), min: sorted[0] ?? Number.NaN, max: sorted.at(-1) ?? Number.NaN };
 }
 
 /** Median of per-pair ratios a[i]/b[i]: pairs run back to back, so a drift in machine load cancels. */

@@ -1,18 +1,11 @@
 /** Latency and agreement figures for the playground; pure functions. */
 
-export function percentile(values: number[], p: number): number {
-  if (!values.length) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  // Nearest rank: p95 of 10 runs is the slowest run, not an interpolation below it.
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
+import { median, quantile } from '../../src/stats.js';
 
-export const median = (values: number[]) => {
-  if (!values.length) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
+export { median };
+
+/** The p-th percentile (0–100), nearest rank (src/stats.ts). */
+export const percentile = (values: number[], p: number): number => quantile(values, p / 100);
 
 /** Largest |a−b| over paired arrays; undefined when their shapes differ (nothing to pair). */
 export function maxAbsDiff(a: Float32Array[], b: Float32Array[]): number | undefined {

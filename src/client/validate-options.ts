@@ -7,13 +7,12 @@
  * Unknown keys are let through: an app built against a newer edgeserve keeps working.
  */
 import { BadInputError } from '../errors.js';
-import { MAX_BATCH_SIZE, MAX_QUEUE_DELAY_US } from '../manifest/schema.js';
+import { MAX_BATCH_SIZE, MAX_QUEUE_DELAY_US, PRECISIONS } from '../manifest/schema.js';
 import type { CancelOptions } from './cancel.js';
 
 /** setTimeout's own limit: a longer delay fires at once in every browser. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const BACKENDS = ['auto', 'webgpu', 'wasm'] as const;
-const PRECISIONS = ['fp32', 'fp16', 'int8', 'uint8', 'int8-weight-only'] as const;
 
 type Options = Record<string, unknown>;
 const show = (value: unknown) => (typeof value === 'string' ? `'${value}'` : typeof value === 'function' ? 'a function' : String(value));

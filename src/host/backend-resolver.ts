@@ -17,10 +17,12 @@
 import type { DetectedCapabilities } from '../capabilities.js';
 import type { Engine, EngineContext, EngineSession, ModelFile } from '../engines/engine.js';
 import { UnsupportedError, type EdgeServeError } from '../errors.js';
-import type { ModelSpec, TensorDtype } from '../manifest/schema.js';
-import type { BackendChoice, BackendChoiceInfo, BackendName, TensorData, TensorMap } from '../protocol.js';
+import type { ModelSpec } from '../manifest/schema.js';
+import type { BackendChoice, BackendChoiceInfo, BackendName, TensorMap } from '../protocol.js';
 import type { DeviceState } from '../state/device-state.js';
 import type { EntryKey } from '../store/model-store.js';
+import { median } from '../stats.js';
+import { filled } from '../tensor.js';
 import { engineFileUrls, missingEngineFile } from './engine-files-check.js';
 
 export interface BackendPlan {
@@ -53,23 +55,13 @@ export interface OpenedSession {
   backendChoice?: BackendChoiceInfo;
 }
 
-const zeros: Record<TensorDtype, (n: number, fill: number) => TensorData> = {
-  float32: (n, fill) => new Float32Array(n).fill(fill),
-  float16: (n) => new Uint16Array(n),
-  int32: (n, fill) => new Int32Array(n).fill(fill),
-  int64: (n, fill) => new BigInt64Array(n).fill(BigInt(Math.trunc(fill))),
-  uint8: (n, fill) => new Uint8Array(n).fill(fill),
-  int8: (n, fill) => new Int8Array(n).fill(fill),
-  bool: (n, fill) => new Uint8Array(n).fill(fill ? 1 : 0),
-};
-
 /** The manifest's warm-up inputs: per input, its given dims and fill, symbolic dims as 1. */
 export function warmupInputs(spec: ModelSpec): TensorMap {
   const inputs: TensorMap = {};
   for (const input of spec.inputs) {
     const given = spec.warmup?.[input.name];
     const dims = given?.dims ?? input.dims.map((d) => (typeof d === 'number' ? d : 1));
-    inputs[input.name] = { dtype: input.dtype, dims, data: zeros[input.dtype](dims.reduce((n, d) => n * d, 1), given?.fill ?? 0) };
+    inputs[input.name] = { dtype: input.dtype, dims, data: filled(input.dtype, dims.reduce((n, d) => n * d, 1), given?.fill ?? 0) };
   }
   return inputs;
 }
@@ -126,8 +118,6 @@ export async function openOnPlan(
 const TIMED_RUNS = 3;
 /** A backend this many times slower than the best so far has lost: stop timing it. */
 const LOST_FACTOR = 2;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 
 async function timeRuns(session: EngineSession, spec: ModelSpec, best: number, now: () => number): Promise<number> {
   const times: number[] = [];

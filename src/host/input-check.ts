@@ -6,16 +6,7 @@
 import { BadInputError } from '../errors.js';
 import type { TensorDtype, TensorSpec } from '../manifest/schema.js';
 import type { TensorData, TensorMap } from '../protocol.js';
-
-const arrayTypeOf: Record<TensorDtype, new (n: number) => TensorData> = {
-  float32: Float32Array,
-  float16: Uint16Array,
-  int32: Int32Array,
-  int64: BigInt64Array,
-  uint8: Uint8Array,
-  int8: Int8Array,
-  bool: Uint8Array,
-};
+import { arrayTypeOf } from '../tensor.js';
 
 const fmt = (dims: readonly (number | string)[]) => `[${dims.join(', ')}]`;
 

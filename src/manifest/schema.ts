@@ -18,8 +18,10 @@ export interface TensorSpec {
 
 export type ModelFormat = 'onnx' | 'tfjs';
 export const isModelFormat = (value: unknown): value is ModelFormat => value === 'onnx' || value === 'tfjs';
-/** fp32 is the reference; int8/uint8/weight-only variants come from `edgeserve quantize`. */
-export type Precision = 'fp32' | 'fp16' | 'int8' | 'uint8' | 'int8-weight-only';
+/** fp32 is the reference; int8/uint8/weight-only variants come from `edgeserve quantize`. The one list of them. */
+export const PRECISIONS = ['fp32', 'fp16', 'int8', 'uint8', 'int8-weight-only'] as const;
+export type Precision = (typeof PRECISIONS)[number];
+export const isPrecision = (value: unknown): value is Precision => (PRECISIONS as readonly unknown[]).includes(value);
 
 export interface FileEntry {
   /** Relative to the manifest URL, or absolute. */

@@ -3,6 +3,7 @@
  * are fixed (so Prometheus can aggregate across devices); percentiles come from a ring of
  * recent samples (so a snapshot reports exact p50/p95/p99 for what happened lately).
  */
+import { quantileSorted, sortedCopy } from '../stats.js';
 import type { HistogramSnapshot, MetricsSnapshot, ModelMetrics } from './types.js';
 
 const SECONDS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -31,8 +32,8 @@ class Histogram {
   }
 
   snapshot(): HistogramSnapshot {
-    const sorted = [...this.recent].sort((a, b) => a - b);
-    const at = (q: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!);
+    const sorted = sortedCopy(this.recent);
+    const at = (q: number) => (sorted.length === 0 ? 0 : quantileSorted(sorted, q));
     let running = 0;
     return {
       buckets: [...this.buckets],

@@ -6,7 +6,7 @@
  * Schema versions: 1 is the format before records carried `schema` (same fields); 2 adds
  * `schema: 2`. Reading migrates 1 → 2 in memory; the next write stores 2.
  */
-import { isModelFormat, TENSOR_DTYPES, type ModelSpec, type Precision, type TensorSpec } from '../manifest/schema.js';
+import { isModelFormat, isPrecision, TENSOR_DTYPES, type ModelSpec, type Precision, type TensorSpec } from '../manifest/schema.js';
 import type { CachedModel } from '../protocol.js';
 import { chunksFor, MAX_FILE_BYTES, MAX_FILES } from './limits.js';
 
@@ -31,7 +31,6 @@ export type EntryCheck = { ok: true; entry: StoredEntry } | { ok: false; reason:
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isCount = (value: unknown, max: number): value is number => Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= max;
-const PRECISIONS: readonly Precision[] = ['fp32', 'fp16', 'int8', 'uint8', 'int8-weight-only'];
 
 function tensorSpecsProblem(specs: unknown, what: string): string | undefined {
   if (!Array.isArray(specs)) return `spec.${what} is not an array`;
@@ -63,7 +62,7 @@ export function checkEntry(value: unknown, key: { id: string; version: string; p
   const schema = value.schema ?? 1;
   if (schema !== 1 && schema !== ENTRY_SCHEMA) return fail(`schema ${String(schema)} is not one this runtime reads (1, ${ENTRY_SCHEMA})`);
   if (value.id !== key.id || value.version !== key.version || value.precision !== key.precision) return fail('names another model, version or precision');
-  if (!PRECISIONS.includes(value.precision as Precision)) return fail(`precision ${String(value.precision)} is unknown`);
+  if (!isPrecision(value.precision)) return fail(`precision ${String(value.precision)} is unknown`);
   if (!Array.isArray(value.files) || value.files.length === 0 || value.files.length > MAX_FILES) return fail(`files is not a list of 1 to ${MAX_FILES} files`);
   for (const [i, file] of value.files.entries()) {
     const problem = fileProblem(file, i);
