@@ -4,10 +4,19 @@
  * the outputs are split back per caller. With batching off it is a plain FIFO queue: one run at
  * a time per model, which onnxruntime-web's sessions need anyway. If a merged run fails, each
  * call is retried alone, so every caller gets its own result or its own error.
+ *
+ * The memory budget bounds what is run, so it bounds batches too: calls that each fit are
+ * merged only while their sum fits, and the rest wait for the next batch. Splitting, not
+ * refusing, is the choice: every caller did what was asked of it (its own call is within the
+ * budget), so none of them should get an error for being merged with the others — a batch is
+ * the runtime's optimisation, not the caller's request. A call that alone is over the budget is
+ * refused with BAD_INPUT, as without batching. The merged inputs are checked once more right
+ * before the run (what is run is what is checked); should that fail, the calls run alone.
  */
 import { AbortedError } from '../errors.js';
-import type { TensorMap } from '../protocol.js';
+import type { MemoryBudget, TensorMap } from '../protocol.js';
 import { batchKey, batchRows, concatBatch, splitBatch } from './batch-tensors.js';
+import { checkMemory, inputBytes, maxInputBytes } from './memory-budget.js';
 import { nextTask } from './next-task.js';
 
 export interface BatchPolicy {
@@ -25,6 +34,9 @@ export interface CallStats {
 interface Job {
   inputs: TensorMap;
   rows: number;
+  bytes: number;
+  /** The runtime's memory budget; a batch is bounded by its first call's. */
+  budget: MemoryBudget | false | undefined;
   key: string;
   callId: string | undefined;
   enqueuedAt: number;
@@ -46,9 +58,10 @@ export class Batcher {
     private readonly onBatch: (size: number) => void = () => undefined,
   ) {}
 
-  submit(inputs: TensorMap, callId?: string): Promise<{ outputs: TensorMap; stats: CallStats }> {
+  submit(inputs: TensorMap, callId?: string, budget?: MemoryBudget | false): Promise<{ outputs: TensorMap; stats: CallStats }> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ inputs, rows: batchRows(inputs), key: batchKey(inputs), callId, enqueuedAt: performance.now(), resolve, reject });
+      const job = { inputs, rows: batchRows(inputs), bytes: inputBytes(inputs), budget, key: batchKey(inputs), callId, enqueuedAt: performance.now(), resolve, reject };
+      this.queue.push(job);
       void this.pump();
     });
   }
@@ -90,7 +103,7 @@ export class Batcher {
     let ran = false;
     try {
       if (afterRun) await nextTask();
-      if (this.policy.enabled && this.policy.maxQueueDelayUs > 0 && this.queue.length > 0 && this.queueRows() < this.policy.maxBatchSize) {
+      if (this.policy.enabled && this.policy.maxQueueDelayUs > 0 && this.queue.length > 0 && !this.queueFull()) {
         await sleep(this.policy.maxQueueDelayUs / 1000);
       }
       const batch = this.take();
@@ -103,22 +116,28 @@ export class Batcher {
     }
   }
 
-  private queueRows(): number {
-    return this.queue.reduce((n, job) => n + job.rows, 0);
+  /** Enough waiting to fill a batch (rows or memory): waiting for company would gain nothing. */
+  private queueFull(): boolean {
+    const rows = this.queue.reduce((n, job) => n + job.rows, 0);
+    const bytes = this.queue.reduce((n, job) => n + job.bytes, 0);
+    return rows >= this.policy.maxBatchSize || bytes >= maxInputBytes(this.queue[0]?.budget);
   }
 
-  /** The oldest call, then the oldest calls that fit with it, in arrival order. */
+  /** The oldest call, then the oldest calls that fit with it (rows and memory), in arrival order. */
   private take(): Job[] {
     const first = this.queue.shift();
     if (!first) return [];
     const batch = [first];
     if (!this.policy.enabled) return batch;
+    const maxBytes = maxInputBytes(first.budget);
     let rows = first.rows;
+    let bytes = first.bytes;
     for (let i = 0; i < this.queue.length && rows < this.policy.maxBatchSize; ) {
       const job = this.queue[i]!;
-      if (job.key === first.key && rows + job.rows <= this.policy.maxBatchSize) {
+      if (job.key === first.key && rows + job.rows <= this.policy.maxBatchSize && bytes + job.bytes <= maxBytes) {
         batch.push(job);
         rows += job.rows;
+        bytes += job.bytes;
         this.queue.splice(i, 1);
       } else {
         i++;
@@ -131,7 +150,9 @@ export class Batcher {
     const started = performance.now();
     if (batch.length > 1) {
       try {
-        const merged = await this.run(concatBatch(batch.map((job) => job.inputs)));
+        const inputs = concatBatch(batch.map((job) => job.inputs));
+        checkMemory(inputs, batch[0]!.budget);
+        const merged = await this.run(inputs);
         const parts = splitBatch(merged, batch.map((job) => job.rows));
         const computeMs = performance.now() - started;
         this.onBatch(batch.length);
@@ -145,6 +166,7 @@ export class Batcher {
       const own = performance.now();
       this.onBatch(1);
       try {
+        checkMemory(job.inputs, job.budget);
         const outputs = await this.run(job.inputs);
         job.resolve({ outputs, stats: { queueMs: started - job.enqueuedAt, computeMs: performance.now() - own, batchSize: 1 } });
       } catch (error) {

@@ -51,7 +51,7 @@ export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
     try {
       checkInputs(served.spec.inputs, inputs);
       checkMemory(inputs, c.config.memoryBudget);
-      result = await served.predict(inputs, callId);
+      result = await served.predict(inputs, callId, c.config.memoryBudget);
     } catch (error) {
       const typed = error instanceof EdgeServeError ? error : new InferenceFailedError(`${engine} (${backend}) failed on "${id}": ${toEdgeServeError(error).message}`, { id });
       // Aborts and timeouts are counted on the page, which saw them first.

@@ -12,7 +12,7 @@ import type { EngineSession } from '../engines/engine.js';
 import { ModelDisposedError, type EdgeServeError } from '../errors.js';
 import type { ModelSpec } from '../manifest/schema.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
-import type { ModelInfo, TensorMap, WorkerLoadRequest } from '../protocol.js';
+import type { MemoryBudget, ModelInfo, TensorMap, WorkerLoadRequest } from '../protocol.js';
 import { holdShared } from '../locks/web-locks.js';
 import { Batcher, type BatchPolicy, type CallStats } from './batcher.js';
 
@@ -46,8 +46,9 @@ export class ServedModel {
     void Promise.resolve(this.onSwitch?.(this.info)).catch(() => undefined);
   }
 
-  predict(inputs: TensorMap, callId?: string): Promise<{ outputs: TensorMap; stats: CallStats }> {
-    return this.batcher.submit(inputs, callId);
+  /** `budget`: the runtime's memory budget, which bounds every run, a merged batch included. */
+  predict(inputs: TensorMap, callId?: string, budget?: MemoryBudget | false): Promise<{ outputs: TensorMap; stats: CallStats }> {
+    return this.batcher.submit(inputs, callId, budget);
   }
 
   get suspended(): boolean {

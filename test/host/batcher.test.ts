@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BadInputError } from '../../src/errors.js';
 import { Batcher } from '../../src/host/batcher.js';
 import type { TensorMap } from '../../src/protocol.js';
 
@@ -48,6 +49,26 @@ describe('Batcher', () => {
     const batcher = new Batcher(doubler(seen), { enabled: true, maxBatchSize: 2, maxQueueDelayUs: 2000 });
     await Promise.all([batcher.submit(row(1)), batcher.submit(row(2, 4)), batcher.submit(row(3)), batcher.submit(row(4))]);
     expect(seen).toEqual([2, 1, 1]);
+  });
+
+  it('fills a batch only up to the memory budget, and runs the rest in the next batch', async () => {
+    const seen: number[] = [];
+    const batcher = new Batcher(doubler(seen), { enabled: true, maxBatchSize: 8, maxQueueDelayUs: 2000 });
+    // 12 bytes a row, 1 byte of memory per input byte: 40 bytes hold three rows.
+    const budget = { maxBytes: 40, bytesPerInputByte: 1 };
+    const results = await Promise.all([1, 2, 3, 4, 5].map((v) => batcher.submit(row(v), undefined, budget)));
+    expect(seen).toEqual([3, 2]);
+    expect(results.map((r) => (r.outputs.y!.data as Float32Array)[0])).toEqual([2, 4, 6, 8, 10]);
+  });
+
+  it('refuses with BAD_INPUT a call whose own run is over the budget, and serves the others', async () => {
+    const seen: number[] = [];
+    const batcher = new Batcher(doubler(seen), { enabled: true, maxBatchSize: 8, maxQueueDelayUs: 2000 });
+    const budget = { maxBytes: 40, bytesPerInputByte: 1 };
+    const outcomes = await Promise.allSettled([batcher.submit(row(1), undefined, budget), batcher.submit(row(2, 12), undefined, budget)]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(BadInputError);
+    expect(seen).toEqual([1]);
   });
 
   it('gives each caller its own error when a merged run fails', async () => {
