@@ -9,14 +9,14 @@ type CrashState = { crash: { runtime: import('../src/index.js').Runtime; model: 
 test.beforeEach(async ({ page }) => {
   await openHarness(page);
   await page.evaluate(async () => {
-    const { edgeserve } = window.harness;
+    const { edgeserve, defaultWorkerFactory } = window.harness;
     const workers: Worker[] = [];
     // The factory only records the worker it starts, so the test can kill it as the browser would.
     const runtime = edgeserve.createRuntime({
       backend: 'wasm',
       storeName: 'crash',
       workerFactory: (name) => {
-        const worker = edgeserve.defaultWorkerFactory(name);
+        const worker = defaultWorkerFactory(name);
         workers.push(worker);
         return worker;
       },

@@ -1,6 +1,8 @@
 /** edgeserve through its public API, exactly as an app calls it. */
 import { inputsFor } from '../../test/fixtures/inputs.js';
-import { createRuntime, defaultWorkerFactory, type LoadOptions, type Model, type Runtime, type WorkerFactory } from '../../src/index.js';
+// Internal (not on the public API): the bench wraps the default worker to keep hold of it (ping, timings).
+import { defaultWorkerFactory } from '../../src/client/default-worker.js';
+import { createRuntime, type LoadOptions, type Model, type Runtime, type WorkerFactory } from '../../src/index.js';
 import type { CellSpec } from '../lib/cell.js';
 import { cloneInputs, threadsFor, type Side, type Started } from './side.js';
 

@@ -106,8 +106,6 @@ async function askPersistence(): Promise<boolean | undefined> {
   return (await storage.persisted()) || storage.persist();
 }
 
-export { defaultWorkerFactory };
-
 export function createRuntime(options: RuntimeOptions = {}): Runtime {
   validateRuntimeOptions(options);
   // The worker resolves URLs against its own location, so everything is made absolute here.
