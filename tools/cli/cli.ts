@@ -41,6 +41,9 @@ Options:
   --ignore-gate              run the gate and print it, but write the model even if it fails
   -h, --help                 this help
 
+A model with external data (model.onnx + model.onnx_data) is read with its data files; the
+int8 model is written as one file.
+
 Quality gate (on by default): fp32 and int8 run on the --calibration samples, or on inputs
 generated from the model's input specs (floats uniform in [0, 1), symbolic dims 1 then 64). Per
 output it prints max/mean |Δ| and relative error, then: probabilities (values in [0, 1]):
@@ -72,7 +75,7 @@ convert_model_to_external_data does: writes <dir>/model.onnx (the graph) and
 <dir>/model.onnx_data (the weights). Weights are moved byte for byte: outputs do not change.
 Tensors of 1 MiB or more start at a multiple of 4096 bytes in the data file.
 Options:
-  --out <dir>                where to write both files (default: the model's own folder,
+  -o, --out <dir>            where to write both files (default: the model's own folder,
                              replacing the single file in place)
   --threshold <bytes>        initializers with at least this many bytes move (default 1024)
   -h, --help                 this help
