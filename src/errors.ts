@@ -19,7 +19,8 @@ export type ErrorCode =
   | 'WORKER_START_FAILED'
   | 'ABORTED'
   | 'TIMEOUT'
-  | 'STORAGE_FAILED';
+  | 'STORAGE_FAILED'
+  | 'MODEL_TOO_LARGE';
 
 export interface ErrorData {
   code: ErrorCode;
@@ -72,6 +73,12 @@ export class WorkerStartFailedError extends errorClass('WORKER_START_FAILED', 'W
 export class AbortedError extends errorClass('ABORTED', 'AbortedError') {}
 export class TimeoutError extends errorClass('TIMEOUT', 'TimeoutError') {}
 export class StorageFailedError extends errorClass('STORAGE_FAILED', 'StorageFailedError') {}
+/**
+ * The model cannot fit the planned backend's memory on this device. `details`: `bytes` (the
+ * model's), `limit` (bytes the backend can take), `backend`, `externalData` (whether the model was
+ * already split), `why`; the message says what to do instead.
+ */
+export class ModelTooLargeError extends errorClass('MODEL_TOO_LARGE', 'ModelTooLargeError') {}
 
 /** @deprecated Use `IntegrityMismatchError` (same class; the old name is kept for existing code). */
 export const IntegrityError = IntegrityMismatchError;
@@ -103,6 +110,7 @@ const classByCode: Record<ErrorCode, new (message: string, details?: Record<stri
   ABORTED: AbortedError,
   TIMEOUT: TimeoutError,
   STORAGE_FAILED: StorageFailedError,
+  MODEL_TOO_LARGE: ModelTooLargeError,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

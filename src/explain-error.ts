@@ -29,7 +29,25 @@ const byCode: Record<ErrorCode, Hint> = {
   ABORTED: { title: 'Cancelled', hint: 'The run was cancelled.' },
   TIMEOUT: { title: 'Took too long', hint: 'The call did not finish within its time limit. Try again, or a smaller input or the int8 variant.' },
   STORAGE_FAILED: { title: 'Storage is full or blocked', hint: 'The browser refused to store the model (quota, private mode). Free some space or clear the model cache.' },
+  MODEL_TOO_LARGE: { title: 'The model is too large for this device', hint: 'Try a smaller variant of the model (int8 or fp16).' },
 };
+
+/**
+ * Too large: what to try instead comes from the error itself (details.try: never the backend
+ * that just failed, nor external data the model already has). Re-derived from `backend` and
+ * `externalData` when only those survived.
+ */
+function tooLargeHint(details: Record<string, unknown> | undefined): Hint {
+  const tries = Array.isArray(details?.try) ? details.try.filter((t): t is string => typeof t === 'string') : [];
+  const fallback: string[] = [];
+  if (tries.length === 0) {
+    if (details?.backend !== 'webgpu') fallback.push('the WebGPU backend');
+    fallback.push('a smaller variant of the model (int8 or fp16)');
+  }
+  const bytes = typeof details?.bytes === 'number' ? ` (${Math.round(details.bytes / 2 ** 20)} MiB)` : '';
+  const backend = typeof details?.backend === 'string' ? ` on ${details.backend === 'wasm' ? 'WASM' : 'WebGPU'}` : '';
+  return { title: 'The model is too large for this device', hint: `It${bytes} cannot fit in the memory the browser gives it${backend}. Try ${[...tries, ...fallback].join(', or ')}.` };
+}
 
 /** A failed download named by what was fetched (details.kind) and how it failed (status, cors). */
 function downloadHint(details: Record<string, unknown> | undefined): Hint | undefined {
@@ -73,7 +91,11 @@ export function explainError(error: unknown, online: boolean = globalThis.naviga
   if (error.code === 'DOWNLOAD_FAILED' && !online) {
     return { code: error.code, title: 'You are offline', hint: 'This model has not been downloaded on this device yet. Connect once to download it; after that it works offline.', detail };
   }
-  const special = error.code === 'DOWNLOAD_FAILED' ? downloadHint(error.details) : error.code === 'WORKER_START_FAILED' ? workerStartHint(error.details) : undefined;
+  const special =
+    error.code === 'DOWNLOAD_FAILED' ? downloadHint(error.details)
+    : error.code === 'WORKER_START_FAILED' ? workerStartHint(error.details)
+    : error.code === 'MODEL_TOO_LARGE' ? tooLargeHint(error.details)
+    : undefined;
   const input = error.code === 'BAD_INPUT' || error.code === 'UNSUPPORTED' ? inputHint(error.details) : undefined;
   if (special ?? input) return { code: error.code, ...(special ?? input)!, detail };
   return { code: error.code, ...byCode[error.code], detail };

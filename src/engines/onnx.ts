@@ -10,7 +10,8 @@ import type { TensorDtype } from '../manifest/schema.js';
 import type { BackendName, TensorMap } from '../protocol.js';
 import type { Engine, EngineContext, EngineSession } from './engine.js';
 import { startOrtRuntime } from './onnx-prepare.js';
-import { ortModelInput } from './onnx-model-files.js';
+import { ortModelInput, SPLIT_SINGLE_FILE_FROM } from './onnx-model-files.js';
+import { sessionError } from './onnx-errors.js';
 import type { OrtFiles } from './engine-files.js';
 
 type OrtModule = typeof Ort;
@@ -75,8 +76,13 @@ async function configure(ort: OrtModule, files: OrtFiles, context: EngineContext
 
 const flavourOf = (backend: BackendName): Flavour => (backend === 'webgpu' ? 'jsep' : 'wasm');
 
+export interface OnnxEngineOptions {
+  /** Single-file models from this size are handed over as graph + their own bytes (onnx-model-files.ts). */
+  splitFrom?: number;
+}
+
 /** One per host: the flavours it imported and configured (a failure is tried again on the next session). */
-export function createOnnxEngine(flavours: OrtFlavours = defaultOrtFlavours): Engine {
+export function createOnnxEngine(flavours: OrtFlavours = defaultOrtFlavours, { splitFrom = SPLIT_SINGLE_FILE_FROM }: OnnxEngineOptions = {}): Engine {
   const ready = new Map<Flavour, Promise<OrtModule>>();
   const deviceCopies = new Map<Flavour, Promise<void>>();
   function flavour(name: Flavour, context: EngineContext): Promise<OrtModule> {
@@ -102,9 +108,10 @@ export function createOnnxEngine(flavours: OrtFlavours = defaultOrtFlavours): En
       const own = backend === 'webgpu' ? context.files.ortJsep : context.files.ortWasm;
       return [own.mjs, own.wasm];
     },
-    async create(_model, files, backend, context): Promise<EngineSession> {
-      const { model, externalData } = ortModelInput(files);
+    async create(spec, files, backend, context): Promise<EngineSession> {
+      const { model, externalData } = ortModelInput(files, splitFrom);
       const ort = await flavour(flavourOf(backend), context);
+      const attempt = { id: spec.id, bytes: files.reduce((n, f) => n + f.bytes.byteLength, 0), backend, externalData: files.length > 1 };
       const session = await ort.InferenceSession.create(model, {
         executionProviders: [backend],
         // onnxruntime-web reads each initializer's slice from these bytes into its heap (or GPU
@@ -116,6 +123,8 @@ export function createOnnxEngine(flavours: OrtFlavours = defaultOrtFlavours): En
         // and every run then pays for it on the way back. (Flattened by ORT into the session
         // config key "session.intra_op.allow_spinning", and likewise for inter-op.)
         extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+      }).catch((error: unknown) => {
+        throw sessionError(error, attempt);
       });
       // A first visit's copy of the engine is written while the engine starts (~0.1 s of the
       // ~0.5 s it takes); the load resolves once it is there, so the app works offline from then.
