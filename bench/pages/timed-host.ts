@@ -9,7 +9,7 @@ import type { Engine } from '../../src/engines/engine.js';
 import { defaultEngines } from '../../src/engines/registry.js';
 import { withTaggedErrors } from '../../src/error-wire.js';
 import { createHost, defaultHostDeps } from '../../src/host/host.js';
-import { holdLifeLock } from '../../src/life-lock.js';
+import { holdLifeLock } from '../../src/locks/life-lock.js';
 import { wrapEngineRun } from '../../test/fixtures/wrap-engine-run.js';
 
 export interface HostTiming {
