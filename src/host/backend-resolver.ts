@@ -16,7 +16,8 @@
  */
 import type { DetectedCapabilities } from '../capabilities.js';
 import type { Engine, EngineContext, EngineSession, ModelFile } from '../engines/engine.js';
-import { UnsupportedError, type EdgeServeError } from '../errors.js';
+import { fitsBackend, modelTooLargeError } from '../engines/memory-limits.js';
+import { ModelTooLargeError, UnsupportedError, type EdgeServeError } from '../errors.js';
 import type { ModelSpec } from '../manifest/schema.js';
 import type { BackendChoice, BackendChoiceInfo, BackendName, TensorMap } from '../protocol.js';
 import type { DeviceState } from '../state/device-state.js';
@@ -47,6 +48,22 @@ export function planBackends(requested: BackendChoice, caps: DetectedCapabilitie
   return { order: ['webgpu', 'wasm'], ...(requested === 'auto' ? { measure: true } : {}) };
 }
 
+/**
+ * Before a download: whether any planned backend can hold a model this big (ONNX: the WASM
+ * memory and onnxruntime-web's 32-bit file offsets, engines/memory-limits.ts). A plan with
+ * WebGPU in it is let through — only the device's own adapter can say, at session creation.
+ */
+export function refuseTooLarge(spec: Pick<ModelSpec, 'id' | 'format'>, files: readonly { bytes: number }[], plan: BackendPlan): void {
+  if (spec.format !== 'onnx' || plan.order.includes('webgpu')) return;
+  const bytes = files.reduce((n, f) => n + f.bytes, 0);
+  const externalData = files.length > 1;
+  const largestFile = Math.max(...files.map((f) => f.bytes));
+  for (const backend of plan.order) {
+    const fit = fitsBackend(bytes, backend, { externalData, largestFile });
+    if (!fit.ok) throw modelTooLargeError({ id: spec.id, bytes, backend, externalData, limit: fit.limit, why: fit.why, reason: fit.reason });
+  }
+}
+
 export interface OpenedSession {
   session: EngineSession;
   backend: BackendName;
@@ -74,25 +91,37 @@ export interface OpenRequest {
 }
 
 /**
- * A session on the first backend of the plan that opens (and, with `warmup`, runs once).
+ * When a session must also run once on the warm-up inputs to count as opened: `always` (an
+ * upgrade, a measurement), `never`, or `webgpu` — a WebGPU session with a backend after it in
+ * the plan, because onnxruntime's WebGPU provider can open a model and then lack an op at run
+ * time (MaxPool with ceil_mode): that run decides at load, not the user's first predict.
+ */
+export type Warmup = 'always' | 'never' | 'webgpu';
+
+/**
+ * A session on the first backend of the plan that opens (and, per `warmup`, runs once).
  * Nothing opens: a missing engine file is named (the server's problem), else UNSUPPORTED with
  * every backend's reason.
  */
 export async function openOnPlan(
   { engine, spec, files, context }: OpenRequest,
   plan: BackendPlan,
-  warmup: boolean,
+  warmup: Warmup,
   checkFiles: (urls: string[]) => Promise<EdgeServeError | undefined> = (urls) => missingEngineFile(urls),
 ): Promise<OpenedSession> {
   const failures: { backend: BackendName; reason: string }[] = [];
+  let tooLarge: ModelTooLargeError | undefined;
   for (const backend of plan.order) {
     let session: EngineSession | undefined;
     try {
       session = await engine.create(spec, files, backend, context);
-      if (warmup) await session.run(warmupInputs(spec));
+      const last = backend === plan.order[plan.order.length - 1];
+      if (warmup === 'always' || (warmup === 'webgpu' && backend === 'webgpu' && !last)) await session.run(warmupInputs(spec));
     } catch (error) {
       if (error instanceof UnsupportedError) throw error;
       await session?.dispose().catch(() => undefined);
+      // Out of memory on one backend may fit another (WebGPU keeps weights off the WASM heap).
+      if (error instanceof ModelTooLargeError) tooLarge ??= error;
       failures.push({ backend, reason: error instanceof Error ? error.message : String(error) });
       continue;
     }
@@ -104,12 +133,14 @@ export async function openOnPlan(
       wasmThreads: backend === 'wasm' ? (session.wasmThreads ?? context.wasmThreads) : 0,
     };
   }
+  // Too large here is the answer a user can act on, not "unsupported" (never std::bad_alloc raw).
+  if (tooLarge) throw tooLarge;
   const declared = plan.order.flatMap((backend) => engine.files?.(backend, context) ?? []);
   const bases = [...new Set(declared.map((url) => url.slice(0, url.lastIndexOf('/') + 1)))];
   const missing = await checkFiles(engineFileUrls(failures.map((f) => f.reason), bases, declared));
   if (missing) throw missing;
   throw new UnsupportedError(
-    `${engine.name} could not ${warmup ? 'create and warm up' : 'create'} a session for "${spec.id}": ${failures.map((f) => `${f.backend}: ${f.reason}`).join('; ')}`,
+    `${engine.name} could not ${warmup === 'always' ? 'create and warm up' : 'create'} a session for "${spec.id}": ${failures.map((f) => `${f.backend}: ${f.reason}`).join('; ')}`,
     { id: spec.id, failures },
   );
 }
@@ -144,19 +175,21 @@ async function openMeasured(request: OpenRequest, plan: BackendPlan, remembered:
   const stored = await remembered.state.backendChoice(remembered.key);
   if (stored && plan.order.includes(stored.backend)) {
     const order = [stored.backend, ...plan.order.filter((b) => b !== stored.backend)];
-    const opened = await openOnPlan(request, { ...plan, order }, false);
+    const opened = await openOnPlan(request, { ...plan, order }, 'never');
     return { ...opened, backendChoice: { measured: stored.measured, chosenBy: 'stored' } };
   }
   const { engine, spec } = request;
   const measured: Partial<Record<BackendName, number>> = {};
   const failures: { backend: BackendName; reason: string }[] = [];
   let best: { opened: OpenedSession; ms: number } | undefined;
+  let lastTooLarge: ModelTooLargeError | undefined;
   for (const backend of plan.order) {
     let opened: OpenedSession;
     try {
       // Opens and runs once (untimed): that first run also proves the backend can run the model.
-      opened = await openOnPlan(request, { order: [backend] }, true);
+      opened = await openOnPlan(request, { order: [backend] }, 'always');
     } catch (error) {
+      if (error instanceof ModelTooLargeError) lastTooLarge = error;
       failures.push({ backend, reason: error instanceof Error ? error.message : String(error) });
       continue;
     }
@@ -175,6 +208,7 @@ async function openMeasured(request: OpenRequest, plan: BackendPlan, remembered:
     }
   }
   if (!best) {
+    if (lastTooLarge) throw lastTooLarge;
     throw new UnsupportedError(`${engine.name} could not open "${spec.id}" on any backend: ${failures.map((f) => `${f.backend}: ${f.reason}`).join('; ')}`, { id: spec.id, failures });
   }
   await remembered.state.setBackendChoice(remembered.key, { backend: best.opened.backend, measured, measuredAt: Date.now() });
@@ -187,8 +221,26 @@ async function openMeasured(request: OpenRequest, plan: BackendPlan, remembered:
   };
 }
 
-/** A load's session: the plan's first backend that opens, or with `plan.measure` the measured fastest. */
+/**
+ * A planned order, the remembered way: WebGPU that failed to open or run this version on this
+ * device before is not tried again (the fallback names the first failure), and a new failure is
+ * remembered. Best effort: a lost record costs one more try.
+ */
+async function openRemembering(request: OpenRequest, plan: BackendPlan, remembered: Remembered): Promise<OpenedSession> {
+  const record = plan.order[0] === 'webgpu' && plan.order.length > 1 ? await remembered.state.backendChoice(remembered.key) : undefined;
+  const failedBefore = record?.failed?.webgpu;
+  if (failedBefore) {
+    return openOnPlan(request, { order: plan.order.filter((b) => b !== 'webgpu'), skippedWebgpu: `it failed on this device before: ${failedBefore}` }, 'never');
+  }
+  const opened = await openOnPlan(request, plan, 'webgpu');
+  if (opened.fallback?.from === 'webgpu' && plan.order[0] === 'webgpu') {
+    await remembered.state.setBackendChoice(remembered.key, { backend: opened.backend === 'webgpu' ? 'wasm' : opened.backend, measured: {}, failed: { webgpu: opened.fallback.reason }, measuredAt: Date.now() });
+  }
+  return opened;
+}
+
+/** A load's session: the plan's first backend that opens and runs, or with `plan.measure` the measured fastest. */
 export function openResolved(request: OpenRequest, plan: BackendPlan, remembered: Remembered): Promise<OpenedSession> {
-  if (!plan.measure || plan.order.length < 2) return openOnPlan(request, plan, false);
+  if (!plan.measure || plan.order.length < 2) return openRemembering(request, plan, remembered);
   return openMeasured(request, plan, remembered);
 }

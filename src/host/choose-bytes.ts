@@ -12,6 +12,7 @@ import { findModel, findVariant } from '../manifest/select.js';
 import type { LoadProgress, WorkerLoadRequest } from '../protocol.js';
 import { advancePointer, previousOf } from '../state/device-state.js';
 import type { EntryKey } from '../store/model-store.js';
+import { planBackends, refuseTooLarge } from './backend-resolver.js';
 import { warmEngine } from './engine-warmup.js';
 import { fetchVariant, type FetchedVariant } from './fetch-variant.js';
 import type { HostParts } from './host-parts.js';
@@ -87,6 +88,8 @@ async function fromManifest(parts: ChooseParts, request: WorkerLoadRequest, prec
   const choice = chooseVersion(model, await parts.deviceId(), request.version);
   const variant = findVariant(model, choice.version, precision);
   const version = choice.version.version;
+  // Known from the manifest alone: refused before a byte is downloaded or stored.
+  refuseTooLarge(model, variant.files, planBackends(request.backend ?? 'auto', await parts.capabilities()));
   const fetched = await variantBytes(parts, model, version, variant, report, signal, repaired);
   // An explicit version is the caller's business: it does not move the device's pointer.
   const previousVersion =

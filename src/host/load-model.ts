@@ -6,7 +6,7 @@
  * compares the stored copy's SHA-256 with the manifest's and suspends a copy that differs until
  * the sound one is switched in. `info().repaired` says what was replaced on the way and why.
  */
-import { EdgeServeError } from '../errors.js';
+import { EdgeServeError, ModelTooLargeError } from '../errors.js';
 import type { LoadProgress, ModelInfo, WorkerLoadRequest } from '../protocol.js';
 import { chooseBytes, replaceRefused, type ChosenBytes } from './choose-bytes.js';
 import type { HostParts } from './host-parts.js';
@@ -44,6 +44,11 @@ export async function loadModel(
   try {
     model = await open(chosen);
   } catch (error) {
+    // Bytes this device can never open are not kept on its quota, nor read again on every visit.
+    if (error instanceof ModelTooLargeError && chosen.fetched.stored) {
+      await parts.store.remove({ id: request.id, version: chosen.version, precision }).catch(() => undefined);
+      throw error;
+    }
     if (!bytesRefused(error, chosen)) throw error;
     chosen = await replaceRefused(parts, request, precision, chosen, error.message, report, signal, repaired);
     model = await open(chosen);

@@ -38,7 +38,7 @@ async function switchServed(
   const engine = await parts.engines.engine(spec.format);
   const context = parts.engines.context(await parts.capabilities());
   // Open and warm up every copy first: a version that fails anywhere is switched nowhere.
-  const opened = await Promise.all(targets.map((s) => openOnPlan({ engine, spec, files, context }, { order: [s.info.backend] }, true)));
+  const opened = await Promise.all(targets.map((s) => openOnPlan({ engine, spec, files, context }, { order: [s.info.backend] }, 'always')));
   const switched: ModelInfo[] = [];
   for (const [i, served] of targets.entries()) {
     const { updateError: _e, ...kept } = served.info;

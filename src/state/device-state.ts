@@ -37,6 +37,8 @@ export interface MeasuredBackend {
   backend: 'webgpu' | 'wasm';
   /** Median warm-up run time per backend that could run the model (ms). */
   measured: Partial<Record<'webgpu' | 'wasm', number>>;
+  /** A backend that could not open or run this version here, and why: not tried again. */
+  failed?: Partial<Record<'webgpu' | 'wasm', string>>;
   measuredAt: number;
 }
 
