@@ -2,8 +2,8 @@
  * The scale bench's models, made once into a cache folder (.bench-scale/models, git-ignored) and
  * reused while every file still has the SHA-256 recorded when it was made: per size a single-file
  * model (`<id>/1.0.0/model.onnx`) and the same weights as ONNX external data
- * (`<id>-ext/1.0.0/model.onnx` + `model.onnx_data`), and a manifest packed by `edgeserve pack`'s
- * own code (tools/pack.ts). The expected output is computed while the weights are written.
+ * (`<id>-ext/1.0.0/model.onnx` + `model.onnx_data`, made by `edgeserve externalize`'s code), and a
+ * manifest packed by `edgeserve pack`'s code (tools/pack.ts). The expected output is computed while the weights are written.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -11,7 +11,8 @@ import { dirname, join } from 'node:path';
 import { packModel } from '../../tools/pack.js';
 import type { Manifest } from '../../src/manifest/schema.js';
 import { accumulate, GENERATOR, inputPattern, SEED, weightRows, type ScaleModel } from './model-spec.js';
-import { externalGraph, singleFileHead } from './onnx-stream.js';
+import { externalizeFile } from '../../tools/externalize.js';
+import { singleFileHead } from './onnx-stream.js';
 
 export const VERSION = '1.0.0';
 export const DATA_FILE = 'model.onnx_data';
@@ -51,18 +52,19 @@ async function stillValid(dir: string, meta: MadeModel, spec: ScaleModel): Promi
   return true;
 }
 
-/** Streams W into the single file and the data file at once, hashing both and summing x · W. */
+/**
+ * Streams W into the single file (hashing it and summing x · W as it goes), then makes the
+ * external-data twin from it with `edgeserve externalize`'s own code, as a user would.
+ */
 function writeModel(dir: string, spec: ScaleModel): MadeModel {
   const { id, k } = spec;
   const singlePath = join(id, VERSION, 'model.onnx');
   const graphPath = join(externalId(id), VERSION, 'model.onnx');
   const dataPath = join(externalId(id), VERSION, DATA_FILE);
-  for (const p of [singlePath, dataPath]) mkdirSync(dirname(join(dir, p)), { recursive: true });
-  const tmp = (p: string) => `${join(dir, p)}.tmp-${process.pid}`;
-  const single = openSync(tmp(singlePath), 'w');
-  const data = openSync(tmp(dataPath), 'w');
+  mkdirSync(dirname(join(dir, singlePath)), { recursive: true });
+  const tmp = `${join(dir, singlePath)}.tmp-${process.pid}`;
+  const single = openSync(tmp, 'w');
   const singleHash = createHash('sha256');
-  const dataHash = createHash('sha256');
   const head = singleFileHead(k);
   writeSync(single, head);
   singleHash.update(head);
@@ -73,26 +75,21 @@ function writeModel(dir: string, spec: ScaleModel): MadeModel {
   for (const chunk of weightRows(k, rows)) {
     const bytes = new Uint8Array(chunk.buffer);
     writeSync(single, bytes);
-    writeSync(data, bytes);
     singleHash.update(bytes);
-    dataHash.update(bytes);
     accumulate(y, x, chunk, row);
     row += chunk.length / k;
   }
   closeSync(single);
-  closeSync(data);
-  renameSync(tmp(singlePath), join(dir, singlePath));
-  renameSync(tmp(dataPath), join(dir, dataPath));
-  const graph = externalGraph(k, DATA_FILE);
-  writeFileSync(join(dir, graphPath), graph);
-  const rawBytes = k * k * 4;
+  renameSync(tmp, join(dir, singlePath));
+  const ext = externalizeFile(join(dir, singlePath), { outDir: dirname(join(dir, graphPath)) });
+  if (ext.dataPath !== join(dir, dataPath)) throw new Error(`edgeserve externalize wrote ${ext.dataPath}, not ${dataPath}`);
   return {
     ...spec,
     generator: GENERATOR,
     seed: SEED,
-    single: { path: singlePath, bytes: head.length + rawBytes, sha256: singleHash.digest('hex') },
-    graph: { path: graphPath, bytes: graph.length, sha256: createHash('sha256').update(graph).digest('hex') },
-    data: { path: dataPath, bytes: rawBytes, sha256: dataHash.digest('hex') },
+    single: { path: singlePath, bytes: head.length + k * k * 4, sha256: singleHash.digest('hex') },
+    graph: { path: graphPath, bytes: ext.graphBytes, sha256: '' },
+    data: { path: dataPath, bytes: ext.dataBytes, sha256: '' },
     expected: Array.from(y),
   };
 }
@@ -143,6 +140,8 @@ export async function ensureModels(dir: string, specs: ScaleModel[], log: (l: st
       log(`bench scale: making ${spec.id} (${spec.mib} MiB, single file and external data)…`);
       rmSync(metaPath, { force: true });
       made = writeModel(dir, spec);
+      made.graph.sha256 = await sha256File(join(dir, made.graph.path));
+      made.data.sha256 = await sha256File(join(dir, made.data.path));
       writeFileSync(metaPath, `${JSON.stringify(made)}\n`);
       log(`bench scale: made ${spec.id} in ${((Date.now() - t) / 1000).toFixed(0)} s`);
     } else log(`bench scale: ${spec.id} reused (hashes match)`);

@@ -8,7 +8,7 @@ import { rng } from '../../tools/rng.js';
 
 export const MIB = 1024 * 1024;
 /** Bumped when the generator changes, so cached models are made again. */
-export const GENERATOR = 'scale-matmul-v1';
+export const GENERATOR = 'scale-matmul-v2 (external data by edgeserve externalize)';
 export const SEED = 20261204;
 
 export interface ScaleModel {

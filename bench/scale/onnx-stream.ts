@@ -72,17 +72,3 @@ export function singleFileHead(k: number): Uint8Array {
   const modelRest = onnx.ModelProto.encode(onnx.ModelProto.create({ ...model, graph: null })).finish();
   return concat([modelRest, lengthPrefix(MODEL_GRAPH, graphLength), graphRest, initializer, tensorHead, lengthPrefix(TENSOR_RAW_DATA, rawBytes)]);
 }
-
-/** The graph file of the external-data model: W's bytes are all of `dataFile`, from offset 0. */
-export function externalGraph(k: number, dataFile: string): Uint8Array {
-  const weight = onnx.TensorProto.create({
-    ...weightHeader(k),
-    dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
-    externalData: [
-      { key: 'location', value: dataFile },
-      { key: 'offset', value: '0' },
-      { key: 'length', value: String(k * k * 4) },
-    ],
-  });
-  return onnx.ModelProto.encode(matmulModel(k, weight).model).finish();
-}

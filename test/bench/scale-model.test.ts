@@ -1,9 +1,9 @@
 // The scale bench's streamed ONNX writer (bench/scale/onnx-stream.ts) against the real
 // onnxruntime-web WASM kernels in Node: the single file (hand-written length prefixes, weights
-// streamed after them) and the external-data graph both give exactly the expected x · W.
+// streamed after them) gives exactly the expected x · W.
 import { describe, expect, it } from 'vitest';
 import { accumulate, inputPattern, maxAbsDiff, scaleModel, weightRows } from '../../bench/scale/model-spec.js';
-import { concat, externalGraph, singleFileHead, varint } from '../../bench/scale/onnx-stream.js';
+import { concat, singleFileHead, varint } from '../../bench/scale/onnx-stream.js';
 import { onnx } from '../../tools/onnx/onnx-proto.js';
 import { createSession, ort } from '../../tools/ort-node.js';
 
@@ -46,13 +46,6 @@ describe('scale bench models', () => {
     const y = await predict(file);
     expect(expected.some((v) => v !== 0)).toBe(true);
     expect(maxAbsDiff(y, expected)).toBe(0);
-  });
-
-  it('writes the external-data graph that ORT opens with the weights as its data file', async () => {
-    const { weights, expected } = made(K);
-    const graph = externalGraph(K, 'model.onnx_data');
-    expect(graph.length).toBeLessThan(400);
-    expect(maxAbsDiff(await predict(graph, [{ path: 'model.onnx_data', data: weights }]), expected)).toBe(0);
   });
 
   it('chunks the weights the same whatever the rows per chunk', () => {
