@@ -64,6 +64,9 @@ export interface TfjsModel {
   dispose(): void;
 }
 
+type GraphModel = import('@tensorflow/tfjs-converter').GraphModel;
+type LayersModel = import('@tensorflow/tfjs-layers').LayersModel;
+
 /** A graph's names as signature key, node name and `node:0` are one name. */
 const bare = (name: string) => name.replace(/:0$/, '');
 
@@ -81,7 +84,7 @@ function match(kind: 'input' | 'output', wanted: string[], own: string[][]): str
   });
 }
 
-function graphModel(model: import('@tensorflow/tfjs-converter').GraphModel, spec: ModelSpec): TfjsModel {
+function graphModel(model: GraphModel, spec: ModelSpec): TfjsModel {
   // inputNodes/outputNodes are what execute() takes (signature keys when there is a signature);
   // inputs/outputs carry the node names, which a hand-written manifest may use instead.
   const inputs = model.inputNodes.map((key, i) => [key, model.inputs[i]?.name ?? key]);
@@ -116,7 +119,7 @@ function graphModel(model: import('@tensorflow/tfjs-converter').GraphModel, spec
   };
 }
 
-function layersModel(model: import('@tensorflow/tfjs-layers').LayersModel, spec: ModelSpec): TfjsModel {
+function layersModel(model: LayersModel, spec: ModelSpec): TfjsModel {
   const inputNames = match(
     'input',
     spec.inputs.map((s) => s.name),
@@ -146,26 +149,31 @@ function layersModel(model: import('@tensorflow/tfjs-layers').LayersModel, spec:
   };
 }
 
-/** Loads a layers or graph model (by model.json's `format`) from memory; each loader is imported only for its format. */
-export async function loadTfjsModel(spec: ModelSpec, files: ModelFile[]): Promise<TfjsModel> {
-  const artifacts = tfjsArtifacts(files);
-  const handler = tf.io.fromMemory(artifacts);
-  if (artifacts.format === 'graph-model') {
-    const { loadGraphModel } = await import('@tensorflow/tfjs-converter');
-    const model = await loadGraphModel(handler);
-    try {
-      return graphModel(model, spec);
-    } catch (error) {
-      model.dispose();
-      throw error;
-    }
-  }
-  const { loadLayersModel } = await import('@tensorflow/tfjs-layers');
-  const model = await loadLayersModel(handler);
+/** tfjs-converter for a graph model, tfjs-layers otherwise: each imported only for its format. */
+export type TfjsLoader = { graph: true; load: (handler: tf.io.IOHandler) => Promise<GraphModel> } | { graph: false; load: (handler: tf.io.IOHandler) => Promise<LayersModel> };
+
+export async function importTfjsLoader(format: string | undefined): Promise<TfjsLoader> {
+  if (format === 'graph-model') return { graph: true, load: (await import('@tensorflow/tfjs-converter')).loadGraphModel };
+  return { graph: false, load: (await import('@tensorflow/tfjs-layers')).loadLayersModel };
+}
+
+/** A model whose names do not match the manifest is disposed before the error leaves. */
+function disposingOnThrow<T>(model: { dispose(): void }, wrap: () => T): T {
   try {
-    return layersModel(model, spec);
+    return wrap();
   } catch (error) {
     model.dispose();
     throw error;
   }
+}
+
+/** Loads the model on the active backend from memory (an IOHandler over the stored bytes). */
+export async function loadTfjsModel(spec: ModelSpec, artifacts: tf.io.ModelArtifacts, loader: TfjsLoader): Promise<TfjsModel> {
+  const handler = tf.io.fromMemory(artifacts);
+  if (loader.graph) {
+    const model = await loader.load(handler);
+    return disposingOnThrow(model, () => graphModel(model, spec));
+  }
+  const model = await loader.load(handler);
+  return disposingOnThrow(model, () => layersModel(model, spec));
 }

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { TensorMap } from '../protocol.js';
 import type { Engine, EngineSession } from './engine.js';
 import { tfjsBackendChooser } from './tfjs-backend.js';
-import { loadTfjsModel } from './tfjs-model.js';
+import { importTfjsLoader, loadTfjsModel, tfjsArtifacts } from './tfjs-model.js';
 import { fromTfjsTensor, toTfjsTensor } from './tfjs-tensors.js';
 
 /** One per host. tfjs itself is one per JS realm (a worker), which is why the backend is chosen once. */
@@ -20,8 +20,12 @@ export function createTfjsEngine(useBackend = tfjsBackendChooser()): Engine {
     // Single-threaded SIMD (tfjs-backend.ts); the WebGPU backend loads no file of its own.
     files: (backend, context) => (backend === 'wasm' ? [context.files.tfjs['tfjs-backend-wasm-simd.wasm']] : []),
     async create(spec, files, backend, context): Promise<EngineSession> {
+      const artifacts = tfjsArtifacts(files);
+      // The format's loader (its own chunk) is fetched while the backend starts.
+      const loader = importTfjsLoader(artifacts.format);
+      loader.catch(() => undefined);
       await useBackend(backend, context.files.tfjs);
-      const model = await loadTfjsModel(spec, files);
+      const model = await loadTfjsModel(spec, artifacts, await loader);
       return {
         async run(inputs: TensorMap): Promise<TensorMap> {
           // Every tensor made here is disposed on every path: a run that throws (a bad shape, an
