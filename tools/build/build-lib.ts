@@ -56,11 +56,20 @@ const shared = (entry: string, dir = outDir): InlineConfig => ({
 /** Replaces one source module (by the specifier its importer uses) with generated code. */
 function swapModule(name: string, specifier: string, importer: string, code: string): Plugin {
   const id = `\0edgeserve:${name}`;
+  let swapped = false;
   return {
     name: `edgeserve:${name}`,
     enforce: 'pre',
-    resolveId: (source, from) => (source === specifier && from?.endsWith(importer) ? id : null),
+    resolveId: (source, from) => {
+      if (source !== specifier || !from?.endsWith(importer)) return null;
+      swapped = true;
+      return id;
+    },
     load: (loaded) => (loaded === id ? code : null),
+    // A file moved or renamed would otherwise ship the repository's module unswapped, silently.
+    buildEnd() {
+      if (!swapped) this.error(`${importer} no longer imports ${specifier}: the ${name} swap did not happen`);
+    },
   };
 }
 
@@ -90,7 +99,7 @@ const HIDDEN_URL = /new URL\(("[^".][^"]*"), import\.meta\.url\)/;
 const packagedFiles = swapModule(
   'packaged-engine-files',
   '../engines/packaged-engine-files.js',
-  '/src/host/host-context.ts',
+  '/src/host/host-parts.ts',
   `
   export function packagedEngineFiles() {
     return {
