@@ -21,6 +21,8 @@ import { ToolError } from './tool-error.js';
 
 export const RECIPE_KEY = 'edgeserve.recipe';
 export const PRECISION_KEY = 'edgeserve.precision';
+/** The gate's measurement (JSON), so `pack` records it, a failed one (--ignore-gate) included. */
+export const AGREEMENT_KEY = 'edgeserve.agreement';
 
 export interface Int8VariantOptions {
   /** Default 'dynamic' (no calibration data needed; fastest on WASM here, see README). */
@@ -138,9 +140,12 @@ export async function makeInt8Variant(inPath: string, outPath: string, opts: Int
     agreement = gate.agreement;
     if (!agreement.passed && opts.gate !== 'report') {
       const failed = gate.failures.join('; ');
+      // Never suggest what just failed: weight-only is the gentler mode, so it is only offered from the others.
+      const modes = mode === 'weight-only' ? '' : ', --mode weight-only';
       throw new ToolError('GATE_FAILED', `${inPath}: the ${precision} variant disagrees with fp32 (${failed}); no file written. ` +
-        'Try --exclude for the sensitive layers, --mode weight-only, or --no-gate to write it anyway');
+        `Try --exclude for the sensitive layers${modes}, or --no-gate to write it anyway`);
     }
+    setMetadata(model, AGREEMENT_KEY, JSON.stringify(agreement));
   }
   log(`writing ${outPath}`);
   const bytesOut = writeModelFile(outPath, model, baseDir);

@@ -12,9 +12,9 @@ import { variantFiles } from './variant-files.js';
 import { decodeModel, onnxOpset, writeFileAtomic } from './onnx/model-io.js';
 import { constantsOf } from './onnx/graph-walk.js';
 import { toNum } from './onnx/long-int.js';
-import { PRECISION_KEY, RECIPE_KEY } from './make-int8-variant.js';
+import { AGREEMENT_KEY, PRECISION_KEY, RECIPE_KEY } from './make-int8-variant.js';
 import { ToolError } from './tool-error.js';
-import type { Dim, Manifest, ModelEntry, Precision, TensorDtype, TensorSpec, VariantEntry } from '../src/manifest/schema.js';
+import type { Dim, Manifest, VariantAgreement, ModelEntry, Precision, TensorDtype, TensorSpec, VariantEntry } from '../src/manifest/schema.js';
 
 const DTYPES: Partial<Record<number, TensorDtype>> = {
   [onnx.TensorProto.DataType.FLOAT]: 'float32', [onnx.TensorProto.DataType.FLOAT16]: 'float16',
@@ -56,6 +56,18 @@ function detectPrecision(model: onnx.ModelProto): Precision {
   return ops.has('DequantizeLinear') ? 'int8-weight-only' : 'fp32';
 }
 
+/** What quantize's gate measured, stamped in the file: a variant written past a failed gate (--ignore-gate) says so in the manifest. */
+function stampedAgreement(model: onnx.ModelProto): VariantAgreement | undefined {
+  const json = model.metadataProps.find((p) => p.key === AGREEMENT_KEY)?.value;
+  if (!json) return undefined;
+  try {
+    const value = JSON.parse(json) as VariantAgreement;
+    return typeof value === 'object' && value !== null && typeof value.passed === 'boolean' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function readManifest(path: string): Manifest {
   if (!existsSync(path)) return { schemaVersion: 1, models: [] };
   try {
@@ -81,12 +93,14 @@ export function packModel(modelPath: string, opts: PackOptions): { entry: ModelE
   const precision = opts.precision ?? detectPrecision(model);
   const recipe = opts.recipe ?? model.metadataProps.find((p) => p.key === RECIPE_KEY)?.value;
   const version = opts.version ?? '1.0.0';
+  const agreement = stampedAgreement(model);
   const served = variantFiles(modelPath, model, { manifestPath: opts.manifest, id, version, ...(opts.url ? { url: opts.url } : {}) });
   const variant: VariantEntry = {
     precision,
     files: served.files,
     opset: onnxOpset(model),
     ...(recipe ? { recipe } : {}),
+    ...(agreement ? { agreement } : {}),
   };
   const manifest = readManifest(opts.manifest);
   let entry = manifest.models.find((m) => m.id === id);

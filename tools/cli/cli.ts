@@ -9,6 +9,8 @@ import { packModel } from '../pack.js';
 import { externalizeFile } from '../externalize.js';
 import { loadCalibration } from '../quantize/calibration-data.js';
 import { readModelFile } from '../onnx/model-io.js';
+import { onnx } from '../onnx/onnx-proto.js';
+import { toNum } from '../onnx/long-int.js';
 import { ToolError } from '../tool-error.js';
 import type { QuantMode } from '../quantize/quantize-model.js';
 import type { Precision } from '../../src/manifest/schema.js';
@@ -117,13 +119,23 @@ async function quantize(args: string[]): Promise<void> {
     (result.agreement ? `; gate ${result.agreement.passed ? 'passed' : 'FAILED (written: --ignore-gate)'} on ${result.agreement.samples} ${result.agreement.inputs} samples` : ''));
 }
 
+/** Float16 initializers of ≥ 256 elements: weights quantize does not take (it reads float32 ones). */
+function float16Weights(input: string): number {
+  const { model } = readModelFile(input);
+  return (model.graph?.initializer ?? []).filter((t) => t.dataType === onnx.TensorProto.DataType.FLOAT16 &&
+    (t.dims ?? []).reduce<number>((n, d) => n * toNum(d), 1) >= 256).length;
+}
+
 /** Exit non-zero (a build script must not go on without its output), saying what would work. */
 function nothingToQuantize(input: string, mode: QuantMode): ToolError {
   const takes = mode === 'weight-only' ? 'Conv, ConvTranspose, MatMul, Gemm, LSTM, GRU, Gather on embedding tables' : 'Conv, MatMul, Gemm, LSTM, Gather on embedding tables';
-  const instead = mode === 'weight-only' ? 'the model has no float weights of ≥ 256 elements on those ops; it is already as small as int8 makes it'
-    : 'try --mode weight-only (int8 weights, float compute: also ConvTranspose and GRU), or check --exclude';
+  const fp16 = float16Weights(input);
+  const instead = fp16 > 0
+    ? `its weights are float16 (${fp16} tensors), which edgeserve quantize does not take: quantize the model's float32 export`
+    : mode === 'weight-only' ? 'the model has no float32 weights of ≥ 256 elements on those ops; it is already as small as int8 makes it'
+      : 'try --mode weight-only (int8 weights, float compute: also ConvTranspose and GRU), or check --exclude';
   return new ToolError('NOTHING_TO_QUANTIZE',
-    `${input}: nothing to quantize in ${mode} mode (it takes ${takes} with constant float weights of ≥ 256 elements); no file written. ${instead}`);
+    `${input}: nothing to quantize in ${mode} mode (it takes ${takes} with constant float32 weights of ≥ 256 elements); no file written. ${instead}`);
 }
 
 function pack(args: string[]): void {
