@@ -18,7 +18,7 @@ import { maxAbsDiff, scaleModel } from './model-spec.js';
 import { steadyRss, watchRss } from './rss-sampler.js';
 import { parseScaleArgs, SCALE_HELP, type ScaleUnit } from './scale-args.js';
 import type { ScaleResults, ScaleSample, ScaleSide } from './scale-results.js';
-import { scalePage, scaleTable } from './scale-table.js';
+import { mergeRuns, scalePage, scaleTable } from './scale-table.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cacheDir = join(root, '.bench-scale');
@@ -220,7 +220,13 @@ export async function runScale(argv: string[]): Promise<number> {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(scaleTable(results));
-  if (args.docs) writeFileSync(join(root, 'docs/scale-benchmark.md'), scalePage(results));
+  if (args.docs) {
+    // The page keeps earlier runs' sizes that this run did not measure (their own command shown).
+    const runsPath = join(cacheDir, 'docs-runs.json');
+    const runs = mergeRuns(existsSync(runsPath) ? (JSON.parse(readFileSync(runsPath, 'utf8')) as ScaleResults[]) : [], results);
+    writeFileSync(runsPath, `${JSON.stringify(runs)}\n`);
+    writeFileSync(join(root, 'docs/scale-benchmark.md'), scalePage(runs));
+  }
   log(`bench scale: wrote ${args.out}${args.docs ? ' and docs/scale-benchmark.md' : ''}; the run took ${Math.round(results.durationS)} s (${(results.durationS / 60).toFixed(1)} min)`);
   return 0;
 }

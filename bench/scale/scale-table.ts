@@ -81,27 +81,45 @@ export function scaleTable(results: ScaleResults): string {
   return lines.join('\n');
 }
 
-/** The whole docs page: which command wrote it, when, on what, then the table and how to read it. */
-export function scalePage(results: ScaleResults): string {
-  const e = results.environment;
-  return `# Scale benchmark
+/**
+ * The runs the docs page shows: earlier runs keep the sizes a newer run did not measure (a
+ * `--sizes 1024` run after a `--sizes 64,256` one leaves those two rows as they were); a run left
+ * with no size is dropped. Newest last.
+ */
+export function mergeRuns(previous: readonly ScaleResults[], latest: ScaleResults): ScaleResults[] {
+  const covered = new Set(latest.sizes.map((s) => s.mib));
+  const kept = previous.map((r) => ({ ...r, sizes: r.sizes.filter((s) => !covered.has(s.mib)) })).filter((r) => r.sizes.length > 0);
+  return [...kept, latest];
+}
 
-<!-- Written by \`${results.command}\` (bench/scale/run-scale.ts); do not edit by hand: run it again. -->
-Written by \`${results.command}\` on ${results.date} (commit ${e.commit}), in ${Math.round(results.durationS)} s.
+function runSection(results: ScaleResults): string {
+  const e = results.environment;
+  return `Written by \`${results.command}\` on ${results.date} (commit ${e.commit}); the run took ${Math.round(results.durationS)} s.
 ${e.browser}, ${e.cores} cores, ${Math.round(e.memTotalMb / 1024)} GB RAM, load average ${e.loadAverage.map((x) => x.toFixed(2)).join(' / ')} at the start;
 WASM, ${results.settings.threads} thread${results.settings.threads === 1 ? '' : 's'}, ${results.settings.samples} sample${results.settings.samples === 1 ? '' : 's'} per side, each in a fresh Chromium on a new profile, sides in rotating order.
+${results.packedExternal.length ? `External-data variants packed (edgeserve ext rows): ${results.packedExternal.join(', ')}.` : ''}
 
 ${scaleTable(results)}
+`;
+}
 
+/** The whole docs page: which commands wrote it, when, on what, then the tables and how to read them. */
+export function scalePage(runs: readonly ScaleResults[]): string {
+  return `# Scale benchmark
+
+<!-- Written by \`npm run bench -- --scale\` (bench/scale/run-scale.ts); do not edit by hand: run it again. -->
+Written by ${runs.map((r) => `\`${r.command}\``).join(' and ')} (each table below says which).
+
+${runs.map(runSection).join('\n')}
 How to read it:
 - Models: y = x · W, one fp32 MatMul, W square (64 MB = 4096², 256 MB = 8192², 1 GB = 16384²),
   weights small integers from a seeded generator, so the output is known exactly ("exact" = max |Δ| 0).
-  Made once into \`.bench-scale/models\` (single file, and graph + \`model.onnx_data\`), packed with
-  \`edgeserve pack\`'s code.${results.packedExternal.length ? ` External-data variants packed: ${results.packedExternal.join(', ')}.` : ' `edgeserve pack` did not record external data in this run, so edgeserve loads the single file only.'}
+  Made once into \`.bench-scale/models\`: the single file, and graph + \`model.onnx_data\` made from it by
+  \`edgeserve externalize\`; both packed by \`edgeserve pack\`'s code.
 - **edgeserve cold**: an empty profile, \`runtime.load\` (download → check → store → session), then the first
-  prediction; **warm**: a second page in the same profile after the cold one (from IndexedDB).
-  **bare**: onnxruntime-web 1.30 alone in a worker, \`InferenceSession.create(url)\`; **bare ext**: the same
-  with \`externalData: [{ path, data: url }]\`. All \`backend: 'wasm'\`, served from localhost.
+  prediction; **warm**: a second page in the same profile after the cold one (from IndexedDB). **ext**: the
+  external-data variant. **bare**: onnxruntime-web 1.30 alone in a worker, \`InferenceSession.create(url)\`;
+  **bare ext**: the same with \`externalData: [{ path, data: url }]\`. All \`backend: 'wasm'\`, served from localhost.
 - Load is from the call until the model is ready (runtime and worker start included); ÷ bare divides medians
   by the bare side with the same file layout, measured in the same run.
 - RSS is the sum of VmRSS over Chromium's whole process tree (/proc), sampled every ~50 ms during the load

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseScaleArgs } from '../../bench/scale/scale-args.js';
 import type { ScaleResults, ScaleSample } from '../../bench/scale/scale-results.js';
-import { scalePage, scaleTable, summarizeSide } from '../../bench/scale/scale-table.js';
+import { mergeRuns, scalePage, scaleTable, summarizeSide } from '../../bench/scale/scale-table.js';
 
 const MB = 1e6;
 const ok = (side: ScaleSample['side'], sample: number, loadMs: number, peakMb: number, settledMb: number): ScaleSample => ({
@@ -50,7 +50,14 @@ describe('scale table', () => {
   });
 
   it('says at the top of the page which command wrote it', () => {
-    expect(scalePage(results(samples)).split('\n').slice(0, 4).join('\n')).toContain('`npm run bench -- --scale --sizes 64`');
+    expect(scalePage([results(samples)]).split('\n').slice(0, 4).join('\n')).toContain('`npm run bench -- --scale --sizes 64`');
+  });
+
+  it('keeps the sizes a newer run did not measure, under their own command', () => {
+    const older = { ...results(samples), command: 'older', sizes: [results(samples).sizes[0]!, { id: 'scale-256mb', mib: 256, modelBytes: 256 * MB, samples }] };
+    const runs = mergeRuns([older], results([ok('bare', 1, 9, 1, 1)]));
+    expect(runs.map((r) => [r.command, r.sizes.map((s) => s.mib)])).toEqual([['older', [256]], ['npm run bench -- --scale --sizes 64', [64]]]);
+    expect(mergeRuns(runs, { ...results(samples), sizes: [{ id: 'scale-256mb', mib: 256, modelBytes: 256 * MB, samples }] }).map((r) => r.sizes[0]!.mib)).toEqual([64, 256]);
   });
 });
 
