@@ -11,7 +11,7 @@ import { parseArgs } from './lib/args.js';
 import { openBench, step } from './lib/bench-page.js';
 import { launch } from './lib/browser.js';
 import type { CellSpec } from './lib/cell.js';
-import { cells, precisionPairs, QUICK } from './lib/matrix.js';
+import { cells, precisionPairs } from './lib/matrix.js';
 import { writeBenchPage } from './lib/docs-page.js';
 import type { BenchResults, Environment } from './lib/results.js';
 import { runCell } from './lib/run-cell.js';
@@ -31,7 +31,6 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const started = Date.now();
 const load = loadavg();
 const minutes = (s: number) => `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-if (args.quick) log(`bench: --quick: ${args.skip.has('matrix') ? 0 : QUICK.length} cells (${QUICK.map(([m, b]) => `${m} ${b}`).join(', ')}), ${args.samples} start samples per side (fewer than a figure needs), ${args.iterations} steady runs`);
 
 if (args.build) {
   log('bench: building the bench page (vite build → .bench-build)…');
@@ -53,6 +52,7 @@ try {
   log(`bench: ${environment.browser}, adapter ${environment.adapter}, ${env.hardwareConcurrency} cores, isolated ${env.crossOriginIsolated}`);
   if (args.gpu && (env.fallbackAdapter || /swiftshader/i.test(env.adapter))) log('bench: --gpu, but Chromium found no hardware adapter: WebGPU figures are SwiftShader again');
   const manifest = await (await fetch(`${server.url}/models/manifest.json`)).json();
+  if (args.quick) log(`bench: --quick: ${cells(manifest, args).map((c) => `${c.model} ${c.backend}`).join(', ')}; ${args.samples} start samples per side (a figure needs 5), ${args.iterations} steady runs`);
   const hc = env.hardwareConcurrency;
   const results: BenchResults = {
     date: new Date().toISOString(),
@@ -121,7 +121,7 @@ try {
   console.log(table);
   if (args.docs) writeBenchPage(`${root}/docs/benchmarks.md`, table);
   log(`bench: wrote ${args.out}${args.docs ? ' and docs/benchmarks.md' : ''} in ${results.durationS.toFixed(0)} s`);
-  log(`bench: this ${args.quick ? 'quick' : 'full'} run took ${minutes(results.durationS)}`);
+  log(`bench: this run took ${minutes(results.durationS)}`);
 } finally {
   await browser.close();
   server.stop();
