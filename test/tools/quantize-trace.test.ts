@@ -85,7 +85,7 @@ describe('quantize: the gate leaves a trace, refusals say what would work', () =
     const int8 = join(dir, 'breaker.int8.onnx');
     expect(await main(['quantize', gateBreaker(dir), '-o', int8, '--ignore-gate'])).toBe(0);
     const stamped = onnx.ModelProto.decode(readFileSync(int8)).metadataProps.find((p) => p.key === AGREEMENT_KEY);
-    expect(JSON.parse(stamped!.value).passed).toBe(false);
+    expect(JSON.parse(stamped!.value!).passed).toBe(false);
     const manifest = join(dir, 'manifest.json');
     packModel(join(dir, 'breaker.onnx'), { manifest, id: 'b' });
     const { variant } = packModel(int8, { manifest, id: 'b' });
