@@ -11,12 +11,19 @@
  *
  * Wire format walked (onnx.proto): ModelProto.graph = 7; GraphProto.initializer = 5
  * (TensorProto); TensorProto.raw_data = 9, external_data = 13 (StringStringEntryProto key = 1,
- * value = 2), data_location = 14 (EXTERNAL = 1). Anything else (nodes, Constant attributes,
- * subgraphs, sparse initializers, float_data tensors) is copied through byte for byte.
+ * value = 2), data_location = 14 (EXTERNAL = 1); GraphProto.node = 1 (NodeProto op_type = 4,
+ * domain = 7, attribute = 5: AttributeProto name = 1, t = 5) for Constant nodes' `value`. Anything
+ * else (other nodes, subgraphs, sparse initializers, float_data tensors) is copied byte for byte.
  */
 
 const MODEL_GRAPH = 7;
 const GRAPH_INITIALIZER = 5;
+const GRAPH_NODE = 1;
+const NODE_OP_TYPE = 4;
+const NODE_DOMAIN = 7;
+const NODE_ATTRIBUTE = 5;
+const ATTRIBUTE_NAME = 1;
+const ATTRIBUTE_TENSOR = 5;
 const TENSOR_RAW_DATA = 9;
 const TENSOR_EXTERNAL_DATA = 13;
 const TENSOR_DATA_LOCATION = 14;
@@ -97,6 +104,7 @@ class Parts {
 }
 
 const text = new TextEncoder();
+const utf8 = new TextDecoder();
 
 function bytesField(number: number, payload: Uint8Array | Parts): Parts {
   const out = new Parts();
@@ -142,15 +150,34 @@ function externalTensor(bytes: Uint8Array, start: number, end: number, rewrite: 
   return out;
 }
 
-/** Rebuilds a message, replacing the `child` fields that `rebuild` returns new content for. */
-function rebuildMessage(bytes: Uint8Array, start: number, end: number, child: number, rebuild: (f: Field) => Parts | undefined): Parts {
+/** Rebuilds a message, replacing the length-delimited fields that `rebuild` returns new content for. */
+function rebuildMessage(bytes: Uint8Array, start: number, end: number, rebuild: (f: Field) => Parts | undefined): Parts {
   const out = new Parts();
   for (const f of fields(bytes, start, end)) {
-    const content = f.number === child && f.wire === WIRE_BYTES ? rebuild(f) : undefined;
+    const content = f.wire === WIRE_BYTES ? rebuild(f) : undefined;
     if (content) out.append(bytesField(f.number, content));
     else out.push(bytes.subarray(f.start, f.end));
   }
   return out;
+}
+
+function stringField(bytes: Uint8Array, start: number, end: number, number: number): string | undefined {
+  for (const f of fields(bytes, start, end)) if (f.number === number && f.wire === WIRE_BYTES) return utf8.decode(bytes.subarray(f.payload, f.end));
+  return undefined;
+}
+
+/**
+ * A Constant node's `value` tensor, as external: exporters such as Paddle's keep every weight
+ * this way rather than as initializers. onnxruntime turns Constant nodes into initializers by
+ * copying the tensor, external data reference included.
+ */
+function externalConstant(bytes: Uint8Array, node: Field, rewrite: Rewrite): Parts | undefined {
+  if (stringField(bytes, node.payload, node.end, NODE_OP_TYPE) !== 'Constant' || (stringField(bytes, node.payload, node.end, NODE_DOMAIN) ?? '') !== '') return undefined;
+  const before = rewrite.moved;
+  const out = rebuildMessage(bytes, node.payload, node.end, (attribute) =>
+    attribute.number !== NODE_ATTRIBUTE || stringField(bytes, attribute.payload, attribute.end, ATTRIBUTE_NAME) !== 'value' ? undefined
+    : rebuildMessage(bytes, attribute.payload, attribute.end, (t) => (t.number === ATTRIBUTE_TENSOR ? externalTensor(bytes, t.payload, t.end, rewrite) : undefined)));
+  return rewrite.moved > before ? out : undefined;
 }
 
 export interface ExternalizedModel {
@@ -171,8 +198,12 @@ export function externalizeInitializers(model: Uint8Array, location: string, min
   const rewrite: Rewrite = { location, minBytes, moved: 0, movedBytes: 0 };
   let parts: Parts;
   try {
-    parts = rebuildMessage(model, 0, model.byteLength, MODEL_GRAPH, (graph) =>
-      rebuildMessage(model, graph.payload, graph.end, GRAPH_INITIALIZER, (tensor) => externalTensor(model, tensor.payload, tensor.end, rewrite)),
+    parts = rebuildMessage(model, 0, model.byteLength, (graph) =>
+      graph.number !== MODEL_GRAPH ? undefined
+      : rebuildMessage(model, graph.payload, graph.end, (f) =>
+        f.number === GRAPH_INITIALIZER ? externalTensor(model, f.payload, f.end, rewrite)
+        : f.number === GRAPH_NODE ? externalConstant(model, f, rewrite)
+        : undefined),
     );
   } catch (error) {
     if (error instanceof NotOnnx) return undefined;
@@ -187,8 +218,6 @@ export function externalizeInitializers(model: Uint8Array, location: string, min
   }
   return { graph, moved: rewrite.moved, movedBytes: rewrite.movedBytes };
 }
-
-const utf8 = new TextDecoder();
 
 /**
  * The data files a graph's initializers name (their `location`), in order of first mention; []

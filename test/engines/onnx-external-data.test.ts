@@ -7,6 +7,8 @@ import { floatTensor, int64Tensor } from '../../tools/onnx/tensor-data.js';
 import { rng } from '../../tools/rng.js';
 import { createSession, ort } from '../../tools/ort-node.js';
 import { externalizeInitializers } from '../../src/engines/onnx-external-data.js';
+import { readFileSync } from 'node:fs';
+import { MODEL_PATHS } from '../fixtures/model-paths.js';
 
 const seeded = (seed: number, n: number): Float32Array => {
   const next = rng(seed);
@@ -16,7 +18,7 @@ const seeded = (seed: number, n: number): Float32Array => {
 /**
  * x [2, 64] → MatMul W1 [64, 256] (raw_data, 64 KB) → Add b1 (float_data: left inline) → Relu →
  * MatMul W2 [256, 32] (raw_data, 32 KB) → Add b2 (raw_data, 128 B: below the threshold) → Add of a
- * Constant node's tensor (an attribute: left inline) → Reshape by an int64 initializer → y [64].
+ * Constant node's tensor (128 B: left inline) → Reshape by an int64 initializer → y [64].
  */
 function modelBytes(): Uint8Array {
   const vi = (name: string, dims: number[]) =>
@@ -93,6 +95,27 @@ describe('externalizeInitializers', () => {
     expect(weights).toEqual(seeded(3, 256 * 32));
     expect(kv.get('location')).toBe('m');
   });
+
+  // Paddle's exports keep every weight in a Constant node, not an initializer.
+  for (const [id, width] of [['ocr-cls', 192], ['ocr-rec', 320]] as const) {
+    it(`${id}: its Constant nodes' weights move too, and it predicts exactly as before`, async () => {
+      const model = new Uint8Array(readFileSync(MODEL_PATHS[id]));
+      const split = externalizeInitializers(model, 'model.onnx')!;
+      expect(split.moved).toBeGreaterThan(40);
+      expect(split.graph.byteLength).toBeLessThan(model.byteLength / 5);
+      const x = new ort.Tensor('float32', seeded(11, 3 * 48 * width), [1, 3, 48, width]);
+      const outputs = async (bytes: Uint8Array, externalData?: { path: string; data: Uint8Array }[]) => {
+        const session = await createSession(bytes, externalData ? { externalData } : {});
+        try {
+          const result = await session.run({ x });
+          return Buffer.from((result[session.outputNames[0]!]!.data as Float32Array).buffer);
+        } finally {
+          await session.release();
+        }
+      };
+      expect((await outputs(split.graph, [{ path: 'model.onnx', data: model }])).equals(await outputs(model))).toBe(true);
+    }, 60_000);
+  }
 
   it('leaves a model with nothing to move, or bytes that are not ONNX, to the engine', () => {
     expect(externalizeInitializers(modelBytes(), 'm', 1 << 20)).toBeUndefined();
