@@ -14,6 +14,11 @@ export interface OrtFiles {
   wasmSha256?: string;
 }
 
+/** The two onnxruntime-web flavours' file stems (`<stem>.mjs`, `<stem>.wasm`): the one list of them. */
+export const ORT_FLAVOUR_STEMS = { wasm: 'ort-wasm-simd-threaded', jsep: 'ort-wasm-simd-threaded.jsep' } as const;
+/** Every onnxruntime-web file the engine loads, by name. */
+export const ORT_FILE_NAMES = Object.values(ORT_FLAVOUR_STEMS).flatMap((stem) => [`${stem}.mjs`, `${stem}.wasm`]);
+
 export const TFJS_WASM_NAMES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'] as const;
 export type TfjsWasmName = (typeof TFJS_WASM_NAMES)[number];
 
@@ -33,8 +38,8 @@ export function engineFilesAt(base: string): EngineFiles {
   const root = withSlash(base);
   const ort = (name: string): OrtFiles => ({ wasm: `${root}ort/${name}.wasm`, mjs: `${root}ort/${name}.mjs` });
   return {
-    ortWasm: ort('ort-wasm-simd-threaded'),
-    ortJsep: ort('ort-wasm-simd-threaded.jsep'),
+    ortWasm: ort(ORT_FLAVOUR_STEMS.wasm),
+    ortJsep: ort(ORT_FLAVOUR_STEMS.jsep),
     tfjs: Object.fromEntries(TFJS_WASM_NAMES.map((name) => [name, `${root}tfjs/${name}`])) as Record<TfjsWasmName, string>,
   };
 }

@@ -26,6 +26,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, defaultClientConditions, type InlineConfig, type Plugin } from 'vite';
 import { ORT_FILES, TFJS_WASM_FILES } from '../models/engine-assets.js';
+import { ORT_FLAVOUR_STEMS } from '../../src/engines/engine-files.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const args = process.argv.slice(2);
@@ -103,8 +104,8 @@ const packagedFiles = swapModule(
   `
   export function packagedEngineFiles() {
     return {
-      ortWasm: ${ortFiles('ort-wasm-simd-threaded')},
-      ortJsep: ${ortFiles('ort-wasm-simd-threaded.jsep')},
+      ortWasm: ${ortFiles(ORT_FLAVOUR_STEMS.wasm)},
+      ortJsep: ${ortFiles(ORT_FLAVOUR_STEMS.jsep)},
       tfjs: {
         ${TFJS_WASM_FILES.map((f) => `${JSON.stringify(f)}: __edgeserveAsset(${JSON.stringify(`tfjs/${f}`)})`).join(',\n        ')}
       },

@@ -7,13 +7,14 @@
  */
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ORT_FILE_NAMES, TFJS_WASM_NAMES } from '../../src/engines/engine-files.js';
 
 /**
  * Both onnxruntime-web flavours the engine uses: the plain SIMD-threaded build (WASM only) and
  * the JSEP build (WebGPU), which a session loads only when it runs on WebGPU.
  */
-export const ORT_FILES = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'];
-export const TFJS_WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+export const ORT_FILES = ORT_FILE_NAMES;
+export const TFJS_WASM_FILES: readonly string[] = TFJS_WASM_NAMES;
 
 export async function copyEngineAssets(root: string, toDir: string): Promise<void> {
   const ortDir = join(toDir, 'ort');
