@@ -4,7 +4,8 @@
  * lacks are mapped explicitly, each as said below, never silently to float32.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { BadInputError, UnsupportedError } from '../errors.js';
+import { BadInputError, InferenceFailedError, UnsupportedError } from '../errors.js';
+import type { TensorDtype } from '../manifest/schema.js';
 import type { Tensor } from '../protocol.js';
 
 /** IEEE 754 half (raw bits) → the float32 of the same value: exact, every half is a float32. */
@@ -60,14 +61,35 @@ export function toTfjsTensor(name: string, input: Tensor): tf.Tensor {
   }
 }
 
-/** One output read back under the dtype tfjs computed it in (float32, int32 or bool). */
-export async function fromTfjsTensor(name: string, tensor: tf.Tensor): Promise<Tensor> {
+const NARROW = { uint8: [Uint8Array, 0, 255], int8: [Int8Array, -128, 127] } as const;
+
+/**
+ * One output read back under the dtype tfjs computed it in (float32, int32 or bool), or, where the
+ * manifest declares an integer dtype tfjs lacks, in that dtype: int64 from int32 always (exact);
+ * uint8/int8 from int32 when every value fits, refused otherwise (tfjs computes them in int32,
+ * so a uint8 sum past 255 does not wrap as it would in TensorFlow).
+ */
+export async function fromTfjsTensor(name: string, tensor: tf.Tensor, declared?: TensorDtype): Promise<Tensor> {
   const dims = [...tensor.shape];
   switch (tensor.dtype) {
     case 'float32':
       return { dtype: 'float32', dims, data: (await tensor.data<'float32'>()) as Float32Array };
-    case 'int32':
-      return { dtype: 'int32', dims, data: (await tensor.data<'int32'>()) as Int32Array };
+    case 'int32': {
+      const data = (await tensor.data<'int32'>()) as Int32Array;
+      if (declared === 'int64') return { dtype: 'int64', dims, data: BigInt64Array.from(data, (v) => BigInt(v)) };
+      if (declared === 'uint8' || declared === 'int8') {
+        const [Narrow, min, max] = NARROW[declared];
+        const at = data.findIndex((v) => v < min || v > max);
+        if (at >= 0) {
+          throw new InferenceFailedError(`output "${name}" is declared ${declared} but TensorFlow.js computed ${data[at]} at index ${at} (it computes ${declared} in int32)`, {
+            output: name,
+            index: at,
+          });
+        }
+        return { dtype: declared, dims, data: Narrow.from(data) };
+      }
+      return { dtype: 'int32', dims, data };
+    }
     case 'bool':
       // tfjs reads bool back as a Uint8Array of 0/1, which is edgeserve's bool.
       return { dtype: 'bool', dims, data: (await tensor.data<'bool'>()) as Uint8Array };

@@ -43,7 +43,7 @@ export function createTfjsEngine(useBackend = tfjsBackendChooser()): Engine {
             const results = await model.run(feeds, model.outputNames);
             made.push(...results);
             const outputs: TensorMap = {};
-            for (const [i, output] of spec.outputs.entries()) outputs[output.name] = await fromTfjsTensor(output.name, results[i]!);
+            for (const [i, output] of spec.outputs.entries()) outputs[output.name] = await fromTfjsTensor(output.name, results[i]!, output.dtype);
             return outputs;
           } finally {
             tf.dispose(made);

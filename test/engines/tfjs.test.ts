@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engines/engine.js';
 import { createTfjsEngine } from '../../src/engines/tfjs.js';
+import type { TensorDtype } from '../../src/manifest/schema.js';
 import type { TensorMap } from '../../src/protocol.js';
 import { nodeTfjsContext as nodeTfjsContextFor } from '../fixtures/node-tfjs-context.js';
 import { tinyGraph, type TinyInput, type TinyOutput } from '../fixtures/tiny-tfjs-graph.js';
@@ -26,8 +27,8 @@ beforeAll(() => {
   engine = createTfjsEngine();
 });
 
-async function runOnce(inputs: TinyInput[], outputs: TinyOutput[], feeds = pick(inputs)): Promise<TensorMap> {
-  const { spec, files } = tinyGraph(inputs, outputs, Object.fromEntries(Object.entries(feeds).map(([n, t]) => [n, t.dtype])));
+async function runOnce(inputs: TinyInput[], outputs: TinyOutput[], feeds = pick(inputs), declared: Partial<Record<TinyOutput, TensorDtype>> = {}): Promise<TensorMap> {
+  const { spec, files } = tinyGraph(inputs, outputs, { ...Object.fromEntries(Object.entries(feeds).map(([n, t]) => [n, t.dtype])), ...declared });
   const session = await engine.create(spec, files, 'wasm', nodeTfjsContext);
   try {
     return await session.run(feeds);
@@ -74,6 +75,15 @@ describe('tfjs engine on wasm', () => {
     const out = await runOnce(['b'], ['where_b', 'not_b']);
     expect(out.where_b).toEqual({ dtype: 'int32', dims: [2, 1], data: new Int32Array([0, 2]) });
     expect(out.not_b!.data).toEqual(new Uint8Array([0, 1, 0]));
+  });
+
+  it('answers in the integer dtype the manifest declares where tfjs computed it in int32', async () => {
+    const out = await runOnce(['b'], ['where_b'], pick(['b']), { where_b: 'int64' });
+    expect(out.where_b).toEqual({ dtype: 'int64', dims: [2, 1], data: new BigInt64Array([0n, 2n]) });
+    const u: TensorMap = { u: { dtype: 'uint8', dims: [3], data: new Uint8Array([0, 200, 254]) } };
+    expect((await runOnce(['u'], ['u_plus_1'], u, { u_plus_1: 'uint8' })).u_plus_1).toEqual({ dtype: 'uint8', dims: [3], data: new Uint8Array([1, 201, 255]) });
+    // 255 + 1 does not fit a uint8: said, not wrapped nor mislabelled.
+    await expect(runOnce(['u'], ['u_plus_1'], pick(['u']), { u_plus_1: 'uint8' })).rejects.toMatchObject({ code: 'INFERENCE_FAILED', message: expect.stringContaining('256') });
   });
 
   it('refuses a manifest output the model does not have, naming the model’s own', async () => {
