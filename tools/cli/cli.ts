@@ -159,6 +159,12 @@ function pack(args: string[]): void {
     console.log(`${entry.id} ${variant.precision}: ${graph!.bytes} bytes, sha256 ${graph!.sha256.slice(0, 12)}…, opset ${variant.opset}` +
       data.map((d) => `; external data ${d.url}: ${d.bytes} bytes, sha256 ${d.sha256.slice(0, 12)}…`).join(''));
     if (copiedTo) progress(`${file} is outside the manifest's folder: copied to ${copiedTo.join(', ')} (url "${graph!.url}")`);
+    const version = entry.versions.find((v) => v.variants.includes(variant))!;
+    if (!version.variants.some((v) => v.precision === 'fp32')) {
+      // load(id) asks for fp32 unless told otherwise: a version without one loads only by name.
+      progress(`warning: ${entry.id} ${version.version} has no fp32 variant, and load('${entry.id}') asks for fp32: ` +
+        `load it with { precision: '${variant.precision}' }, or pack with --precision fp32 if this file is the model's reference`);
+    }
   }
 }
 
