@@ -42,7 +42,13 @@ const scale = {
   async bare(o: { url: string; externalData?: { path: string; url: string }; k: number; threads: number }): Promise<ScaleLoad> {
     const t0 = performance.now();
     const worker = (state.worker = new Worker(new URL('./scale-ort.worker.ts', import.meta.url), { type: 'module' }));
-    await ask(worker, { type: 'init', modelUrl: o.url, ...(o.externalData ? { externalData: o.externalData } : {}), threads: o.threads, wasmBase: new URL('/engines/ort/', location.href).href });
+    await ask(worker, {
+      type: 'init',
+      modelUrl: o.url,
+      ...(o.externalData ? { externalData: o.externalData } : {}),
+      threads: o.threads,
+      wasmBase: new URL('/engines/ort/', location.href).href,
+    });
     const t1 = performance.now();
     const x = inputPattern(o.k);
     const { y } = await ask(worker, { type: 'run', x }, [x.buffer]);

@@ -69,7 +69,10 @@ export interface ProcFs {
 }
 
 export const realProc = (dir = '/proc'): ProcFs => ({
-  pids: () => readdirSync(dir).filter((n) => /^\d+$/.test(n)).map(Number),
+  pids: () =>
+    readdirSync(dir)
+      .filter((n) => /^\d+$/.test(n))
+      .map(Number),
   read(pid, file) {
     try {
       return readFileSync(join(dir, String(pid), file), 'utf8');

@@ -47,7 +47,10 @@ function buildFrom(commit: string): void {
   execFileSync('sh', ['-c', `git archive ${commit} | tar -x -C "${src}"`], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   symlinkSync(join(root, 'node_modules'), join(src, 'node_modules'));
   for (const f of OWN_FILES) cpSync(join(root, f), join(src, f), { recursive: true });
-  const r = spawnSync('npx', ['vite', 'build', '-c', 'bench/scale/vite.config.ts', '--logLevel', 'error', '--outDir', siteDir, '--emptyOutDir'], { cwd: src, stdio: ['ignore', 'inherit', 'inherit'] });
+  const r = spawnSync('npx', ['vite', 'build', '-c', 'bench/scale/vite.config.ts', '--logLevel', 'error', '--outDir', siteDir, '--emptyOutDir'], {
+    cwd: src,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status})`);
   writeFileSync(join(siteDir, 'built-from'), `${commit} (the scale bench's own files from the working tree)\n`);
 }
@@ -110,7 +113,11 @@ async function visit(context: BrowserContext, baseUrl: string, expected: number[
       rssSamples: samples,
     };
   } finally {
-    await withTimeout(page.evaluate(() => window.scale.dispose()), 10_000, 'dispose').catch(() => undefined);
+    await withTimeout(
+      page.evaluate(() => window.scale.dispose()),
+      10_000,
+      'dispose',
+    ).catch(() => undefined);
     await page.close().catch(() => undefined);
     await sleep(SETTLE_MS);
   }
@@ -139,9 +146,17 @@ async function runUnit(unit: ScaleUnit, model: MadeModel, baseUrl: string, threa
     const warm = await go(edgeserveLoad(baseUrl, id, model.k, threads));
     // A warm visit that downloaded again measured a second cold load, not IndexedDB.
     if (warm.ok && warm.fromCache === false) Object.assign(warm, { ok: false, error: 'the warm visit did not load from IndexedDB' });
-    return [[coldSide!, cold], [warmSide!, warm]];
+    return [
+      [coldSide!, cold],
+      [warmSide!, warm],
+    ];
   } catch (e) {
-    return [[unit.startsWith('bare') ? (unit === 'bare' ? 'bare' : 'bare ext') : unit === 'edgeserve' ? 'edgeserve cold' : 'edgeserve ext cold', { ok: false, error: `harness: ${message(e)}`, idleBytes: 0 }]];
+    return [
+      [
+        unit.startsWith('bare') ? (unit === 'bare' ? 'bare' : 'bare ext') : unit === 'edgeserve' ? 'edgeserve cold' : 'edgeserve ext cold',
+        { ok: false, error: `harness: ${message(e)}`, idleBytes: 0 },
+      ],
+    ];
   } finally {
     await fresh.close().catch(() => undefined);
   }
@@ -149,7 +164,7 @@ async function runUnit(unit: ScaleUnit, model: MadeModel, baseUrl: string, threa
 
 const fmtVisit = (v: Visit) =>
   v.loadMs === undefined
-    ? `FAILED ${v.error}` + (v.peakBytes ? ` (peak +${Math.round((v.peakBytes - v.idleBytes) / 1e6)} MB)` : '')
+    ? `FAILED ${v.error}${v.peakBytes ? ` (peak +${Math.round((v.peakBytes - v.idleBytes) / 1e6)} MB)` : ''}`
     : `load ${(v.loadMs / 1000).toFixed(2)} s, first ${Math.round(v.firstPredictMs!)} ms, ${v.maxAbsDiff === 0 ? 'exact' : `max |Δ| ${v.maxAbsDiff}`}, peak +${Math.round((v.peakBytes! - v.idleBytes) / 1e6)} MB, settled +${Math.round((v.settledBytes! - v.idleBytes) / 1e6)} MB${v.ok ? '' : ` — ${v.error}`}`;
 
 /** --no-build: the commit the last build was made from. */
@@ -191,12 +206,20 @@ export async function runScale(argv: string[]): Promise<number> {
     date: new Date().toISOString(),
     command: `npm run bench -- ${argv.join(' ')}`,
     durationS: 0,
-    environment: { browser: chromiumVersion(), cores: Number(execFileSync('nproc', { encoding: 'utf8' }).trim()), memTotalMb: Math.round(totalmem() / 2 ** 20), loadAverage: load, commit: args.build ? `${commit} (the scale bench's own files from the working tree)` : readBuilt() },
+    environment: {
+      browser: chromiumVersion(),
+      cores: Number(execFileSync('nproc', { encoding: 'utf8' }).trim()),
+      memTotalMb: Math.round(totalmem() / 2 ** 20),
+      loadAverage: load,
+      commit: args.build ? `${commit} (the scale bench's own files from the working tree)` : readBuilt(),
+    },
     settings: { samples: args.samples, threads: args.threads, sizes: args.sizes, sides: args.units },
     packedExternal: models.filter((m) => external.has(m.id)).map((m) => m.id),
     sizes: [],
   };
-  log(`bench scale: ${results.environment.browser}, ${results.environment.cores} cores, sizes ${args.sizes.join(', ')} MB, ${args.samples} samples, ${args.threads} thread(s); external data packed for: ${results.packedExternal.join(', ') || 'none'}`);
+  log(
+    `bench scale: ${results.environment.browser}, ${results.environment.cores} cores, sizes ${args.sizes.join(', ')} MB, ${args.samples} samples, ${args.threads} thread(s); external data packed for: ${results.packedExternal.join(', ') || 'none'}`,
+  );
   try {
     for (const model of models) {
       const units = args.units.filter((u) => u !== 'edgeserve-ext' || external.has(model.id));
@@ -227,6 +250,8 @@ export async function runScale(argv: string[]): Promise<number> {
     writeFileSync(runsPath, `${JSON.stringify(runs)}\n`);
     writeFileSync(join(root, 'docs/scale-benchmark.md'), scalePage(runs));
   }
-  log(`bench scale: wrote ${args.out}${args.docs ? ' and docs/scale-benchmark.md' : ''}; the run took ${Math.round(results.durationS)} s (${(results.durationS / 60).toFixed(1)} min)`);
+  log(
+    `bench scale: wrote ${args.out}${args.docs ? ' and docs/scale-benchmark.md' : ''}; the run took ${Math.round(results.durationS)} s (${(results.durationS / 60).toFixed(1)} min)`,
+  );
   return 0;
 }

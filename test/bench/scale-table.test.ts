@@ -8,7 +8,15 @@ import { mergeRuns, scalePage, scaleTable, summarizeSide } from '../../bench/sca
 
 const MB = 1e6;
 const ok = (side: ScaleSample['side'], sample: number, loadMs: number, peakMb: number, settledMb: number): ScaleSample => ({
-  side, sample, ok: true, loadMs, firstPredictMs: 50, maxAbsDiff: 0, idleBytes: 300 * MB, peakBytes: (300 + peakMb) * MB, settledBytes: (300 + settledMb) * MB,
+  side,
+  sample,
+  ok: true,
+  loadMs,
+  firstPredictMs: 50,
+  maxAbsDiff: 0,
+  idleBytes: 300 * MB,
+  peakBytes: (300 + peakMb) * MB,
+  settledBytes: (300 + settledMb) * MB,
 });
 const failed = (side: ScaleSample['side'], sample: number, error: string): ScaleSample => ({ side, sample, ok: false, error, idleBytes: 300 * MB, peakBytes: 4500 * MB });
 
@@ -24,15 +32,26 @@ const results = (samples: ScaleSample[]): ScaleResults => ({
 
 describe('scale table', () => {
   const samples = [
-    ok('edgeserve cold', 1, 4000, 470, 300), ok('edgeserve cold', 2, 5000, 480, 310), ok('edgeserve cold', 3, 4400, 460, 320),
-    ok('edgeserve warm', 1, 2000, 160, 128), ok('edgeserve warm', 2, 2100, 170, 130), failed('edgeserve warm', 3, 'std::bad_alloc'),
-    ok('bare', 1, 2000, 460, 460), ok('bare', 2, 2200, 480, 470), ok('bare', 3, 1800, 440, 450),
+    ok('edgeserve cold', 1, 4000, 470, 300),
+    ok('edgeserve cold', 2, 5000, 480, 310),
+    ok('edgeserve cold', 3, 4400, 460, 320),
+    ok('edgeserve warm', 1, 2000, 160, 128),
+    ok('edgeserve warm', 2, 2100, 170, 130),
+    failed('edgeserve warm', 3, 'std::bad_alloc'),
+    ok('bare', 1, 2000, 460, 460),
+    ok('bare', 2, 2200, 480, 470),
+    ok('bare', 3, 1800, 440, 450),
   ];
 
   it('summarises the ok samples and keeps the failures with their error', () => {
     const warm = summarizeSide('edgeserve warm', samples);
     expect(warm).toMatchObject({ n: 3, ok: 2, loadMs: { median: 2000, min: 2000, max: 2100 }, peakOverIdle: 160 * MB, errors: ['std::bad_alloc'] });
-    expect(summarizeSide('edgeserve cold', samples)).toMatchObject({ loadMs: { median: 4400, min: 4000, max: 5000 }, peakOverIdle: 470 * MB, settledOverIdle: 310 * MB, maxAbsDiff: 0 });
+    expect(summarizeSide('edgeserve cold', samples)).toMatchObject({
+      loadMs: { median: 4400, min: 4000, max: 5000 },
+      peakOverIdle: 470 * MB,
+      settledOverIdle: 310 * MB,
+      maxAbsDiff: 0,
+    });
   });
 
   it('renders ratios to bare, RSS as × model, and the failures', () => {
@@ -50,13 +69,21 @@ describe('scale table', () => {
   });
 
   it('says at the top of the page which command wrote it', () => {
-    expect(scalePage([results(samples)]).split('\n').slice(0, 4).join('\n')).toContain('`npm run bench -- --scale --sizes 64`');
+    expect(
+      scalePage([results(samples)])
+        .split('\n')
+        .slice(0, 4)
+        .join('\n'),
+    ).toContain('`npm run bench -- --scale --sizes 64`');
   });
 
   it('keeps the sizes a newer run did not measure, under their own command', () => {
     const older = { ...results(samples), command: 'older', sizes: [results(samples).sizes[0]!, { id: 'scale-256mb', mib: 256, modelBytes: 256 * MB, samples }] };
     const runs = mergeRuns([older], results([ok('bare', 1, 9, 1, 1)]));
-    expect(runs.map((r) => [r.command, r.sizes.map((s) => s.mib)])).toEqual([['older', [256]], ['npm run bench -- --scale --sizes 64', [64]]]);
+    expect(runs.map((r) => [r.command, r.sizes.map((s) => s.mib)])).toEqual([
+      ['older', [256]],
+      ['npm run bench -- --scale --sizes 64', [64]],
+    ]);
     expect(mergeRuns(runs, { ...results(samples), sizes: [{ id: 'scale-256mb', mib: 256, modelBytes: 256 * MB, samples }] }).map((r) => r.sizes[0]!.mib)).toEqual([64, 256]);
   });
 });
