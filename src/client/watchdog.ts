@@ -5,16 +5,25 @@
  * declared stuck. Each answer is progress; queued calls behind a long run therefore wait one
  * run's time at most, not the whole queue's.
  *
- * The bound is per model: `runMultiple` times the slowest run this page has seen from that
- * model (a model's own speed on this device: a 1 ms VAD and a 6 s SwiftShader run need
- * different patience), never below `floorMs` (the first run, with no measurement yet, includes
- * warm-up such as WebGPU shader compilation).
+ * The bound is per model and comes from the model's own history on this worker:
+ * - before its first run has answered: `floorMs` (default 60 s). The first run includes
+ *   warm-up — WebGPU shader compilation, WASM's first allocations — which nothing predicts;
+ * - after it (the model is warm): `runMultiple` × its slowest warm run, never below
+ *   `warmFloorMs` (default 5 s). The warm-up run itself is left out of that history, or one
+ *   20 s shader compilation would keep the bound at minutes for good. Until a warm run has been
+ *   seen, the warm-up run's own time stands in (a warm run is not slower than warm-up + run).
+ * So a worker stuck after a model's warm-up is replaced within `warmFloorMs` (plus a timer's
+ * slack) for any model whose warm runs take under warmFloorMs / runMultiple (250 ms by default),
+ * and within `runMultiple` × its slowest warm run for slower ones.
+ * A new worker starts with no history: its models warm up again, under `floorMs`.
  */
 
 export interface WatchdogOptions {
-  /** The least time a run may take before the worker is declared stuck; default 60 000 ms. */
+  /** How long a model's first run on a worker (warm-up included) may take before the worker is declared stuck; default 60 000 ms. */
   floorMs?: number;
-  /** How many times its slowest seen run a model may take; default 20. */
+  /** After a model's first run, the least time a run may take before the worker is declared stuck; default 5 000 ms (at most `floorMs`). */
+  warmFloorMs?: number;
+  /** How many times its slowest warm run a model may take; default 20. */
   runMultiple?: number;
 }
 
@@ -30,14 +39,24 @@ interface Watch {
   sentAt: number;
 }
 
-const defaultWatchdog: Required<WatchdogOptions> = { floorMs: 60_000, runMultiple: 20 };
+const defaultWatchdog: Required<WatchdogOptions> = { floorMs: 60_000, warmFloorMs: 5_000, runMultiple: 20 };
+
+interface History {
+  /** The first run's time (warm-up included). */
+  warmUpMs: number;
+  /** The slowest run after it, once there is one. */
+  slowestWarmMs?: number;
+}
 
 export class Watchdog {
   private readonly watches = new Set<Watch>();
-  private readonly slowest = new Map<string, number>();
+  private readonly history = new Map<string, History>();
   private lastProgress = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly floorMs: number;
+  private dueAt = 0;
+  /** The first-run bound, which is also a loading worker's bound for an unanswered ping (load-watch.ts). */
+  readonly floorMs: number;
+  private readonly warmFloorMs: number;
   private readonly runMultiple: number;
 
   constructor(
@@ -46,6 +65,7 @@ export class Watchdog {
     private readonly now: () => number = () => performance.now(),
   ) {
     this.floorMs = options.floorMs ?? defaultWatchdog.floorMs;
+    this.warmFloorMs = Math.min(options.warmFloorMs ?? defaultWatchdog.warmFloorMs, this.floorMs);
     this.runMultiple = options.runMultiple ?? defaultWatchdog.runMultiple;
   }
 
@@ -67,8 +87,10 @@ export class Watchdog {
 
   /** The bound that applies to `model` now. */
   boundFor(model: string): number {
-    const run = this.slowest.get(model);
-    return run === undefined ? this.floorMs : Math.max(this.floorMs, this.runMultiple * run);
+    const seen = this.history.get(model);
+    if (seen === undefined) return this.floorMs;
+    const known = seen.slowestWarmMs === undefined ? seen.warmUpMs : this.runMultiple * seen.slowestWarmMs;
+    return Math.max(this.warmFloorMs, known);
   }
 
   private end(watch: Watch): void {
@@ -76,8 +98,11 @@ export class Watchdog {
     const at = this.now();
     // A queued call's own run started when the answer before it arrived, not when it was sent.
     const run = at - Math.max(watch.sentAt, this.lastProgress);
-    if (run > (this.slowest.get(watch.model) ?? -1)) this.slowest.set(watch.model, run);
+    const seen = this.history.get(watch.model);
+    if (seen === undefined) this.history.set(watch.model, { warmUpMs: run });
+    else if (run > (seen.slowestWarmMs ?? -1)) seen.slowestWarmMs = run;
     this.lastProgress = at;
+    this.arm();
   }
 
   /** The longest bound among the calls on the wire: they all wait on the same worker. */
@@ -95,9 +120,15 @@ export class Watchdog {
    * set again for the rest, so a busy stream of calls costs no timer churn.
    */
   private arm(): void {
-    if (this.timer !== undefined || this.watches.size === 0) return;
-    const { boundMs } = this.bound();
-    this.timer = setTimeout(() => this.check(), Math.max(0, this.lastProgress + boundMs - this.now()));
+    if (this.watches.size === 0) return;
+    const dueAt = this.lastProgress + this.bound().boundMs;
+    // Set again only when due sooner: a model's first answer shrinks its bound from floorMs.
+    if (this.timer !== undefined) {
+      if (dueAt >= this.dueAt) return;
+      clearTimeout(this.timer);
+    }
+    this.dueAt = dueAt;
+    this.timer = setTimeout(() => this.check(), Math.max(0, dueAt - this.now()));
   }
 
   private check(): void {

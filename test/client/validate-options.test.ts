@@ -22,6 +22,7 @@ describe('option validation', () => {
     [{ manifestUrl: 42 }, 'manifestUrl'],
     [{ persist: 'yes' }, 'persist'],
     [{ workerFactory: {} }, 'workerFactory'],
+    [{ watchdog: { warmFloorMs: -1 } }, 'watchdog.warmFloorMs'],
   ];
   for (const [options, option] of runtime) {
     it(`createRuntime refuses ${JSON.stringify(options)} with BAD_INPUT naming ${option}`, () => {
