@@ -125,7 +125,7 @@ export class LoadedModel implements Model {
   private reloadOn(api: Remote<WorkerApi>, generation: number): Promise<void> {
     if (this.reloading?.generation !== generation) {
       const { callId: _c, ...request } = this.request;
-      const done = api.load(request, undefined, this.onSwitch).then((info) => {
+      const done = this.link.watchLoad(request.id, generation, api.load(request, undefined, this.onSwitch)).then((info) => {
         this.current = info;
         this.generation = generation;
       });

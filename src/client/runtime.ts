@@ -39,9 +39,12 @@ export interface RuntimeOptions {
   /** How to start the worker; the default is the bundled runtime worker. */
   workerFactory?: WorkerFactory;
   /**
-   * A worker that gives no answer for this long while predicts are pending is declared stuck:
+   * A worker that gives no answer for too long while predicts are pending is declared stuck:
    * pending calls reject with WORKER_STUCK, it is replaced, and models load again from the store.
-   * Default: 20 × the model's slowest seen run, at least 60 000 ms. `false` turns it off.
+   * The bound: `floorMs` (default 60 000) for a model's first run on the worker (warm-up), then
+   * 20 × its slowest warm run, at least `warmFloorMs` (default 5 000). While a load is in flight
+   * the worker must answer a ping within `floorMs`, however long the load takes.
+   * `false` turns it off.
    */
   watchdog?: WatchdogOptions | false;
   /**
@@ -162,7 +165,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       const onProgress = loadOptions.onProgress ? proxy(loadOptions.onProgress) : undefined;
       let model: LoadedModel | undefined;
       const onSwitch = proxy((info: ModelInfo) => model?.applySwitch(info));
-      const { value, generation } = await cancellable(`load of "${id}"`, () => link.call((api) => api.load(request, onProgress, onSwitch)), loadOptions, (reason) => {
+      const { value, generation } = await cancellable(`load of "${id}"`, () => link.call((api, generation) => link.watchLoad(id, generation, api.load(request, onProgress, onSwitch))), loadOptions, (reason) => {
         void link.call((api) => api.cancel(callId, reason)).catch(() => undefined);
       });
       model = new LoadedModel(link, request, value, generation, onSwitch, {

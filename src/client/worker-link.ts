@@ -14,6 +14,7 @@ import { WorkerCrashedError, WorkerStuckError, type EdgeServeError, type WorkerS
 import { watchLifeLock } from '../locks/life-lock.js';
 import { CHANNEL_BYTES, ChannelView, sharedChannelAvailable } from '../shared-memory-channel.js';
 import type { WorkerApi, WorkerInit } from '../protocol.js';
+import { LoadWatch } from './load-watch.js';
 import { SharedPredict } from './shared-predict.js';
 import { Watchdog, type WatchdogOptions } from './watchdog.js';
 import { watchWorkerStart } from './worker-start.js';
@@ -34,6 +35,8 @@ interface Live {
   /** Rejects each pending call; emptied when the worker goes away. */
   pending: Set<(error: EdgeServeError) => void>;
   watchdog: Watchdog | undefined;
+  /** Pings the worker while loads are in flight (load-watch.ts). */
+  loadWatch: LoadWatch | undefined;
   stopWatching: () => void;
   /** The shared-memory predict channel (cross-origin isolated pages only). */
   shared: SharedPredict | undefined;
@@ -108,6 +111,19 @@ export class WorkerLink {
     return live.watchdog.begin(model);
   }
 
+  /**
+   * `load`, a load of `model` just posted to the worker of `generation`, watched until it
+   * settles: the worker must keep answering pings meanwhile (however long the load takes), or it
+   * is declared stuck and `load` rejects with WORKER_STUCK like every pending call.
+   */
+  watchLoad<T>(model: string, generation: number, load: Promise<T>): Promise<T> {
+    const live = this.live;
+    if (!live?.loadWatch || live.generation !== generation) return load;
+    const done = live.loadWatch.begin(model);
+    load.then(done, done);
+    return load;
+  }
+
   dispose(): void {
     this.disposed = true;
     this.retire(new WorkerCrashedError('the runtime was disposed'));
@@ -137,7 +153,7 @@ export class WorkerLink {
         }
       : worker;
     const api = wrap<WorkerApi>(endpoint);
-    const live: Live = { worker, api, generation, ready: Promise.resolve(), isReady: false, pending: new Set(), watchdog: undefined, stopWatching: () => undefined, shared };
+    const live: Live = { worker, api, generation, ready: Promise.resolve(), isReady: false, pending: new Set(), watchdog: undefined, loadWatch: undefined, stopWatching: () => undefined, shared };
     const onDeath = (reason: string) => {
       if (this.live !== live) return;
       const error = new WorkerCrashedError(`the runtime worker died (${reason}); pending calls were rejected and the next call starts a new worker`, {
@@ -155,6 +171,19 @@ export class WorkerLink {
         );
         this.retire(error);
       }, this.watchdog);
+      live.loadWatch = new LoadWatch(
+        () => api.ping(),
+        ({ model, silentMs, boundMs }) => {
+          if (this.live !== live) return;
+          const error = new WorkerStuckError(
+            `the runtime worker answered no ping for ${silentMs} ms while loading "${model}" (a live worker answers within ${boundMs} ms, however long the load); ` +
+              'it was terminated, pending calls were rejected, and the next call starts a new worker (createRuntime({ watchdog: { floorMs } }) sets the bound)',
+            { generation, model, waitedMs: silentMs, boundMs, during: 'load' },
+          );
+          this.retire(error);
+        },
+        live.watchdog.floorMs,
+      );
     }
     // A script that fails to load or throws at top level shows up as an error event.
     // A worker that never answered did not start (script not loaded, CSP): say why, not "crashed".
@@ -191,6 +220,7 @@ export class WorkerLink {
     this.live = undefined;
     live.stopWatching();
     live.watchdog?.stop();
+    live.loadWatch?.stop();
     for (const reject of live.pending) reject(error);
     live.pending.clear();
     live.api[releaseProxy]();
