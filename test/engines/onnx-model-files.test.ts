@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { onnx } from '../../tools/onnx/onnx-proto.js';
 import { floatTensor } from '../../tools/onnx/tensor-data.js';
 import { rng } from '../../tools/rng.js';
-import { createOnnxEngine } from '../../src/engines/onnx.js';
+import { createOnnxEngine, type OnnxEngineOptions } from '../../src/engines/onnx.js';
 import { ortModelInput, relativeLocation, OWN_BYTES_LOCATION } from '../../src/engines/onnx-model-files.js';
 import type { ModelFile } from '../../src/engines/engine.js';
 import type { ModelSpec } from '../../src/manifest/schema.js';
@@ -55,8 +55,8 @@ function split(): { graph: Uint8Array; data: Uint8Array; w2: Uint8Array } {
 const spec = { id: 'split', format: 'onnx' } as unknown as ModelSpec;
 const x = { x: { dtype: 'float32' as const, dims: [1, 32], data: seeded(9, 32) } };
 
-async function predict(files: ModelFile[]): Promise<Float32Array> {
-  const session = await createOnnxEngine().create(spec, files, 'wasm', { files: nodeEngineFiles(), wasmThreads: 1 });
+async function predict(files: ModelFile[], options: OnnxEngineOptions = {}): Promise<Float32Array> {
+  const session = await createOnnxEngine(undefined, options).create(spec, files, 'wasm', { files: nodeEngineFiles(), wasmThreads: 1 });
   try {
     return (await session.run(x)).y!.data as Float32Array;
   } finally {
@@ -100,5 +100,29 @@ describe('ONNX variants with external data', () => {
     expect(input.externalData[0]!.data).toBe(model); // mounted as it is: no copy
     expect(input.model.byteLength).toBeLessThan(1024);
     expect(ortModelInput([{ url: `${base}model.onnx`, bytes: model }]).model).toBe(model); // small: untouched
+  });
+
+  it('prepackBelow: a model from that size opens without the packed copy of its weights (MLAS then sums in another order)', async () => {
+    // A long dot product (K = 4096), where the order of the sums shows in the last bits.
+    const K = 4096;
+    const vi = (name: string, width: number) =>
+      onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimValue: 1 }, { dimValue: width }] } } } });
+    const bytes = onnx.ModelProto.encode(onnx.ModelProto.create({
+      irVersion: 8, opsetImport: [{ domain: '', version: 13 }],
+      graph: { name: 'long', initializer: [floatTensor('W', [K, 16], seeded(3, K * 16))], input: [vi('x', K)], output: [vi('y', 16)], node: [{ opType: 'MatMul', input: ['x', 'W'], output: ['y'] }] },
+    })).finish();
+    const run = async (options: OnnxEngineOptions) => {
+      const session = await createOnnxEngine(undefined, options).create(spec, [{ url: `${base}long.onnx`, bytes }], 'wasm', { files: nodeEngineFiles(), wasmThreads: 1 });
+      try {
+        return (await session.run({ x: { dtype: 'float32', dims: [1, K], data: seeded(8, K) } })).y!.data as Float32Array;
+      } finally {
+        await session.dispose();
+      }
+    };
+    const packed = await run({});
+    expect(Buffer.from((await run({ prepackBelow: bytes.byteLength + 1 })).buffer).equals(Buffer.from(packed.buffer))).toBe(true);
+    const unpacked = await run({ prepackBelow: bytes.byteLength });
+    expect(Buffer.from(unpacked.buffer).equals(Buffer.from(packed.buffer))).toBe(false);
+    unpacked.forEach((v, i) => expect(v).toBeCloseTo(packed[i]!, 3));
   });
 });
