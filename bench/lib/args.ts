@@ -1,8 +1,8 @@
 /** Command-line options of `npm run bench -- …`. */
 import type { BenchBackend, BenchPrecision } from './cell.js';
 
-/** Start samples per side in --quick: enough to see a regression, not a figure (run-starts.ts wants 5). */
-export const QUICK_SAMPLES = 2;
+/** Start samples per side in --quick: one fresh-profile cold and warm visit, a smoke check, not a figure (run-starts.ts wants 5). */
+export const QUICK_SAMPLES = 1;
 
 export interface BenchArgs {
   quick: boolean;
@@ -26,14 +26,14 @@ export interface BenchArgs {
 }
 
 const HELP = `npm run bench -- [options]
-  --quick              silero-vad on WASM ×1 and ocr-cls on WASM threaded, 2 start samples per side, a short
+  --quick              silero-vad on WASM ×1 and ocr-cls on WASM threaded, 1 start sample per side, a short
                        batching check; nothing else (about 3 minutes on 2 cores; the full run is ~22 cells at ~4.5
                        minutes each, and prints how long it took)
   --gpu                real GPU (ANGLE/Vulkan, --headless=new), not SwiftShader; also BENCH_GPU=1
   --headed             show the browser window (with --gpu: a headed GPU run)
   --models a,b         only these model ids      --backends webgpu,wasm-1,wasm-threaded
   --precisions fp32,int8                         --iterations N   --gpu-iterations N   --warmup N
-  --samples N          cold/warm start samples per side and cell (default 5, --quick 2; each a new browser profile)
+  --samples N          cold/warm start samples per side and cell (default 5, --quick 1; each a new browser profile)
   --skip peer,batching,pairs,breakdown,matrix    --port N (default 4201; also BENCH_PORT)
   --no-build           serve the existing .bench-build
   --docs               write the tables into docs/benchmarks.md between its results markers
