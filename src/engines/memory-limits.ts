@@ -33,16 +33,19 @@ export interface FitOptions {
   externalData?: boolean;
   /** The largest of its files, when it has several; defaults to the whole model. */
   largestFile?: number;
+  /** False when the engine opens this model without prepacking (OnnxEngineOptions.prepackBelow): one copy in the heap, not two. */
+  prepacked?: boolean;
 }
 
-export function fitsBackend(bytes: number, backend: BackendName, { externalData = false, largestFile = bytes }: FitOptions = {}): Fit {
+export function fitsBackend(bytes: number, backend: BackendName, { externalData = false, largestFile = bytes, prepacked = true }: FitOptions = {}): Fit {
   if (largestFile > DATA_FILE_MAX) {
     return { ok: false, limit: DATA_FILE_MAX, reason: 'file-size', why: `onnxruntime-web reads one file of at most ${size(DATA_FILE_MAX)} (its offsets are 32-bit)${externalData ? '' : '; a model this big must be split into graph + external data files'}` };
   }
   if (backend === 'wasm') {
-    const limit = Math.floor((WASM_MEMORY_MAX - WASM_RUNTIME_RESERVE) / WASM_HEAP_PER_MODEL_BYTE);
+    const perByte = prepacked ? WASM_HEAP_PER_MODEL_BYTE : 1;
+    const limit = Math.floor((WASM_MEMORY_MAX - WASM_RUNTIME_RESERVE) / perByte);
     if (bytes > limit) {
-      return { ok: false, limit, reason: 'wasm-memory', why: `the WASM backend has at most ${size(WASM_MEMORY_MAX)} of memory and needs about ${WASM_HEAP_PER_MODEL_BYTE}× the model's bytes in it while it loads` };
+      return { ok: false, limit, reason: 'wasm-memory', why: `the WASM backend has at most ${size(WASM_MEMORY_MAX)} of memory and needs about ${perByte}× the model's bytes in it while it loads` };
     }
   }
   return { ok: true };

@@ -15,6 +15,7 @@ describe('fitsBackend', () => {
     const verdict = fitsBackend(2 * GiB, 'wasm');
     expect(verdict).toMatchObject({ ok: false, reason: 'wasm-memory' });
     if (!verdict.ok) expect(verdict.limit).toBeLessThan(WASM_MEMORY_MAX / 2);
+    expect(fitsBackend(2 * GiB, 'wasm', { prepacked: false })).toEqual({ ok: true });
   });
 
   it('leaves WebGPU to the device, but no one file may pass 4 GiB on any backend', () => {
