@@ -7,13 +7,7 @@ import type { Cohort } from './manifest/rollout.js';
 import type { BatchingOptions, Manifest, ModelSpec, Precision, TensorDtype } from './manifest/schema.js';
 import type { MetricsSnapshot } from './metrics/types.js';
 
-export type TensorData =
-  | Float32Array
-  | Int32Array
-  | BigInt64Array
-  | Uint8Array
-  | Int8Array
-  | Uint16Array; // float16 travels as raw Uint16 bits
+export type TensorData = Float32Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Uint16Array; // float16 travels as raw Uint16 bits
 
 export interface Tensor {
   dtype: TensorDtype;
@@ -39,11 +33,20 @@ export interface Capabilities {
 
 export interface LoadProgress {
   id: string;
+  /**
+   * `cache`: looking in the store; `verify`: reading the stored bytes and checking their SHA-256
+   * (a warm load); `download`: bytes arriving (hashed and stored as they come); `store`: the last
+   * chunks and the record being written after the download's SHA-256 matched; `compile`: the
+   * engine opening a session. At most ~20 messages a second; the first and last of each phase
+   * always come.
+   */
   phase: 'manifest' | 'cache' | 'download' | 'verify' | 'store' | 'compile' | 'ready';
-  /** Bytes done and total over all files of the variant (download phase). */
+  /** Bytes done and total over all files of the variant (verify, download and store phases). */
   loaded: number;
   total: number;
   file?: string;
+  /** Known before the download: why this model will not be stored (e.g. larger than the storage quota); it runs from memory. */
+  notStored?: string;
 }
 
 export interface WorkerLoadRequest {

@@ -1,10 +1,20 @@
 /**
- * Getting a variant's bytes: from the store when it has a sound copy, else downloaded (with
- * progress and SHA-256 checks) and then stored in one transaction. Two tabs asking for the same
- * variant take turns under a Web Lock, so the second finds it stored instead of downloading it
- * again. Before storing, room is made by evicting least-recently-used models not in use; a
- * store that still cannot take the model does not fail the load — it runs from memory, and
- * `stored: false` says so.
+ * Getting a variant's bytes: from the store when it has a sound copy, else downloaded and
+ * stored chunk by chunk as it arrives (the download hashes as it goes; the store's record is
+ * written only once the SHA-256 matched, and a failed download deletes its chunks). Two tabs
+ * asking for the same variant take turns under a Web Lock, so the second finds it stored
+ * instead of downloading it again. Room is made before the download by evicting
+ * least-recently-used models not in use; a chunk the store refuses (the estimate was stale) gets
+ * one more eviction and retry. A store that still cannot take the model does not fail the
+ * load: its chunks are deleted, the download goes on into memory, and `stored: false` says so.
+ *
+ * A model larger than the origin's whole storage quota is known before the download: nothing is
+ * evicted or written for it, the first download progress says it will not be stored
+ * (`notStored`), and it runs from memory. Decision: it is not refused, because the quota bounds
+ * the disk, not what the device can run — a private window's quota is small and the model may
+ * still open — and whether it can open is the backend-memory check's to say, before the
+ * download, with its own typed error. The cost is a download on every visit, which `stored:
+ * false` and `storeError` tell the app.
  *
  * A stored copy is used only if its record and bytes are sound (the store checks) and its
  * SHA-256 equals the manifest's for this version and variant: a copy whose bytes and stored
@@ -15,10 +25,11 @@ import type { ModelFile } from '../engines/engine.js';
 import { EdgeServeError, StorageFailedError } from '../errors.js';
 import type { FileEntry, ModelSpec } from '../manifest/schema.js';
 import type { CachedModel, LoadProgress } from '../protocol.js';
-import { downloadFile, type FetchLike } from '../net/download.js';
+import { downloadFile, type ChunkSink, type FetchLike } from '../net/download.js';
 import { exclusive } from '../locks/web-locks.js';
-import type { EntryKey, ModelStore } from '../store/model-store.js';
+import type { EntryKey, ModelStore, ModelWrite } from '../store/model-store.js';
 import { entryName, makeRoom, type Estimate } from '../store/storage-manager.js';
+import { throttleProgress } from './progress-throttle.js';
 
 export interface FetchedVariant {
   files: ModelFile[];
@@ -50,8 +61,12 @@ export interface FetchVariantArgs {
   stallMs?: number;
 }
 
-async function fromStore(args: FetchVariantArgs, urls: string[], repaired: string[]): Promise<FetchedVariant | undefined> {
-  const cached = await args.store.read(args.key, (reason) => repaired.push(reason));
+async function fromStore(args: FetchVariantArgs, urls: string[], repaired: string[], progress: FetchVariantArgs['progress']): Promise<FetchedVariant | undefined> {
+  const cached = await args.store.read(
+    args.key,
+    (reason) => repaired.push(reason),
+    (checked, total) => progress({ phase: 'verify', loaded: checked, total }),
+  );
   if (!cached) return undefined;
   const listed = args.entries.map((f) => f.sha256);
   if (cached.sha256.length !== listed.length || cached.sha256.some((sha, i) => sha !== listed[i])) {
@@ -59,55 +74,134 @@ async function fromStore(args: FetchVariantArgs, urls: string[], repaired: strin
     repaired.push(`stored SHA-256 of ${args.key.id} ${args.key.version} ${args.key.precision} is not the manifest's`);
     return undefined;
   }
-  return { files: cached.files.map((bytes, i) => ({ url: urls[i]!, bytes })), spec: cached.spec, fromCache: true, stored: true, evicted: [], bytesDownloaded: 0, sha256: listed, repaired };
+  return {
+    files: cached.files.map((bytes, i) => ({ url: urls[i]!, bytes })),
+    spec: cached.spec,
+    fromCache: true,
+    stored: true,
+    evicted: [],
+    bytesDownloaded: 0,
+    sha256: listed,
+    repaired,
+  };
+}
+
+const message = (error: unknown) => (error instanceof EdgeServeError || error instanceof Error ? error.message : String(error));
+
+/**
+ * Where downloaded chunks go: the store while it takes them; after a refusal that one more
+ * eviction does not cure, nowhere (the chunks written are deleted and the download carries on
+ * into memory).
+ */
+class StoringSinks {
+  error: string | undefined;
+  stored = 0;
+  constructor(
+    private readonly write: ModelWrite | undefined,
+    private readonly evictAll: () => Promise<void>,
+  ) {}
+
+  get storing(): boolean {
+    return this.write !== undefined && this.error === undefined;
+  }
+
+  forFile(f: number): ChunkSink | undefined {
+    const write = this.write;
+    if (!write) return undefined;
+    return {
+      chunkBytes: write.chunkBytes,
+      onChunk: async (index, bytes) => {
+        if (!this.storing) return;
+        try {
+          await write.put(f, index, bytes).catch(async (error: unknown) => {
+            if (!(error instanceof StorageFailedError)) throw error;
+            await this.evictAll(); // the estimate can be stale; a refused write is the real answer
+            await write.put(f, index, bytes);
+          });
+          this.stored += bytes.byteLength;
+        } catch (error) {
+          this.error = message(error);
+          await write.abort();
+        }
+      },
+    };
+  }
 }
 
 export async function fetchVariant(args: FetchVariantArgs, repaired: string[] = []): Promise<FetchedVariant> {
   const total = args.entries.reduce((n, f) => n + f.bytes, 0);
   const urls = args.entries.map((f) => new URL(f.url, args.manifestUrl).href);
-  args.progress({ phase: 'cache', loaded: 0, total });
-  const hit = await fromStore(args, urls, repaired);
-  if (hit) return hit;
+  const progress = throttleProgress(args.progress);
+  try {
+    progress({ phase: 'cache', loaded: 0, total });
+    const hit = await fromStore(args, urls, repaired, progress);
+    if (hit) return hit;
+    return await exclusive(`edgeserve-download:${args.storeName}:${entryName(args.key)}`, () => downloadAndStore(args, urls, total, repaired, progress));
+  } finally {
+    progress.flush();
+  }
+}
 
-  return exclusive(`edgeserve-download:${args.storeName}:${entryName(args.key)}`, async () => {
-    // Another tab may have stored it while we waited for the lock.
-    const stored = await fromStore(args, urls, repaired);
-    if (stored) return stored;
+async function downloadAndStore(args: FetchVariantArgs, urls: string[], total: number, repaired: string[], progress: FetchVariantArgs['progress']): Promise<FetchedVariant> {
+  // Another tab may have stored it while we waited for the lock.
+  const stored = await fromStore(args, urls, repaired, progress);
+  if (stored) return stored;
 
+  // Room before the download, so its chunks can be written as they arrive.
+  const room = await makeRoom(args.store, total, args.inUse, args.estimate);
+  const evicted = [...room.evicted];
+  const evictAll = async () => void evicted.push(...(await makeRoom(args.store, total, args.inUse, args.estimate, true)).evicted);
+  let write: ModelWrite | undefined;
+  let storeError: string | undefined;
+  if (room.hopeless) {
+    storeError = `the model (${total} bytes) is larger than this origin's storage quota (${room.quota} bytes); running from memory this session, downloaded again on the next`;
+  } else {
+    if (!room.fits) await evictAll();
+    try {
+      write = await args.store.begin(
+        args.key,
+        args.entries.map((entry, i) => ({ url: urls[i]!, sha256: entry.sha256, bytes: entry.bytes })),
+      );
+    } catch (error) {
+      storeError = `${message(error)}; running from memory this session`;
+    }
+  }
+  const sinks = new StoringSinks(write, evictAll);
+  let committed = false;
+  try {
     const files: ModelFile[] = [];
     let before = 0;
     for (const [i, entry] of args.entries.entries()) {
       const url = urls[i]!;
-      const bytes = await downloadFile(url, entry, (received) => args.progress({ phase: 'download', loaded: before + received, total, file: url }), args.fetchImpl, {
-        ...(args.signal ? { signal: args.signal } : {}),
-        ...(args.stallMs !== undefined ? { stallMs: args.stallMs } : {}),
-      });
+      const sink = sinks.forFile(i);
+      const bytes = await downloadFile(
+        url,
+        entry,
+        (received) => progress({ phase: 'download', loaded: before + received, total, file: url, ...(storeError ? { notStored: storeError } : {}) }),
+        args.fetchImpl,
+        {
+          ...(args.signal ? { signal: args.signal } : {}),
+          ...(args.stallMs !== undefined ? { stallMs: args.stallMs } : {}),
+          ...(sink ? { sink } : {}),
+        },
+      );
       files.push({ url, bytes });
       before += entry.bytes;
     }
-    args.progress({ phase: 'store', loaded: total, total });
-    const toStore = files.map((f, i) => ({ url: f.url, sha256: args.entries[i]!.sha256, bytes: f.bytes }));
-    const result = { files, spec: args.spec, fromCache: false, bytesDownloaded: total, sha256: args.entries.map((f) => f.sha256), repaired };
-
-    const room = await makeRoom(args.store, total, args.inUse, args.estimate);
-    if (room.hopeless) {
-      return { ...result, stored: false, storeError: `the model (${total} bytes) is larger than this origin's storage quota; running from memory this session`, evicted: [] };
+    const result = { files, spec: args.spec, fromCache: false, bytesDownloaded: total, sha256: args.entries.map((f) => f.sha256), repaired, evicted };
+    if (!write || !sinks.storing) return { ...result, stored: false, storeError: storeError ?? `${sinks.error}; running from memory this session` };
+    // Every byte passed its SHA-256 (downloadFile resolved): only now may the record be written.
+    progress({ phase: 'store', loaded: sinks.stored, total });
+    try {
+      await write.commit(args.spec);
+      committed = true;
+    } catch (error) {
+      return { ...result, stored: false, storeError: `${message(error)}; running from memory this session` };
     }
-    const evicted = [...room.evicted];
-    let lastError = 'the storage estimate says it does not fit';
-    for (const force of room.fits ? [false, true] : [true]) {
-      if (force) {
-        // The estimate can be stale; a refused write is the real answer. Evict all that is not in use and try once more.
-        evicted.push(...(await makeRoom(args.store, total, args.inUse, args.estimate, true)).evicted);
-      }
-      try {
-        await args.store.write(args.key, toStore, args.spec);
-        return { ...result, stored: true, evicted };
-      } catch (error) {
-        lastError = error instanceof EdgeServeError ? error.message : String(error);
-        if (!(error instanceof StorageFailedError)) break;
-      }
-    }
-    return { ...result, stored: false, storeError: `${lastError}; running from memory this session`, evicted };
-  });
+    progress({ phase: 'store', loaded: total, total });
+    return { ...result, stored: true };
+  } finally {
+    // The chunks of a failed, cancelled or mismatched download go (after the download's last write settled).
+    if (!committed) await write?.abort();
+  }
 }

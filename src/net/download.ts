@@ -56,7 +56,14 @@ function resumesAt(response: Response, from: number, size: number): boolean {
   const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(response.headers.get('content-range') ?? '');
   const encoding = response.headers.get('content-encoding');
   // A range of compressed bytes is not a range of the file.
-  return response.status === 206 && !!range && Number(range[1]) === from && Number(range[2]) === size - 1 && (range[3] === '*' || Number(range[3]) === size) && (!encoding || encoding === 'identity');
+  return (
+    response.status === 206 &&
+    !!range &&
+    Number(range[1]) === from &&
+    Number(range[2]) === size - 1 &&
+    (range[3] === '*' || Number(range[3]) === size) &&
+    (!encoding || encoding === 'identity')
+  );
 }
 
 /** Hands finished chunks to the sink in order, one write in flight at a time. */
@@ -96,10 +103,7 @@ export async function downloadFile(
   signalOrOptions?: AbortSignal | DownloadOptions,
 ): Promise<Uint8Array> {
   const options: DownloadOptions = signalOrOptions instanceof AbortSignal ? { signal: signalOrOptions } : (signalOrOptions ?? {});
-  const { signal } = options;
-  const stallMs = options.stallMs ?? DEFAULT_STALL_MS;
-  const aborted = () => new AbortedError(`download of ${url} was cancelled; nothing was stored`, { url });
-  if (signal?.aborted) throw aborted();
+  if (options.signal?.aborted) throw new AbortedError(`download of ${url} was cancelled; nothing was stored`, { url });
   // Sized from the manifest (bounded by its validation), not Content-Length (the compressed size under gzip).
   let bytes: Uint8Array;
   try {
@@ -117,7 +121,15 @@ export async function downloadFile(
 
 type ChunkFeeder = ReturnType<typeof chunkFeeder>;
 
-async function fetchInto(url: string, expected: FileEntry, bytes: Uint8Array, chunks: ChunkFeeder, onBytes: (received: number) => void, fetchImpl: FetchLike, options: DownloadOptions): Promise<Uint8Array> {
+async function fetchInto(
+  url: string,
+  expected: FileEntry,
+  bytes: Uint8Array,
+  chunks: ChunkFeeder,
+  onBytes: (received: number) => void,
+  fetchImpl: FetchLike,
+  options: DownloadOptions,
+): Promise<Uint8Array> {
   const { signal } = options;
   const stallMs = options.stallMs ?? DEFAULT_STALL_MS;
   const aborted = () => new AbortedError(`download of ${url} was cancelled; nothing was stored`, { url });

@@ -13,7 +13,12 @@ export interface FetchFailure {
   message: string;
 }
 
-export async function whyFetchFailed(url: string, error: unknown, origin: string | undefined = globalThis.location?.origin, fetchImpl: FetchLike = (u, i) => fetch(u, i)): Promise<FetchFailure> {
+export async function whyFetchFailed(
+  url: string,
+  error: unknown,
+  origin: string | undefined = globalThis.location?.origin,
+  fetchImpl: FetchLike = (u, i) => fetch(u, i),
+): Promise<FetchFailure> {
   const target = new URL(url);
   if (origin === undefined || target.origin === origin) return { cors: false, message: `${url} could not be fetched (${String(error)})` };
   const answered = await fetchImpl(url, { mode: 'no-cors', cache: 'no-store' }).then(

@@ -4,7 +4,9 @@
  */
 import type { CachedModel } from '../protocol.js';
 import type { ModelSpec } from '../manifest/schema.js';
-import type { EntryKey, ModelStore } from './model-store.js';
+import { StorageFailedError } from '../errors.js';
+import { CHUNK_BYTES, chunksFor } from './limits.js';
+import { type EntryKey, type ModelStore, writeWhole } from './model-store.js';
 
 export function createMemoryStore(now: () => number = Date.now): ModelStore {
   const entries = new Map<string, { meta: CachedModel; files: Uint8Array[]; urls: string[]; sha256: string[]; spec: ModelSpec }>();
@@ -13,18 +15,40 @@ export function createMemoryStore(now: () => number = Date.now): ModelStore {
     (filter.id === undefined || meta.id === filter.id) &&
     (filter.version === undefined || meta.version === filter.version) &&
     (filter.precision === undefined || meta.precision === filter.precision);
-  return {
-    async read(key) {
+  const store: ModelStore = {
+    async read(key, _onRepair, onProgress) {
       const entry = entries.get(keyOf(key));
       if (!entry) return undefined;
       entry.meta.lastUsedAt = now();
+      onProgress?.(entry.meta.bytes, entry.meta.bytes);
       return { files: entry.files.map((f) => f.slice()), urls: [...entry.urls], sha256: [...entry.sha256], spec: entry.spec };
     },
-    async write(key, files, spec) {
-      const at = now();
-      const meta = { ...key, bytes: files.reduce((n, f) => n + f.bytes.byteLength, 0), storedAt: at, lastUsedAt: at };
-      entries.set(keyOf(key), { meta, files: files.map((f) => f.bytes.slice()), urls: files.map((f) => f.url), sha256: files.map((f) => f.sha256), spec });
+    async begin(key, files) {
+      // Chunks land in one buffer per file; the entry appears only at commit, as in IndexedDB.
+      const buffers = files.map((f) => new Uint8Array(f.bytes));
+      const written = files.map((f) => new Array<boolean>(chunksFor(f.bytes)).fill(false));
+      let open = true;
+      return {
+        chunkBytes: CHUNK_BYTES,
+        async put(file, chunk, bytes) {
+          if (!open || !buffers[file] || written[file]![chunk] === undefined) throw new StorageFailedError(`no chunk ${chunk} of file ${file} in this write`, { ...key });
+          buffers[file]!.set(bytes, chunk * CHUNK_BYTES);
+          written[file]![chunk] = true;
+        },
+        async commit(spec) {
+          if (!open || written.some((w) => w.includes(false)))
+            throw new StorageFailedError(`could not store ${key.id} ${key.version} ${key.precision}: not every chunk was written`, { ...key });
+          open = false;
+          const at = now();
+          const meta = { ...key, bytes: files.reduce((n, f) => n + f.bytes, 0), storedAt: at, lastUsedAt: at };
+          entries.set(keyOf(key), { meta, files: buffers, urls: files.map((f) => f.url), sha256: files.map((f) => f.sha256), spec });
+        },
+        async abort() {
+          open = false;
+        },
+      };
     },
+    write: (key, files, spec) => writeWhole(store, key, files, spec),
     async list() {
       return [...entries.values()].map((e) => ({ ...e.meta }));
     },
@@ -39,4 +63,5 @@ export function createMemoryStore(now: () => number = Date.now): ModelStore {
       return removed;
     },
   };
+  return store;
 }

@@ -1,22 +1,35 @@
 /**
- * The model store: verified model bytes in IndexedDB (through idb-keyval), cut into chunks so
- * a 100 MB model is never one giant structured clone. An entry and all its chunks are written
- * in one IndexedDB transaction (`setMany`), so a failure — quota, a closed tab — stores
- * nothing. A read is one transaction too (record, chunks, lastUsedAt), so an eviction in
- * another tab cannot fall between its steps; the record is checked against the store's schema
- * (entry-schema.ts) and every file against its SHA-256 (verify-on-read.ts). Anything that fails
- * is deleted — record and chunks in one transaction — reported through `onRepair`, and read as
- * a miss, so the caller downloads it again.
+ * The model store: verified model bytes in IndexedDB (through idb-keyval), cut into chunks of
+ * CHUNK_BYTES so no put or get is ever a whole model's structured clone.
+ *
+ * Writing (chunked-write.ts): a download's chunks are stored as they arrive, each in its own
+ * transaction, and the entry record is written last, in its own transaction, only after the
+ * caller verified the whole file's SHA-256 and only if every chunk is there — a record exists
+ * only for complete, verified bytes. A failed, cancelled or mismatched download deletes its
+ * chunks; chunks a closed tab left behind are deleted by the next write of that entry or by the
+ * sweep in `list()`.
+ *
+ * Reading (chunked-read.ts): the record first (checked against the store's schema,
+ * entry-schema.ts; lastUsedAt touched), then the chunks in batches straight into one buffer per
+ * file while they are hashed (verify-on-read.ts). Damaged bytes are deleted — record and chunks
+ * in one transaction — reported through `onRepair`, and read as a miss, so the caller
+ * downloads again; an eviction in another tab during the read is a plain miss (why it cannot
+ * tear a read: chunked-read.ts).
  */
 import { createStore, getMany, keys, promisifyRequest, type UseStore } from 'idb-keyval';
 import { StorageFailedError } from '../errors.js';
-import type { ModelSpec, Precision } from '../manifest/schema.js';
+import type { ModelSpec } from '../manifest/schema.js';
 import type { CachedModel } from '../protocol.js';
-import { checkEntry, ENTRY_SCHEMA, type EntryCheck, type StoredEntry, type StoredFile } from './entry-schema.js';
-import { CHUNK_BYTES, chunksFor } from './limits.js';
-import { verifyOnRead } from './verify-on-read.js';
+import { readChunked, type ReadProgress } from './chunked-read.js';
+import { beginWrite, type ModelWrite, type WriteFile } from './chunked-write.js';
+import { checkEntry, type EntryCheck } from './entry-schema.js';
+import { CHUNK_PREFIX, chunkRange, ENTRY_PREFIX, entryKey, keyOfChunkKey, keyOfEntryKey, type EntryKey } from './entry-keys.js';
+import { unlessWriting, writeLockName } from './write-lock.js';
 
 export type { StoredEntry, StoredFile } from './entry-schema.js';
+export type { EntryKey } from './entry-keys.js';
+export type { ModelWrite, WriteFile } from './chunked-write.js';
+export type { ReadProgress } from './chunked-read.js';
 
 export interface StoredModel {
   files: Uint8Array[];
@@ -27,82 +40,40 @@ export interface StoredModel {
   spec: ModelSpec;
 }
 
-export interface EntryKey {
-  id: string;
-  version: string;
-  precision: Precision;
-}
-
-const ENTRY_PREFIX = 'entry/';
-const entryKey = (k: EntryKey) => `${ENTRY_PREFIX}${k.id}/${k.version}/${k.precision}`;
-const chunkPrefix = (k: EntryKey) => `chunk/${k.id}/${k.version}/${k.precision}/`;
-const chunkKey = (k: EntryKey, file: number, chunk: number) => `${chunkPrefix(k)}${file}/${chunk}`;
-/** Every chunk of an entry, whatever its record says (or when it says nothing sensible). */
-const chunkRange = (k: EntryKey) => IDBKeyRange.bound(chunkPrefix(k), `${chunkPrefix(k)}\uffff`);
-
-/** The key an entry record is stored under, read back even when the record itself is damaged. */
-function keyOfEntryKey(key: string): EntryKey | undefined {
-  const parts = key.slice(ENTRY_PREFIX.length).split('/');
-  if (parts.length < 3) return undefined;
-  const precision = parts.pop() as Precision;
-  const version = parts.pop()!;
-  return { id: parts.join('/'), version, precision };
-}
-
-function chunkKeys(entry: StoredEntry): string[] {
-  return entry.files.flatMap((file, f) => Array.from({ length: file.chunks }, (_, c) => chunkKey(entry, f, c)));
-}
-
-type RawRead = { kind: 'absent' } | { kind: 'invalid'; reason: string } | { kind: 'found'; entry: StoredEntry; chunks: unknown[] };
-
-/**
- * One readwrite transaction: the record; if it is invalid, its deletion with every chunk; else
- * its chunks and the lastUsedAt update. The update is best effort (quota): its failure is
- * swallowed, and the read resolves as soon as the chunks are in.
- */
-function readInOneTransaction(idb: UseStore, key: EntryKey, at: number): Promise<RawRead> {
-  return idb('readwrite', (store) => new Promise<RawRead>((resolve, reject) => {
-    const tx = store.transaction;
-    const record = store.get(entryKey(key));
-    record.onerror = () => reject(record.error);
-    record.onsuccess = () => {
-      if (record.result === undefined) return resolve({ kind: 'absent' });
-      const check: EntryCheck = checkEntry(record.result, key);
-      if (!check.ok) {
-        store.delete(entryKey(key));
-        store.delete(chunkRange(key));
-        tx.oncomplete = () => resolve({ kind: 'invalid', reason: check.reason });
-        tx.onabort = () => reject(tx.error);
-        return;
-      }
-      const wanted = chunkKeys(check.entry);
-      const chunks: unknown[] = new Array(wanted.length);
-      let pending = wanted.length;
-      wanted.forEach((k, i) => {
-        const request = store.get(k);
-        request.onerror = () => reject(request.error);
-        request.onsuccess = () => {
-          chunks[i] = request.result;
-          if (--pending > 0) return;
-          const touch = store.put({ ...check.entry, lastUsedAt: at }, entryKey(key));
-          touch.onerror = (event) => event.preventDefault();
-          resolve({ kind: 'found', entry: check.entry, chunks });
-        };
-      });
-    };
-  }));
-}
-
 export interface ModelStore {
   /**
    * The verified model, or undefined for a miss. A record or bytes found damaged are deleted
    * and their reason passed to `onRepair`: the caller downloads again and can say why.
+   * `onProgress` follows the check (bytes read and hashed of all files).
    */
-  read(key: EntryKey, onRepair?: (reason: string) => void): Promise<StoredModel | undefined>;
-  /** All files and the entry in one transaction: all stored, or nothing. */
+  read(key: EntryKey, onRepair?: (reason: string) => void, onProgress?: ReadProgress): Promise<StoredModel | undefined>;
+  /**
+   * Starts writing a model chunk by chunk (chunked-write.ts): put each chunk as it arrives,
+   * then commit once its bytes are verified, or abort. Until commit nothing can be read.
+   */
+  begin(key: EntryKey, files: readonly WriteFile[]): Promise<ModelWrite>;
+  /** Whole files at once (begin, every chunk, commit): all stored, or nothing. */
   write(key: EntryKey, files: { url: string; sha256: string; bytes: Uint8Array }[], spec: ModelSpec): Promise<void>;
   list(): Promise<CachedModel[]>;
   remove(filter?: Partial<EntryKey>): Promise<number>;
+}
+
+/** begin, put every chunk of each file, commit; abort on any failure. */
+export async function writeWhole(store: Pick<ModelStore, 'begin'>, key: EntryKey, files: { url: string; sha256: string; bytes: Uint8Array }[], spec: ModelSpec): Promise<void> {
+  const write = await store.begin(
+    key,
+    files.map((f) => ({ url: f.url, sha256: f.sha256, bytes: f.bytes.byteLength })),
+  );
+  try {
+    for (const [f, file] of files.entries()) {
+      const count = Math.max(1, Math.ceil(file.bytes.byteLength / write.chunkBytes));
+      for (let c = 0; c < count; c++) await write.put(f, c, file.bytes.subarray(c * write.chunkBytes, (c + 1) * write.chunkBytes));
+    }
+    await write.commit(spec);
+  } catch (error) {
+    await write.abort();
+    throw error;
+  }
 }
 
 /**
@@ -121,15 +92,24 @@ async function guarded<T>(what: string, work: () => Promise<T>): Promise<T> {
 }
 
 export function openModelStore(dbName = 'edgeserve', idb: UseStore = createStore(dbName, 'models'), now: () => number = Date.now): ModelStore {
-  /** Every entry record with the key it is stored under; damaged records come back as their reason. */
-  async function entries(): Promise<{ key: EntryKey; check: EntryCheck }[]> {
+  /** Every entry record with the key it is stored under; damaged records come back as their reason. Also: entries with chunks but no record. */
+  async function entries(): Promise<{ records: { key: EntryKey; check: EntryCheck }[]; orphans: EntryKey[] }> {
     return guarded('list its models', async () => {
-      const entryKeys = (await keys<string>(idb)).filter((k) => k.startsWith(ENTRY_PREFIX));
+      const all = await keys<string>(idb);
+      const entryKeys = all.filter((k) => k.startsWith(ENTRY_PREFIX));
       const records = await getMany<unknown>(entryKeys, idb);
-      return entryKeys.flatMap((k, i) => {
+      const listed = entryKeys.flatMap((k, i) => {
         const key = keyOfEntryKey(k);
         return key && records[i] !== undefined ? [{ key, check: checkEntry(records[i], key) }] : [];
       });
+      const withRecord = new Set(entryKeys);
+      const orphans = new Map<string, EntryKey>();
+      for (const k of all) {
+        if (typeof k !== 'string' || !k.startsWith(CHUNK_PREFIX)) continue;
+        const key = keyOfChunkKey(k);
+        if (key && !withRecord.has(entryKey(key))) orphans.set(entryKey(key), key);
+      }
+      return { records: listed, orphans: [...orphans.values()] };
     });
   }
 
@@ -147,67 +127,43 @@ export function openModelStore(dbName = 'edgeserve', idb: UseStore = createStore
     );
   }
 
-  return {
-    async read(key, onRepair) {
-      const raw = await guarded('read a model', () => readInOneTransaction(idb, key, now()));
-      if (raw.kind === 'absent') return undefined;
-      if (raw.kind === 'invalid') {
-        onRepair?.(raw.reason);
-        return undefined;
-      }
-      const verified = await verifyOnRead(raw.entry, raw.chunks);
-      if (!verified.ok) {
-        await removeKeys([key]);
-        onRepair?.(verified.reason);
-        return undefined;
-      }
-      return { files: verified.files, urls: raw.entry.files.map((f) => f.url), sha256: raw.entry.files.map((f) => f.sha256), spec: raw.entry.spec };
+  /**
+   * Chunks without a record whose write lock no one holds: left by a tab closed mid-download.
+   * Deleted holding that lock, and only if the record is still absent, so a write starting
+   * meanwhile is never touched. Best effort.
+   */
+  async function sweep(orphans: EntryKey[]): Promise<void> {
+    for (const key of orphans) {
+      await unlessWriting(writeLockName(dbName, entryKey(key)), () =>
+        idb('readwrite', (store) => {
+          const record = store.get(entryKey(key));
+          record.onsuccess = () => {
+            if (record.result === undefined) store.delete(chunkRange(key));
+          };
+          return promisifyRequest(store.transaction);
+        }),
+      ).catch(() => undefined);
+    }
+  }
+
+  const store: ModelStore = {
+    async read(key, onRepair, onProgress) {
+      const read = await guarded('read a model', () => readChunked(idb, key, now(), onProgress));
+      if (read.kind === 'repaired') onRepair?.(read.reason);
+      if (read.kind !== 'found') return undefined;
+      return { files: read.files, urls: read.entry.files.map((f) => f.url), sha256: read.entry.files.map((f) => f.sha256), spec: read.entry.spec };
     },
 
-    async write(key, files, spec) {
-      const stored: StoredFile[] = [];
-      const puts: [string, unknown][] = [];
-      files.forEach((file, f) => {
-        const count = chunksFor(file.bytes.byteLength);
-        for (let c = 0; c < count; c++) {
-          // slice() copies into its own ArrayBuffer, so each put clones only its chunk.
-          puts.push([chunkKey(key, f, c), file.bytes.slice(c * CHUNK_BYTES, (c + 1) * CHUNK_BYTES).buffer]);
-        }
-        stored.push({ url: file.url, sha256: file.sha256, bytes: file.bytes.byteLength, chunks: count });
-      });
-      const at = now();
-      const entry: StoredEntry = {
-        schema: ENTRY_SCHEMA,
-        ...key,
-        bytes: stored.reduce((n, f) => n + f.bytes, 0),
-        storedAt: at,
-        lastUsedAt: at,
-        files: stored,
-        spec,
-      };
-      puts.push([entryKey(key), entry]);
-      try {
-        // Chunks of an older, damaged copy under the same key must not outlive this write.
-        await idb('readwrite', (store) => {
-          store.delete(chunkRange(key));
-          for (const [k, value] of puts) store.put(value, k);
-          return promisifyRequest(store.transaction);
-        });
-      } catch (error) {
-        const name = error instanceof DOMException ? error.name : '';
-        throw new StorageFailedError(`could not store ${key.id} ${key.version} ${key.precision} (${name || String(error)}); nothing was written`, {
-          ...key,
-          quotaExceeded: name === 'QuotaExceededError',
-        });
-      }
-    },
+    begin: (key, files) => beginWrite(idb, dbName, key, files, now),
+    write: (key, files, spec) => writeWhole(store, key, files, spec),
 
     async list() {
-      const all = await entries();
+      const { records, orphans } = await entries();
       // A damaged record is not a model: drop it here (best effort) rather than count its bytes.
-      const damaged = all.filter((e) => !e.check.ok).map((e) => e.key);
+      const damaged = records.filter((e) => !e.check.ok).map((e) => e.key);
       if (damaged.length > 0) await removeKeys(damaged).catch(() => undefined);
-      return all.flatMap(({ check }) => {
+      await sweep(orphans);
+      return records.flatMap(({ check }) => {
         if (!check.ok) return [];
         const { files: _files, spec: _spec, schema: _schema, ...rest } = check.entry;
         return [rest];
@@ -215,7 +171,7 @@ export function openModelStore(dbName = 'edgeserve', idb: UseStore = createStore
     },
 
     async remove(filter = {}) {
-      const matching = (await entries())
+      const matching = (await entries()).records
         .map((e) => e.key)
         .filter(
           (k) =>
@@ -226,6 +182,6 @@ export function openModelStore(dbName = 'edgeserve', idb: UseStore = createStore
       await removeKeys(matching);
       return matching.length;
     },
-
   };
+  return store;
 }

@@ -27,6 +27,8 @@ export interface RoomResult {
   fits: boolean;
   /** The model is larger than the whole quota: nothing was evicted, since nothing would help. */
   hopeless?: boolean;
+  /** The origin's quota when the estimate gave one (bytes). */
+  quota?: number;
 }
 
 export async function makeRoom(
@@ -43,7 +45,7 @@ export async function makeRoom(
   };
   const want = needed * HEADROOM + SLACK_BYTES;
   const quota = (await estimate())?.quota;
-  if (quota !== undefined && quota < want) return { evicted, fits: false, hopeless: true };
+  if (quota !== undefined && quota < want) return { evicted, fits: false, hopeless: true, quota };
   if (!force && (await free()) >= want) return { evicted, fits: true };
   const candidates = (await store.list()).sort((a, b) => a.lastUsedAt - b.lastUsedAt);
   for (const entry of candidates) {

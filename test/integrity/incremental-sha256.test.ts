@@ -19,7 +19,13 @@ function cuts(length: number, max: number, seed: number): number[] {
 describe('incremental SHA-256', () => {
   it('equals the one-shot digest (node:crypto and WebCrypto) for any way of cutting the bytes', async () => {
     const bytes = new Uint8Array(randomBytes(1_000_003));
-    for (const [max, seed] of [[4096, 1], [63, 2], [65, 3], [70_000, 4], [2_000_000, 5]] as const) {
+    for (const [max, seed] of [
+      [4096, 1],
+      [63, 2],
+      [65, 3],
+      [70_000, 4],
+      [2_000_000, 5],
+    ] as const) {
       const hasher = await createIncrementalSha256();
       const at = cuts(bytes.length, max, seed);
       for (let i = 1; i < at.length; i++) hasher.update(bytes.subarray(at[i - 1], at[i]));

@@ -198,7 +198,12 @@ describe('downloadFile chunk by chunk', () => {
   });
 
   it('fails with the sink’s own error when a chunk cannot be written', async () => {
-    const sink = { chunkBytes: 64 * 1024, onChunk: async (index: number) => { if (index === 2) throw new Error('disk full'); } };
+    const sink = {
+      chunkBytes: 64 * 1024,
+      onChunk: async (index: number) => {
+        if (index === 2) throw new Error('disk full');
+      },
+    };
     await expect(downloadFile(server.url + PATH, entry(), () => undefined, undefined, { sink })).rejects.toThrow('disk full');
   });
 

@@ -14,7 +14,10 @@ describe('whyFetchFailed', () => {
 
   it('names both causes when the other origin does not answer, and the network for the same origin', async () => {
     const down = async () => Promise.reject(new TypeError('Failed to fetch'));
-    expect(await whyFetchFailed(url, new TypeError('Failed to fetch'), 'http://app.test', down)).toMatchObject({ cors: false, message: expect.stringMatching(/network failed, or http:\/\/cdn\.test does not allow/) });
+    expect(await whyFetchFailed(url, new TypeError('Failed to fetch'), 'http://app.test', down)).toMatchObject({
+      cors: false,
+      message: expect.stringMatching(/network failed, or http:\/\/cdn\.test does not allow/),
+    });
     expect(await whyFetchFailed(url, new TypeError('Failed to fetch'), 'http://cdn.test', down)).toMatchObject({ cors: false });
   });
 });

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { checkEntry, ENTRY_SCHEMA } from '../../src/store/entry-schema.js';
+import { checkEntry, ENTRY_SCHEMA, type StoredEntry } from '../../src/store/entry-schema.js';
 import { CHUNK_BYTES } from '../../src/store/limits.js';
-import { verifyOnRead } from '../../src/store/verify-on-read.js';
+import { checkFile } from '../../src/store/verify-on-read.js';
 
 const key = { id: 'm', version: '1.0.0', precision: 'fp32' as const };
 const bytes = new Uint8Array(CHUNK_BYTES + 10).map((_, i) => i % 251);
@@ -48,7 +48,18 @@ describe('checkEntry', () => {
   }
 });
 
-describe('verifyOnRead', () => {
+/** Feeds the chunks of file 0 in order as a read would; the first reason given, or the bytes. */
+async function verify(entry: StoredEntry, chunks: unknown[]): Promise<{ ok: true; bytes: Uint8Array } | { ok: false; reason: string }> {
+  const check = await checkFile(entry, 0);
+  for (const chunk of chunks) {
+    const reason = check.add(chunk);
+    if (reason) return { ok: false, reason };
+  }
+  const reason = check.finish();
+  return reason ? { ok: false, reason } : { ok: true, bytes: check.bytes };
+}
+
+describe('checkFile (hash-on-read, chunk by chunk)', () => {
   const entry = () => {
     const result = checkEntry(legacy(), key);
     if (!result.ok) throw new Error(result.reason);
@@ -57,15 +68,22 @@ describe('verifyOnRead', () => {
   const chunks = () => [bytes.slice(0, CHUNK_BYTES).buffer, bytes.slice(CHUNK_BYTES).buffer];
 
   it('puts the chunks back together when the hash matches', async () => {
-    const result = await verifyOnRead(entry(), chunks());
-    expect(result.ok && Buffer.from(result.files[0]!).equals(Buffer.from(bytes))).toBe(true);
+    const result = await verify(entry(), chunks());
+    expect(result.ok && Buffer.from(result.bytes).equals(Buffer.from(bytes))).toBe(true);
   });
 
   it('refuses a flipped byte, a missing chunk and a chunk of the wrong size', async () => {
     const flipped = chunks();
     new Uint8Array(flipped[1]!)[3]! ^= 1;
-    expect(await verifyOnRead(entry(), flipped)).toMatchObject({ ok: false, reason: expect.stringMatching(/SHA-256/) });
-    expect(await verifyOnRead(entry(), [chunks()[0]])).toMatchObject({ ok: false, reason: expect.stringMatching(/missing/) });
-    expect(await verifyOnRead(entry(), [chunks()[0], new ArrayBuffer(11)])).toMatchObject({ ok: false, reason: expect.stringMatching(/11 bytes, not 10/) });
+    expect(await verify(entry(), flipped)).toMatchObject({ ok: false, reason: expect.stringMatching(/SHA-256/) });
+    expect(await verify(entry(), [chunks()[0]])).toMatchObject({ ok: false, reason: expect.stringMatching(/1 of its 2 chunks/) });
+    expect(await verify(entry(), [chunks()[0], undefined])).toMatchObject({ ok: false, reason: expect.stringMatching(/missing/) });
+    expect(await verify(entry(), [chunks()[0], new ArrayBuffer(11)])).toMatchObject({ ok: false, reason: expect.stringMatching(/11 bytes, not 10/) });
+  });
+
+  it('refuses a chunk fed twice or one too many', async () => {
+    const [first, second] = chunks();
+    expect(await verify(entry(), [first, first])).toMatchObject({ ok: false });
+    expect(await verify(entry(), [first, second, second])).toMatchObject({ ok: false, reason: expect.stringMatching(/more chunks/) });
   });
 });

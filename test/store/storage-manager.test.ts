@@ -29,7 +29,7 @@ describe('makeRoom', () => {
 
   it('evicts nothing for a model larger than the whole quota', async () => {
     const { store, estimate } = await setup(8 * MB);
-    expect(await makeRoom(store, 9 * MB, () => false, estimate)).toEqual({ evicted: [], fits: false, hopeless: true });
+    expect(await makeRoom(store, 9 * MB, () => false, estimate)).toEqual({ evicted: [], fits: false, hopeless: true, quota: 8 * MB });
     expect(await store.list()).toHaveLength(3);
   });
 
