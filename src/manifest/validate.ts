@@ -4,8 +4,9 @@
  */
 import { ManifestInvalidError } from '../errors.js';
 import { MAX_FILE_BYTES, MAX_FILES } from '../store/limits.js';
-import { isModelFormat, MAX_BATCH_SIZE, MAX_QUEUE_DELAY_US, TENSOR_DTYPES, type Manifest, type ModelEntry, type TensorSpec } from './schema.js';
+import { isModelFormat, isPrecision, MAX_BATCH_SIZE, PRECISIONS, MAX_QUEUE_DELAY_US, type Manifest, type ModelEntry } from './schema.js';
 import { isVersion } from './versions.js';
+import { tensorSpecsProblem } from './tensor-spec-check.js';
 
 type Json = Record<string, unknown>;
 
@@ -16,15 +17,8 @@ function fail(path: string, problem: string): never {
 }
 
 function checkTensorSpecs(specs: unknown, path: string): void {
-  if (!Array.isArray(specs)) fail(path, 'must be an array');
-  specs.forEach((spec: unknown, i) => {
-    const at = `${path}[${i}]`;
-    if (!isObject(spec) || typeof spec.name !== 'string') fail(at, 'needs a string name');
-    if (!TENSOR_DTYPES.includes(spec.dtype as TensorSpec['dtype'])) fail(`${at}.dtype`, `unknown dtype ${String(spec.dtype)}`);
-    if (!Array.isArray(spec.dims) || !spec.dims.every((d) => typeof d === 'string' || (Number.isInteger(d) && (d as number) >= 0))) {
-      fail(`${at}.dims`, 'must be non-negative integers or symbolic names');
-    }
-  });
+  const problem = tensorSpecsProblem(specs, path);
+  if (problem) fail(problem.at, problem.message);
 }
 
 function checkPolicy(policy: unknown, versions: { version?: unknown }[], at: string): void {
@@ -127,7 +121,7 @@ function checkModel(model: unknown, at: string): void {
     if (!Array.isArray(version.variants) || version.variants.length === 0) fail(`${vAt}.variants`, 'must list at least one variant');
     version.variants.forEach((variant: unknown, i) => {
       const iAt = `${vAt}.variants[${i}]`;
-      if (!isObject(variant) || typeof variant.precision !== 'string') fail(iAt, 'needs a precision');
+      if (!isObject(variant) || !isPrecision(variant.precision)) fail(`${iAt}.precision`, `must be one of ${PRECISIONS.join(', ')}`);
       if (!Array.isArray(variant.files) || variant.files.length === 0) fail(`${iAt}.files`, 'must list at least one file');
       if (variant.files.length > MAX_FILES) fail(`${iAt}.files`, `lists ${variant.files.length} files; at most ${MAX_FILES}`);
       checkAgreement(variant.agreement, `${iAt}.agreement`);

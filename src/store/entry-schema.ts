@@ -6,7 +6,8 @@
  * Schema versions: 1 is the format before records carried `schema` (same fields); 2 adds
  * `schema: 2`. Reading migrates 1 → 2 in memory; the next write stores 2.
  */
-import { isModelFormat, isPrecision, TENSOR_DTYPES, type ModelSpec, type Precision, type TensorSpec } from '../manifest/schema.js';
+import { isModelFormat, isPrecision, type ModelSpec, type Precision } from '../manifest/schema.js';
+import { tensorSpecsProblem } from '../manifest/tensor-spec-check.js';
 import type { CachedModel } from '../protocol.js';
 import { chunksFor, MAX_FILE_BYTES, MAX_FILES } from './limits.js';
 
@@ -32,18 +33,6 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isCount = (value: unknown, max: number): value is number => Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= max;
 
-function tensorSpecsProblem(specs: unknown, what: string): string | undefined {
-  if (!Array.isArray(specs)) return `spec.${what} is not an array`;
-  const bad = specs.findIndex(
-    (s: unknown) =>
-      !isObject(s) ||
-      typeof s.name !== 'string' ||
-      !TENSOR_DTYPES.includes(s.dtype as TensorSpec['dtype']) ||
-      !Array.isArray(s.dims) ||
-      !s.dims.every((d) => typeof d === 'string' || isCount(d, Number.MAX_SAFE_INTEGER)),
-  );
-  return bad === -1 ? undefined : `spec.${what}[${bad}] is not a tensor spec`;
-}
 
 function fileProblem(file: unknown, i: number): string | undefined {
   const at = `files[${i}]`;
@@ -73,8 +62,8 @@ export function checkEntry(value: unknown, key: { id: string; version: string; p
   if (!isCount(value.storedAt, Number.MAX_SAFE_INTEGER) || !isCount(value.lastUsedAt, Number.MAX_SAFE_INTEGER)) return fail('storedAt/lastUsedAt are not times');
   const spec = value.spec;
   if (!isObject(spec) || spec.id !== key.id || !isModelFormat(spec.format)) return fail('spec is missing or names another model');
-  const specProblem = tensorSpecsProblem(spec.inputs, 'inputs') ?? tensorSpecsProblem(spec.outputs, 'outputs');
-  if (specProblem) return fail(specProblem);
+  const specProblem = tensorSpecsProblem(spec.inputs, 'spec.inputs') ?? tensorSpecsProblem(spec.outputs, 'spec.outputs');
+  if (specProblem) return fail(`${specProblem.at} ${specProblem.message}`);
   // Schema 1 → 2 only adds the version field; the fields were checked above.
   return { ok: true, entry: { ...(value as unknown as StoredEntry), schema: ENTRY_SCHEMA } };
 }

@@ -24,6 +24,7 @@ describe('validateManifest', () => {
     ['no versions', (m) => (m.models[0]!.versions = [], m), /versions/],
     ['a bad hash', (m) => (m.models[0]!.versions[0]!.variants[0]!.files[0]!.sha256 = 'ABC', m), /sha256/],
     ['a zero size', (m) => (m.models[0]!.versions[0]!.variants[0]!.files[0]!.bytes = 0, m), /bytes/],
+    ['an unknown precision', (m) => (m.models[0]!.versions[0]!.variants[0]!.precision = 'int3' as never, m), /variants\[0\]\.precision: must be one of fp32/],
     ['a size past any allocation (2**53 - 1)', (m) => (m.models[0]!.versions[0]!.variants[0]!.files[0]!.bytes = 2 ** 53 - 1, m), /bytes.*at most/],
     ['more files than a variant may list', (m) => {
       const files = m.models[0]!.versions[0]!.variants[0]!.files;
