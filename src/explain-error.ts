@@ -49,6 +49,29 @@ function tooLargeHint(details: Record<string, unknown> | undefined): Hint {
   return { title: 'The model is too large for this device', hint: `It${bytes} cannot fit in the memory the browser gives it${backend}. Try ${[...tries, ...fallback].join(', or ')}.` };
 }
 
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+
+/** Hints never suggest what just failed: the precision asked for, the backend that ran. */
+function variantHint(details: Record<string, unknown> | undefined): Hint {
+  const title = 'No such variant';
+  const others = strings(details?.available).filter((p) => p !== details?.precision);
+  if (others.length > 0) return { title, hint: `This model has no ${String(details?.precision)} variant. Try ${others.join(' or ')}.` };
+  if (typeof details?.version === 'string' && details.precision === undefined) return { title, hint: `Version ${details.version} is not offered. Load without a version to get the latest.` };
+  return { title, hint: 'The manifest offers no variant this page can use. The site needs fixing.' };
+}
+
+function unsupportedHint(details: Record<string, unknown> | undefined): Hint | undefined {
+  const failures = Array.isArray(details?.failures) ? (details.failures as { backend?: unknown }[]) : [];
+  if (failures.length === 0) return undefined;
+  const tried = failures.map((f) => String(f.backend));
+  const hint = tried.includes('wasm') ? `No backend could start it (tried ${tried.join(', ')}). Try another browser or device.` : 'No backend could start it. Try the WASM backend or another browser.';
+  return { title: 'This device cannot run the model', hint };
+}
+
+function inferenceHint(details: Record<string, unknown> | undefined): Hint | undefined {
+  return details?.backend === 'wasm' ? { title: 'The model failed on this input', hint: 'Try another input.' } : undefined;
+}
+
 /** A failed download named by what was fetched (details.kind) and how it failed (status, cors). */
 function downloadHint(details: Record<string, unknown> | undefined): Hint | undefined {
   const status = typeof details?.status === 'number' ? details.status : undefined;
@@ -95,8 +118,12 @@ export function explainError(error: unknown, online: boolean = globalThis.naviga
     error.code === 'DOWNLOAD_FAILED' ? downloadHint(error.details)
     : error.code === 'WORKER_START_FAILED' ? workerStartHint(error.details)
     : error.code === 'MODEL_TOO_LARGE' ? tooLargeHint(error.details)
+    : error.code === 'VARIANT_NOT_FOUND' ? variantHint(error.details)
+    : error.code === 'INFERENCE_FAILED' ? inferenceHint(error.details)
     : undefined;
   const input = error.code === 'BAD_INPUT' || error.code === 'UNSUPPORTED' ? inputHint(error.details) : undefined;
-  if (special ?? input) return { code: error.code, ...(special ?? input)!, detail };
+  const unsupported = error.code === 'UNSUPPORTED' && !input ? unsupportedHint(error.details) : undefined;
+  const chosen = special ?? input ?? unsupported;
+  if (chosen) return { code: error.code, ...chosen, detail };
   return { code: error.code, ...byCode[error.code], detail };
 }

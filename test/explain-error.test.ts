@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DownloadFailedError, StorageFailedError, WorkerCrashedError } from '../src/errors.js';
+import { DownloadFailedError, InferenceFailedError, StorageFailedError, UnsupportedError, VariantNotFoundError, WorkerCrashedError } from '../src/errors.js';
 import { explainError } from '../src/explain-error.js';
 
 describe('explainError', () => {
@@ -23,5 +23,15 @@ describe('explainError', () => {
 
   it('does not pretend to know errors that are not EdgeServeErrors', () => {
     expect(explainError(new TypeError('x is undefined'))).toMatchObject({ code: 'UNKNOWN', detail: 'x is undefined' });
+  });
+
+  it('never suggests what just failed: the precision asked for, WASM after WASM failed', () => {
+    const int8Only = new VariantNotFoundError('no fp32', { id: 'm', version: '1.0.0', precision: 'fp32', available: ['int8'] });
+    expect(explainError(int8Only).hint).toBe('This model has no fp32 variant. Try int8.');
+    const onWasm = new UnsupportedError('no', { failures: [{ backend: 'webgpu', reason: 'x' }, { backend: 'wasm', reason: 'y' }] });
+    expect(explainError(onWasm).hint).not.toMatch(/WASM backend/);
+    expect(explainError(new UnsupportedError('no', { failures: [{ backend: 'webgpu', reason: 'x' }] })).hint).toMatch(/WASM backend/);
+    expect(explainError(new InferenceFailedError('boom', { id: 'm', backend: 'wasm' })).hint).not.toMatch(/WASM/);
+    expect(explainError(new InferenceFailedError('boom', { id: 'm', backend: 'webgpu' })).hint).toMatch(/WASM backend/);
   });
 });

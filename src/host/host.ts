@@ -53,7 +53,7 @@ export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
       checkMemory(inputs, c.config.memoryBudget);
       result = await served.predict(inputs, callId, c.config.memoryBudget);
     } catch (error) {
-      const typed = error instanceof EdgeServeError ? error : new InferenceFailedError(`${engine} (${backend}) failed on "${id}": ${toEdgeServeError(error).message}`, { id });
+      const typed = error instanceof EdgeServeError ? error : new InferenceFailedError(`${engine} (${backend}) failed on "${id}": ${toEdgeServeError(error).message}`, { id, backend });
       // Aborts and timeouts are counted on the page, which saw them first.
       if (typed.code !== 'ABORTED' && typed.code !== 'TIMEOUT') c.metrics.error(id, version, typed.code);
       throw typed;

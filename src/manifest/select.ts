@@ -31,7 +31,7 @@ export function findVariant(model: ModelEntry, version: VersionEntry, precision:
   if (!variant) {
     throw new VariantNotFoundError(
       `model "${model.id}" ${version.version} has no ${precision} variant (it has: ${version.variants.map((v) => v.precision).join(', ')})`,
-      { id: model.id, version: version.version, precision },
+      { id: model.id, version: version.version, precision, available: version.variants.map((v) => v.precision) },
     );
   }
   return variant;
