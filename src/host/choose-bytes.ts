@@ -16,6 +16,7 @@ import { planBackends, refuseTooLarge } from './backend-resolver.js';
 import { warmEngine } from './engine-warmup.js';
 import { fetchVariant, type FetchedVariant } from './fetch-variant.js';
 import type { HostParts } from './host-parts.js';
+import { throttleProgress } from './progress-throttle.js';
 
 export interface ChosenBytes {
   version: string;
@@ -64,12 +65,19 @@ export function variantBytes(
 
 type ChooseParts = DownloadParts & Pick<HostParts, 'state' | 'manifest' | 'engines' | 'capabilities' | 'deviceId'>;
 
-async function fromPointer(parts: ChooseParts, request: WorkerLoadRequest, precision: Precision, repaired: string[]): Promise<ChosenBytes | undefined> {
+async function fromPointer(parts: ChooseParts, request: WorkerLoadRequest, precision: Precision, report: Report, repaired: string[]): Promise<ChosenBytes | undefined> {
   const id = request.id;
   const pointer = await parts.state.pointer(id, precision);
   if (!pointer) return undefined;
   const engineWarming = isModelFormat(pointer.format) ? warmEngine(parts, pointer.format, request.backend, { unlessMeasuring: true }) : undefined;
-  const cached = await parts.store.read({ id, version: pointer.current, precision }, (reason) => repaired.push(reason));
+  // The read hashes as it goes: its progress is the warm load's "verify" phase, ~20 messages a second at most.
+  const verify = throttleProgress(report);
+  const cached = await parts.store.read(
+    { id, version: pointer.current, precision },
+    (reason) => repaired.push(reason),
+    (checked, total) => verify({ phase: 'verify', loaded: checked, total }),
+  );
+  verify.flush();
   if (!cached) return undefined;
   const files: ModelFile[] = cached.files.map((bytes, i) => ({ url: cached.urls[i] ?? '', bytes }));
   return {
@@ -100,8 +108,15 @@ async function fromManifest(parts: ChooseParts, request: WorkerLoadRequest, prec
 }
 
 /** Warm when the device has a sound stored copy of its pointer's version (and no version was asked for), else cold. */
-export async function chooseBytes(parts: ChooseParts, request: WorkerLoadRequest, precision: Precision, report: Report, signal: AbortSignal, repaired: string[]): Promise<ChosenBytes> {
-  const warm = request.version === undefined ? await fromPointer(parts, request, precision, repaired) : undefined;
+export async function chooseBytes(
+  parts: ChooseParts,
+  request: WorkerLoadRequest,
+  precision: Precision,
+  report: Report,
+  signal: AbortSignal,
+  repaired: string[],
+): Promise<ChosenBytes> {
+  const warm = request.version === undefined ? await fromPointer(parts, request, precision, report, repaired) : undefined;
   return warm ?? fromManifest(parts, request, precision, report, signal, repaired);
 }
 
