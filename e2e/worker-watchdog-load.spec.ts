@@ -9,11 +9,12 @@ import { expect, openHarness, test } from './fixtures.js';
 const BOUND_MS = 2000;
 const SLOW_DOWNLOAD_MS = 3 * BOUND_MS;
 
-test('a load wedged in session creation rejects with WORKER_STUCK and the worker is replaced; a slow but live load completes', async ({ page }) => {
+test('a load wedged in session creation rejects with WORKER_STUCK and the worker is replaced; a slow but live load completes', async ({ page, context }) => {
   await openHarness(page);
-  await page.route('**/models/ocr-rec/**', async (route) => {
+  // Routed on the context: the worker's requests go through it.
+  await context.route('**/models/ocr-rec/**/*.onnx', async (route) => {
     await new Promise((resolve) => setTimeout(resolve, SLOW_DOWNLOAD_MS));
-    await route.continue();
+    await route.continue().catch(() => undefined);
   });
   const result = await page.evaluate(async ({ boundMs }) => {
     const { edgeserve, inputs, spinWorkerFactory } = window.harness;
