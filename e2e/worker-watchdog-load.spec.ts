@@ -6,7 +6,8 @@
  */
 import { expect, openHarness, test } from './fixtures.js';
 
-const BOUND_MS = 2000;
+// Room for ocr-rec's own session creation, which blocks the worker's event loop on a busy machine.
+const BOUND_MS = 3000;
 const SLOW_DOWNLOAD_MS = 3 * BOUND_MS;
 
 test('a load wedged in session creation rejects with WORKER_STUCK and the worker is replaced; a slow but live load completes', async ({ page, context }) => {
@@ -53,7 +54,7 @@ test('a load wedged in session creation rejects with WORKER_STUCK and the worker
   expect(result.slowMs).toBeGreaterThan(SLOW_DOWNLOAD_MS);
   expect(result.wedged).toBe('WORKER_STUCK');
   expect(result.message).toMatch(/no ping .* while loading "ocr-det"/);
-  // Bound 2 s, pings every 0.5 s; a loaded machine gets room.
-  expect(result.wedgedMs).toBeLessThan(8000);
+  // Bound 3 s, a ping a second; a loaded machine gets room.
+  expect(result.wedgedMs).toBeLessThan(4 * BOUND_MS);
   expect(result).toMatchObject({ after: 'OK', workers: 2, fromCache: true });
 });
