@@ -1,5 +1,5 @@
 /// <reference types="vitest/config" />
-import { defaultClientConditions, defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig, type PluginOption } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { pwaOptions } from './demo/pwa.config.js';
 
@@ -16,25 +16,41 @@ const isolation = {
   'Cross-Origin-Resource-Policy': 'cross-origin',
 };
 
-export default defineConfig({
-  server: { headers: isolation, port: 5173, strictPort: true },
-  preview: { headers: isolation, port: 4173, strictPort: true },
-  worker: { format: 'es' },
-  plugins: [VitePWA(pwaOptions)],
-  // onnxruntime-web finds its glue through import.meta.url; pre-bundling moves it. We set
-  // wasmPaths ourselves, but keeping it out of the optimizer keeps dev and build alike.
-  optimizeDeps: { exclude: ['onnxruntime-web'] },
-  // onnxruntime-web's default entry embeds a reference to its 28 MB .wasm, which a build then
-  // copies into assets/ unused (we serve engines/ort/ and set wasmPaths). This export condition
-  // selects its entry that loads the .wasm/.mjs from wasmPaths only.
-  resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
-  build: {
-    target: 'es2022',
-    rollupOptions: { input: { demo: 'demo/index.html', 'drop-in': 'demo/drop-in.html', harness: 'e2e/pages/harness.html' } },
-  },
-  test: {
-    include: ['test/**/*.test.ts'],
-    environment: 'node',
-    testTimeout: 60_000,
-  },
+/**
+ * `vite build` is what users get: the playground, the drop-in page and the PWA around them.
+ * `vite build --mode e2e` adds, into the same outDir after it, the e2e harness page and its
+ * test-only workers under e2e/ (e2e/playwright.config.ts runs both): so nothing of the harness
+ * reaches dist/ or the service worker's precache, and the e2e suite still tests the very
+ * build users ship.
+ */
+const E2E_MODE = 'e2e';
+
+export default defineConfig(({ mode }) => {
+  const e2e = mode === E2E_MODE;
+  const plugins: PluginOption[] = e2e ? [] : [VitePWA(pwaOptions)];
+  return {
+    server: { headers: isolation, port: 5173, strictPort: true },
+    preview: { headers: isolation, port: 4173, strictPort: true },
+    worker: { format: 'es' },
+    plugins,
+    // onnxruntime-web finds its glue through import.meta.url; pre-bundling moves it. We set
+    // wasmPaths ourselves, but keeping it out of the optimizer keeps dev and build alike.
+    optimizeDeps: { exclude: ['onnxruntime-web'] },
+    // onnxruntime-web's default entry embeds a reference to its 28 MB .wasm, which a build then
+    // copies into assets/ unused (we serve engines/ort/ and set wasmPaths). This export condition
+    // selects its entry that loads the .wasm/.mjs from wasmPaths only.
+    resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
+    // The e2e pass writes beside the app's build: its public/ copy (models, engines) is there already.
+    ...(e2e ? { publicDir: false as const } : {}),
+    build: {
+      target: 'es2022',
+      ...(e2e ? { emptyOutDir: false, assetsDir: 'e2e/assets' } : {}),
+      rollupOptions: { input: e2e ? { harness: 'e2e/pages/harness.html' } : { demo: 'demo/index.html', 'drop-in': 'demo/drop-in.html' } },
+    },
+    test: {
+      include: ['test/**/*.test.ts'],
+      environment: 'node',
+      testTimeout: 60_000,
+    },
+  };
 });

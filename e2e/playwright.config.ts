@@ -12,9 +12,12 @@ const webgpu = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
 // The suite runs against a production build served by `vite preview` (COOP/COEP on): that is
 // what users ship, and where onnxruntime-web's threaded WASM has broken before (docs/ARCHITECTURE.md, "Engines").
 // E2E_PORT lets two suites run side by side; each builds into its own folder so one build
-// never replaces the files another suite is serving.
+// never replaces the files another suite is serving. The app's build (what users ship, service
+// worker included) comes first; `--mode e2e` then adds the harness page and its test workers
+// under e2e/ (vite.config.ts), outside the app's precache.
 const port = Number(process.env.E2E_PORT ?? 4173);
 const outDir = `.e2e-build-${port}`;
+const build = (mode = '') => `npx vite build --logLevel warn --outDir ${outDir}${mode && ` --mode ${mode}`}`;
 
 export default defineConfig({
   testDir: '.',
@@ -43,7 +46,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `npx vite build --logLevel warn --outDir ${outDir} && npx vite preview --outDir ${outDir} --port ${port} --strictPort`,
+    command: `${build()} && ${build('e2e')} && npx vite preview --outDir ${outDir} --port ${port} --strictPort`,
     cwd: '..',
     url: `http://localhost:${port}/e2e/pages/harness.html`,
     reuseExistingServer: !process.env.CI,

@@ -23,7 +23,7 @@ import {
   type TensorMap,
   type TextBox,
 } from '../../src/index.js';
-import { drawTextLine, lineWidth } from '../../test/fixtures/text-line.js';
+import { drawTextLine, lineWidth } from './text-line.js';
 import { argmaxRows } from './stats.js';
 
 export interface PlaygroundInput {
