@@ -5,7 +5,7 @@
  */
 import { createRuntime, explainError, type BackendChoice, type Manifest, type Runtime } from '../src/index.js';
 import { compare, hasVariant, PRECISIONS, type Agreement } from './playground/compare-run.js';
-import { checkOffline, type NeededModel } from './playground/offline-ready.js';
+import { checkOffline, ortFilesFor, type NeededModel } from './playground/offline-ready.js';
 import { captureCamera, hasCamera, watchImageInput } from './playground/image-input.js';
 import { LatencyChart } from './playground/latency-chart.js';
 import { startPwa } from './playground/pwa.js';
@@ -110,7 +110,10 @@ function neededModels(subject: Subject): NeededModel[] {
 async function showOfflineState(): Promise<void> {
   if (!runtime || !('serviceWorker' in navigator)) return;
   const manifestUrl = new URL('/models/manifest.json', document.baseURI).href;
-  const state = await checkOffline(runtime.runtime, manifestUrl, neededModels(currentSubject()));
+  // The runtime's default engine files, on this origin (src/engines/packaged-engine-files.ts).
+  const engines = new URL('/engines/', document.baseURI).href;
+  const engineFiles = Object.values(cards).flatMap((card) => card.infos.flatMap((info) => ortFilesFor(info, engines)));
+  const state = await checkOffline(runtime.runtime, manifestUrl, neededModels(currentSubject()), engineFiles);
   const banner = $('offline-ready');
   banner.hidden = !state.ready;
   banner.dataset.missing = state.missing.join('; ');

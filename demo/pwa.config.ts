@@ -1,9 +1,14 @@
 /**
  * The offline PWA (vite-plugin-pwa → workbox generateSW), kept out of vite.config.ts.
  *
- * - Precached: the playground's shell (HTML, JS, CSS, icons) and the engines' own files
- *   (onnxruntime-web's .wasm/.mjs, tfjs's .wasm): without them nothing runs offline. ORT's
- *   JSEP .wasm is 28 MB, over workbox's 2 MiB default limit, hence maximumFileSizeToCacheInBytes.
+ * - Precached: the playground's shell (HTML, JS, CSS, icons, web manifest) and the one tfjs
+ *   binary edgeserve loads (tfjs-backend-wasm-simd.wasm: single-threaded SIMD, src/engines/tfjs.ts;
+ *   tfjs fetches it itself, outside the runtime's engine-file cache). Not the e2e harness and its
+ *   workers (another build pass, under e2e/, see vite.config.ts).
+ * - Not precached: onnxruntime-web's .wasm/.mjs (public/engines/ort/: 14 MB plain WASM, 28 MB
+ *   JSEP for WebGPU, which a WASM-only device never runs). They are the runtime's: its
+ *   engine-file cache (src/engines/engine-file-cache.ts) keeps the flavour it ran, checked by
+ *   SHA-256, and runs from that copy offline (offline-ready.ts waits for it before the banner).
  * - Not precached: model files (public/models/**). The runtime keeps them in IndexedDB after
  *   the first load; a second copy in Cache Storage would double the disk used.
  * - models/manifest.json: network-first with a cached fallback, so an online start sees new
@@ -38,10 +43,11 @@ export const pwaOptions: Partial<VitePWAOptions> = {
     ],
   },
   workbox: {
-    // assets/*.wasm is ORT's bundled copy of the JSEP binary, never fetched (wasmPaths points at engines/).
-    globPatterns: ['demo/**/*.{html,js,css}', 'assets/**/*.{js,css}', 'engines/**/*.{wasm,mjs}'],
+    globPatterns: ['demo/**/*.{html,js,css}', 'assets/**/*.{js,css}', 'engines/tfjs/tfjs-backend-wasm-simd.wasm'],
     globIgnores: ['models/**', 'e2e/**', 'bench/**', '**/*.map'],
-    maximumFileSizeToCacheInBytes: 40 * 1024 * 1024,
+    // The tfjs chunk is 2.5 MB, over workbox's 2 MiB default: a file over the limit is left out
+    // with only a build warning, and the app would then miss it offline.
+    maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
     // There is no SPA fallback: every page is its own HTML file.
     navigateFallback: null,
     // /demo/?model=ocr-det must still find the precached /demo/index.html.

@@ -1,8 +1,9 @@
 /**
  * The playground as an offline PWA (vite-plugin-pwa / workbox, demo/pwa.config.ts): after ONE
  * online visit (no second page load) it starts and predicts with the network off, every request
- * answered by the service worker; and a new version arriving mid-prediction waits instead of
- * breaking it.
+ * answered by the service worker or, for onnxruntime-web's files, by the runtime's own
+ * engine-file cache; the precache holds the app, not the engines nor the e2e harness; and a new
+ * version arriving mid-prediction waits instead of breaking it.
  * The build is served by our own server (static-server.ts) so the spec can see every request
  * that reaches it, take it away entirely, and serve a changed sw.js.
  */
@@ -26,6 +27,16 @@ async function visitOnce(page: Page, url: string): Promise<void> {
   expect(await page.evaluate(() => navigator.serviceWorker.controller?.state)).toBe('activated');
 }
 
+/** What the service worker precached (workbox's precache cache): each path and its size. */
+async function precached(page: Page): Promise<{ path: string; bytes: number }[]> {
+  return page.evaluate(async () => {
+    const name = (await caches.keys()).find((key) => key.startsWith('workbox-precache'));
+    if (!name) return [];
+    const cache = await caches.open(name);
+    return Promise.all((await cache.keys()).map(async (request) => ({ path: new URL(request.url).pathname, bytes: (await (await cache.match(request))!.blob()).size })));
+  });
+}
+
 /** An online visit that only needs the service worker in control (it claims the page that installed it). */
 async function controlledVisit(page: Page, url: string): Promise<void> {
   await page.goto(url);
@@ -39,6 +50,19 @@ test('after one online visit, the app starts and predicts offline with zero netw
   try {
     const url = `${server.origin}/demo/?model=ocr-cls&backend=wasm&runs=1`;
     await visitOnce(page, url);
+
+    // The precache is the app (its HTML, JS, CSS, icons and the tfjs .wasm edgeserve loads):
+    // not onnxruntime-web's 14 + 28 MB, not the e2e harness page nor its test workers.
+    const shell = await precached(page);
+    expect(shell.map((f) => f.path)).toContain('/demo/index.html');
+    const harness = /\/(harness|spin\.worker|neighbour\.worker|adapter-as-hardware\.worker)-/;
+    expect(shell.map((f) => f.path).filter((p) => p.startsWith('/engines/ort/') || p.startsWith('/e2e/') || harness.test(p))).toEqual([]);
+    const precacheBytes = shell.reduce((n, f) => n + f.bytes, 0);
+    console.log(`precache: ${shell.length} files, ${(precacheBytes / 1e6).toFixed(1)} MB`);
+    expect(precacheBytes).toBeLessThan(5e6);
+    // onnxruntime-web's plain WASM flavour is on the device, kept by the runtime (its engine-file cache).
+    const engineCopies = await page.evaluate(async () => (await (await caches.open('edgeserve-engines')).keys()).map((r) => new URL(r.url).pathname));
+    expect(engineCopies).toEqual(expect.arrayContaining(['/engines/ort/ort-wasm-simd-threaded.wasm', '/engines/ort/ort-wasm-simd-threaded.mjs']));
 
     const served = server.log.length;
     // The one online visit loaded the page once.
@@ -56,15 +80,17 @@ test('after one online visit, the app starts and predicts offline with zero netw
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
 
     // Nothing reached the server, and every request of the page and its workers (the runtime
-    // worker's manifest fetch with cache: 'no-cache', ORT's .mjs/.wasm, the app's chunks) was
-    // answered by the service worker. The only network attempt is the service worker's own
-    // network-first try for models/manifest.json, which fails offline and falls back to its cache.
+    // worker's manifest fetch with cache: 'no-cache', the app's chunks) was answered by the
+    // service worker, except onnxruntime-web's .mjs/.wasm: those are the runtime's, which asks the
+    // network (or the HTTP cache) first and then runs from its own device copy. The service
+    // worker's only network attempt is its network-first try for models/manifest.json, which
+    // fails offline and falls back to its cache.
     expect(server.log.length).toBe(served);
     const http = requests.filter((r) => r.url().startsWith('http'));
     const fromPage = http.filter((r) => !r.serviceWorker());
     const bySw = http.filter((r) => r.serviceWorker());
     const answered = await Promise.all(fromPage.map(async (r) => [r.url(), (await r.response())?.fromServiceWorker() ?? false] as const));
-    expect(answered.filter(([, sw]) => !sw)).toEqual([]);
+    expect(answered.filter(([url, sw]) => !sw && !new URL(url).pathname.startsWith('/engines/ort/'))).toEqual([]);
     // A WASM run uses onnxruntime-web's plain WASM flavour (never the JSEP one); its .wasm comes
     // from the runtime's own engine-file cache, its .mjs glue is asked of the network first.
     expect(fromPage.map((r) => new URL(r.url()).pathname)).toEqual(expect.arrayContaining(['/demo/', '/models/manifest.json', '/engines/ort/ort-wasm-simd-threaded.mjs']));

@@ -18,6 +18,8 @@ function describeInfo(info: ModelInfo): string {
 
 export class VariantCard {
   readonly root: HTMLElement;
+  /** What the last load ran on (the offline check needs its engine files). */
+  infos: ModelInfo[] = [];
   private readonly ran = el('ul', { className: 'ran' });
   private readonly bar = el('progress', { max: 1, value: 0 });
   private readonly barLabel = el('span');
@@ -47,6 +49,7 @@ export class VariantCard {
   }
 
   reset(): void {
+    this.infos = [];
     this.root.classList.remove('unavailable', 'disagrees');
     this.built.hidden = true;
     this.note.hidden = true;
@@ -84,6 +87,7 @@ export class VariantCard {
   }
 
   loaded(infos: ModelInfo[], wallMs: number): void {
+    this.infos = infos;
     this.load.hidden = true;
     this.ran.replaceChildren(...infos.map((info) => el('li', { textContent: describeInfo(info) })));
     const bytes = infos.reduce((n, i) => n + i.bytes, 0);
