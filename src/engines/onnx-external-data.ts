@@ -127,6 +127,7 @@ interface Rewrite {
   minBytes: number;
   moved: number;
   movedBytes: number;
+  largest: number;
 }
 
 /** A TensorProto whose raw_data is big enough to move, as an external one; else undefined. */
@@ -147,6 +148,7 @@ function externalTensor(bytes: Uint8Array, start: number, end: number, rewrite: 
   out.push(varint(LOCATION_EXTERNAL));
   rewrite.moved += 1;
   rewrite.movedBytes += raw.end - raw.payload;
+  rewrite.largest = Math.max(rewrite.largest, raw.end - raw.payload);
   return out;
 }
 
@@ -186,6 +188,8 @@ export interface ExternalizedModel {
   /** Initializers moved, and their bytes (which stay where they were, in the original file). */
   moved: number;
   movedBytes: number;
+  /** The largest moved tensor's bytes (WebGPU holds each in one buffer). */
+  largestTensor: number;
 }
 
 /**
@@ -195,7 +199,7 @@ export interface ExternalizedModel {
  * the engine as it is, and the engine reports on it.
  */
 export function externalizeInitializers(model: Uint8Array, location: string, minBytes = 1024): ExternalizedModel | undefined {
-  const rewrite: Rewrite = { location, minBytes, moved: 0, movedBytes: 0 };
+  const rewrite: Rewrite = { location, minBytes, moved: 0, movedBytes: 0, largest: 0 };
   let parts: Parts;
   try {
     parts = rebuildMessage(model, 0, model.byteLength, (graph) =>
@@ -216,15 +220,16 @@ export function externalizeInitializers(model: Uint8Array, location: string, min
     graph.set(part, at);
     at += part.byteLength;
   }
-  return { graph, moved: rewrite.moved, movedBytes: rewrite.movedBytes };
+  return { graph, moved: rewrite.moved, movedBytes: rewrite.movedBytes, largestTensor: rewrite.largest };
 }
 
 /**
- * The data files a graph's initializers name (their `location`), in order of first mention; []
- * when the bytes are not a protobuf this walk understands.
+ * The data files a graph's initializers name (their `location`), in order of first mention, and
+ * the largest `length` among them; none when the bytes are not a protobuf this walk understands.
  */
-export function externalLocations(model: Uint8Array): string[] {
+export function externalReferences(model: Uint8Array): { locations: string[]; largestTensor: number } {
   const locations = new Set<string>();
+  let largestTensor = 0;
   try {
     for (const graph of fields(model, 0, model.byteLength)) {
       if (graph.number !== MODEL_GRAPH || graph.wire !== WIRE_BYTES) continue;
@@ -235,12 +240,15 @@ export function externalLocations(model: Uint8Array): string[] {
           const entry = new Map<number, string>();
           for (const f of fields(model, kv.payload, kv.end)) entry.set(f.number, utf8.decode(model.subarray(f.payload, f.end)));
           if (entry.get(1) === 'location' && entry.has(2)) locations.add(entry.get(2)!);
+          if (entry.get(1) === 'length') largestTensor = Math.max(largestTensor, Number(entry.get(2)) || 0);
         }
       }
     }
   } catch (error) {
-    if (error instanceof NotOnnx) return [];
+    if (error instanceof NotOnnx) return { locations: [], largestTensor: 0 };
     throw error;
   }
-  return [...locations];
+  return { locations: [...locations], largestTensor };
 }
+
+export const externalLocations = (model: Uint8Array): string[] => externalReferences(model).locations;

@@ -5,13 +5,15 @@
  * into a small graph + its own bytes as the data file (onnx-external-data.ts).
  */
 import type { ModelFile } from './engine.js';
-import { externalizeInitializers, externalLocations } from './onnx-external-data.js';
+import { externalizeInitializers, externalLocations, externalReferences } from './onnx-external-data.js';
 
 export interface OrtModelInput {
   model: Uint8Array;
   externalData: { path: string; data: Uint8Array }[];
   /** Set when a single-file model's initializers were moved out of its graph. */
   rewritten?: { moved: number; movedBytes: number };
+  /** The largest tensor read from external data (0 when none is): WebGPU holds each in one buffer. */
+  largestTensor: number;
 }
 
 /**
@@ -51,12 +53,14 @@ export function ortModelInput(files: ModelFile[], splitFrom: number = SPLIT_SING
   if (!graph) throw new Error('an ONNX variant needs its graph file');
   const paths = dataPaths(graph, data);
   const externalData = data.map((file, i) => ({ path: paths[i]!, data: file.bytes }));
-  if (graph.bytes.byteLength < splitFrom) return { model: graph.bytes, externalData };
+  const largestExternal = data.length > 0 ? externalReferences(graph.bytes).largestTensor : 0;
+  if (graph.bytes.byteLength < splitFrom) return { model: graph.bytes, externalData, largestTensor: largestExternal };
   const split = externalizeInitializers(graph.bytes, OWN_BYTES_LOCATION);
-  if (!split) return { model: graph.bytes, externalData };
+  if (!split) return { model: graph.bytes, externalData, largestTensor: largestExternal };
   return {
     model: split.graph,
     externalData: [{ path: OWN_BYTES_LOCATION, data: graph.bytes }, ...externalData],
     rewritten: { moved: split.moved, movedBytes: split.movedBytes },
+    largestTensor: Math.max(largestExternal, split.largestTensor),
   };
 }

@@ -99,6 +99,9 @@ describe('ONNX variants with external data', () => {
     expect(input.externalData).toEqual([{ path: OWN_BYTES_LOCATION, data: model }]);
     expect(input.externalData[0]!.data).toBe(model); // mounted as it is: no copy
     expect(input.model.byteLength).toBeLessThan(1024);
+    expect(input.largestTensor).toBe(W1.byteLength);
+    const { graph: g, data, w2 } = split();
+    expect(ortModelInput([{ url: `${base}model.onnx`, bytes: g }, { url: `${base}model.onnx_data`, bytes: data }, { url: `${base}weights/w2.bin`, bytes: w2 }]).largestTensor).toBe(W1.byteLength);
     expect(ortModelInput([{ url: `${base}model.onnx`, bytes: model }]).model).toBe(model); // small: untouched
   });
 
