@@ -56,10 +56,11 @@ export function size(bytes: number): string {
 }
 
 /** What to try instead: never the backend that just failed, nor a split the model already has. */
-export function alternatives(backend: BackendName, externalData: boolean, reason: TooLarge['reason']): string[] {
+export function alternatives(backend: BackendName, externalData: boolean, reason: TooLarge['reason'], bytes?: number): string[] {
   const out: string[] = [];
   if (backend !== 'webgpu') out.push('the WebGPU backend (weights go to the GPU, not the WASM memory)');
   if (!externalData && reason === 'file-size') out.push('the model split into graph + external data files of under 4 GiB each');
+  if (reason === 'gpu-buffer' && (bytes === undefined || fitsBackend(bytes, 'wasm').ok)) out.push('the WASM backend');
   out.push('a smaller variant of the model (int8 or fp16)');
   return out;
 }
@@ -72,13 +73,13 @@ export interface TooLarge {
   /** Bytes the backend can take, when known (WebGPU's depends on the device). */
   limit?: number;
   why: string;
-  reason: 'wasm-memory' | 'file-size' | 'engine-allocation';
+  reason: 'wasm-memory' | 'file-size' | 'engine-allocation' | 'gpu-buffer';
   /** The engine's own words, when it was the engine that ran out. */
   cause?: string;
 }
 
 export function modelTooLargeError(t: TooLarge): ModelTooLargeError {
-  const tries = alternatives(t.backend, t.externalData, t.reason);
+  const tries = alternatives(t.backend, t.externalData, t.reason, t.bytes);
   const limit = t.limit === undefined ? '' : ` (limit ${size(t.limit)})`;
   const message = `model "${t.id}" is ${size(t.bytes)}, too large for ${t.backend} here: ${t.why}${limit}. Try ${tries.join(', or ')}.${t.cause ? ` Engine: ${t.cause}` : ''}`;
   return new ModelTooLargeError(message, {

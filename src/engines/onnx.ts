@@ -12,6 +12,7 @@ import type { Engine, EngineContext, EngineSession } from './engine.js';
 import { startOrtRuntime } from './onnx-prepare.js';
 import { ortModelInput, SPLIT_SINGLE_FILE_FROM } from './onnx-model-files.js';
 import { sessionError } from './onnx-errors.js';
+import { modelTooLargeError, size } from './memory-limits.js';
 import type { OrtFiles } from './engine-files.js';
 
 type OrtModule = typeof Ort;
@@ -87,10 +88,22 @@ export interface OnnxEngineOptions {
    * last bits (measured: max relative error 3.0e-6 vs 3.5e-7 against float64). Default: always prepack.
    */
   prepackBelow?: number;
+  /** The largest GPU buffer a WebGPU session can have (the adapter's limits); asked only for models with external data. */
+  gpuBufferLimit?: () => Promise<number | undefined>;
+}
+
+/**
+ * onnxruntime-web's JSEP keeps each weight in one GPU buffer. Measured on SwiftShader (maxBufferSize
+ * 1 GiB): a 512 MiB MatMul weight ran right, a 1 GiB one gave all-zero outputs and no error. So a
+ * tensor at the adapter's limit is refused here, before it can answer zeros.
+ */
+async function adapterBufferLimit(): Promise<number | undefined> {
+  const adapter = await globalThis.navigator?.gpu?.requestAdapter();
+  return adapter ? Math.min(adapter.limits.maxBufferSize, adapter.limits.maxStorageBufferBindingSize) : undefined;
 }
 
 /** One per host: the flavours it imported and configured (a failure is tried again on the next session). */
-export function createOnnxEngine(flavours: OrtFlavours = defaultOrtFlavours, { splitFrom = SPLIT_SINGLE_FILE_FROM, prepackBelow = Infinity }: OnnxEngineOptions = {}): Engine {
+export function createOnnxEngine(flavours: OrtFlavours = defaultOrtFlavours, { splitFrom = SPLIT_SINGLE_FILE_FROM, prepackBelow = Infinity, gpuBufferLimit = adapterBufferLimit }: OnnxEngineOptions = {}): Engine {
   const ready = new Map<Flavour, Promise<OrtModule>>();
   const deviceCopies = new Map<Flavour, Promise<void>>();
   function flavour(name: Flavour, context: EngineContext): Promise<OrtModule> {
@@ -117,9 +130,16 @@ export function createOnnxEngine(flavours: OrtFlavours = defaultOrtFlavours, { s
       return [own.mjs, own.wasm];
     },
     async create(spec, files, backend, context): Promise<EngineSession> {
-      const { model, externalData } = ortModelInput(files, splitFrom);
-      const ort = await flavour(flavourOf(backend), context);
+      const { model, externalData, largestTensor } = ortModelInput(files, splitFrom);
       const attempt = { id: spec.id, bytes: files.reduce((n, f) => n + f.bytes.byteLength, 0), backend, externalData: files.length > 1 };
+      const gpuLimit = backend === 'webgpu' && largestTensor > 0 ? await gpuBufferLimit() : undefined;
+      if (gpuLimit !== undefined && largestTensor >= gpuLimit) {
+        throw modelTooLargeError({
+          ...attempt, reason: 'gpu-buffer', limit: gpuLimit,
+          why: `one of its weights is ${size(largestTensor)}, and this GPU's largest buffer is ${size(gpuLimit)} (WebGPU maxBufferSize)`,
+        });
+      }
+      const ort = await flavour(flavourOf(backend), context);
       const session = await ort.InferenceSession.create(model, {
         executionProviders: [backend],
         // onnxruntime-web reads each initializer's slice from these bytes into its heap (or GPU

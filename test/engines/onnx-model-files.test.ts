@@ -8,6 +8,7 @@ import { rng } from '../../tools/rng.js';
 import { createOnnxEngine, type OnnxEngineOptions } from '../../src/engines/onnx.js';
 import { ortModelInput, relativeLocation, OWN_BYTES_LOCATION } from '../../src/engines/onnx-model-files.js';
 import type { ModelFile } from '../../src/engines/engine.js';
+import { ModelTooLargeError } from '../../src/errors.js';
 import type { ModelSpec } from '../../src/manifest/schema.js';
 import { nodeEngineFiles } from '../fixtures/node-engine-files.js';
 
@@ -127,5 +128,12 @@ describe('ONNX variants with external data', () => {
     const unpacked = await run({ prepackBelow: bytes.byteLength });
     expect(Buffer.from(unpacked.buffer).equals(Buffer.from(packed.buffer))).toBe(false);
     unpacked.forEach((v, i) => expect(v).toBeCloseTo(packed[i]!, 3));
+  });
+
+  it('WebGPU: a weight as large as the GPU\'s largest buffer is refused as MODEL_TOO_LARGE before the session (ORT answered zeros)', async () => {
+    const engine = createOnnxEngine(undefined, { splitFrom: 1024, gpuBufferLimit: async () => W1.byteLength });
+    const opening = engine.create(spec, [{ url: `${base}model.onnx`, bytes: singleFile() }], 'webgpu', { files: nodeEngineFiles(), wasmThreads: 1 });
+    await expect(opening).rejects.toBeInstanceOf(ModelTooLargeError);
+    await expect(opening).rejects.toMatchObject({ code: 'MODEL_TOO_LARGE', details: { reason: 'gpu-buffer', limit: W1.byteLength, try: expect.arrayContaining(['the WASM backend']) } });
   });
 });
