@@ -17,11 +17,13 @@ export interface OrtModelInput {
 }
 
 /**
- * From this size a single-file model is split. Measured with onnxruntime-web 1.30, WASM, in
- * Chromium (README "Models of any size"): handed whole, a model is held about 5.5 times at the
- * peak of its load; split, about twice. Below it the split is not worth its walk: the few MB
- * saved are lost in the engine's own ~30 MB, and the shipped models (0.6–11 MB) keep the path
- * their figures were measured on.
+ * From this size a single-file model is split. Measured with onnxruntime-web 1.30, WASM, one
+ * thread, in Chromium (peak RSS of all its processes over idle, n = 3): a 256 MB model handed
+ * whole peaks at 5.3× its bytes, and a 1 GiB one fails (std::bad_alloc); split, 3.4× (our copy in
+ * JS, the weights in the heap, their prepacked copy), and 1 GiB and 1.8 GiB open. Below 16 MB the
+ * split saves a few tens of MB at most, and the shipped models (0.6–11 MB) keep the path their
+ * start-up figures were measured on (their create times split or not were within this machine's
+ * noise).
  */
 export const SPLIT_SINGLE_FILE_FROM = 16 * 1024 * 1024;
 

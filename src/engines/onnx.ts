@@ -83,9 +83,10 @@ export interface OnnxEngineOptions {
   /**
    * Models from this size open without prepacking (session.disable_prepacking). Prepacking keeps a
    * second, packed copy of MatMul/Conv/Gemm weights in the WASM heap: without it a 256 MB model's
-   * load peaks at 2.4× its bytes instead of 3.4×, and the largest model WASM opens doubles — but
-   * MLAS then sums in another order and outputs differ from onnxruntime-web's defaults in their
-   * last bits (measured: max relative error 3.0e-6 vs 3.5e-7 against float64). Default: always prepack.
+   * load peaks at 2.4× its bytes over idle instead of 3.4× (Chromium, all processes), and the heap
+   * holds the weights once, not twice — but MLAS then sums in another order and outputs differ
+   * from onnxruntime-web's defaults in their last bits (measured: max relative error 3.0e-6 vs
+   * 3.5e-7 against float64). Default: always prepack.
    */
   prepackBelow?: number;
   /** The largest GPU buffer a WebGPU session can have (the adapter's limits); asked only for models with external data. */
