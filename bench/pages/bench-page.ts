@@ -12,6 +12,7 @@ import { ocrCompare } from './ocr-compare.js';
 import { precisionPair } from './precision-pair.js';
 import { alternateAll, type Side } from './side.js';
 import { startEdgeserve, type EdgeserveSide } from './side-edgeserve.js';
+import { noChannelWorkerFactory } from './no-channel-worker.js';
 import { startOrt } from './side-ort.js';
 import { startOrtWorker } from './side-ort-worker.js';
 import { startTfjs, TFJS_IDB_KEY } from './side-tfjs.js';
@@ -76,6 +77,32 @@ const bench = {
       return { edgeserve: edgeserve!, bare: bare!, ...(bareWorker ? { bareWorker } : {}) };
     } finally {
       await worker?.dispose();
+    }
+  },
+
+  /**
+   * The shared-memory channel's worth (bench/channel-ab.ts): edgeserve with the channel (as
+   * shipped) and without it (no-channel-worker.ts), and bare onnxruntime-web, alternated call by
+   * call in this page. `onFirst` alternates which edgeserve starts first across contexts.
+   */
+  async channelAB(spec: CellSpec, onFirst: boolean) {
+    const starts = [() => startEdgeserve(spec, { storeName: STORE }), () => startEdgeserve(spec, { storeName: STORE, workerFactory: noChannelWorkerFactory })];
+    const [first, second] = onFirst ? starts : [starts[1]!, starts[0]!];
+    const a = (await first!()).side;
+    const b = (await second!()).side;
+    const [on, off] = onFirst ? [a, b] : [b, a];
+    const bare = (await startOrt(spec, await variantUrls(spec.model, spec.precision, on.model.info().version).then((u) => u[0]!))).side;
+    try {
+      const [onMs, offMs, bareMs] = await alternateAll([on, off, bare], spec.warmup, spec.iterations);
+      const shared = async (side: EdgeserveSide) => {
+        const m = (await side.runtime.metrics()).models.find((x) => x.model === spec.model);
+        return { calls: m?.calls ?? 0, shared: m?.sharedMemoryCalls ?? 0 };
+      };
+      return { on: onMs!, off: offMs!, bare: bareMs!, onCounts: await shared(on), offCounts: await shared(off), threads: on.info.threads };
+    } finally {
+      await on.dispose();
+      await off.dispose();
+      await bare.dispose();
     }
   },
 
