@@ -4,8 +4,10 @@
  * data file it names), inputs/outputs with dtypes and dims, opset, precision. Everything else in
  * the manifest is kept as it was.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { externalDataFiles } from './onnx/external-data.js';
+import { MAX_FILE_BYTES } from '../src/store/limits.js';
 import { onnx } from './onnx/onnx-proto.js';
 import { requirePackable } from './model-format.js';
 import { variantFiles } from './variant-files.js';
@@ -68,6 +70,21 @@ function stampedAgreement(model: onnx.ModelProto): VariantAgreement | undefined 
   }
 }
 
+/**
+ * The runtime refuses a manifest file over MAX_FILE_BYTES (2 GiB, a file in one ArrayBuffer):
+ * refused here, before hashing gigabytes, rather than by the user's users at load time.
+ */
+function refuseOversizedFiles(graphPath: string, model: onnx.ModelProto): void {
+  const paths = [graphPath, ...externalDataFiles(model).map((location) => join(dirname(graphPath), location))];
+  for (const path of paths) {
+    const bytes = existsSync(path) ? statSync(path).size : 0;
+    if (bytes > MAX_FILE_BYTES) {
+      throw new ToolError('UNSUPPORTED_MODEL', `${path} is ${bytes} bytes; edgeserve serves files of at most ${MAX_FILE_BYTES} bytes (2 GiB) each: ` +
+        'keep the weights in external data files under that size');
+    }
+  }
+}
+
 function readManifest(path: string): Manifest {
   if (!existsSync(path)) return { schemaVersion: 1, models: [] };
   try {
@@ -94,6 +111,7 @@ export function packModel(modelPath: string, opts: PackOptions): { entry: ModelE
   const recipe = opts.recipe ?? model.metadataProps.find((p) => p.key === RECIPE_KEY)?.value;
   const version = opts.version ?? '1.0.0';
   const agreement = stampedAgreement(model);
+  refuseOversizedFiles(modelPath, model);
   const served = variantFiles(modelPath, model, { manifestPath: opts.manifest, id, version, ...(opts.url ? { url: opts.url } : {}) });
   const variant: VariantEntry = {
     precision,

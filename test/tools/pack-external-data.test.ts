@@ -2,7 +2,7 @@
 // first, then each data file at the graph's folder + its location, bytes and SHA-256), a
 // missing data file is a typed error naming it, and a file pack does not take says what it takes.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -113,4 +113,18 @@ describe('edgeserve pack: files it does not take', () => {
       expect(await main(['pack', join(dir, name), '-m', join(dir, 'manifest.json')])).toBe(1);
     });
   }
+});
+
+describe('edgeserve pack: sizes the runtime refuses', () => {
+  it('a data file over 2 GiB is refused before it is hashed, naming the limit', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'model.onnx'), matmulModelBytes({ k: 64, n: 64, seed: 10 }));
+    externalizeFile(join(dir, 'model.onnx'));
+    truncateSync(join(dir, 'model.onnx_data'), 2 ** 31 + 1); // sparse: no 2 GiB written
+    const started = performance.now();
+    const err = thrown(() => packModel(join(dir, 'model.onnx'), { manifest: join(dir, 'manifest.json') }));
+    expect(err.code).toBe('UNSUPPORTED_MODEL');
+    expect(err.message).toMatch(/model\.onnx_data is 2147483649 bytes; edgeserve serves files of at most 2147483648 bytes/);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
 });
