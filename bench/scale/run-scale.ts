@@ -193,6 +193,11 @@ export async function runScale(argv: string[]): Promise<number> {
     return 0;
   }
   const args = parseScaleArgs(argv);
+  if (args.renderOnly) {
+    writeFileSync(join(root, 'docs/scale-benchmark.md'), scalePage(JSON.parse(readFileSync(join(cacheDir, 'docs-runs.json'), 'utf8')) as ScaleResults[]));
+    log('bench scale: rendered docs/scale-benchmark.md again from .bench-scale/docs-runs.json (nothing measured)');
+    return 0;
+  }
   const started = Date.now();
   const load = loadavg();
   const specs = args.sizes.map(scaleModel);
@@ -204,7 +209,7 @@ export async function runScale(argv: string[]): Promise<number> {
   const server = await serve(args.port, siteDir);
   const results: ScaleResults = {
     date: new Date().toISOString(),
-    command: `npm run bench -- ${argv.join(' ')}`,
+    command: `npm run bench -- --scale ${argv.join(' ')}`.trim(),
     durationS: 0,
     environment: {
       browser: chromiumVersion(),

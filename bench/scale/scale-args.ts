@@ -19,6 +19,8 @@ export interface ScaleArgs {
   out: string;
   /** Write docs/scale-benchmark.md (default yes). */
   docs: boolean;
+  /** Measure nothing: render docs/scale-benchmark.md again from the runs it was last written from. */
+  renderOnly: boolean;
 }
 
 export const SCALE_HELP = `npm run bench -- --scale [options]
@@ -35,7 +37,8 @@ export const SCALE_HELP = `npm run bench -- --scale [options]
   --commit REV         build and measure this commit's code (default HEAD: never the working tree,
                        where others' unfinished edits may not compile)
   --port N             default 4211 (also BENCH_SCALE_PORT)    --no-build   serve the last build
-  --out FILE           results JSON (default .bench-scale/results.json)    --no-docs`;
+  --out FILE           results JSON (default .bench-scale/results.json)    --no-docs
+  --render-docs        measure nothing: write docs/scale-benchmark.md again from the kept runs`;
 
 const size = (s: string): number => {
   const m = /^(\d+)\s*(g|gb|m|mb)?$/i.exec(s.trim());
@@ -70,5 +73,6 @@ export function parseScaleArgs(argv: readonly string[], env: Record<string, stri
     timeoutS: int('--timeout', 600, 1),
     out: value('--out') ?? '.bench-scale/results.json',
     docs: !argv.includes('--no-docs'),
+    renderOnly: argv.includes('--render-docs'),
   };
 }

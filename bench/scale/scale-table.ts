@@ -108,7 +108,7 @@ export function scalePage(runs: readonly ScaleResults[]): string {
   return `# Scale benchmark
 
 <!-- Written by \`npm run bench -- --scale\` (bench/scale/run-scale.ts); do not edit by hand: run it again. -->
-Written by ${runs.map((r) => `\`${r.command}\``).join(' and ')} (each table below says which).
+Written by ${runs.map((r) => `\`${r.command}\``).join(' and ')}; each table below says which wrote it, when, and from which commit.
 
 ${runs.map(runSection).join('\n')}
 How to read it:
