@@ -1,7 +1,8 @@
 /**
- * Reading a stored model in batches of chunks, each batch in its own read-only transaction,
- * straight into one buffer per file while it is hashed (verify-on-read.ts): the worker holds
- * the file's buffer and at most one batch of chunks, never every chunk at once beside it.
+ * Reading a stored model in batches of chunks, each batch in its own read-only transaction (two
+ * in flight, so the store reads ahead while a batch is copied and hashed), straight into one
+ * buffer per file while it is hashed (verify-on-read.ts): the worker holds the file's buffer
+ * and at most two batches of chunks, never every chunk at once beside it.
  *
  * Why a read across several transactions is not torn by another tab: the record is read first
  * and remembered (its storedAt); another tab can only take the entry away as a whole (eviction
@@ -21,6 +22,11 @@ import { checkFile } from './verify-on-read.js';
 
 /** 4 chunks (16 MiB) a transaction: few enough transactions, little beside the file's buffer. */
 export const READ_BATCH = 4;
+/**
+ * Transactions in flight at once, so the store reads the next batch while this one is copied
+ * and hashed: at most READ_WINDOW × READ_BATCH chunks (32 MiB) beside the file's buffer.
+ */
+export const READ_WINDOW = 2;
 
 export type ChunkedRead =
   | { kind: 'absent' }
@@ -60,14 +66,13 @@ function readRecord(idb: UseStore, key: EntryKey, at: number): Promise<{ kind: '
   );
 }
 
-/** Reads chunks [from, to) of file f in one read-only transaction, handing each to `take` in order. */
-function readBatch(idb: UseStore, key: EntryKey, f: number, from: number, to: number, take: (value: unknown) => boolean): Promise<void> {
+/** Reads chunks [from, to) of file f in one read-only transaction, handing each to `take`; stops at the first it refuses. */
+function readBatch(idb: UseStore, key: EntryKey, f: number, from: number, to: number, take: (c: number, value: unknown) => boolean): Promise<void> {
   return idb('readonly', (store) => {
     for (let c = from; c < to; c++) {
       const request = store.get(chunkKey(key, f, c));
-      // Requests of one transaction complete in the order they were made, so chunks arrive in order.
       request.onsuccess = () => {
-        if (!take(request.result)) store.transaction.abort();
+        if (!take(c, request.result)) store.transaction.abort();
       };
     }
     return promisifyRequest(store.transaction).catch((error: unknown) => {
@@ -99,7 +104,7 @@ function deleteIfUnchanged(idb: UseStore, key: EntryKey, storedAt: number, reaso
   );
 }
 
-export async function readChunked(idb: UseStore, key: EntryKey, at: number, onProgress?: ReadProgress, batch = READ_BATCH): Promise<ChunkedRead> {
+export async function readChunked(idb: UseStore, key: EntryKey, at: number, onProgress?: ReadProgress, batch = READ_BATCH, inFlight = READ_WINDOW): Promise<ChunkedRead> {
   const head = await readRecord(idb, key, at);
   if (head.kind !== 'entry') return head;
   const { entry } = head;
@@ -110,14 +115,22 @@ export async function readChunked(idb: UseStore, key: EntryKey, at: number, onPr
   for (const [f, file] of entry.files.entries()) {
     const check = await checkFile(entry, f);
     let problem: string | undefined;
-    for (let c = 0; c < file.chunks && !problem; c += batch) {
-      await readBatch(idb, key, f, c, Math.min(file.chunks, c + batch), (value) => {
-        problem = check.add(value);
-        if (value instanceof ArrayBuffer) checked += value.byteLength;
-        return !problem;
-      });
-      if (!problem) onProgress?.(checked, total);
-    }
+    let next = 0;
+    // READ_WINDOW workers, each taking the next batch until the file is read or a chunk is refused.
+    const worker = async () => {
+      while (!problem && next < file.chunks) {
+        const from = next;
+        next = Math.min(file.chunks, from + batch);
+        await readBatch(idb, key, f, from, next, (c, value) => {
+          problem ??= check.add(c, value);
+          if (problem) return false;
+          checked += (value as ArrayBuffer).byteLength;
+          return true;
+        });
+        if (!problem) onProgress?.(checked, total);
+      }
+    };
+    await Promise.all(Array.from({ length: inFlight }, worker));
     problem ??= check.finish();
     if (problem) return deleteIfUnchanged(idb, key, entry.storedAt, problem);
     files.push(check.bytes);
