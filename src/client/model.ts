@@ -3,11 +3,10 @@
  * `predict` loads it again in the new worker (from IndexedDB, no download) and goes on; and it
  * follows version switches (background upgrade, rollback) the worker reports.
  */
-import { transfer, type ProxyMarked, type Remote } from 'comlink';
-import { EdgeServeError, ModelDisposedError } from '../errors.js';
+import type { ProxyMarked, Remote } from 'comlink';
+import { EdgeServeError, ModelDisposedError, WorkerCrashedError } from '../errors.js';
 import type { ModelSpec } from '../manifest/schema.js';
 import type { ModelInfo, TensorMap, WorkerApi, WorkerLoadRequest } from '../protocol.js';
-import { tensorBuffers } from '../protocol.js';
 import { cancellable, type CancelOptions } from './cancel.js';
 import { validateCancelOptions } from './validate-options.js';
 import { checkArguments } from './check-arguments.js';
@@ -103,11 +102,11 @@ export class LoadedModel implements Model {
   private send(api: Remote<WorkerApi>, generation: number, inputs: TensorMap, callId: string | undefined): Promise<TensorMap> {
     // A new worker (after a crash) does not know this model yet: load it there first.
     if (generation !== this.generation) return this.reloadOn(api, generation).then(() => this.send(api, generation, inputs, callId));
+    const transport = this.link.transport(generation);
+    // The worker went away since: the link has already rejected this call with the reason.
+    if (!transport) return Promise.reject(new WorkerCrashedError('the runtime worker went away', { generation }));
     const answered = this.link.watch(this.current.id, generation);
-    // Through shared memory when the worker is parked waiting for a call; a cancellable call
-    // (callId) takes the message path, where it can be dropped while queued.
-    const shared = callId === undefined ? this.link.shared(generation)?.tryPredict(this.current.handle, inputs) : undefined;
-    const reply = shared ?? api.predict(this.current.handle, transfer(inputs, tensorBuffers(inputs)), callId);
+    const reply = transport.predict(api, this.current.handle, inputs, callId);
     reply.then(answered, answered);
     return reply;
   }

@@ -8,14 +8,14 @@
  * a race against a promise that never settles leaves a reaction on it for every call, which
  * grows the page's heap for as long as the worker lives.
  */
-import { releaseProxy, wrap, type Endpoint, type Remote } from 'comlink';
+import { releaseProxy, wrap, type Remote } from 'comlink';
 import { rethrowTyped } from '../error-wire.js';
 import { WorkerCrashedError, WorkerStuckError, type EdgeServeError, type WorkerStartFailedError } from '../errors.js';
 import { watchLifeLock } from '../locks/life-lock.js';
-import { CHANNEL_BYTES, ChannelView, sharedChannelAvailable } from '../shared-memory-channel.js';
 import type { WorkerApi, WorkerInit } from '../protocol.js';
 import { LoadWatch } from './load-watch.js';
-import { SharedPredict } from './shared-predict.js';
+import { defaultTransport } from './shared-memory-transport.js';
+import type { Transport, TransportFactory } from './transport.js';
 import { Watchdog, type WatchdogOptions } from './watchdog.js';
 import { watchWorkerStart } from './worker-start.js';
 
@@ -38,8 +38,8 @@ interface Live {
   /** Pings the worker while loads are in flight (load-watch.ts). */
   loadWatch: LoadWatch | undefined;
   stopWatching: () => void;
-  /** The shared-memory predict channel (cross-origin isolated pages only). */
-  shared: SharedPredict | undefined;
+  /** How predicts travel to this worker (transport.ts). */
+  transport: Transport;
 }
 
 export class WorkerLink {
@@ -52,6 +52,7 @@ export class WorkerLink {
     private readonly init: WorkerInit,
     /** `false` turns the watchdog off. */
     private readonly watchdog: WatchdogOptions | false = {},
+    private readonly openTransport: TransportFactory = defaultTransport,
   ) {}
 
   /** The generation of the live worker, or -1 when none is running. */
@@ -85,10 +86,10 @@ export class WorkerLink {
     });
   }
 
-  /** The shared-memory channel of the worker of `generation`, once it is ready (see shared-predict.ts). */
-  shared(generation: number): SharedPredict | undefined {
+  /** The transport of the worker of `generation` (transport.ts); undefined once that worker is gone. */
+  transport(generation: number): Transport | undefined {
     const live = this.live;
-    return live?.isReady && live.generation === generation ? live.shared : undefined;
+    return live?.generation === generation ? live.transport : undefined;
   }
 
   /** As `run`, with the generation the call ran on. */
@@ -136,24 +137,9 @@ export class WorkerLink {
     const name = `edgeserve-${crypto.randomUUID()}`;
     const start = watchWorkerStart(this.spawn.scriptUrl?.toString());
     const worker = this.spawn(name);
-    const channel = sharedChannelAvailable() ? new SharedArrayBuffer(CHANNEL_BYTES) : undefined;
-    const shared = channel ? new SharedPredict(new ChannelView(channel), worker) : undefined;
-    // Every message Comlink posts rings the channel, so a worker parked in Atomics.wait reads it at once.
-    const endpoint: Endpoint = shared
-      ? {
-          postMessage: (message: unknown, transfer?: Transferable[]) => {
-            // Counted once posted (a post that throws, e.g. DataCloneError, is not a message); a
-            // worker that reads it before the count only sees "unread" a moment early.
-            worker.postMessage(message, transfer ?? []);
-            shared.countPosted();
-            shared.ring();
-          },
-          addEventListener: worker.addEventListener.bind(worker),
-          removeEventListener: worker.removeEventListener.bind(worker),
-        }
-      : worker;
-    const api = wrap<WorkerApi>(endpoint);
-    const live: Live = { worker, api, generation, ready: Promise.resolve(), isReady: false, pending: new Set(), watchdog: undefined, loadWatch: undefined, stopWatching: () => undefined, shared };
+    const transport = this.openTransport(worker);
+    const api = wrap<WorkerApi>(transport.endpoint);
+    const live: Live = { worker, api, generation, ready: Promise.resolve(), isReady: false, pending: new Set(), watchdog: undefined, loadWatch: undefined, stopWatching: () => undefined, transport };
     const onDeath = (reason: string) => {
       if (this.live !== live) return;
       const error = new WorkerCrashedError(`the runtime worker died (${reason}); pending calls were rejected and the next call starts a new worker`, {
@@ -194,16 +180,7 @@ export class WorkerLink {
       void start.explain().then((error) => this.live === live && this.retire(error));
     });
     worker.addEventListener('messageerror', () => onDeath('a message could not be deserialized'));
-    // A worker that cannot receive shared memory (not cross-origin isolated itself) refuses the
-    // buffer with a DataCloneError: it then runs without the channel, every call by postMessage.
-    const initialised = channel
-      ? api.init({ ...this.init, channel }).catch((error: unknown) => {
-          if (!(error instanceof DOMException && error.name === 'DataCloneError')) throw error;
-          live.shared = undefined;
-          return api.init(this.init);
-        })
-      : api.init(this.init);
-    live.ready = initialised.then(() => {
+    live.ready = transport.init(api, this.init).then(() => {
       live.isReady = true;
       started = true;
       start.stop();

@@ -4,24 +4,22 @@
  * `workers/runtime.worker.ts` exposes what `createHost` returns.
  */
 import { transfer } from 'comlink';
-import { tagError } from '../error-wire.js';
-import { ChannelView } from '../shared-memory-channel.js';
 import { AbortedError, EdgeServeError, InferenceFailedError, ModelDisposedError, StorageFailedError, TimeoutError, UnsupportedError, toEdgeServeError } from '../errors.js';
 import { tensorBuffers, type TensorMap, type WorkerApi, type WorkerInit } from '../protocol.js';
 import { createHostParts, defaultHostDeps, type HostDeps, type HostParts } from './host-parts.js';
 import { checkInputs } from './input-check.js';
 import { loadModel } from './load-model.js';
 import { checkMemory } from './memory-budget.js';
-import { Parking } from './parking.js';
 import { revalidate, rollback } from './upgrade.js';
+import { messagesOnly, openWorkerTransport, type WorkerTransport } from './worker-transport.js';
 
 export { defaultHostDeps, type HostDeps } from './host-parts.js';
 
 export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
   let ctx: HostParts | undefined;
   const loads = new Map<string, AbortController>();
-  let parking: Parking | undefined;
-  /** Loads, refreshes, rollbacks and predicts in flight: the worker never parks meanwhile (parking.ts). */
+  let transport: WorkerTransport = messagesOnly;
+  /** Loads, refreshes, rollbacks and predicts in flight: the transport never holds the event loop meanwhile (worker-transport.ts). */
   let inFlight = 0;
 
   function context(): HostParts {
@@ -62,27 +60,19 @@ export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
     return transfer(result.outputs, tensorBuffers(result.outputs));
   }
 
-  function startParking(c: HostParts, channel: SharedArrayBuffer): Parking {
-    const port = deps.port();
-    return new Parking(new ChannelView(channel), {
-      serve: async (handle, inputs) => {
-        const served = c.served.get(handle);
-        if (served) c.metrics.sharedMemoryCall(served.info.id, served.info.version);
-        // The wait loop that served it renews the window and parks again (parking.ts).
-        return predict(handle, inputs, undefined);
-      },
-      isIdle: () => inFlight === 0 && c.revalidations.size === 0,
-      errorData: (error) => tagError(error instanceof EdgeServeError ? error : toEdgeServeError(error)),
-      post: (message, transfer) => port.postMessage(message, transfer),
-      onMessage: (listener) => port.addEventListener('message', listener),
-    });
-  }
-
   return {
     async init(init: WorkerInit) {
       const { channel, ...config } = init;
       const c = (ctx = createHostParts(deps, config));
-      if (channel) parking = startParking(c, channel);
+      transport = openWorkerTransport(channel, {
+        predict: (handle, inputs) => predict(handle, inputs, undefined),
+        isIdle: () => inFlight === 0 && c.revalidations.size === 0,
+        onCall: (handle) => {
+          const served = c.served.get(handle);
+          if (served) c.metrics.sharedMemoryCall(served.info.id, served.info.version);
+        },
+        port: deps.port(),
+      });
       await deps.alive;
     },
 
@@ -108,8 +98,7 @@ export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
       try {
         return await predict(handle, inputs, callId);
       } finally {
-        // The next call may come through shared memory: wait for it parked.
-        parking?.touch();
+        transport.answered();
       }
     },
 
