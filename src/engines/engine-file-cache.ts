@@ -6,12 +6,14 @@
  * taken when the file was first cached, so a corrupted entry is never used.
  * - The .wasm is compiled from its URL when the browser's HTTP cache holds a fresh copy that
  *   passes the recorded hash as Subresource Integrity (see `wasm`); otherwise it is read
- *   cache-first and handed to the engine as bytes (no second download).
+ *   cache-first and handed to the engine as bytes (no second download). A first visit reads the
+ *   download once, hashing it as it arrives, and hands over those bytes (engine-file-download.ts).
  * - The small .mjs glue is fetched from the network when it answers (the engine then imports the
  *   same URL); only when the network fails is it served from the cache as a blob: URL.
  */
 import { IntegrityError } from '../errors.js';
 import { sha256Hex } from '../integrity/sha256.js';
+import { downloadEngineFile } from './engine-file-download.js';
 
 /**
  * Where the engine compiles a .wasm from: its URL (the engine fetches it, and the browser's HTTP
@@ -44,8 +46,8 @@ const RESPONSE_HEADER = 'x-edgeserve-response';
  * validators and `Date` is the very response that was hashed (a refetch or a revalidation
  * changes them). Undefined when the response carries neither an ETag nor a Date.
  */
-function responseIdentity(response: Response): string | undefined {
-  const [etag, date, modified, length] = ['etag', 'date', 'last-modified', 'content-length'].map((h) => response.headers.get(h) ?? '');
+function responseIdentity(headers: Headers): string | undefined {
+  const [etag, date, modified, length] = ['etag', 'date', 'last-modified', 'content-length'].map((h) => headers.get(h) ?? '');
   return etag || date ? [etag, date, modified, length].join('|') : undefined;
 }
 
@@ -58,14 +60,6 @@ function freshFor(response: Response, ms: number): boolean {
   const date = Date.parse(response.headers.get('date') ?? '');
   const age = Number(response.headers.get('age') ?? 0) * 1000 + (Number.isNaN(date) ? 0 : Math.max(0, Date.now() - date));
   return Number(maxAge[1]) * 1000 - age > ms;
-}
-
-async function checked(url: string, bytes: ArrayBuffer, expected: string | undefined): Promise<string> {
-  const actual = await sha256Hex(new Uint8Array(bytes));
-  if (expected && actual !== expected) {
-    throw new IntegrityError(`the engine file ${url} does not match its SHA-256 (expected ${expected}, got ${actual})`, { url, expected, actual });
-  }
-  return actual;
 }
 
 /** Undefined where there is no Cache Storage (Node, an insecure context): the engines then fetch by URL. */
@@ -98,7 +92,7 @@ export function openEngineFileCache(name = 'edgeserve-engines', storage: CacheSt
     try {
       const response = await fetchImpl(url, { cache: 'only-if-cached', mode: 'same-origin', ...(check.integrity ? { integrity: check.integrity } : {}) });
       await response.body?.cancel();
-      const same = check.identity === undefined || responseIdentity(response) === check.identity;
+      const same = check.identity === undefined || responseIdentity(response.headers) === check.identity;
       return response.ok && same && freshFor(response, FRESH_FOR_MS);
     } catch {
       return false;
@@ -106,21 +100,20 @@ export function openEngineFileCache(name = 'edgeserve-engines', storage: CacheSt
   }
 
   /**
-   * Fetches and checks a file; its device copy is written meanwhile (`kept`), so the engine need
-   * not wait for 14 MB to reach Cache Storage (~0.1 s on a cold visit) before it compiles.
+   * Fetches and checks a file (hashed as it arrives: engine-file-download.ts); its device copy is
+   * written meanwhile (`kept`), so the engine need not wait for 14 MB to reach Cache Storage
+   * (~0.1 s on a cold visit) before it compiles.
    */
-  async function download(url: string, expected: string | undefined): Promise<{ bytes: ArrayBuffer; identity?: string; kept: Promise<void> }> {
-    const response = await fetchImpl(url);
-    if (!response.ok) throw new Error(`could not fetch the engine file ${url}: HTTP ${response.status}`);
-    const bytes = await response.arrayBuffer();
-    const hash = await checked(url, bytes, expected);
-    const identity = responseIdentity(response);
-    const headers = { [HASH_HEADER]: hash, ...(identity ? { [RESPONSE_HEADER]: identity } : {}) };
-    // Best effort: a full quota only costs the next visit a download.
+  async function download(url: string, expected: string | undefined): Promise<{ bytes: ArrayBuffer; kept: Promise<void> }> {
+    const fetched = await downloadEngineFile(url, expected, fetchImpl);
+    const identity = responseIdentity(fetched.headers);
+    const headers = { [HASH_HEADER]: fetched.sha256, ...(identity ? { [RESPONSE_HEADER]: identity } : {}) };
+    // Best effort: a full quota only costs the next visit a download. The engine reads `bytes`,
+    // so the copy is its own.
     const kept = cache()
-      .then((c) => c.put(url, new Response(bytes.slice(0), { headers })))
+      .then((c) => c.put(url, new Response(fetched.bytes.slice(0), { headers })))
       .catch(() => undefined);
-    return { bytes, ...(identity ? { identity } : {}), kept };
+    return { bytes: fetched.bytes, kept };
   }
 
   return {
@@ -145,11 +138,12 @@ export function openEngineFileCache(name = 'edgeserve-engines', storage: CacheSt
       }
       const fromDevice = await checkedCopy(url, kept, sha256);
       if (fromDevice) return { bytes: fromDevice };
+      // A first visit reads the file once and hands the engine the checked bytes: reading it again
+      // from the HTTP cache to compile by streaming cost more than it saved (measured in
+      // engine-file-download.ts). The price: V8 keeps no code cache of a compile from bytes, so
+      // the first returning visit compiles by streaming without one (and leaves it for the next).
       const fetched = await download(url, sha256);
-      // A download goes through the HTTP cache: compiled from there, it leaves the code cache a
-      // warm visit uses. (That entry is the response just checked.)
-      const deviceCopy = fetched.kept;
-      return fetched.identity && (await inHttpCache(url, { identity: fetched.identity })) ? { url, deviceCopy } : { bytes: fetched.bytes, deviceCopy };
+      return { bytes: fetched.bytes, deviceCopy: fetched.kept };
     },
     async glue(url) {
       try {

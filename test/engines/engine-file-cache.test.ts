@@ -27,13 +27,19 @@ function memoryCaches(writable?: Promise<void>): { storage: CacheStorage; entrie
   return { storage: { open: async () => cache } as unknown as CacheStorage, entries };
 }
 
+/** The bytes in three pieces, as a network delivers a body. */
+function chunked(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  const pieces = [bytes.slice(0, 3), bytes.slice(3, 5), bytes.slice(5)];
+  return new ReadableStream({ pull: (c) => (pieces.length ? c.enqueue(pieces.shift()!) : c.close()) });
+}
+
 /** The network and an HTTP cache holding `cached` (headers), which `only-if-cached` answers from. */
 function fakeFetch(cached: Record<string, string> | undefined) {
   const calls: RequestInit[] = [];
   const fetchImpl = (async (_url: string, init: RequestInit = {}) => {
     calls.push(init);
     if (init.cache === 'only-if-cached' && !cached) throw new TypeError('Failed to fetch');
-    return new Response(BYTES.slice(), { headers: cached ?? FRESH });
+    return new Response(init.cache === 'only-if-cached' ? BYTES.slice() : chunked(BYTES), { headers: cached ?? FRESH });
   }) as typeof fetch;
   return { fetchImpl, calls };
 }
@@ -81,18 +87,28 @@ describe('engine .wasm source', () => {
     await vi.waitFor(() => expect(entries.get(URL_)?.headers.get('x-edgeserve-response')).toBe(identityOf(FRESH)));
   });
 
-  it('a first visit downloads, streams from the HTTP cache it filled, and keeps the copy with its response meanwhile', async () => {
+  it('a first visit reads the file once, hashed as it arrives, hands over the checked bytes, and keeps the copy meanwhile', async () => {
     let allowWrite!: () => void;
     const { storage, entries } = memoryCaches(new Promise<void>((resolve) => (allowWrite = resolve)));
-    const { fetchImpl } = fakeFetch(FRESH);
+    const { fetchImpl, calls } = fakeFetch(undefined);
     // The engine is given its source while the device copy is still being written.
     let timer: ReturnType<typeof setTimeout> | undefined;
     const waitedForWrite = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('wasm() waited for the device copy to be written')), 2000)));
-    const source = await Promise.race([openEngineFileCache('e', storage, fetchImpl)!.wasm(URL_), waitedForWrite]).finally(() => clearTimeout(timer));
-    expect(source).toMatchObject({ url: URL_ });
+    const source = await Promise.race([openEngineFileCache('e', storage, fetchImpl)!.wasm(URL_, await sha256Hex(BYTES)), waitedForWrite]).finally(() => clearTimeout(timer));
+    expect('bytes' in source && new Uint8Array(source.bytes)).toEqual(BYTES);
+    // The probe of an HTTP cache that holds nothing, then one download; nothing read again.
+    expect(calls).toEqual([expect.objectContaining({ cache: 'only-if-cached' }), {}]);
     expect(entries.has(URL_)).toBe(false);
     allowWrite();
     await source.deviceCopy;
     expect(entries.get(URL_)?.headers.get('x-edgeserve-response')).toBe(identityOf(FRESH));
+    expect(new Uint8Array(await entries.get(URL_)!.arrayBuffer())).toEqual(BYTES);
+  });
+
+  it('a download that does not match the build hash is refused, and nothing is kept', async () => {
+    const { storage, entries } = memoryCaches();
+    const source = openEngineFileCache('e', storage, fakeFetch(undefined).fetchImpl)!.wasm(URL_, '0'.repeat(64));
+    await expect(source).rejects.toMatchObject({ code: 'INTEGRITY_MISMATCH' });
+    expect(entries.size).toBe(0);
   });
 });
