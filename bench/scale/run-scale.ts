@@ -64,7 +64,15 @@ function site(commit: string | undefined): void {
   symlinkSync(modelsDir, join(siteDir, 'models'));
 }
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n').filter(Boolean).slice(0, 2).join(' ').slice(0, 400);
+/** The error's message without its stack frames (` at e.onmessage (…)`), which name bundle chunks. */
+const message = (e: unknown) =>
+  (e instanceof Error ? e.message : String(e))
+    .split('\n')
+    .filter(Boolean)
+    .slice(0, 2)
+    .join(' ')
+    .replace(/\s+at \S+ \(\S+\)/g, '')
+    .slice(0, 400);
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

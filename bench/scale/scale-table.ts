@@ -28,6 +28,8 @@ export interface SideSummary {
   /** Medians over the ok samples, bytes over idle. */
   peakOverIdle?: number;
   settledOverIdle?: number;
+  /** Median peak over idle of the failed samples: how far a load got before it failed. */
+  failedPeakOverIdle?: number;
   errors: string[];
 }
 
@@ -43,6 +45,7 @@ export function summarizeSide(side: ScaleSide, samples: readonly ScaleSample[]):
   const diffs = ok.map((s) => s.maxAbsDiff).filter((x): x is number => x !== undefined);
   const peak = over('peakBytes');
   const settled = over('settledBytes');
+  const failedPeak = median(all.filter((s) => !s.ok && s.peakBytes !== undefined).map((s) => s.peakBytes! - s.idleBytes));
   return {
     side,
     n: all.length,
@@ -52,6 +55,7 @@ export function summarizeSide(side: ScaleSide, samples: readonly ScaleSample[]):
     ...(diffs.length ? { maxAbsDiff: Math.max(...diffs) } : {}),
     ...(peak !== undefined ? { peakOverIdle: peak } : {}),
     ...(settled !== undefined ? { settledOverIdle: settled } : {}),
+    ...(failedPeak !== undefined ? { failedPeakOverIdle: failedPeak } : {}),
     errors: [...new Set(all.filter((s) => !s.ok).map((s) => s.error ?? 'failed'))],
   };
 }
@@ -64,8 +68,10 @@ function row(size: ScaleSize, s: SideSummary, base: SideSummary | undefined): st
   const failed = s.n - s.ok;
   const ratio = s.loadMs && base?.loadMs ? `${(s.loadMs.median / base.loadMs.median).toFixed(2)}×` : BASELINE[s.side] ? '–' : '';
   const correct = s.maxAbsDiff === undefined ? '–' : s.maxAbsDiff === 0 ? 'exact' : `max \\|Δ\\| ${s.maxAbsDiff}`;
-  const note = failed ? `${failed} of ${s.n} failed: ${cell(s.errors.join('; ').slice(0, 160))}` : '';
-  return `| ${size.mib >= 1024 ? `${size.mib / 1024} GB` : `${size.mib} MB`} | ${s.side} | ${s.ok}/${s.n} | ${s.loadMs ? `${secs(s.loadMs.median)} s (${secs(s.loadMs.min)}–${secs(s.loadMs.max)})` : 'failed'} | ${ratio} | ${s.firstPredictMs !== undefined ? `${Math.round(s.firstPredictMs)} ms` : '–'} | ${correct} | ${s.peakOverIdle !== undefined ? mb(s.peakOverIdle, size.modelBytes) : '–'} | ${s.settledOverIdle !== undefined ? mb(s.settledOverIdle, size.modelBytes) : '–'} | ${note} |`;
+  // Stack frames name bundle chunks (\` at e.onmessage (http://…/assets/scale-….js:5:8863)\`): not the cause.
+  const errors = [...new Set(s.errors.map((e) => e.replace(/\s+at \S+ \(\S+\)/g, '')))];
+  const note = failed ? `${failed} of ${s.n} failed: ${cell(errors.join('; ').slice(0, 160))}` : '';
+  return `| ${size.mib >= 1024 ? `${size.mib / 1024} GB` : `${size.mib} MB`} | ${s.side} | ${s.ok}/${s.n} | ${s.loadMs ? `${secs(s.loadMs.median)} s (${secs(s.loadMs.min)}–${secs(s.loadMs.max)})` : 'failed'} | ${ratio} | ${s.firstPredictMs !== undefined ? `${Math.round(s.firstPredictMs)} ms` : '–'} | ${correct} | ${s.peakOverIdle !== undefined ? mb(s.peakOverIdle, size.modelBytes) : s.failedPeakOverIdle !== undefined ? `${mb(s.failedPeakOverIdle, size.modelBytes)} when it failed` : '–'} | ${s.settledOverIdle !== undefined ? mb(s.settledOverIdle, size.modelBytes) : '–'} | ${note} |`;
 }
 
 export function scaleTable(results: ScaleResults): string {

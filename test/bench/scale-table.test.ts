@@ -66,6 +66,13 @@ describe('scale table', () => {
     const table = scaleTable(results([failed('edgeserve cold', 1, 'bad_alloc'), failed('bare', 1, 'Aborted()')]));
     expect(table).toContain('| 64 MB | edgeserve cold | 0/1 | failed | – |');
     expect(table).toContain('1 of 1 failed: Aborted()');
+    // How far memory got before the failure: 4500 − 300 MB.
+    expect(table).toContain('4,200 MB (65.6×) when it failed');
+  });
+
+  it('drops stack frames from the failure shown', () => {
+    const table = scaleTable(results([failed('bare', 1, "Error: Can't create a session. std::bad_alloc     at e.onmessage (http://localhost:4211/assets/scale-B.js:5:8863)")]));
+    expect(table).toContain("1 of 1 failed: Error: Can't create a session. std::bad_alloc |");
   });
 
   it('says at the top of the page which command wrote it', () => {
