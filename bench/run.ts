@@ -52,7 +52,7 @@ try {
   log(`bench: ${environment.browser}, adapter ${environment.adapter}, ${env.hardwareConcurrency} cores, isolated ${env.crossOriginIsolated}`);
   if (args.gpu && (env.fallbackAdapter || /swiftshader/i.test(env.adapter))) log('bench: --gpu, but Chromium found no hardware adapter: WebGPU figures are SwiftShader again');
   const manifest = await (await fetch(`${server.url}/models/manifest.json`)).json();
-  if (args.quick) log(`bench: --quick: ${cells(manifest, args).map((c) => `${c.model} ${c.backend}`).join(', ')}; ${args.samples} start samples per side (a figure needs 5), ${args.iterations} steady runs`);
+  if (args.quick) log(`bench: --quick: ${cells(manifest, args).map((c) => `${c.model} ${c.backend}`).join(', ')}; ${args.samples} start sample${args.samples === 1 ? '' : 's'} per side (a figure needs 5), ${args.iterations} steady runs`);
   const hc = env.hardwareConcurrency;
   const results: BenchResults = {
     date: new Date().toISOString(),
