@@ -6,6 +6,7 @@ import * as comlink from 'comlink';
 import { defaultWorkerFactory } from '../../src/client/default-worker.js';
 import * as edgeserve from '../../src/index.js';
 import * as inputs from '../../test/fixtures/inputs.js';
+import { openDeviceState } from '../../src/state/device-state.js';
 
 /** A runtime worker whose host treats the WebGPU adapter as hardware (auto-backend-measured.spec.ts). */
 const adapterAsHardwareWorker = (name: string) => new Worker(new URL('./adapter-as-hardware.worker.ts', import.meta.url), { type: 'module', name });
@@ -45,7 +46,10 @@ const channel = {
   },
 };
 
-const harness = { edgeserve, defaultWorkerFactory, inputs, ctcDecode: edgeserve.ctcDecode, adapterAsHardwareWorker, neighbour, spinWorkerFactory, loadFailure, channel };
+/** The device state module itself, on real IndexedDB (device-id-race.spec.ts). */
+const deviceState = { openDeviceState };
+
+const harness = { edgeserve, deviceState, defaultWorkerFactory, inputs, ctcDecode: edgeserve.ctcDecode, adapterAsHardwareWorker, neighbour, spinWorkerFactory, loadFailure, channel };
 declare global {
   interface Window {
     harness: typeof harness;

@@ -22,7 +22,7 @@
  * deleted, downloaded again, and the reason is kept in `repaired`.
  */
 import type { ModelFile } from '../engines/engine.js';
-import { EdgeServeError, StorageFailedError } from '../errors.js';
+import { AbortedError, EdgeServeError, StorageFailedError } from '../errors.js';
 import type { FileEntry, ModelSpec } from '../manifest/schema.js';
 import type { CachedModel, LoadProgress } from '../protocol.js';
 import { downloadFile, type ChunkSink, type FetchLike } from '../net/download.js';
@@ -136,7 +136,9 @@ export async function fetchVariant(args: FetchVariantArgs, repaired: string[] = 
     progress({ phase: 'cache', loaded: 0, total });
     const hit = await fromStore(args, urls, repaired, progress);
     if (hit) return hit;
-    return await exclusive(`edgeserve-download:${args.storeName}:${entryName(args.key)}`, () => downloadAndStore(args, urls, total, repaired, progress));
+    // Another tab may hold this lock for the whole of a long download: an aborted load stops waiting at once.
+    const aborted = () => new AbortedError(`load of ${args.key.id} was cancelled while another tab downloaded it; nothing was stored`, { id: args.key.id });
+    return await exclusive(`edgeserve-download:${args.storeName}:${entryName(args.key)}`, () => downloadAndStore(args, urls, total, repaired, progress), args.signal, aborted);
   } finally {
     progress.flush();
   }

@@ -16,10 +16,22 @@ export function locks(): LockManagerLike | undefined {
   return (globalThis.navigator as { locks?: LockManagerLike } | undefined)?.locks;
 }
 
-/** Runs `work` holding the origin-wide lock `name` (directly when Web Locks are missing). */
-export function exclusive<T>(name: string, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs `work` holding the origin-wide lock `name` (directly when Web Locks are missing). An
+ * aborted `signal` stops the wait for the lock at once (another tab may hold it for the whole
+ * of a long download) and rejects with `onAbort()`; once held, `work` watches the signal itself.
+ */
+export async function exclusive<T>(name: string, work: () => Promise<T>, signal?: AbortSignal, onAbort: () => Error = () => new DOMException('aborted', 'AbortError')): Promise<T> {
+  if (signal?.aborted) throw onAbort();
   const manager = locks();
-  return manager ? manager.request(name, { mode: 'exclusive' }, work) : work();
+  if (!manager) return work();
+  try {
+    return await manager.request(name, { mode: 'exclusive', ...(signal ? { signal } : {}) }, work);
+  } catch (error) {
+    // The lock manager rejects a request aborted while waiting with its own AbortError.
+    if (signal?.aborted && error instanceof DOMException && error.name === 'AbortError') throw onAbort();
+    throw error;
+  }
 }
 
 /** Marks `name` in use until the returned release function is called. */
