@@ -23,6 +23,22 @@ export const WASM_MEMORY_MAX = 4 * GiB;
 export const WASM_RUNTIME_RESERVE = 256 * 1024 * 1024;
 /** Heap bytes per model byte while a session is built: the weights once, their prepacked copy once. */
 export const WASM_HEAP_PER_MODEL_BYTE = 2;
+/**
+ * Models from this size open without prepacking (the ONNX engine's default prepackBelow). Its
+ * packed second copy of MatMul/Conv/Gemm weights costs a model's bytes again in a heap that
+ * never shrinks: a 256 MB model's load peaked at 3.4× its bytes with it and 2.4× without, and the
+ * largest model WASM opens nearly doubles. The price: MLAS sums in another order, so outputs
+ * differ from onnxruntime-web's defaults in their last bits (max relative error 3.0e-6 vs 3.5e-7
+ * against float64, measured) — below 64 MiB, where memory is not what limits a device, outputs
+ * stay bit-identical to onnxruntime-web alone.
+ */
+export const PREPACK_BELOW = 64 * 1024 * 1024;
+/**
+ * Heap bytes per model byte without prepacking: the weights once, plus the high-water of the
+ * session's own copies while it is built (measured 2.4× over idle for the whole browser with our
+ * JavaScript copy, so about 1.4× in the heap); 1.5 to keep a margin.
+ */
+export const WASM_HEAP_PER_MODEL_BYTE_UNPACKED = 1.5;
 /** The largest single file onnxruntime-web reads external data from (32-bit offsets). */
 export const DATA_FILE_MAX = 4 * GiB - 1;
 
@@ -42,7 +58,7 @@ export function fitsBackend(bytes: number, backend: BackendName, { externalData 
     return { ok: false, limit: DATA_FILE_MAX, reason: 'file-size', why: `onnxruntime-web reads one file of at most ${size(DATA_FILE_MAX)} (its offsets are 32-bit)${externalData ? '' : '; a model this big must be split into graph + external data files'}` };
   }
   if (backend === 'wasm') {
-    const perByte = prepacked ? WASM_HEAP_PER_MODEL_BYTE : 1;
+    const perByte = prepacked ? WASM_HEAP_PER_MODEL_BYTE : WASM_HEAP_PER_MODEL_BYTE_UNPACKED;
     const limit = Math.floor((WASM_MEMORY_MAX - WASM_RUNTIME_RESERVE) / perByte);
     if (bytes > limit) {
       return { ok: false, limit, reason: 'wasm-memory', why: `the WASM backend has at most ${size(WASM_MEMORY_MAX)} of memory and needs about ${perByte}× the model's bytes in it while it loads` };

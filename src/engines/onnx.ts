@@ -12,7 +12,7 @@ import type { Engine, EngineContext, EngineSession } from './engine.js';
 import { startOrtRuntime } from './onnx-prepare.js';
 import { ortModelInput, SPLIT_SINGLE_FILE_FROM } from './onnx-model-files.js';
 import { sessionError } from './onnx-errors.js';
-import { modelTooLargeError, size } from './memory-limits.js';
+import { modelTooLargeError, size, PREPACK_BELOW } from './memory-limits.js';
 import type { OrtFiles } from './engine-files.js';
 
 type OrtModule = typeof Ort;
@@ -86,7 +86,7 @@ export interface OnnxEngineOptions {
    * load peaks at 2.4× its bytes over idle instead of 3.4× (Chromium, all processes), and the heap
    * holds the weights once, not twice — but MLAS then sums in another order and outputs differ
    * from onnxruntime-web's defaults in their last bits (measured: max relative error 3.0e-6 vs
-   * 3.5e-7 against float64). Default: always prepack.
+   * 3.5e-7 against float64). Default: PREPACK_BELOW (64 MiB; memory-limits.ts says why).
    */
   prepackBelow?: number;
   /** The largest GPU buffer a WebGPU session can have (the adapter's limits); asked only for models with external data. */
@@ -104,7 +104,7 @@ async function adapterBufferLimit(): Promise<number | undefined> {
 }
 
 /** One per host: the flavours it imported and configured (a failure is tried again on the next session). */
-export function createOnnxEngine(flavours: OrtFlavours = defaultOrtFlavours, { splitFrom = SPLIT_SINGLE_FILE_FROM, prepackBelow = Infinity, gpuBufferLimit = adapterBufferLimit }: OnnxEngineOptions = {}): Engine {
+export function createOnnxEngine(flavours: OrtFlavours = defaultOrtFlavours, { splitFrom = SPLIT_SINGLE_FILE_FROM, prepackBelow = PREPACK_BELOW, gpuBufferLimit = adapterBufferLimit }: OnnxEngineOptions = {}): Engine {
   const ready = new Map<Flavour, Promise<OrtModule>>();
   const deviceCopies = new Map<Flavour, Promise<void>>();
   function flavour(name: Flavour, context: EngineContext): Promise<OrtModule> {

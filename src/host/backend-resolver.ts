@@ -16,7 +16,7 @@
  */
 import type { DetectedCapabilities } from '../capabilities.js';
 import type { Engine, EngineContext, EngineSession, ModelFile } from '../engines/engine.js';
-import { fitsBackend, modelTooLargeError } from '../engines/memory-limits.js';
+import { fitsBackend, modelTooLargeError, PREPACK_BELOW } from '../engines/memory-limits.js';
 import { ModelTooLargeError, UnsupportedError, type EdgeServeError } from '../errors.js';
 import type { ModelSpec } from '../manifest/schema.js';
 import type { BackendChoice, BackendChoiceInfo, BackendName, TensorMap } from '../protocol.js';
@@ -59,7 +59,7 @@ export function refuseTooLarge(spec: Pick<ModelSpec, 'id' | 'format'>, files: re
   const externalData = files.length > 1;
   const largestFile = Math.max(...files.map((f) => f.bytes));
   for (const backend of plan.order) {
-    const fit = fitsBackend(bytes, backend, { externalData, largestFile });
+    const fit = fitsBackend(bytes, backend, { externalData, largestFile, prepacked: bytes < PREPACK_BELOW });
     if (!fit.ok) throw modelTooLargeError({ id: spec.id, bytes, backend, externalData, limit: fit.limit, why: fit.why, reason: fit.reason });
   }
 }

@@ -2,7 +2,7 @@
 // makes of onnxruntime-web's allocation failures (messages as the runtime really printed them:
 // the first from a 1 GiB single-file model in Chromium, the second from ORT's own model copy).
 import { describe, expect, it } from 'vitest';
-import { fitsBackend, modelTooLargeError, DATA_FILE_MAX, WASM_MEMORY_MAX } from '../../src/engines/memory-limits.js';
+import { fitsBackend, modelTooLargeError, DATA_FILE_MAX, PREPACK_BELOW, WASM_MEMORY_MAX } from '../../src/engines/memory-limits.js';
 import { isAllocationFailure, sessionError } from '../../src/engines/onnx-errors.js';
 import { ModelTooLargeError, errorFromData } from '../../src/errors.js';
 import { explainError } from '../../src/explain-error.js';
@@ -16,6 +16,14 @@ describe('fitsBackend', () => {
     expect(verdict).toMatchObject({ ok: false, reason: 'wasm-memory' });
     if (!verdict.ok) expect(verdict.limit).toBeLessThan(WASM_MEMORY_MAX / 2);
     expect(fitsBackend(2 * GiB, 'wasm', { prepacked: false })).toEqual({ ok: true });
+  });
+
+  it('takes a model opened without prepacking (from PREPACK_BELOW) up to about 2.5 GiB on WASM', () => {
+    expect(PREPACK_BELOW).toBe(64 * 1024 ** 2);
+    const twoGiB = 2 * 1024 ** 3;
+    expect(fitsBackend(twoGiB, 'wasm', { externalData: true, largestFile: twoGiB / 2 }).ok).toBe(false);
+    expect(fitsBackend(twoGiB, 'wasm', { externalData: true, largestFile: twoGiB / 2, prepacked: false }).ok).toBe(true);
+    expect(fitsBackend(3 * 1024 ** 3, 'wasm', { externalData: true, largestFile: 1024 ** 3, prepacked: false }).ok).toBe(false);
   });
 
   it('leaves WebGPU to the device, but no one file may pass 4 GiB on any backend', () => {
