@@ -49,7 +49,23 @@ export interface Int8VariantOptions {
   gateIntInputs?: Record<string, number>;
   /** Generated gate inputs: shapes by input name where the model leaves dims symbolic. */
   gateInputDims?: Record<string, number[]>;
+  /** q4 mode: weights per scale along K (default 32), and symmetric blocks (default asymmetric). */
+  blockSize?: number;
+  symmetric?: boolean;
   onProgress?: (message: string) => void;
+}
+
+const PRECISION_OF: Record<QuantMode, Precision> = { dynamic: 'int8', static: 'int8', 'weight-only': 'int8-weight-only', fp16: 'fp16', q4: 'q4' };
+
+/** What to try when a mode fails its gate, never the mode that just failed. */
+function gateAdvice(mode: QuantMode, blockSize: number | undefined): string {
+  if (mode === 'fp16') return 'Try --exclude for the weights beyond float16\'s range or precision, or --no-gate to write it anyway';
+  if (mode === 'q4') {
+    const smaller = (blockSize ?? 32) > 16 ? `--block-size ${(blockSize ?? 32) / 2} (smaller blocks, more scales), ` : '';
+    return `Try ${smaller}--exclude for the sensitive MatMuls, --mode weight-only (int8) or --mode fp16, or --no-gate to write it anyway`;
+  }
+  const modes = mode === 'weight-only' ? ', --mode fp16' : ', --mode weight-only';
+  return `Try --exclude for the sensitive layers${modes}, or --no-gate to write it anyway`;
 }
 
 export interface Int8VariantResult {
@@ -126,8 +142,9 @@ export async function makeInt8Variant(inPath: string, outPath: string, opts: Int
   log(`quantizing (${mode})`);
   const report = quantizeModel(model, baseDir, {
     mode, perChannel: opts.perChannel ?? true, exclude: opts.exclude ?? [], convs: opts.convs ?? 'dense', ranges,
+    ...(opts.blockSize !== undefined ? { blockSize: opts.blockSize } : {}), ...(opts.symmetric !== undefined ? { symmetric: opts.symmetric } : {}),
   }, inPath);
-  const precision: Precision = mode === 'weight-only' ? 'int8-weight-only' : 'int8';
+  const precision = PRECISION_OF[mode];
   if (Object.keys(report.quantized).length === 0) {
     return { recipe: report.recipe, precision, bytesIn: bytes, bytesOut: 0, opset: report.opsetAfter, quantized: {} };
   }
@@ -140,10 +157,8 @@ export async function makeInt8Variant(inPath: string, outPath: string, opts: Int
     agreement = gate.agreement;
     if (!agreement.passed && opts.gate !== 'report') {
       const failed = gate.failures.join('; ');
-      // Never suggest what just failed: weight-only is the gentler mode, so it is only offered from the others.
-      const modes = mode === 'weight-only' ? '' : ', --mode weight-only';
       throw new ToolError('GATE_FAILED', `${inPath}: the ${precision} variant disagrees with fp32 (${failed}); no file written. ` +
-        `Try --exclude for the sensitive layers${modes}, or --no-gate to write it anyway`);
+        gateAdvice(mode, opts.blockSize));
     }
     setMetadata(model, AGREEMENT_KEY, JSON.stringify(agreement));
   }

@@ -54,8 +54,14 @@ function detectPrecision(model: onnx.ModelProto): Precision {
   const stamped = model.metadataProps.find((p) => p.key === PRECISION_KEY)?.value;
   if (stamped) return stamped as Precision;
   const ops = new Set((model.graph?.node ?? []).map((n) => n.opType));
+  // Hugging Face's model_q4 / model_bnb4 files: 4-bit MatMulNBits (checked first: they may hold int8 ops too).
+  if (ops.has('MatMulNBits')) return 'q4';
   if (['DynamicQuantizeLinear', 'QuantizeLinear', 'MatMulInteger', 'ConvInteger'].some((o) => ops.has(o))) return 'int8';
-  return ops.has('DequantizeLinear') ? 'int8-weight-only' : 'fp32';
+  if (ops.has('DequantizeLinear')) return 'int8-weight-only';
+  // Float16 weights (an fp16 export, or quantize --mode fp16): most of the bytes are half floats.
+  const half = (model.graph?.initializer ?? []).filter((t) => t.dataType === onnx.TensorProto.DataType.FLOAT16).length;
+  const single = (model.graph?.initializer ?? []).filter((t) => t.dataType === onnx.TensorProto.DataType.FLOAT).length;
+  return half > 0 && half >= single ? 'fp16' : 'fp32';
 }
 
 /** What quantize's gate measured, stamped in the file: a variant written past a failed gate (--ignore-gate) says so in the manifest. */

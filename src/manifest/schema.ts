@@ -19,7 +19,7 @@ export interface TensorSpec {
 export type ModelFormat = 'onnx' | 'tfjs';
 export const isModelFormat = (value: unknown): value is ModelFormat => value === 'onnx' || value === 'tfjs';
 /** fp32 is the reference; int8/uint8/weight-only variants come from `edgeserve quantize`. The one list of them. */
-export const PRECISIONS = ['fp32', 'fp16', 'int8', 'uint8', 'int8-weight-only'] as const;
+export const PRECISIONS = ['fp32', 'fp16', 'int8', 'uint8', 'int8-weight-only', 'q4'] as const;
 export type Precision = (typeof PRECISIONS)[number];
 export const isPrecision = (value: unknown): value is Precision => (PRECISIONS as readonly unknown[]).includes(value);
 

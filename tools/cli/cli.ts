@@ -13,7 +13,9 @@ import { onnx } from '../onnx/onnx-proto.js';
 import { toNum } from '../onnx/long-int.js';
 import { ToolError } from '../tool-error.js';
 import type { QuantMode } from '../quantize/quantize-model.js';
-import type { Precision } from '../../src/manifest/schema.js';
+import { isPrecision, PRECISIONS } from '../../src/manifest/schema.js';
+import { DEFAULT_Q4_BLOCK_SIZE } from '../quantize/quantize-model.js';
+import { isValidBlockSize } from '../quantize/matmul-nbits.js';
 
 const MAIN_HELP = `edgeserve — tools for models served by edgeserve
 
@@ -33,10 +35,17 @@ Options:
   --mode <m>                 dynamic (default): int8 weights, activations quantized at run time
                              static: QDQ with activation ranges from --calibration
                              weight-only: int8 weights dequantized to float at load (WebGPU)
+                             fp16: float16 weights, Cast to float32 at load; inputs, outputs and
+                               compute stay float32 (half the bytes)
+                             q4: 4-bit MatMul/Gemm weights in com.microsoft MatMulNBits, block-wise
+                               (onnxruntime's MatMul4BitsQuantizer layout)
+  --block-size <n>           q4: weights per scale along K, a power of 2 ≥ 16 (default ${DEFAULT_Q4_BLOCK_SIZE})
+  --symmetric                q4: symmetric blocks, no zero points (default asymmetric)
   --per-channel              one scale per output channel (default on; --no-per-channel to disable)
   --calibration <path>       .npy, .json or a directory of them (static mode)
   --calibration-method <m>   minmax (default) or percentile
   --exclude <list>           comma-separated node names or op types to keep in float
+                             (fp16: weight names or Constant node names to keep float32)
   --convs <p>                dynamic mode: dense (default: depthwise convs get weight-only int8),
                              all, or none; static mode: all also quantizes depthwise convs
   --no-gate                  skip the quality gate (below)
@@ -64,7 +73,7 @@ Options:
   -m, --manifest <file>      manifest JSON to update (required)
   --id <id>                  model id (default: file name without .onnx / .int8.onnx)
   --version <v>              version (default 1.0.0)
-  --precision <p>            fp32 | int8 | int8-weight-only (default: read from the model)
+  --precision <p>            ${PRECISIONS.join(' | ')} (default: read from the model)
   --url <url>                the graph's URL in the manifest (default: path relative to the
                              manifest); data files get URLs beside it
   --recipe <text>            how the variant was made (default: stamped by quantize)
@@ -95,13 +104,20 @@ async function quantize(args: string[]): Promise<void> {
       'calibration-method': { type: 'string', default: 'minmax' }, exclude: { type: 'string' },
       convs: { type: 'string', default: 'dense' }, gate: { type: 'boolean', default: true },
       'ignore-gate': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
+      'block-size': { type: 'string' }, symmetric: { type: 'boolean', default: false },
     },
   });
   if (values.help) return void console.log(QUANTIZE_HELP);
   const input = positionals[0];
   if (!input || !values.output) throw new ToolError('BAD_ARGUMENT', `quantize needs <in.onnx> and -o <out.onnx>\n\n${QUANTIZE_HELP}`);
   const mode = values.mode as QuantMode;
-  if (!['dynamic', 'static', 'weight-only'].includes(mode)) throw new ToolError('BAD_ARGUMENT', `--mode must be dynamic, static or weight-only`);
+  if (!['dynamic', 'static', 'weight-only', 'fp16', 'q4'].includes(mode)) throw new ToolError('BAD_ARGUMENT', `--mode must be dynamic, static, weight-only, fp16 or q4`);
+  const blockSize = values['block-size'] === undefined ? undefined : Number(values['block-size']);
+  if (blockSize !== undefined && (mode !== 'q4' || !isValidBlockSize(blockSize))) {
+    throw new ToolError('BAD_ARGUMENT', mode !== 'q4' ? '--block-size applies to --mode q4 only'
+      : `--block-size must be a power of 2 of at least 16, as MatMulNBits requires (got "${values['block-size']}")`);
+  }
+  if (values.symmetric && mode !== 'q4') throw new ToolError('BAD_ARGUMENT', '--symmetric applies to --mode q4 only');
   const calibration = values.calibration
     ? loadCalibration(values.calibration, readModelFile(input).model.graph?.input?.[0]?.name ?? 'x') : undefined;
   const started = performance.now();
@@ -110,6 +126,7 @@ async function quantize(args: string[]): Promise<void> {
     calibrationMethod: values['calibration-method'] === 'percentile' ? 'percentile' : 'minmax',
     exclude: values.exclude?.split(',').map((s) => s.trim()).filter(Boolean) ?? [],
     convs: values.convs as 'dense', onProgress: progress,
+    ...(blockSize !== undefined ? { blockSize } : {}), ...(mode === 'q4' ? { symmetric: values.symmetric } : {}),
     gate: !values.gate ? false : values['ignore-gate'] ? 'report' : true,
   });
   if (result.bytesOut === 0) throw nothingToQuantize(input, mode);
@@ -128,11 +145,13 @@ function float16Weights(input: string): number {
 
 /** Exit non-zero (a build script must not go on without its output), saying what would work. */
 function nothingToQuantize(input: string, mode: QuantMode): ToolError {
-  const takes = mode === 'weight-only' ? 'Conv, ConvTranspose, MatMul, Gemm, LSTM, GRU, Gather on embedding tables' : 'Conv, MatMul, Gemm, LSTM, Gather on embedding tables';
+  const takes = mode === 'fp16' ? 'float32 initializers and Constant tensors' : mode === 'q4' ? 'MatMul with a constant 2-D B, Gemm with alpha 1 and A not transposed'
+    : mode === 'weight-only' ? 'Conv, ConvTranspose, MatMul, Gemm, LSTM, GRU, Gather on embedding tables' : 'Conv, MatMul, Gemm, LSTM, Gather on embedding tables';
   const fp16 = float16Weights(input);
   const instead = fp16 > 0
     ? `its weights are float16 (${fp16} tensors), which edgeserve quantize does not take: quantize the model's float32 export`
-    : mode === 'weight-only' ? 'the model has no float32 weights of ≥ 256 elements on those ops; it is already as small as int8 makes it'
+    : mode === 'fp16' || mode === 'weight-only' ? `the model has no float32 weights of ≥ 256 elements${mode === 'fp16' ? '' : ' on those ops'}: there is nothing ${mode} makes smaller`
+      : mode === 'q4' ? 'try --mode weight-only (int8 weights of Conv and other ops too) or --mode fp16'
       : 'try --mode weight-only (int8 weights, float compute: also ConvTranspose and GRU), or check --exclude';
   return new ToolError('NOTHING_TO_QUANTIZE',
     `${input}: nothing to quantize in ${mode} mode (it takes ${takes} with constant float32 weights of ≥ 256 elements); no file written. ${instead}`);
@@ -148,11 +167,14 @@ function pack(args: string[]): void {
   });
   if (values.help) return void console.log(PACK_HELP);
   if (positionals.length === 0 || !values.manifest) throw new ToolError('BAD_ARGUMENT', `pack needs models and --manifest\n\n${PACK_HELP}`);
+  if (values.precision !== undefined && !isPrecision(values.precision)) {
+    throw new ToolError('BAD_ARGUMENT', `--precision must be one of ${PRECISIONS.join(', ')} (got "${values.precision}")`);
+  }
   if (positionals.length > 1 && (values.url || values.id)) throw new ToolError('BAD_ARGUMENT', '--url/--id name one model: pack one file at a time with them');
   for (const [i, file] of positionals.entries()) {
     progress(`packing ${file} (${i + 1}/${positionals.length})`);
     const { entry, variant, copiedTo } = packModel(file, {
-      manifest: values.manifest, id: values.id, version: values.version, precision: values.precision as Precision | undefined,
+      manifest: values.manifest, id: values.id, version: values.version, precision: isPrecision(values.precision) ? values.precision : undefined,
       url: values.url, recipe: values.recipe,
     });
     const [graph, ...data] = variant.files;

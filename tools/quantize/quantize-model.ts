@@ -17,9 +17,16 @@ import { gatherEmbedding } from './gather-embedding.js';
 import { dynamicLstm } from './dynamic-lstm.js';
 import { foldBatchNorms } from './fold-batchnorm.js';
 import { newRewriteMemo } from './rewrite-context.js';
+import { fp16Weights } from './fp16-weights.js';
+import { MS_DOMAIN, matMulNBits } from './matmul-nbits.js';
 import type { Rewrite, RewriteCtx } from './rewrite-context.js';
 
-export type QuantMode = 'dynamic' | 'static' | 'weight-only';
+export type QuantMode = 'dynamic' | 'static' | 'weight-only' | 'fp16' | 'q4';
+
+/** Modes that rewrite weights only and keep the model's opset (no integer ops of ai.onnx). */
+const keepsOpset = (mode: QuantMode): boolean => mode === 'weight-only' || mode === 'fp16' || mode === 'q4';
+
+export const DEFAULT_Q4_BLOCK_SIZE = 32;
 
 export interface QuantizeOptions {
   mode: QuantMode;
@@ -35,6 +42,10 @@ export interface QuantizeOptions {
   opset13?: boolean;
   /** Static mode: activation ranges by tensor name (from calibrate()). */
   ranges?: Map<string, { min: number; max: number }>;
+  /** q4 mode: weights per scale along K (a power of 2, ≥ 16). Default 32. */
+  blockSize?: number;
+  /** q4 mode: symmetric blocks (no zero points) instead of asymmetric (onnxruntime's default). */
+  symmetric?: boolean;
 }
 
 export interface QuantizeReport {
@@ -61,6 +72,12 @@ function rewritesFor(opts: QuantizeOptions): Record<string, Rewrite> {
       return { MatMul: dynamicMatMul, Gemm: dynamicGemm, Conv: dynamicOrWeightOnlyConv(opts.convs ?? 'dense'), Gather: gatherEmbedding, LSTM: dynamicLstm };
     case 'weight-only':
       return { Conv: weightOnly, ConvTranspose: weightOnly, MatMul: weightOnly, Gemm: weightOnly, LSTM: weightOnly, GRU: weightOnly, Gather: gatherEmbedding };
+    case 'q4': {
+      const q4 = matMulNBits({ blockSize: opts.blockSize ?? DEFAULT_Q4_BLOCK_SIZE, symmetric: opts.symmetric ?? false });
+      return { MatMul: q4, Gemm: q4 };
+    }
+    case 'fp16':
+      return {}; // a whole-graph pass, not per node (see quantizeModel)
     case 'static': {
       // Depthwise Convs stay float with int8 weights unless --convs all (see README for why).
       const conv = staticRewrites.Conv!;
@@ -74,7 +91,8 @@ function rewritesFor(opts: QuantizeOptions): Record<string, Rewrite> {
 
 export function recipeOf(opts: QuantizeOptions): string {
   const parts = [`quantize --mode ${opts.mode}`];
-  if (opts.perChannel) parts.push('--per-channel');
+  if (opts.mode === 'q4') parts.push(`--block-size ${opts.blockSize ?? DEFAULT_Q4_BLOCK_SIZE}`, ...(opts.symmetric ? ['--symmetric'] : []));
+  else if (opts.perChannel && opts.mode !== 'fp16') parts.push('--per-channel');
   // The Conv policy changes the model in both integer modes (static honours only 'all': depthwise
   // Convs in QDQ too), so two different models must not share one recipe string.
   if (opts.mode === 'dynamic' && opts.convs && opts.convs !== 'dense') parts.push(`--convs ${opts.convs}`);
@@ -107,20 +125,24 @@ export function quantizeModel(model: onnx.ModelProto, baseDir: string, opts: Qua
   const namer = new Namer(root);
   // Integer ops need opset ≥ 10/11; weight-only falls back to Cast+Mul and keeps the opset.
   // Per-channel DequantizeLinear (static QDQ) needs opset 13.
-  const opset = opts.mode === 'weight-only' ? opsetBefore
+  const opset = keepsOpset(opts.mode) ? opsetBefore
     : opts.perChannel && (opts.mode === 'static' || (opts.opset13 ?? canUpgradeTo13(model))) ? upgradeToOpset13(model, namer)
       : upgradeToOpset11(model, namer);
   const replaced = new Set<string>();
   const counts: Record<string, number> = {};
   // Integer kernels end onnxruntime's Conv+BN fusion, so fold first (weight-only keeps float Convs,
   // which onnxruntime still fuses at load, and stays a pure weight rewrite).
-  if (opts.mode !== 'weight-only') foldBatchNorms(root, baseDir, namer, replaced);
+  if (!keepsOpset(opts.mode)) foldBatchNorms(root, baseDir, namer, replaced);
+  if (opts.mode === 'fp16') {
+    const n = fp16Weights(root, baseDir, namer, new Set(opts.exclude ?? []));
+    return { opsetBefore, opsetAfter: opset, quantized: n ? { weights: n } : {}, recipe: recipeOf(opts) };
+  }
   rewriteGraph(root, new Map(), { namer, baseDir, opset, perChannel: opts.perChannel, replaced, ranges: opts.ranges },
     rewritesFor(opts), new Set(opts.exclude ?? []), counts);
   pruneUnused(root, replaced);
   // DynamicQuantizeLSTM lives in onnxruntime's com.microsoft domain.
-  if (opts.mode !== 'weight-only' && counts.LSTM && !model.opsetImport.some((o) => o.domain === 'com.microsoft')) {
-    model.opsetImport.push({ domain: 'com.microsoft', version: 1 });
+  if (((opts.mode !== 'weight-only' && counts.LSTM) || (opts.mode === 'q4' && Object.keys(counts).length)) && !model.opsetImport.some((o) => o.domain === MS_DOMAIN)) {
+    model.opsetImport.push({ domain: MS_DOMAIN, version: 1 });
   }
   void allGraphs;
   return { opsetBefore, opsetAfter: opset, quantized: counts, recipe: recipeOf(opts) };
