@@ -6,6 +6,8 @@
 import { parseArgs } from 'node:util';
 import { makeInt8Variant } from '../make-int8-variant.js';
 import { packModel } from '../pack.js';
+import { packFolder, HF_VARIANTS } from '../pack-folder.js';
+import { statSync } from 'node:fs';
 import { externalizeFile } from '../externalize.js';
 import { loadCalibration } from '../quantize/calibration-data.js';
 import { readModelFile } from '../onnx/model-io.js';
@@ -64,11 +66,15 @@ other outputs (features): cosine ≥ 0.99 and relative error ≤ 0.1.
 Below that: exit code 1 and no output file.`;
 
 const PACK_HELP = `Usage: edgeserve pack <model.onnx> [more.onnx ...] --manifest <manifest.json> [options]
+       edgeserve pack <folder> --manifest <manifest.json> [--id <id>] [--version <v>]
 
 Adds or updates each model's variant in the manifest (created if missing). Takes ONNX models: a
 single .onnx file, or a graph whose weights are in external data files (model.onnx +
 model.onnx_data): every file is recorded, graph first, each data file at its location beside
 the graph; a missing data file is an error.
+A folder laid out as Hugging Face ONNX exports are (<folder>/onnx/ or <folder>/ holding
+${HF_VARIANTS.map(([f, p]) => `${f} (${p})`).join(', ')}, each with its external data) becomes ONE
+model (id: the folder's name) with a variant per file, precision from the file name.
 Options:
   -m, --manifest <file>      manifest JSON to update (required)
   --id <id>                  model id (default: file name without .onnx / .int8.onnx)
@@ -173,6 +179,16 @@ function pack(args: string[]): void {
   if (positionals.length > 1 && (values.url || values.id)) throw new ToolError('BAD_ARGUMENT', '--url/--id name one model: pack one file at a time with them');
   for (const [i, file] of positionals.entries()) {
     progress(`packing ${file} (${i + 1}/${positionals.length})`);
+    if (isDirectory(file)) {
+      if (values.precision || values.url) throw new ToolError('BAD_ARGUMENT', '--precision/--url name one file: a folder takes each precision from its file names');
+      const r = packFolder(file, { manifest: values.manifest, id: values.id, version: values.version, recipe: values.recipe });
+      for (const v of r.variants) {
+        console.log(`${r.entry.id} ${v.precision}: ${v.files.map((f) => `${f.url} ${f.bytes} bytes`).join(', ')}`);
+      }
+      for (const s of r.skipped) progress(`skipped ${s}`);
+      if (r.copiedTo.length) progress(`${file} is outside the manifest's folder: copied to ${r.copiedTo.join(', ')}`);
+      continue;
+    }
     const { entry, variant, copiedTo } = packModel(file, {
       manifest: values.manifest, id: values.id, version: values.version, precision: isPrecision(values.precision) ? values.precision : undefined,
       url: values.url, recipe: values.recipe,
@@ -188,6 +204,10 @@ function pack(args: string[]): void {
         `load it with { precision: '${variant.precision}' }, or pack with --precision fp32 if this file is the model's reference`);
     }
   }
+}
+
+function isDirectory(path: string): boolean {
+  try { return statSync(path).isDirectory(); } catch { return false; }
 }
 
 function externalize(args: string[]): void {
