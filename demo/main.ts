@@ -2,6 +2,8 @@
  * The playground page: pick a model, a backend and an input; compare fp32 with int8. State a
  * test (or a person) can read: `body[data-state]` is idle | running | done | error.
  * URL parameters preset the form: ?model=ocr&backend=wasm&runs=5&sample=receipt&autorun=0.
+ * ?manifest=<url> serves another manifest: its models the playground has no subject for get a
+ * generic one (any-model.ts), so a model of your own, or a big one, loads with its progress shown.
  */
 import { createRuntime, explainError, type BackendChoice, type Manifest, type Runtime } from '../src/index.js';
 import { compare, hasVariant, PRECISIONS, type Agreement } from './playground/compare-run.js';
@@ -12,6 +14,7 @@ import { startPwa } from './playground/pwa.js';
 import { SAMPLES } from './playground/samples.js';
 import { precisionFor, SUBJECTS, type Subject } from './playground/subjects.js';
 import { VariantCard } from './playground/variant-card.js';
+import { anyModelSubject } from './playground/any-model.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const params = new URLSearchParams(location.search);
@@ -27,7 +30,11 @@ const ui = {
   text: $<HTMLInputElement>('text'),
   camera: $<HTMLButtonElement>('camera'),
   status: $('status'),
+  manifestUrl: $<HTMLInputElement>('manifest-url'),
 };
+const manifestUrl = new URL(params.get('manifest') || '/models/manifest.json', document.baseURI).href;
+/** The known subjects, then one per model of the manifest that none of them covers. */
+let subjects: Subject[] = SUBJECTS;
 const cards = { fp32: new VariantCard('fp32'), int8: new VariantCard('int8') };
 $('variants').append(cards.fp32.root, cards.int8.root);
 const chart = new LatencyChart($<HTMLCanvasElement>('chart'));
@@ -58,7 +65,7 @@ function runtimeFor(backend: BackendChoice): Runtime {
   // One worker per backend choice: TensorFlow.js keeps one backend per worker.
   if (runtime?.backend !== backend) {
     runtime?.runtime.dispose();
-    runtime = { backend, runtime: createRuntime({ backend }) };
+    runtime = { backend, runtime: createRuntime({ backend, manifestUrl }) };
   }
   return runtime.runtime;
 }
@@ -71,7 +78,7 @@ function showImage(next: ImageData): void {
 }
 
 function currentSubject(): Subject {
-  return SUBJECTS.find((s) => s.id === ui.subject.value) ?? SUBJECTS[0]!;
+  return subjects.find((s) => s.id === ui.subject.value) ?? subjects[0]!;
 }
 
 function showInputFor(subject: Subject): void {
@@ -109,7 +116,6 @@ function neededModels(subject: Subject): NeededModel[] {
 /** The green banner only when a reload offline would really work (see offline-ready.ts). */
 async function showOfflineState(): Promise<void> {
   if (!runtime || !('serviceWorker' in navigator)) return;
-  const manifestUrl = new URL('/models/manifest.json', document.baseURI).href;
   // The runtime's default engine files, on this origin (src/engines/packaged-engine-files.ts).
   const engines = new URL('/engines/', document.baseURI).href;
   const engineFiles = Object.values(cards).flatMap((card) => card.infos.flatMap((info) => ortFilesFor(info, engines)));
@@ -154,7 +160,25 @@ async function run(): Promise<void> {
   }
 }
 
+/** Adds a generic subject for each model of the manifest the playground does not know, and picks one. */
+function addManifestSubjects(m: Manifest): void {
+  const known = new Set(SUBJECTS.map((s) => s.id));
+  subjects = [...SUBJECTS, ...m.models.filter((entry) => !known.has(entry.id)).map(anyModelSubject)];
+  ui.subject.replaceChildren(...subjects.map((s) => new Option(s.label, s.id)));
+  // Another manifest without ?model=: its first model, not the OCR pipeline it may not have.
+  ui.subject.value = params.get('model') ?? (params.get('manifest') ? (m.models[0]?.id ?? 'ocr') : 'ocr');
+}
+
 function setUpControls(): void {
+  ui.manifestUrl.value = params.get('manifest') ?? '';
+  // A new manifest is a new page: the runtime, the subjects and the cards all follow from it.
+  ui.manifestUrl.addEventListener('change', () => {
+    const next = new URLSearchParams(params);
+    if (ui.manifestUrl.value.trim()) next.set('manifest', ui.manifestUrl.value.trim());
+    else next.delete('manifest');
+    next.delete('model');
+    location.search = next.toString();
+  });
   ui.subject.replaceChildren(...SUBJECTS.map((s) => new Option(s.label, s.id)));
   ui.subject.value = params.get('model') ?? 'ocr';
   ui.backend.value = params.get('backend') ?? 'auto';
@@ -198,6 +222,7 @@ startPwa({
 navigator.serviceWorker?.addEventListener('controllerchange', () => void showOfflineState());
 try {
   manifest = await runtimeFor(ui.backend.value as BackendChoice).manifest();
+  addManifestSubjects(manifest);
   showInputFor(currentSubject());
   setState('idle', 'Ready.');
   void showUsage();

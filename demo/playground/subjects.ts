@@ -60,7 +60,7 @@ export interface LoadArgs {
 export interface Subject {
   id: string;
   label: string;
-  input: 'image' | 'text' | 'audio';
+  input: 'image' | 'text' | 'audio' | 'none';
   modelIds: string[];
   /** What the agreement figures compare, in words. */
   agreementNote: string;

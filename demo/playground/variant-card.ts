@@ -1,6 +1,7 @@
 /** One variant's card: what ran (from model.info()), download progress, latency, and its result drawn over the image. */
 import type { LoadProgress, ModelInfo, TextBox } from '../../src/index.js';
 import type { RunOutput } from './subjects.js';
+import { LoadProgressView } from './load-progress.js';
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
 const ms = (value: number) => (value >= 100 ? `${Math.round(value)} ms` : `${value.toFixed(1)} ms`);
@@ -21,9 +22,8 @@ export class VariantCard {
   /** What the last load ran on (the offline check needs its engine files). */
   infos: ModelInfo[] = [];
   private readonly ran = el('ul', { className: 'ran' });
-  private readonly bar = el('progress', { max: 1, value: 0 });
-  private readonly barLabel = el('span');
-  private readonly load = el('div', { className: 'load', hidden: true }, this.bar, this.barLabel);
+  private readonly loading = new LoadProgressView();
+  private readonly load = el('div', { className: 'load', hidden: true }, this.loading.bar, this.loading.label);
   private readonly stats = new Map<string, HTMLElement>();
   private readonly view = el('canvas', { className: 'view' });
   private readonly summary = el('p', { className: 'summary' });
@@ -44,7 +44,7 @@ export class VariantCard {
       this.stats.set(key, dd);
       dl.append(el('dt', { textContent: label }), dd);
     }
-    this.root = el('article', { className: 'variant' }, el('header', {}, el('h2', { textContent: precision })), this.ran, this.load, this.note, this.built, dl, this.view, this.summary);
+    this.root = el('article', { className: 'variant' }, el('header', {}, el('h2', { textContent: precision })), this.ran, this.load, this.loading.log, this.note, this.built, dl, this.view, this.summary);
     this.root.dataset.precision = precision;
   }
 
@@ -54,6 +54,7 @@ export class VariantCard {
     this.built.hidden = true;
     this.note.hidden = true;
     this.ran.replaceChildren();
+    this.loading.reset();
     for (const dd of this.stats.values()) dd.textContent = '—';
     this.summary.textContent = '';
     this.view.hidden = true;
@@ -81,9 +82,7 @@ export class VariantCard {
 
   progress(p: LoadProgress): void {
     this.load.hidden = p.phase === 'ready';
-    const phase = p.phase === 'download' ? 'downloading' : p.phase === 'cache' ? 'checking the device cache' : p.phase === 'compile' ? 'starting the engine' : p.phase;
-    this.barLabel.textContent = `${p.id}: ${phase}${p.phase === 'download' ? ` ${mb(p.loaded)} / ${mb(p.total)}` : ''}`;
-    this.bar.value = p.phase === 'download' && p.total ? p.loaded / p.total : p.phase === 'compile' ? 1 : 0;
+    this.loading.update(p);
   }
 
   loaded(infos: ModelInfo[], wallMs: number): void {
@@ -94,7 +93,8 @@ export class VariantCard {
     const cached = infos.filter((i) => i.fromCache).length;
     const source = cached === infos.length ? 'from the device cache (IndexedDB)' : cached === 0 ? 'over the network' : `${infos.length - cached} of ${infos.length} over the network`;
     this.stat('size', mb(bytes));
-    this.stat('load', `${ms(wallMs)} ${source}`);
+    // The runtime's own figure (info.loadMs) beside the page's wall time, which adds the round trips.
+    this.stat('load', `${ms(wallMs)} ${source} (runtime ${ms(infos.reduce((n, i) => n + i.loadMs, 0))})`);
     // One line per distinct reason: three OCR models skipping a software adapter say it once.
     const notes = new Set(
       infos.flatMap((i) => [
