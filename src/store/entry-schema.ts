@@ -33,7 +33,6 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isCount = (value: unknown, max: number): value is number => Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= max;
 
-
 function fileProblem(file: unknown, i: number): string | undefined {
   const at = `files[${i}]`;
   if (!isObject(file)) return `${at} is not an object`;
