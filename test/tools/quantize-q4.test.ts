@@ -136,6 +136,24 @@ describe('quantize --mode q4 in onnxruntime-web WASM', () => {
     expect(cosine(a, b)).toBeGreaterThan(0.99);
   }, 60_000);
 
+  it('a weight shared by two MatMuls is packed once, and both read it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeserve-q4-'));
+    const w = weights(2, K * K);
+    const path = join(dir, 'tied.onnx');
+    writeFileSync(path, onnx.ModelProto.encode(onnx.ModelProto.create({
+      irVersion: 8, opsetImport: [{ domain: '', version: 13 }], producerName: 'test',
+      graph: {
+        name: 'g', input: [vi32('x', [5, K])], output: [vi32('y', [5, K])], initializer: [floatTensor('W', [K, K], w)],
+        node: [{ opType: 'MatMul', input: ['x', 'W'], output: ['h'], name: 'a' }, { opType: 'MatMul', input: ['h', 'W'], output: ['y'], name: 'b' }],
+      },
+    })).finish());
+    const o = join(dir, 'tied.q4.onnx');
+    expect((await makeInt8Variant(path, o, { mode: 'q4' })).quantized).toEqual({ MatMul: 2 });
+    const g = onnx.ModelProto.decode(readFileSync(o)).graph!;
+    expect(g.initializer!.map((t) => t.name)).toEqual(['W_Q4', 'W_scales', 'W_zero_points']);
+    expect(g.node!.map((n) => n.input![1])).toEqual(['W_Q4', 'W_Q4']);
+  }, 60_000);
+
   it('refused by the gate: suggests a smaller block size, never --mode q4; --ignore-gate leaves passed: false, pack records q4', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'edgeserve-q4-'));
     // Each column's first block holds one weight of 1000 that the input never reaches (x is

@@ -118,17 +118,25 @@ export function matMulNBits(opts: Q4Options): Rewrite {
     const w: Weight | null = constWeight(node, 1, ctx);
     if (!w || w.dims.length !== 2) return null;
     const transB = isGemm && intAttr(node, 'transB', 0) === 1;
-    const [k, n] = transB ? [w.dims[1]!, w.dims[0]!] : [w.dims[0]!, w.dims[1]!];
-    const data = transB ? transpose(w.data, w.dims[0]!, w.dims[1]!) : w.data;
-    const qb = quantizeQ4(data, k, n, opts);
-    const base = w.name;
-    const names = [ctx.namer.fresh(`${base}_Q4`), ctx.namer.fresh(`${base}_scales`)];
-    ctx.newInits.push(int8Tensor(names[0]!, [n, qb.blocks, opts.blockSize / 2], qb.packed), floatTensor(names[1]!, [n * qb.blocks], qb.scales));
-    if (qb.zeroPoints) {
-      names.push(ctx.namer.fresh(`${base}_zero_points`));
-      ctx.newInits.push(int8Tensor(names[2]!, [qb.zeroPoints.length], qb.zeroPoints));
+    // A weight read by several nodes (tied layers) is packed once.
+    const key = `${w.name}${transB ? '\u0000T' : ''}`;
+    let packed = ctx.made.q4Weights.get(key);
+    if (!packed) {
+      const [k, n] = transB ? [w.dims[1]!, w.dims[0]!] : [w.dims[0]!, w.dims[1]!];
+      const data = transB ? transpose(w.data, w.dims[0]!, w.dims[1]!) : w.data;
+      const qb = quantizeQ4(data, k, n, opts);
+      const names = [ctx.namer.fresh(`${w.name}_Q4`), ctx.namer.fresh(`${w.name}_scales`)];
+      ctx.newInits.push(int8Tensor(names[0]!, [n, qb.blocks, opts.blockSize / 2], qb.packed), floatTensor(names[1]!, [n * qb.blocks], qb.scales));
+      if (qb.zeroPoints) {
+        names.push(ctx.namer.fresh(`${w.name}_zero_points`));
+        ctx.newInits.push(int8Tensor(names[2]!, [qb.zeroPoints.length], qb.zeroPoints));
+      }
+      packed = { names, k, n };
+      ctx.made.q4Weights.set(key, packed);
     }
-    ctx.replaced.add(base);
+    ctx.replaced.add(w.name);
+    const { names, k, n } = packed;
+    const base = w.name;
     const attrs = [attrInt('K', k), attrInt('N', n), attrInt('bits', 4), attrInt('block_size', opts.blockSize)];
     const bias = isGemm ? node.input?.[2] : undefined;
     const y = node.output![0]!;

@@ -29,12 +29,14 @@ export interface RewriteMemo {
   integerWeights: Map<string, { wq: string; ws: string }>;
   /** Weight-only: weight name → its dequantized twin. */
   dequantizedWeights: Map<string, string>;
+  /** q4: weight name (and whether transposed) → its MatMulNBits inputs (B, scales, zero points) and K, N. */
+  q4Weights: Map<string, { names: string[]; k: number; n: number }>;
   /** Static QDQ: activation name → its dequantized twin. */
   dequantizedActivations: Map<string, string>;
 }
 
 export function newRewriteMemo(): RewriteMemo {
-  return { integerWeights: new Map(), dequantizedWeights: new Map(), dequantizedActivations: new Map() };
+  return { integerWeights: new Map(), dequantizedWeights: new Map(), q4Weights: new Map(), dequantizedActivations: new Map() };
 }
 
 export type Rewrite = (node: onnx.INodeProto, ctx: RewriteCtx) => onnx.NodeProto[] | null;
