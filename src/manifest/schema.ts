@@ -33,7 +33,7 @@ export interface FileEntry {
 
 export interface VariantEntry {
   precision: Precision;
-  /** One file for ONNX; `model.json` first, then weight files, for tfjs. */
+  /** ONNX: the graph, then its external data files (each at its path relative to the graph); tfjs: `model.json` first, then its weight files. */
   files: FileEntry[];
   opset?: number;
   /** How the variant was made, e.g. "quantize --mode dynamic --per-channel". */
