@@ -24,6 +24,8 @@ const isolation = {
  * build users ship.
  */
 const E2E_MODE = 'e2e';
+const APP_INPUT: Record<string, string> = { demo: 'demo/index.html', 'drop-in': 'demo/drop-in.html' };
+const E2E_INPUT: Record<string, string> = { harness: 'e2e/pages/harness.html' };
 
 export default defineConfig(({ mode }) => {
   const e2e = mode === E2E_MODE;
@@ -45,7 +47,7 @@ export default defineConfig(({ mode }) => {
     build: {
       target: 'es2022',
       ...(e2e ? { emptyOutDir: false, assetsDir: 'e2e/assets' } : {}),
-      rollupOptions: { input: e2e ? { harness: 'e2e/pages/harness.html' } : { demo: 'demo/index.html', 'drop-in': 'demo/drop-in.html' } },
+      rollupOptions: { input: e2e ? E2E_INPUT : APP_INPUT },
     },
     test: {
       include: ['test/**/*.test.ts'],
