@@ -85,6 +85,8 @@ function showInputFor(subject: Subject): void {
   $('image-input').hidden = subject.input !== 'image';
   $('text-input').hidden = subject.input !== 'text';
   $('audio-input').hidden = subject.input !== 'audio';
+  // A model run on zero inputs takes nothing from the page: no empty box.
+  document.querySelector<HTMLElement>('section.input')!.hidden = subject.input === 'none';
   if (!manifest) return;
   for (const precision of PRECISIONS) {
     cards[precision].reset();
