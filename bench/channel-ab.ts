@@ -26,7 +26,10 @@ const iterations = Number(value('--iterations') ?? 40);
 const models = args.models ?? ['silero-vad', 'ocr-cls'];
 const backends: BenchBackend[] = args.backends ?? ['wasm-1', 'wasm-threaded'];
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 const fmt = (s: { median: number; min: number; max: number }) => `${s.median.toFixed(2)} [${s.min.toFixed(2)}–${s.max.toFixed(2)}]`;
 
 log(`channel-ab: load average ${load()} at start; ${contexts} contexts × ${iterations} calls per cell`);
@@ -79,7 +82,9 @@ try {
       const bare = summarize(per.map((p) => p.bare));
       const ratio = summarize(per.map((p) => p.ratio));
       const shared = per.map((p) => `${p.shared}/${p.calls}`).join(', ');
-      rows.push(`| ${model} | ${backend} | ${per.length}×${iterations} | ${cellLoad} | ${fmt(on)} | ${fmt(off)} | ${fmt(bare)} | ${ratio.median.toFixed(3)} [${ratio.min.toFixed(3)}–${ratio.max.toFixed(3)}] | ${shared} |`);
+      rows.push(
+        `| ${model} | ${backend} | ${per.length}×${iterations} | ${cellLoad} | ${fmt(on)} | ${fmt(off)} | ${fmt(bare)} | ${ratio.median.toFixed(3)} [${ratio.min.toFixed(3)}–${ratio.max.toFixed(3)}] | ${shared} |`,
+      );
     }
   }
 } finally {

@@ -52,7 +52,12 @@ try {
   log(`bench: ${environment.browser}, adapter ${environment.adapter}, ${env.hardwareConcurrency} cores, isolated ${env.crossOriginIsolated}`);
   if (args.gpu && (env.fallbackAdapter || /swiftshader/i.test(env.adapter))) log('bench: --gpu, but Chromium found no hardware adapter: WebGPU figures are SwiftShader again');
   const manifest = await (await fetch(`${server.url}/models/manifest.json`)).json();
-  if (args.quick) log(`bench: --quick: ${cells(manifest, args).map((c) => `${c.model} ${c.backend}`).join(', ')}; ${args.samples} start sample${args.samples === 1 ? '' : 's'} per side (a figure needs 5), ${args.iterations} steady runs`);
+  if (args.quick)
+    log(
+      `bench: --quick: ${cells(manifest, args)
+        .map((c) => `${c.model} ${c.backend}`)
+        .join(', ')}; ${args.samples} start sample${args.samples === 1 ? '' : 's'} per side (a figure needs 5), ${args.iterations} steady runs`,
+    );
   const hc = env.hardwareConcurrency;
   const results: BenchResults = {
     date: new Date().toISOString(),
@@ -76,23 +81,38 @@ try {
       const s = r.startFigures;
       log(
         `  ${cell.model} ${cell.precision} ${cell.backend}: ` +
-          (f ? `es ${f.edgeserve.median.toFixed(2)} ms, bare ${f.bare.median.toFixed(2)} ms, ratio ${f.ratio.toFixed(3)}, +${f.overheadMs.toFixed(2)} ms/call` : `FAILED ${r.error}`) +
-          (s ? `; cold ${s.esCold.median.toFixed(0)} / ${s.bareCold.median.toFixed(0)} ms = ${s.coldRatio.toFixed(2)}×, warm ${s.esWarm.median.toFixed(0)} / ${s.bareWarmHttp.median.toFixed(0)} ms = ${s.warmVsBareHttp.toFixed(2)}×` : '') +
+          (f
+            ? `es ${f.edgeserve.median.toFixed(2)} ms, bare ${f.bare.median.toFixed(2)} ms, ratio ${f.ratio.toFixed(3)}, +${f.overheadMs.toFixed(2)} ms/call`
+            : `FAILED ${r.error}`) +
+          (s
+            ? `; cold ${s.esCold.median.toFixed(0)} / ${s.bareCold.median.toFixed(0)} ms = ${s.coldRatio.toFixed(2)}×, warm ${s.esWarm.median.toFixed(0)} / ${s.bareWarmHttp.median.toFixed(0)} ms = ${s.warmVsBareHttp.toFixed(2)}×`
+            : '') +
           (s?.suspect.length ? ` HARNESS SUSPECT: ${s.suspect.join('; ')}` : '') +
           ` (${((Date.now() - t) / 1000).toFixed(0)} s)`,
       );
     }
   }
   if (!args.skip.has('breakdown')) {
-    const all = [spec('ocr-rec', 'wasm-threaded'), spec('ocr-rec', 'wasm-1'), spec('ocr-cls', 'wasm-threaded'), spec('ocr-cls', 'wasm-1'), spec('silero-vad', 'wasm-threaded'), spec('silero-vad', 'wasm-1')];
+    const all = [
+      spec('ocr-rec', 'wasm-threaded'),
+      spec('ocr-rec', 'wasm-1'),
+      spec('ocr-cls', 'wasm-threaded'),
+      spec('ocr-cls', 'wasm-1'),
+      spec('silero-vad', 'wasm-threaded'),
+      spec('silero-vad', 'wasm-1'),
+    ];
     const targets = args.models ? all.filter((t) => args.models!.includes(t.model)) : args.quick ? all.slice(0, 1) : all;
     // Threaded targets also run with the no-spin experiment (timed-nospin.worker.ts), except --quick.
-    const runs = targets.flatMap((t) => (t.backend === 'wasm-threaded' && !args.quick ? (['as-shipped', 'no-spin'] as const) : (['as-shipped'] as const)).map((v) => [t, v] as const));
+    const runs = targets.flatMap((t) =>
+      (t.backend === 'wasm-threaded' && !args.quick ? (['as-shipped', 'no-spin'] as const) : (['as-shipped'] as const)).map((v) => [t, v] as const),
+    );
     for (const [target, variant] of runs) {
       const b = await runBreakdown(browser, server.url, target, variant, hc, log);
       results.breakdowns.push(b);
       const f = b.breakdown;
-      log(`  breakdown ${target.model} ${target.backend} ${variant}: ${f ? `total ${f.total.median.toFixed(2)} ms, engine ${f.engine.median.toFixed(2)} ms, own ${f.ownCost.median.toFixed(2)} ms` : b.error}`);
+      log(
+        `  breakdown ${target.model} ${target.backend} ${variant}: ${f ? `total ${f.total.median.toFixed(2)} ms, engine ${f.engine.median.toFixed(2)} ms, own ${f.ownCost.median.toFixed(2)} ms` : b.error}`,
+      );
     }
   }
   if (!args.skip.has('pairs')) {
@@ -103,11 +123,18 @@ try {
     }
   }
   if (!args.skip.has('batching')) {
-    const targets: [CellSpec, number][] = args.quick ? [[spec('ocr-cls', 'wasm-threaded'), 8]] : [[spec('ocr-cls', 'wasm-threaded'), 8], [spec('ocr-rec', 'wasm-threaded'), 4]];
+    const targets: [CellSpec, number][] = args.quick
+      ? [[spec('ocr-cls', 'wasm-threaded'), 8]]
+      : [
+          [spec('ocr-cls', 'wasm-threaded'), 8],
+          [spec('ocr-rec', 'wasm-threaded'), 4],
+        ];
     for (const [target, concurrency] of targets) {
       const b = await runBatching(browser, server.url, target, concurrency, args.quick ? 4 : 10, hc, log);
       results.batching.push(b);
-      log(`  batching ${target.model} ×${concurrency}: ${b.figures ? b.figures.variants.map((v) => `${v.name} ${v.perSec.toFixed(1)}/s (batch ${v.meanBatchSize?.toFixed(2) ?? '?'})`).join(', ') : (b.unavailable ?? b.error)}`);
+      log(
+        `  batching ${target.model} ×${concurrency}: ${b.figures ? b.figures.variants.map((v) => `${v.name} ${v.perSec.toFixed(1)}/s (batch ${v.meanBatchSize?.toFixed(2) ?? '?'})`).join(', ') : (b.unavailable ?? b.error)}`,
+      );
     }
   }
   if (!args.skip.has('peer')) {

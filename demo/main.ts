@@ -90,7 +90,8 @@ function showInputFor(subject: Subject): void {
   if (!manifest) return;
   for (const precision of PRECISIONS) {
     cards[precision].reset();
-    if (!hasVariant(manifest, subject, precision)) cards[precision].unavailable(`No ${precision} variant of ${subject.modelIds.join(', ')} in this manifest yet (edgeserve quantize makes one).`);
+    if (!hasVariant(manifest, subject, precision))
+      cards[precision].unavailable(`No ${precision} variant of ${subject.modelIds.join(', ')} in this manifest yet (edgeserve quantize makes one).`);
   }
 }
 
@@ -200,7 +201,9 @@ function setUpControls(): void {
   ui.run.addEventListener('click', () => void run());
   ui.text.addEventListener('keydown', (event) => event.key === 'Enter' && void run());
   ui.clear.addEventListener('click', async () => {
-    const removed = await runtimeFor(ui.backend.value as BackendChoice).cache.clear().catch((error: unknown) => (showError(error), undefined));
+    const removed = await runtimeFor(ui.backend.value as BackendChoice)
+      .cache.clear()
+      .catch((error: unknown) => (showError(error), undefined));
     if (removed !== undefined) setState('idle', `Model cache cleared (${removed} stored variants removed). The next run downloads again.`);
     void showUsage();
     void showOfflineState();

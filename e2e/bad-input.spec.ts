@@ -32,7 +32,11 @@ test('each kind of bad input is refused and the next call succeeds', async ({ pa
       }
     }
     const after = await model.predict(inputs.ocrClsInput());
-    const errorCode = async (work: () => Promise<unknown>) => work().then(() => 'OK', (e: { code: string }) => e.code);
+    const errorCode = async (work: () => Promise<unknown>) =>
+      work().then(
+        () => 'OK',
+        (e: { code: string }) => e.code,
+      );
     const unknownModel = await errorCode(() => runtime.load('no-such-model'));
     const unknownVariant = await errorCode(() => runtime.load('nsfw-mobilenet', { precision: 'fp16' }));
     runtime.dispose();

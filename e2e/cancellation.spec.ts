@@ -7,7 +7,11 @@ test('predict: aborted, and timed out while queued, then the model goes on', asy
     const { edgeserve, inputs } = window.harness;
     const runtime = edgeserve.createRuntime({ backend: 'wasm', storeName: 'cancel' });
     const model = await runtime.load('ocr-rec', { batching: false });
-    const code = (p: Promise<unknown>) => p.then(() => 'OK', (e: { code: string }) => e.code);
+    const code = (p: Promise<unknown>) =>
+      p.then(
+        () => 'OK',
+        (e: { code: string }) => e.code,
+      );
     const controller = new AbortController();
     controller.abort();
     const preAborted = await code(model.predict(inputs.ocrRecInput(), { signal: controller.signal }));

@@ -37,7 +37,7 @@ test.afterAll(async () => {
   await Promise.all([cdn?.close(), site?.close()]);
 });
 
-test("a CSP whose worker-src lacks blob: is named, with the directive to change", async ({ page }) => {
+test('a CSP whose worker-src lacks blob: is named, with the directive to change', async ({ page }) => {
   await page.goto(`${site.origin}/csp.html`);
   const result = await page.evaluate(async () => {
     const { edgeserve } = window as unknown as { edgeserve: typeof import('../src/dropin/iife.js') };

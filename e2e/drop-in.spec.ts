@@ -59,7 +59,7 @@ function watchConsole(p: Page): string[] {
   return problems;
 }
 
-test('window.edgeserve from another origin loads a model and predicts (blob: worker importing the script origin\'s worker, defaults from the script URL)', async ({ page: p }) => {
+test("window.edgeserve from another origin loads a model and predicts (blob: worker importing the script origin's worker, defaults from the script URL)", async ({ page: p }) => {
   const problems = watchConsole(p);
   await p.goto(`${site.origin}/api.html`);
   const result = await p.evaluate(async () => {
@@ -75,7 +75,13 @@ test('window.edgeserve from another origin loads a model and predicts (blob: wor
     ctx.fillText('Hello there', 8, 34);
     const out = await model.predict({ x: edgeserve.imageToNchw(ctx.getImageData(0, 0, 192, 48)) });
     const probs = [...(Object.values(out)[0]!.data as Float32Array)];
-    return { probs, info: model.info(), isolated: crossOriginIsolated, defaults: { manifest: edgeserve.scriptDefaults.manifestUrl, worker: edgeserve.workerUrl, engines: edgeserve.scriptDefaults.engineAssetsUrl ?? null }, api: Object.keys(edgeserve).sort() };
+    return {
+      probs,
+      info: model.info(),
+      isolated: crossOriginIsolated,
+      defaults: { manifest: edgeserve.scriptDefaults.manifestUrl, worker: edgeserve.workerUrl, engines: edgeserve.scriptDefaults.engineAssetsUrl ?? null },
+      api: Object.keys(edgeserve).sort(),
+    };
   });
   // The worker and the engines' files come from next to the script (the package's dist/lib/).
   expect(result.defaults).toEqual({ manifest: `${CDN}/models/manifest.json`, worker: `${CDN}/lib/runtime.worker.js`, engines: null });

@@ -29,8 +29,7 @@ test('counts, errors, histograms and cache figures match what happened', async (
 
   const { types, samples } = parsePrometheus(result.text);
   expect(types.get('edgeserve_predict_compute_seconds')).toBe('histogram');
-  const value = (name: string, labels: Record<string, string>) =>
-    samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+  const value = (name: string, labels: Record<string, string>) => samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
   expect(value('edgeserve_predict_calls_total', { model: 'ocr-cls', version: '1.0.0' })).toBe(7);
   expect(value('edgeserve_predict_errors_total', { model: 'ocr-cls', code: 'BAD_INPUT' })).toBe(1);
   expect(value('edgeserve_predict_compute_seconds_count', { model: 'ocr-cls' })).toBe(5);

@@ -36,6 +36,10 @@ test('loadOcr reads every line of a drawn image, the upside-down one included', 
   expect(ys).toEqual([...ys].sort((a, b) => a - b));
   expect(result.lines[0]!.box.x).toBeLessThan(45);
   expect(result.map).toEqual([512, 288]);
-  expect(result.infos.map((i) => [i.id, i.backend])).toEqual([['ocr-det', 'wasm'], ['ocr-cls', 'wasm'], ['ocr-rec', 'wasm']]);
+  expect(result.infos.map((i) => [i.id, i.backend])).toEqual([
+    ['ocr-det', 'wasm'],
+    ['ocr-cls', 'wasm'],
+    ['ocr-rec', 'wasm'],
+  ]);
   expect(result.timings.total).toBeGreaterThan(0);
 });

@@ -41,7 +41,10 @@ test('edgeserve.iife.js from a CDN origin predicts on a second origin with model
 
   await page.goto(`${site.origin}/`);
   await expect(page.locator('#status')).toHaveText('ready', { timeout: 60_000 });
-  const result = await page.evaluate((rows) => (window as unknown as { predict: (r: number[][]) => Promise<{ y: number[]; info: { backend: string; wasmThreads: number } }> }).predict(rows), tinyRows());
+  const result = await page.evaluate(
+    (rows) => (window as unknown as { predict: (r: number[][]) => Promise<{ y: number[]; info: { backend: string; wasmThreads: number } }> }).predict(rows),
+    tinyRows(),
+  );
   expect(result.info).toMatchObject({ backend: 'wasm' });
   expect(result.info.wasmThreads).toBeGreaterThan(1);
   expect(maxAbsDiff(result.y, await bareOrtOutputs())).toBeLessThanOrEqual(1e-6);
@@ -51,7 +54,9 @@ test('edgeserve.iife.js from a CDN origin predicts on a second origin with model
   const sum = (re: RegExp) => sizes.filter((s) => re.test(s.path)).reduce((n, s) => n + s.bytes, 0);
   const js = sum(/\.m?js$/);
   const wasm = sum(/\.wasm$/);
-  console.log(`CDN bytes before the first ONNX prediction on WASM: JavaScript ${(js / 1e6).toFixed(3)} MB, .wasm ${(wasm / 1e6).toFixed(2)} MB (${sizes.length} requests: ${sizes.map((s) => s.path).join(', ')})`);
+  console.log(
+    `CDN bytes before the first ONNX prediction on WASM: JavaScript ${(js / 1e6).toFixed(3)} MB, .wasm ${(wasm / 1e6).toFixed(2)} MB (${sizes.length} requests: ${sizes.map((s) => s.path).join(', ')})`,
+  );
   expect(js).toBeLessThanOrEqual(600_000);
   expect(wasm).toBeLessThanOrEqual(15_000_000);
   // Lazily per need: no JSEP (WebGPU) flavour, no TensorFlow.js.

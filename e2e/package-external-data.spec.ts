@@ -25,7 +25,12 @@ const npx = (args: string[], cwd: string) => execFileSync('npx', ['--no-install'
 let server: ChildProcess | undefined;
 test.afterEach(() => stopServer(server));
 
-interface PagePrediction { y: number[]; dims: number[]; info: { backend: string; fromCache: boolean }; files: string[] }
+interface PagePrediction {
+  y: number[];
+  dims: number[];
+  info: { backend: string; fromCache: boolean };
+  files: string[];
+}
 
 async function predictWith(page: Page, id: string, rows: number[][]): Promise<PagePrediction> {
   return page.evaluate(([i, r]) => (window as unknown as { predictWith: (id: string, rows: number[][]) => Promise<PagePrediction> }).predictWith(i, r), [id, rows] as const);
@@ -76,6 +81,8 @@ test('a model with external data: externalize + pack from the installed CLI, pre
   const { y } = await session.run({ x: new ort.Tensor('float32', x, [ROWS, K]) });
   await session.release();
   const diff = maxAbsDiff(external.y, [...(y!.data as Float32Array)]);
-  console.log(`external data: ${files[1]!.bytes} bytes; max |edgeserve (external data) − bare onnxruntime-web (single file)| = ${diff}; files in progress: ${external.files.join(', ')}`);
+  console.log(
+    `external data: ${files[1]!.bytes} bytes; max |edgeserve (external data) − bare onnxruntime-web (single file)| = ${diff}; files in progress: ${external.files.join(', ')}`,
+  );
   expect(diff).toBeLessThanOrEqual(1e-6);
 });

@@ -21,7 +21,10 @@ async function predictIn(page: Page, url: string) {
   page.on('request', (r) => requested.push(r.url()));
   await page.goto(url);
   await expect(page.locator('#status')).toHaveText('ready', { timeout: 60_000 });
-  const result = await page.evaluate((rows) => (window as unknown as { predict: (r: number[][]) => Promise<{ y: number[]; info: { backend: string; wasmThreads: number } }> }).predict(rows), tinyRows());
+  const result = await page.evaluate(
+    (rows) => (window as unknown as { predict: (r: number[][]) => Promise<{ y: number[]; info: { backend: string; wasmThreads: number } }> }).predict(rows),
+    tinyRows(),
+  );
   return { ...result, failed: failed.filter((f) => !f.endsWith('/favicon.ico')), requested };
 }
 

@@ -41,7 +41,10 @@ test('webpack 5: the installed package predicts like bare onnxruntime-web, threa
   page.on('response', (r) => r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`));
   await page.goto(`${server.origin}/`);
   await expect(page.locator('#status')).toHaveText('ready', { timeout: 60_000 });
-  const result = await page.evaluate((rows) => (window as unknown as { predict: (r: number[][]) => Promise<{ y: number[]; info: { backend: string; wasmThreads: number } }> }).predict(rows), tinyRows());
+  const result = await page.evaluate(
+    (rows) => (window as unknown as { predict: (r: number[][]) => Promise<{ y: number[]; info: { backend: string; wasmThreads: number } }> }).predict(rows),
+    tinyRows(),
+  );
   expect(failed.filter((f) => !f.endsWith('/favicon.ico'))).toEqual([]);
   expect(result.info).toMatchObject({ backend: 'wasm' });
   expect(result.info.wasmThreads).toBeGreaterThan(1);

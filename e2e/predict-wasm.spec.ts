@@ -11,7 +11,7 @@ test('ocr-cls tells upright text from text turned 180°', async ({ page }) => {
     const upright = (await model.predict(inputs.ocrClsInput(false)))['softmax_0.tmp_0']!;
     const turned = (await model.predict(inputs.ocrClsInput(true)))['softmax_0.tmp_0']!;
     runtime.dispose();
-    return { info: model.info(), isolated: crossOriginIsolated, upright: [...upright.data as Float32Array], turned: [...turned.data as Float32Array], dims: upright.dims };
+    return { info: model.info(), isolated: crossOriginIsolated, upright: [...(upright.data as Float32Array)], turned: [...(turned.data as Float32Array)], dims: upright.dims };
   });
   // The served pages are cross-origin isolated, so ORT's threaded WASM path is the one tested.
   expect(result.isolated).toBe(true);

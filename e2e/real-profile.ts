@@ -23,7 +23,13 @@ export async function withProfile<T>(browserType: BrowserType, launchOptions: La
 /** The runtime worker's fetches of a .wasm, in order, as Resource Timing saw them (`transferSize` 0: from the HTTP cache). */
 export async function engineWasmFetches(page: Page): Promise<{ transferSize: number }[]> {
   const worker = page.workers().find((w) => w.url().includes('runtime.worker'));
-  if (!worker) throw new Error(`no runtime worker among ${page.workers().map((w) => w.url()).join(', ')}`);
+  if (!worker)
+    throw new Error(
+      `no runtime worker among ${page
+        .workers()
+        .map((w) => w.url())
+        .join(', ')}`,
+    );
   return worker.evaluate(() =>
     (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
       .filter((e) => new URL(e.name).pathname.endsWith('.wasm'))

@@ -37,18 +37,30 @@ async function damagedLoad(page: import('@playwright/test').Page, damage: Damage
     const store = tx.objectStore('models');
     const file = entry.files[0]!;
     switch (damage) {
-      case 'spec-null': store.put({ ...entry, spec: null }, entryKey); break;
-      case 'files-null': store.put({ ...entry, files: null }, entryKey); break;
-      case 'bytes-negative': store.put({ ...entry, bytes: -1 }, entryKey); break;
-      case 'not-an-object': store.put('garbage', entryKey); break;
-      case 'chunks-2-31': store.put({ ...entry, files: [{ ...file, chunks: 2 ** 31 }] }, entryKey); break;
+      case 'spec-null':
+        store.put({ ...entry, spec: null }, entryKey);
+        break;
+      case 'files-null':
+        store.put({ ...entry, files: null }, entryKey);
+        break;
+      case 'bytes-negative':
+        store.put({ ...entry, bytes: -1 }, entryKey);
+        break;
+      case 'not-an-object':
+        store.put('garbage', entryKey);
+        break;
+      case 'chunks-2-31':
+        store.put({ ...entry, files: [{ ...file, chunks: 2 ** 31 }] }, entryKey);
+        break;
       case 'flipped-chunk': {
         const bytes = new Uint8Array(chunk.slice(0));
         bytes[bytes.length >> 1]! ^= 0xff;
         store.put(bytes.buffer, chunkKey);
         break;
       }
-      case 'missing-chunk': store.delete(chunkKey); break;
+      case 'missing-chunk':
+        store.delete(chunkKey);
+        break;
       case 'bytes-and-hash-rewritten':
         store.put(other, chunkKey);
         store.put({ ...entry, bytes: other!.byteLength, files: [{ ...file, sha256: otherSha, bytes: other!.byteLength, chunks: 1 }] }, entryKey);

@@ -49,7 +49,15 @@ test('background upgrade while predicting, then rollback without a download', as
     const afterUpgrade = await model.predict(inputs.ocrClsInput());
     const cached = (await runtime.cache.list()).map((c) => c.version).sort();
     Object.assign(window, { versions: { runtime, model } });
-    return { atLoad, info, failures, outcomes, cached, top: (afterUpgrade['softmax_0.tmp_0']!.data as Float32Array)[0]!, probs: [...(afterUpgrade['softmax_0.tmp_0']!.data as Float32Array)] };
+    return {
+      atLoad,
+      info,
+      failures,
+      outcomes,
+      cached,
+      top: (afterUpgrade['softmax_0.tmp_0']!.data as Float32Array)[0]!,
+      probs: [...(afterUpgrade['softmax_0.tmp_0']!.data as Float32Array)],
+    };
   });
   expect(upgrade.atLoad).toMatchObject({ version: '1.0.0', fromCache: true });
   expect(upgrade.info).toMatchObject({ version: '2.0.0', previousVersion: '1.0.0', fromCache: false });
@@ -69,7 +77,13 @@ test('background upgrade while predicting, then rollback without a download', as
     // The version rolled back from is not upgraded to again.
     const refreshed = await runtime.refresh('ocr-cls');
     runtime.dispose();
-    return { result: result.version, info: model.info(), top: (out['softmax_0.tmp_0']!.data as Float32Array)[0]!, probs: [...(out['softmax_0.tmp_0']!.data as Float32Array)], refreshed: refreshed.length };
+    return {
+      result: result.version,
+      info: model.info(),
+      top: (out['softmax_0.tmp_0']!.data as Float32Array)[0]!,
+      probs: [...(out['softmax_0.tmp_0']!.data as Float32Array)],
+      refreshed: refreshed.length,
+    };
   });
   expect(rolledBack).toMatchObject({ result: '1.0.0', info: { version: '1.0.0', previousVersion: '2.0.0' }, refreshed: 0 });
   expect(rolledBack.top).toBeGreaterThan(0.9);

@@ -17,39 +17,46 @@ test('a load wedged in session creation rejects with WORKER_STUCK and the worker
     await new Promise((resolve) => setTimeout(resolve, SLOW_DOWNLOAD_MS));
     await route.continue().catch(() => undefined);
   });
-  const result = await page.evaluate(async ({ boundMs }) => {
-    const { edgeserve, inputs, spinWorkerFactory } = window.harness;
-    const workers: Worker[] = [];
-    const runtime = edgeserve.createRuntime({
-      backend: 'wasm',
-      storeName: 'watchdog-load',
-      watchdog: { floorMs: boundMs },
-      workerFactory: (name) => {
-        const worker = spinWorkerFactory(name);
-        workers.push(worker);
-        return worker;
-      },
-    });
-    const code = (p: Promise<unknown>) => p.then(() => 'OK', (e: { code?: string; message?: string }) => e.code ?? String(e));
-    const cls = await runtime.load('ocr-cls');
-    let t0 = performance.now();
-    const slow = await code(runtime.load('ocr-rec'));
-    const slowMs = performance.now() - t0;
-    t0 = performance.now();
-    let message = '';
-    const wedged = await Promise.race([
-      runtime.load('ocr-det').then(
-        () => 'OK',
-        (e: { code?: string; message: string }) => ((message = e.message), e.code ?? String(e)),
-      ),
-      new Promise<string>((resolve) => setTimeout(() => resolve('STILL_PENDING'), 8 * boundMs)),
-    ]);
-    const wedgedMs = performance.now() - t0;
-    // The next call starts a new worker, which loads ocr-cls again from IndexedDB and answers.
-    const after = await code(cls.predict(inputs.ocrClsInput()));
-    runtime.dispose();
-    return { slow, slowMs, wedged, wedgedMs, message, after, workers: workers.length, fromCache: cls.info().fromCache };
-  }, { boundMs: BOUND_MS });
+  const result = await page.evaluate(
+    async ({ boundMs }) => {
+      const { edgeserve, inputs, spinWorkerFactory } = window.harness;
+      const workers: Worker[] = [];
+      const runtime = edgeserve.createRuntime({
+        backend: 'wasm',
+        storeName: 'watchdog-load',
+        watchdog: { floorMs: boundMs },
+        workerFactory: (name) => {
+          const worker = spinWorkerFactory(name);
+          workers.push(worker);
+          return worker;
+        },
+      });
+      const code = (p: Promise<unknown>) =>
+        p.then(
+          () => 'OK',
+          (e: { code?: string; message?: string }) => e.code ?? String(e),
+        );
+      const cls = await runtime.load('ocr-cls');
+      let t0 = performance.now();
+      const slow = await code(runtime.load('ocr-rec'));
+      const slowMs = performance.now() - t0;
+      t0 = performance.now();
+      let message = '';
+      const wedged = await Promise.race([
+        runtime.load('ocr-det').then(
+          () => 'OK',
+          (e: { code?: string; message: string }) => ((message = e.message), e.code ?? String(e)),
+        ),
+        new Promise<string>((resolve) => setTimeout(() => resolve('STILL_PENDING'), 8 * boundMs)),
+      ]);
+      const wedgedMs = performance.now() - t0;
+      // The next call starts a new worker, which loads ocr-cls again from IndexedDB and answers.
+      const after = await code(cls.predict(inputs.ocrClsInput()));
+      runtime.dispose();
+      return { slow, slowMs, wedged, wedgedMs, message, after, workers: workers.length, fromCache: cls.info().fromCache };
+    },
+    { boundMs: BOUND_MS },
+  );
   expect(result.slow).toBe('OK');
   expect(result.slowMs).toBeGreaterThan(SLOW_DOWNLOAD_MS);
   expect(result.wedged).toBe('WORKER_STUCK');

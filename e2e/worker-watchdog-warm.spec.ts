@@ -27,11 +27,17 @@ test('a worker stuck after warm-up is replaced within 10 s with the default watc
     (spin.x!.data as Float32Array)[0] = -7777;
     const started = performance.now();
     const outcome = await Promise.race([
-      model.predict(spin).then(() => 'OK', (e: { code?: string }) => e.code ?? String(e)),
+      model.predict(spin).then(
+        () => 'OK',
+        (e: { code?: string }) => e.code ?? String(e),
+      ),
       new Promise<string>((resolve) => setTimeout(() => resolve('STILL_PENDING'), 20_000)),
     ]);
     const rejectedAfterMs = performance.now() - started;
-    const after = await model.predict(inputs.ocrClsInput()).then(() => 'OK', (e: { code?: string }) => e.code ?? String(e));
+    const after = await model.predict(inputs.ocrClsInput()).then(
+      () => 'OK',
+      (e: { code?: string }) => e.code ?? String(e),
+    );
     runtime.dispose();
     return { outcome, rejectedAfterMs, after, workers: workers.length };
   });

@@ -26,7 +26,11 @@ test('a worker spinning in a run is replaced: pending calls reject with WORKER_S
     const spin = inputs.ocrClsInput();
     (spin.x!.data as Float32Array)[0] = -7777;
     const started = performance.now();
-    const code = (p: Promise<unknown>) => p.then(() => 'OK', (e: { code?: string }) => e.code ?? String(e));
+    const code = (p: Promise<unknown>) =>
+      p.then(
+        () => 'OK',
+        (e: { code?: string }) => e.code ?? String(e),
+      );
     const pending = [code(model.predict(spin)), ...Array.from({ length: 40 }, () => code(model.predict(inputs.ocrClsInput())))];
     const metricsCall = code(runtime.metrics());
     const outcomes = await Promise.all(pending);

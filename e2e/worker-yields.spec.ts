@@ -20,7 +20,12 @@ test('aborted queued predicts are never computed, and the next call does not wai
     const computed = async () => (await runtime.metrics()).models.find((m) => m.model === 'ocr-rec')!.computeSeconds.count;
     const computedBefore = await computed();
     const controller = new AbortController();
-    const queued = Array.from({ length: 30 }, () => model.predict(fresh(), { signal: controller.signal }).then(() => 'OK', (e: { code: string }) => e.code));
+    const queued = Array.from({ length: 30 }, () =>
+      model.predict(fresh(), { signal: controller.signal }).then(
+        () => 'OK',
+        (e: { code: string }) => e.code,
+      ),
+    );
     controller.abort();
     const codes = [...new Set(await Promise.all(queued))];
     t = performance.now();

@@ -46,7 +46,10 @@ function tooLargeHint(details: Record<string, unknown> | undefined): Hint {
   }
   const bytes = typeof details?.bytes === 'number' ? ` (${Math.round(details.bytes / 2 ** 20)} MiB)` : '';
   const backend = typeof details?.backend === 'string' ? ` on ${details.backend === 'wasm' ? 'WASM' : 'WebGPU'}` : '';
-  return { title: 'The model is too large for this device', hint: `It${bytes} cannot fit in the memory the browser gives it${backend}. Try ${[...tries, ...fallback].join(', or ')}.` };
+  return {
+    title: 'The model is too large for this device',
+    hint: `It${bytes} cannot fit in the memory the browser gives it${backend}. Try ${[...tries, ...fallback].join(', or ')}.`,
+  };
 }
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
@@ -56,7 +59,8 @@ function variantHint(details: Record<string, unknown> | undefined): Hint {
   const title = 'No such variant';
   const others = strings(details?.available).filter((p) => p !== details?.precision);
   if (others.length > 0) return { title, hint: `This model has no ${String(details?.precision)} variant. Try ${others.join(' or ')}.` };
-  if (typeof details?.version === 'string' && details.precision === undefined) return { title, hint: `Version ${details.version} is not offered. Load without a version to get the latest.` };
+  if (typeof details?.version === 'string' && details.precision === undefined)
+    return { title, hint: `Version ${details.version} is not offered. Load without a version to get the latest.` };
   return { title, hint: 'The manifest offers no variant this page can use. The site needs fixing.' };
 }
 
@@ -64,7 +68,9 @@ function unsupportedHint(details: Record<string, unknown> | undefined): Hint | u
   const failures = Array.isArray(details?.failures) ? (details.failures as { backend?: unknown }[]) : [];
   if (failures.length === 0) return undefined;
   const tried = failures.map((f) => String(f.backend));
-  const hint = tried.includes('wasm') ? `No backend could start it (tried ${tried.join(', ')}). Try another browser or device.` : 'No backend could start it. Try the WASM backend or another browser.';
+  const hint = tried.includes('wasm')
+    ? `No backend could start it (tried ${tried.join(', ')}). Try another browser or device.`
+    : 'No backend could start it. Try the WASM backend or another browser.';
   return { title: 'This device cannot run the model', hint };
 }
 
@@ -77,13 +83,22 @@ function downloadHint(details: Record<string, unknown> | undefined): Hint | unde
   const status = typeof details?.status === 'number' ? details.status : undefined;
   const url = typeof details?.url === 'string' ? details.url : 'a file';
   if (details?.cors === true) {
-    return { title: 'Blocked by the other server (CORS)', hint: `${url} is on another origin that does not allow this page to read it: that server must send Access-Control-Allow-Origin.` };
+    return {
+      title: 'Blocked by the other server (CORS)',
+      hint: `${url} is on another origin that does not allow this page to read it: that server must send Access-Control-Allow-Origin.`,
+    };
   }
   if (details?.kind === 'manifest' && status !== undefined) {
-    return { title: 'The model list is missing on the server', hint: `The manifest ${url} could not be loaded (HTTP ${status}). Check the manifestUrl option and that the server has the file.` };
+    return {
+      title: 'The model list is missing on the server',
+      hint: `The manifest ${url} could not be loaded (HTTP ${status}). Check the manifestUrl option and that the server has the file.`,
+    };
   }
   if (details?.kind === 'engine') {
-    return { title: 'An engine file is missing on the server', hint: `${url} did not load${status !== undefined && status !== 200 ? ` (HTTP ${status})` : ''}. Serve the engine's .mjs/.wasm files there, or point engineAssetsUrl at where they are.` };
+    return {
+      title: 'An engine file is missing on the server',
+      hint: `${url} did not load${status !== undefined && status !== 200 ? ` (HTTP ${status})` : ''}. Serve the engine's .mjs/.wasm files there, or point engineAssetsUrl at where they are.`,
+    };
   }
   if (status === 404) return { title: 'The model file is missing on the server', hint: 'The manifest lists a file the server does not have (HTTP 404).' };
   return undefined;
@@ -112,15 +127,25 @@ export function explainError(error: unknown, online: boolean = globalThis.naviga
   if (!(error instanceof EdgeServeError)) return { code: 'UNKNOWN', title: 'Something went wrong', hint: 'Reload the page and try again.', detail };
   // A failed download while offline is almost always "first visit without a network".
   if (error.code === 'DOWNLOAD_FAILED' && !online) {
-    return { code: error.code, title: 'You are offline', hint: 'This model has not been downloaded on this device yet. Connect once to download it; after that it works offline.', detail };
+    return {
+      code: error.code,
+      title: 'You are offline',
+      hint: 'This model has not been downloaded on this device yet. Connect once to download it; after that it works offline.',
+      detail,
+    };
   }
   const special =
-    error.code === 'DOWNLOAD_FAILED' ? downloadHint(error.details)
-    : error.code === 'WORKER_START_FAILED' ? workerStartHint(error.details)
-    : error.code === 'MODEL_TOO_LARGE' ? tooLargeHint(error.details)
-    : error.code === 'VARIANT_NOT_FOUND' ? variantHint(error.details)
-    : error.code === 'INFERENCE_FAILED' ? inferenceHint(error.details)
-    : undefined;
+    error.code === 'DOWNLOAD_FAILED'
+      ? downloadHint(error.details)
+      : error.code === 'WORKER_START_FAILED'
+        ? workerStartHint(error.details)
+        : error.code === 'MODEL_TOO_LARGE'
+          ? tooLargeHint(error.details)
+          : error.code === 'VARIANT_NOT_FOUND'
+            ? variantHint(error.details)
+            : error.code === 'INFERENCE_FAILED'
+              ? inferenceHint(error.details)
+              : undefined;
   const input = error.code === 'BAD_INPUT' || error.code === 'UNSUPPORTED' ? inputHint(error.details) : undefined;
   const unsupported = error.code === 'UNSUPPORTED' && !input ? unsupportedHint(error.details) : undefined;
   const chosen = special ?? input ?? unsupported;

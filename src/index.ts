@@ -22,7 +22,21 @@ export type {
   TensorData,
   TensorMap,
 } from './protocol.js';
-export type { BatchingOptions, Dim, Manifest, ModelEntry, ModelSpec, Precision, TensorDtype, TensorSpec, VariantAgreement, VariantEntry, VersionEntry, VersionPolicy, OutputAgreementEntry } from './manifest/schema.js';
+export type {
+  BatchingOptions,
+  Dim,
+  Manifest,
+  ModelEntry,
+  ModelSpec,
+  Precision,
+  TensorDtype,
+  TensorSpec,
+  VariantAgreement,
+  VariantEntry,
+  VersionEntry,
+  VersionPolicy,
+  OutputAgreementEntry,
+} from './manifest/schema.js';
 export type { Cohort } from './manifest/rollout.js';
 export { cohortBucket } from './manifest/rollout.js';
 export type { HistogramSnapshot, MetricsSnapshot, ModelMetrics } from './metrics/types.js';

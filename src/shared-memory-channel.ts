@@ -66,7 +66,20 @@ type ArrayType = { new (buffer: ArrayBufferLike, offset: number, length: number)
  * worker's input check as it would by postMessage.
  */
 const ARRAY_TYPES: Readonly<Record<string, ArrayType>> = Object.fromEntries(
-  ['Float32Array', 'Float64Array', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array', 'Float16Array']
+  [
+    'Float32Array',
+    'Float64Array',
+    'Int8Array',
+    'Uint8Array',
+    'Uint8ClampedArray',
+    'Int16Array',
+    'Uint16Array',
+    'Int32Array',
+    'Uint32Array',
+    'BigInt64Array',
+    'BigUint64Array',
+    'Float16Array',
+  ]
     .map((name) => [name, (globalThis as unknown as Record<string, ArrayType | undefined>)[name]] as const)
     .filter((entry): entry is readonly [string, ArrayType] => typeof entry[1] === 'function'),
 );

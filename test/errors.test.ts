@@ -77,7 +77,23 @@ describe('errors across the worker boundary', () => {
 });
 
 describe('error class names', () => {
-  const codes: ErrorCode[] = ['MANIFEST_INVALID', 'MODEL_NOT_FOUND', 'VARIANT_NOT_FOUND', 'DOWNLOAD_FAILED', 'INTEGRITY_MISMATCH', 'UNSUPPORTED', 'BAD_INPUT', 'INFERENCE_FAILED', 'MODEL_DISPOSED', 'WORKER_CRASHED', 'WORKER_START_FAILED', 'ABORTED', 'TIMEOUT', 'STORAGE_FAILED', 'MODEL_TOO_LARGE'];
+  const codes: ErrorCode[] = [
+    'MANIFEST_INVALID',
+    'MODEL_NOT_FOUND',
+    'VARIANT_NOT_FOUND',
+    'DOWNLOAD_FAILED',
+    'INTEGRITY_MISMATCH',
+    'UNSUPPORTED',
+    'BAD_INPUT',
+    'INFERENCE_FAILED',
+    'MODEL_DISPOSED',
+    'WORKER_CRASHED',
+    'WORKER_START_FAILED',
+    'ABORTED',
+    'TIMEOUT',
+    'STORAGE_FAILED',
+    'MODEL_TOO_LARGE',
+  ];
   const pascal = (code: string) => code.toLowerCase().replace(/(^|_)([a-z])/g, (_, _u: string, c: string) => c.toUpperCase());
 
   it('names each class after its code, and `name` is the exported class name', () => {

@@ -44,8 +44,7 @@ export function externalizeFile(inPath: string, opts: ExternalizeFileOptions = {
   const location = dataFileName(name);
   const plan = externalizeModel(model, { location, threshold });
   if (plan.tensors.length === 0) {
-    throw new ToolError('BAD_ARGUMENT',
-      `${inPath}: no initializer has ${threshold} bytes or more of raw data; nothing to move (lower --threshold)`);
+    throw new ToolError('BAD_ARGUMENT', `${inPath}: no initializer has ${threshold} bytes or more of raw data; nothing to move (lower --threshold)`);
   }
   const outDir = resolve(opts.outDir ?? dirname(resolve(inPath)));
   const graphPath = join(outDir, name);

@@ -59,7 +59,7 @@ const PRECISION_OF: Record<QuantMode, Precision> = { dynamic: 'int8', static: 'i
 
 /** What to try when a mode fails its gate, never the mode that just failed. */
 function gateAdvice(mode: QuantMode, blockSize: number | undefined): string {
-  if (mode === 'fp16') return 'Try --exclude for the weights beyond float16\'s range or precision, or --no-gate to write it anyway';
+  if (mode === 'fp16') return "Try --exclude for the weights beyond float16's range or precision, or --no-gate to write it anyway";
   if (mode === 'q4') {
     const smaller = (blockSize ?? 32) > 16 ? `--block-size ${(blockSize ?? 32) / 2} (smaller blocks, more scales), ` : '';
     return `Try ${smaller}--exclude for the sensitive MatMuls, --mode weight-only (int8) or --mode fp16, or --no-gate to write it anyway`;
@@ -94,12 +94,18 @@ async function runGate(fp32: Uint8Array, int8: Uint8Array, model: onnx.IModelPro
     // Generated inputs can be wrong for a model (a sample rate of 0, a too-short signal): say
     // what would work rather than surface an engine error as if the variant were broken.
     const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new ToolError('GATE_FAILED', fromCalibration ? `the quality gate could not run the models on the given samples: ${why}`
-      : `the quality gate could not run the model on inputs generated from its input specs (${why}); pass --calibration with real samples, or --no-gate`);
+    throw new ToolError(
+      'GATE_FAILED',
+      fromCalibration
+        ? `the quality gate could not run the models on the given samples: ${why}`
+        : `the quality gate could not run the model on inputs generated from its input specs (${why}); pass --calibration with real samples, or --no-gate`,
+    );
   });
   for (const o of outputs) opts.onProgress?.(`gate: ${describeAgreement(o)}`);
   const agreement: VariantAgreement = {
-    inputs: fromCalibration ? 'calibration' : 'generated', samples: Math.min(samples.length, GATE_MAX_SAMPLES), passed: outputs.every((o) => o.passed),
+    inputs: fromCalibration ? 'calibration' : 'generated',
+    samples: Math.min(samples.length, GATE_MAX_SAMPLES),
+    passed: outputs.every((o) => o.passed),
     outputs: outputs.map(({ name, kind, maxAbs, p99Abs, meanAbs, relative, agreement: a, cosine }) => ({ name, kind, maxAbs, p99Abs, meanAbs, relative, agreement: a, cosine })),
   };
   return { agreement, failures: outputs.filter((o) => !o.passed).map((o) => `${o.name}: ${o.failure}`) };
@@ -110,8 +116,10 @@ function encodeWhole(model: onnx.IModelProto, label: string): Uint8Array {
   try {
     return onnx.ModelProto.encode(model).finish();
   } catch (err) {
-    throw new ToolError('UNSUPPORTED_MODEL', `${label} with its external data is too big to quantize in one piece here ` +
-      `(${err instanceof Error ? err.message : String(err)}); quantize works on models under 2 GB`);
+    throw new ToolError(
+      'UNSUPPORTED_MODEL',
+      `${label} with its external data is too big to quantize in one piece here ` + `(${err instanceof Error ? err.message : String(err)}); quantize works on models under 2 GB`,
+    );
   }
 }
 
@@ -130,7 +138,7 @@ export async function makeInt8Variant(inPath: string, outPath: string, opts: Int
   const bytes = graphBytes + dataFiles.reduce((sum, location) => sum + statSync(join(baseDir, location)).size, 0);
   if (dataFiles.length) log(`read external data: ${dataFiles.join(', ')}`);
   const fp32Bytes = dataFiles.length ? encodeWhole(model, inPath) : undefined;
-  let ranges;
+  let ranges: Awaited<ReturnType<typeof calibrate>> | undefined;
   if (mode === 'static' && !opts.calibration?.length && opts.calibrationSamples) {
     opts = { ...opts, calibration: await opts.calibrationSamples() };
   }
@@ -140,10 +148,20 @@ export async function makeInt8Variant(inPath: string, outPath: string, opts: Int
     ranges = await calibrate(model, opts.calibration, opts.calibrationMethod ?? 'minmax', (d, t) => log(`calibration ${d}/${t}`));
   }
   log(`quantizing (${mode})`);
-  const report = quantizeModel(model, baseDir, {
-    mode, perChannel: opts.perChannel ?? true, exclude: opts.exclude ?? [], convs: opts.convs ?? 'dense', ranges,
-    ...(opts.blockSize !== undefined ? { blockSize: opts.blockSize } : {}), ...(opts.symmetric !== undefined ? { symmetric: opts.symmetric } : {}),
-  }, inPath);
+  const report = quantizeModel(
+    model,
+    baseDir,
+    {
+      mode,
+      perChannel: opts.perChannel ?? true,
+      exclude: opts.exclude ?? [],
+      convs: opts.convs ?? 'dense',
+      ranges,
+      ...(opts.blockSize !== undefined ? { blockSize: opts.blockSize } : {}),
+      ...(opts.symmetric !== undefined ? { symmetric: opts.symmetric } : {}),
+    },
+    inPath,
+  );
   const precision = PRECISION_OF[mode];
   if (Object.keys(report.quantized).length === 0) {
     return { recipe: report.recipe, precision, bytesIn: bytes, bytesOut: 0, opset: report.opsetAfter, quantized: {} };
@@ -157,8 +175,7 @@ export async function makeInt8Variant(inPath: string, outPath: string, opts: Int
     agreement = gate.agreement;
     if (!agreement.passed && opts.gate !== 'report') {
       const failed = gate.failures.join('; ');
-      throw new ToolError('GATE_FAILED', `${inPath}: the ${precision} variant disagrees with fp32 (${failed}); no file written. ` +
-        gateAdvice(mode, opts.blockSize));
+      throw new ToolError('GATE_FAILED', `${inPath}: the ${precision} variant disagrees with fp32 (${failed}); no file written. ` + gateAdvice(mode, opts.blockSize));
     }
     setMetadata(model, AGREEMENT_KEY, JSON.stringify(agreement));
   }

@@ -25,7 +25,10 @@ function head(path: string, n: number): Uint8Array {
 /** TFLite flatbuffers carry the file identifier "TFL3" at bytes 4–7. */
 const isTflite = (b: Uint8Array): boolean => b.length >= 8 && String.fromCharCode(...b.subarray(4, 8)) === 'TFL3';
 const isJson = (b: Uint8Array): boolean => {
-  const text = new TextDecoder().decode(b).replace(/^\uFEFF/, '').trimStart();
+  const text = new TextDecoder()
+    .decode(b)
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   return text.startsWith('{') || text.startsWith('[');
 };
 

@@ -48,8 +48,10 @@ export function packFolder(dir: string, opts: Omit<PackOptions, 'precision' | 'u
   const files = new Set(readdirSync(folder));
   const present = HF_VARIANTS.filter(([file]) => files.has(file));
   if (present.length === 0) {
-    throw new ToolError('NOT_FOUND', `${dir}: no Hugging Face ONNX files (${HF_VARIANTS.map(([f]) => f).join(', ')}) in it or in its onnx/ folder; ` +
-      'pack takes such a folder, or .onnx files one by one');
+    throw new ToolError(
+      'NOT_FOUND',
+      `${dir}: no Hugging Face ONNX files (${HF_VARIANTS.map(([f]) => f).join(', ')}) in it or in its onnx/ folder; ` + 'pack takes such a folder, or .onnx files one by one',
+    );
   }
   // The hub's repo name: the folder above onnx/, else the folder itself.
   const id = opts.id ?? basename(folder === dir ? dir : dirname(folder)).toLowerCase();

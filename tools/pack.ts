@@ -19,9 +19,12 @@ import { ToolError } from './tool-error.js';
 import type { Dim, Manifest, VariantAgreement, ModelEntry, Precision, TensorDtype, TensorSpec, VariantEntry } from '../src/manifest/schema.js';
 
 const DTYPES: Partial<Record<number, TensorDtype>> = {
-  [onnx.TensorProto.DataType.FLOAT]: 'float32', [onnx.TensorProto.DataType.FLOAT16]: 'float16',
-  [onnx.TensorProto.DataType.INT32]: 'int32', [onnx.TensorProto.DataType.INT64]: 'int64',
-  [onnx.TensorProto.DataType.UINT8]: 'uint8', [onnx.TensorProto.DataType.INT8]: 'int8',
+  [onnx.TensorProto.DataType.FLOAT]: 'float32',
+  [onnx.TensorProto.DataType.FLOAT16]: 'float16',
+  [onnx.TensorProto.DataType.INT32]: 'int32',
+  [onnx.TensorProto.DataType.INT64]: 'int64',
+  [onnx.TensorProto.DataType.UINT8]: 'uint8',
+  [onnx.TensorProto.DataType.INT8]: 'int8',
   [onnx.TensorProto.DataType.BOOL]: 'bool',
 };
 
@@ -85,8 +88,10 @@ function refuseOversizedFiles(graphPath: string, model: onnx.ModelProto): void {
   for (const path of paths) {
     const bytes = existsSync(path) ? statSync(path).size : 0;
     if (bytes > MAX_FILE_BYTES) {
-      throw new ToolError('UNSUPPORTED_MODEL', `${path} is ${bytes} bytes; edgeserve serves files of at most ${MAX_FILE_BYTES} bytes (2 GiB) each: ` +
-        'keep the weights in external data files under that size');
+      throw new ToolError(
+        'UNSUPPORTED_MODEL',
+        `${path} is ${bytes} bytes; edgeserve serves files of at most ${MAX_FILE_BYTES} bytes (2 GiB) each: ` + 'keep the weights in external data files under that size',
+      );
     }
   }
 }

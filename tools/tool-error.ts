@@ -17,7 +17,10 @@ export type ToolErrorCode =
 
 export class ToolError extends Error {
   override readonly name = 'ToolError';
-  constructor(readonly code: ToolErrorCode, message: string) {
+  constructor(
+    readonly code: ToolErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }

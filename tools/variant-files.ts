@@ -21,7 +21,7 @@ export function digestFile(path: string): { bytes: number; sha256: string } {
   const fd = openSync(path, 'r');
   let bytes = 0;
   try {
-    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; bytes += n) hash.update(buf.subarray(0, n));
+    for (let n: number; (n = readSync(fd, buf, 0, buf.length, null)) > 0; bytes += n) hash.update(buf.subarray(0, n));
   } finally {
     closeSync(fd);
   }
@@ -79,9 +79,6 @@ export function variantFiles(graphPath: string, model: onnx.IModelProto, opts: V
       localData.splice(0, localData.length, ...copiedTo.slice(1));
     }
   }
-  const files: FileEntry[] = [
-    { url: graphUrl, ...digestFile(localGraph) },
-    ...data.map((d, i) => ({ url: siblingUrl(graphUrl, d.location), ...digestFile(localData[i]!) })),
-  ];
+  const files: FileEntry[] = [{ url: graphUrl, ...digestFile(localGraph) }, ...data.map((d, i) => ({ url: siblingUrl(graphUrl, d.location), ...digestFile(localData[i]!) }))];
   return { files, ...(copiedTo ? { copiedTo } : {}) };
 }

@@ -19,8 +19,7 @@ type StepName = keyof Steps;
 
 /** page.evaluate of one step of window.bench, with its arguments serialised as JSON. */
 export function step<K extends StepName>(page: Page, name: K, ...args: Parameters<Steps[K]>): Promise<Awaited<ReturnType<Steps[K]>>> {
-  return page.evaluate(
-    ([n, a]) => (window.bench[n as StepName] as (...x: unknown[]) => Promise<unknown>)(...(a as unknown[])),
-    [name, args] as const,
-  ) as Promise<Awaited<ReturnType<Steps[K]>>>;
+  return page.evaluate(([n, a]) => (window.bench[n as StepName] as (...x: unknown[]) => Promise<unknown>)(...(a as unknown[])), [name, args] as const) as Promise<
+    Awaited<ReturnType<Steps[K]>>
+  >;
 }

@@ -12,13 +12,7 @@ const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromi
 
 const quiet = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const swiftshader = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
-const gpu = [
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan,VulkanFromANGLE,DefaultANGLEVulkan',
-  '--use-angle=vulkan',
-  '--ignore-gpu-blocklist',
-  '--enable-gpu',
-];
+const gpu = ['--enable-unsafe-webgpu', '--enable-features=Vulkan,VulkanFromANGLE,DefaultANGLEVulkan', '--use-angle=vulkan', '--ignore-gpu-blocklist', '--enable-gpu'];
 // measureUserAgentSpecificMemory() otherwise waits for the next GC (up to 20 s a call).
 const memory = ['--enable-blink-features=ForceEagerMeasureMemory'];
 

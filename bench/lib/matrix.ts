@@ -51,12 +51,14 @@ export function cells(manifest: ManifestLike, args: BenchArgs): CellSpec[] {
 /** Models with both variants, for the paired int8-vs-fp32 step (WASM threaded). */
 export function precisionPairs(manifest: ManifestLike, args: BenchArgs): CellSpec[] {
   const ids = args.quick ? ['ocr-rec'] : manifest.models.map((m) => m.id);
-  return manifest.models
-    .filter((m) => ids.includes(m.id) && (!args.models || args.models.includes(m.id)))
-    .filter((m) => m.versions.some((v) => v.variants.some((x) => x.precision === 'int8')))
-    // int8's targets hold for WASM threaded and single-threaded alike, so a pair runs on each
-    // (--backends narrows it; --quick keeps the threaded one only).
-    .flatMap((m) => pairBackends(args).map((backend) => ({ model: m.id, backend, precision: 'fp32' as const, iterations: args.iterations, warmup: args.warmup })));
+  return (
+    manifest.models
+      .filter((m) => ids.includes(m.id) && (!args.models || args.models.includes(m.id)))
+      .filter((m) => m.versions.some((v) => v.variants.some((x) => x.precision === 'int8')))
+      // int8's targets hold for WASM threaded and single-threaded alike, so a pair runs on each
+      // (--backends narrows it; --quick keeps the threaded one only).
+      .flatMap((m) => pairBackends(args).map((backend) => ({ model: m.id, backend, precision: 'fp32' as const, iterations: args.iterations, warmup: args.warmup })))
+  );
 }
 
 function pairBackends(args: BenchArgs): BenchBackend[] {

@@ -141,7 +141,9 @@ export async function runStarts(
       }
     }
     const worker = out.bareWorker ? `, bare worker ${fmt(out.bareWorker.cold.at(-1))} / ${fmt(out.bareWorker.warm.at(-1))}` : '';
-    log(`    start sample ${i + 1}/${samples} (${order[0]} first): es ${fmt(out.edgeserve.cold.at(-1))} / ${fmt(out.edgeserve.warm.at(-1))}, bare ${fmt(out.bare.cold.at(-1))} / ${fmt(out.bare.warmHttp.at(-1))}${worker} ms (cold / warm)`);
+    log(
+      `    start sample ${i + 1}/${samples} (${order[0]} first): es ${fmt(out.edgeserve.cold.at(-1))} / ${fmt(out.edgeserve.warm.at(-1))}, bare ${fmt(out.bare.cold.at(-1))} / ${fmt(out.bare.warmHttp.at(-1))}${worker} ms (cold / warm)`,
+    );
   }
   return out;
 }

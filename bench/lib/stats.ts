@@ -9,7 +9,6 @@ export interface Summary {
   max: number;
 }
 
-
 export function summarize(samples: readonly number[]): Summary {
   const sorted = sortedCopy(samples);
   return { n: sorted.length, median: quantileSorted(sorted, 0.5), p95: quantileSorted(sorted, 0.95), min: sorted[0] ?? Number.NaN, max: sorted.at(-1) ?? Number.NaN };

@@ -87,14 +87,17 @@ function overhead(r: BenchResults): string[] {
   if (hot.length) {
     out.push(
       `RPC floor, \`ping()\` on the runtime's own worker through Comlink (median per cell): back to back ${range(hot)}` +
-        (idle.length ? `; 10 ms apart, as the predicts above are, ${range(idle)} (both threads must be woken)` : '') + '.',
+        (idle.length ? `; 10 ms apart, as the predicts above are, ${range(idle)} (both threads must be woken)` : '') +
+        '.',
       '',
     );
   }
   const done = r.breakdowns.filter((b) => b.breakdown);
   if (!done.length) return out;
   out.push(
-    '| where a predict spends its time (median ms) | ' + done.map((b) => `${b.spec.model} ${b.spec.backend}${b.breakdown!.variant === 'no-spin' ? ' **no-spin patch**' : ''}`).join(' | ') + ' |',
+    '| where a predict spends its time (median ms) | ' +
+      done.map((b) => `${b.spec.model} ${b.spec.backend}${b.breakdown!.variant === 'no-spin' ? ' **no-spin patch**' : ''}`).join(' | ') +
+      ' |',
     '|---|' + done.map(() => '---|').join(''),
   );
   const row = (name: string, pick: (b: NonNullable<(typeof done)[number]['breakdown']>) => number) =>
@@ -179,10 +182,16 @@ function peer(r: BenchResults): string[] {
 
 function pairs(r: BenchResults): string[] {
   if (!r.pairs.length) return [];
-  const out = ['| int8 vs fp32 (edgeserve, one runtime, alternating) | backend | MB fp32 → int8 | median fp32 / int8 | p95 fp32 / int8 | int8 ÷ fp32 |', '|---|---|---|---|---|---|'];
+  const out = [
+    '| int8 vs fp32 (edgeserve, one runtime, alternating) | backend | MB fp32 → int8 | median fp32 / int8 | p95 fp32 / int8 | int8 ÷ fp32 |',
+    '|---|---|---|---|---|---|',
+  ];
   for (const p of r.pairs) {
     if (!p.pair) out.push(`| ${p.spec.model} | ${p.spec.backend} | failed: ${p.error} | | | |`);
-    else out.push(`| ${p.spec.model} | ${p.spec.backend} | ${mb(p.pair.bytes.fp32)} → ${mb(p.pair.bytes.int8)} | ${pair(p.fp32?.median, p.int8?.median)} | ${pair(p.fp32?.p95, p.int8?.p95)} | ${ratio(p.ratio)} |`);
+    else
+      out.push(
+        `| ${p.spec.model} | ${p.spec.backend} | ${mb(p.pair.bytes.fp32)} → ${mb(p.pair.bytes.int8)} | ${pair(p.fp32?.median, p.int8?.median)} | ${pair(p.fp32?.p95, p.int8?.p95)} | ${ratio(p.ratio)} |`,
+      );
   }
   return out;
 }

@@ -13,9 +13,7 @@ import * as ort from 'onnxruntime-web/wasm';
 import { startOrtRuntime } from '../../src/engines/onnx-prepare.js';
 import type { TensorMap } from '../../src/index.js';
 
-export type BareWorkerRequest =
-  | { type: 'init'; modelUrl: string; threads: number; wasmBase: string }
-  | { type: 'run'; inputs: TensorMap };
+export type BareWorkerRequest = { type: 'init'; modelUrl: string; threads: number; wasmBase: string } | { type: 'run'; inputs: TensorMap };
 
 /** The init reply: when (performance.timeOrigin + ms, i.e. epoch ms) the runtime and the session were ready. */
 export interface BareWorkerStarted {
@@ -50,7 +48,10 @@ async function handle(request: BareWorkerRequest): Promise<void> {
   const results = await session!.run(feeds);
   const outputs: TensorMap = {};
   for (const [name, t] of Object.entries(results)) outputs[name] = { dtype: t.type as TensorMap[string]['dtype'], dims: [...t.dims], data: t.data as TensorMap[string]['data'] };
-  postMessage({ ok: true, outputs }, Object.values(outputs).map((t) => t.data.buffer as ArrayBuffer));
+  postMessage(
+    { ok: true, outputs },
+    Object.values(outputs).map((t) => t.data.buffer as ArrayBuffer),
+  );
 }
 
 self.onmessage = (event: MessageEvent<BareWorkerRequest>) => {

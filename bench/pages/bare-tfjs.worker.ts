@@ -12,10 +12,7 @@ import type { BareWorkerStarted } from './bare-ort.worker.js';
 
 export const TFJS_WORKER_IDB_KEY = 'indexeddb://edgeserve-bench-worker';
 
-export type BareTfjsWorkerRequest =
-  | { type: 'init'; modelUrl: string; source: 'network' | 'idb'; wasmBase: string }
-  | { type: 'run'; inputs: TensorMap }
-  | { type: 'save' };
+export type BareTfjsWorkerRequest = { type: 'init'; modelUrl: string; source: 'network' | 'idb'; wasmBase: string } | { type: 'run'; inputs: TensorMap } | { type: 'save' };
 
 let model: tf.LayersModel | undefined;
 

@@ -46,9 +46,7 @@ const bench = {
   async bareStart(spec: CellSpec, source: 'network' | 'http' | 'idb'): Promise<Step> {
     await state.bare?.dispose();
     const url = await bareUrl(spec);
-    const started = isTfjs(spec)
-      ? await startTfjs(spec, source === 'idb' ? TFJS_IDB_KEY : url, source === 'network')
-      : await startOrt(spec, url);
+    const started = isTfjs(spec) ? await startTfjs(spec, source === 'idb' ? TFJS_IDB_KEY : url, source === 'network') : await startOrt(spec, url);
     state.bare = started.side;
     return { info: started.side.info, start: started.start };
   },

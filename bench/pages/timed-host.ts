@@ -42,16 +42,18 @@ export function exposeTimedHost(): void {
     alive: holdLifeLock(self.name),
   });
   const predict = host.predict;
-  expose(withTaggedErrors({
-    ...host,
-    async predict(...args: Parameters<typeof predict>) {
-      current = { hostIn: epoch() };
-      // The returned object is the one host.predict marked for transfer, so Comlink still transfers it.
-      const out = await predict(...args);
-      current.hostOut = epoch();
-      timings.push(current as HostTiming);
-      return out;
-    },
-    benchTimings: () => timings.splice(0),
-  }));
+  expose(
+    withTaggedErrors({
+      ...host,
+      async predict(...args: Parameters<typeof predict>) {
+        current = { hostIn: epoch() };
+        // The returned object is the one host.predict marked for transfer, so Comlink still transfers it.
+        const out = await predict(...args);
+        current.hostOut = epoch();
+        timings.push(current as HostTiming);
+        return out;
+      },
+      benchTimings: () => timings.splice(0),
+    }),
+  );
 }

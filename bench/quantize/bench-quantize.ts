@@ -49,18 +49,26 @@ try {
     const mode = values.mode as QuantMode;
     const calibration = mode === 'static' ? MODEL_BENCH[id].samples(Number(values.calibration), 999).map((s) => s.feeds) : undefined;
     const made = await makeInt8Variant(MODEL_PATHS[id], out, {
-      mode, perChannel: values['per-channel'], convs: values.convs as ConvPolicy, calibration,
-      exclude: values.exclude === undefined ? int8RecipeFor(id).exclude ?? [] : values.exclude.split(',').filter(Boolean),
+      mode,
+      perChannel: values['per-channel'],
+      convs: values.convs as ConvPolicy,
+      calibration,
+      exclude: values.exclude === undefined ? (int8RecipeFor(id).exclude ?? []) : values.exclude.split(',').filter(Boolean),
       // This script measures agreement itself, on larger sets: a recipe under study must be
       // written even when it would fail the gate.
       gate: false,
     });
-    if (made.bytesOut === 0) { rows.push(`| ${id} | nothing to quantize |`); continue; }
+    if (made.bytesOut === 0) {
+      rows.push(`| ${id} | nothing to quantize |`);
+      continue;
+    }
     process.stderr.write(`${id}: comparing on ${samples} samples, timing ${values.runs} interleaved runs…\n`);
     const c = await compareModels(id, MODEL_PATHS[id], out, { samples, timingRuns: Number(values.runs) });
     const acc = c.fp32Accuracy === null ? '' : ` (vs ground truth: fp32 ${pct(c.fp32Accuracy)}, int8 ${pct(c.int8Accuracy)})`;
-    rows.push(`| ${id} | ${c.fp32Ms.toFixed(1)} | ${c.int8Ms.toFixed(1)} | ${(c.int8Ms / c.fp32Ms).toFixed(2)}× | ${c.pairedRatio.toFixed(2)}× | ${c.sizeRatio.toFixed(3)}× | ` +
-      `${c.agreement === null ? '—' : `${pct(c.agreement)} of ${c.samples}${acc}`} | ${c.cosine === null ? '—' : c.cosine.toFixed(5)}${c.maskIoU === null ? '' : ` (text-mask IoU ${c.maskIoU.toFixed(3)}, worst page ${c.minMaskIoU!.toFixed(3)})`} | ${made.recipe} |`);
+    rows.push(
+      `| ${id} | ${c.fp32Ms.toFixed(1)} | ${c.int8Ms.toFixed(1)} | ${(c.int8Ms / c.fp32Ms).toFixed(2)}× | ${c.pairedRatio.toFixed(2)}× | ${c.sizeRatio.toFixed(3)}× | ` +
+        `${c.agreement === null ? '—' : `${pct(c.agreement)} of ${c.samples}${acc}`} | ${c.cosine === null ? '—' : c.cosine.toFixed(5)}${c.maskIoU === null ? '' : ` (text-mask IoU ${c.maskIoU.toFixed(3)}, worst page ${c.minMaskIoU!.toFixed(3)})`} | ${made.recipe} |`,
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

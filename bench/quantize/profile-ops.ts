@@ -31,8 +31,17 @@ const { values } = parseArgs({
 });
 const id = values.model as BenchModelId;
 
-interface ProfileEvent { cat: string; name: string; dur: number; ts: number; args?: { op_name?: string } }
-interface OpTimes { perRunMs: number; byOp: Map<string, { ms: number; nodes: number }> }
+interface ProfileEvent {
+  cat: string;
+  name: string;
+  dur: number;
+  ts: number;
+  args?: { op_name?: string };
+}
+interface OpTimes {
+  perRunMs: number;
+  byOp: Map<string, { ms: number; nodes: number }>;
+}
 
 /** Child: run the model with profiling on; the WASM module prints the events to stdout. */
 async function child(path: string): Promise<void> {
@@ -74,13 +83,16 @@ if (values.child) {
     const fp32 = profile(MODEL_PATHS[id]);
     const q = profile(int8);
     const total = (t: OpTimes) => [...t.byOp.values()].reduce((s, r) => s + r.ms, 0);
-    const ops = [...new Set([...fp32.byOp.keys(), ...q.byOp.keys()])].sort((a, b) =>
-      Math.max(q.byOp.get(b)?.ms ?? 0, fp32.byOp.get(b)?.ms ?? 0) - Math.max(q.byOp.get(a)?.ms ?? 0, fp32.byOp.get(a)?.ms ?? 0));
+    const ops = [...new Set([...fp32.byOp.keys(), ...q.byOp.keys()])].sort(
+      (a, b) => Math.max(q.byOp.get(b)?.ms ?? 0, fp32.byOp.get(b)?.ms ?? 0) - Math.max(q.byOp.get(a)?.ms ?? 0, fp32.byOp.get(a)?.ms ?? 0),
+    );
     const cell = (t: OpTimes, op: string) => {
       const r = t.byOp.get(op);
       return r ? `${r.ms.toFixed(2)} (${Math.round(r.nodes)})` : '—';
     };
-    console.log(`${id}: median run fp32 ${fp32.perRunMs.toFixed(2)} ms, int8 ${q.perRunMs.toFixed(2)} ms; kernels fp32 ${total(fp32).toFixed(2)} ms, int8 ${total(q).toFixed(2)} ms (${values.runs} runs, 1 thread)\n`);
+    console.log(
+      `${id}: median run fp32 ${fp32.perRunMs.toFixed(2)} ms, int8 ${q.perRunMs.toFixed(2)} ms; kernels fp32 ${total(fp32).toFixed(2)} ms, int8 ${total(q).toFixed(2)} ms (${values.runs} runs, 1 thread)\n`,
+    );
     console.log('| op | fp32 ms/run (nodes) | int8 ms/run (nodes) |\n|---|---|---|');
     for (const op of ops) console.log(`| ${op} | ${cell(fp32, op)} | ${cell(q, op)} |`);
   } finally {

@@ -31,8 +31,8 @@ const samples = Number(values.samples);
 
 /** Layers dynamic mode makes integer: MatMuls and non-grouped Convs (depthwise stay float). */
 function integerLayers(path: string): string[] {
-  return readModelFile(path).model.graph!.node!
-    .filter((n) => n.opType === 'MatMul' || (n.opType === 'Conv' && Number(n.attribute?.find((a) => a.name === 'group')?.i ?? 1) === 1))
+  return readModelFile(path)
+    .model.graph!.node!.filter((n) => n.opType === 'MatMul' || (n.opType === 'Conv' && Number(n.attribute?.find((a) => a.name === 'group')?.i ?? 1) === 1))
     .map((n) => n.name!)
     .filter((name) => name && !base.includes(name));
 }

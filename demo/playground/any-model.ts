@@ -14,7 +14,17 @@ export function zeroInputs(specs: TensorSpec[]): TensorMap {
   return Object.fromEntries(
     specs.map((s) => {
       const dims = concreteDims(s);
-      return [s.name, tensor(s.dtype, filled(s.dtype, dims.reduce((n, d) => n * d, 1)), dims)];
+      return [
+        s.name,
+        tensor(
+          s.dtype,
+          filled(
+            s.dtype,
+            dims.reduce((n, d) => n * d, 1),
+          ),
+          dims,
+        ),
+      ];
     }),
   );
 }
@@ -34,7 +44,9 @@ export function anyModelSubject(entry: ModelEntry): Subject {
           // A fresh input per run: predict transfers the buffers.
           const outputs = await model.predict(zeroInputs(entry.inputs));
           const floats = Object.values(outputs).flatMap((t) => (t.data instanceof Float32Array ? [t.data] : []));
-          const summary = Object.entries(outputs).map(([name, t]) => `${name} [${t.dims.join(', ')}] ${t.dtype}`).join(' · ');
+          const summary = Object.entries(outputs)
+            .map(([name, t]) => `${name} [${t.dims.join(', ')}] ${t.dtype}`)
+            .join(' · ');
           return { vectors: floats, decisions: [], summary: summary || '(no outputs)' };
         },
         dispose: () => model.dispose(),

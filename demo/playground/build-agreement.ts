@@ -16,10 +16,15 @@ export interface BuildAgreement {
 
 function describe(id: string, a: VariantAgreement): string {
   const outs = a.outputs.map((o) => {
-    const what = o.kind === 'probability' ? `decisions at 0.5 agree ${(o.agreement! * 100).toFixed(1)}%`
-      : o.kind === 'classifier' ? `top-1 agrees ${(o.agreement! * 100).toFixed(1)}%` : `cosine ${o.cosine.toFixed(3)}`;
+    const what =
+      o.kind === 'probability'
+        ? `decisions at 0.5 agree ${(o.agreement! * 100).toFixed(1)}%`
+        : o.kind === 'classifier'
+          ? `top-1 agrees ${(o.agreement! * 100).toFixed(1)}%`
+          : `cosine ${o.cosine.toFixed(3)}`;
     // The gate bounds a probability's 99th-percentile |Δ|: a map's edge pixels make its max large.
-    const spread = o.kind === 'probability' && o.p99Abs !== undefined ? `99th-percentile |Δ| ${o.p99Abs.toPrecision(2)} (max ${o.maxAbs.toPrecision(2)})` : `max |Δ| ${o.maxAbs.toPrecision(2)}`;
+    const spread =
+      o.kind === 'probability' && o.p99Abs !== undefined ? `99th-percentile |Δ| ${o.p99Abs.toPrecision(2)} (max ${o.maxAbs.toPrecision(2)})` : `max |Δ| ${o.maxAbs.toPrecision(2)}`;
     return `${o.name}: ${what}, ${spread}`;
   });
   const on = a.inputs === 'generated' ? 'random inputs' : 'real samples';

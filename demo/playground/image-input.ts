@@ -18,7 +18,10 @@ function toImageData(source: CanvasImageSource & { width: number; height: number
 
 async function fileToImageData(file: Blob, name = 'the file'): Promise<ImageData> {
   const bitmap = await createImageBitmap(file).catch((error: unknown) => {
-    throw new BadInputError(`${name} (${file.type || 'unknown type'}) is not an image this browser can decode (${error instanceof Error ? error.message : String(error)})`, { kind: 'image-file', file: name });
+    throw new BadInputError(`${name} (${file.type || 'unknown type'}) is not an image this browser can decode (${error instanceof Error ? error.message : String(error)})`, {
+      kind: 'image-file',
+      file: name,
+    });
   });
   try {
     return toImageData(bitmap);

@@ -152,7 +152,13 @@ const ocrDet = single(
     const map = out0(outputs);
     const [, , h, w] = map.dims as [number, number, number, number];
     const data = map.data as Float32Array;
-    const boxes = dbBoxes(data, w, h).map((b) => ({ ...b, x: (b.x * image.width) / w, y: (b.y * image.height) / h, width: (b.width * image.width) / w, height: (b.height * image.height) / h }));
+    const boxes = dbBoxes(data, w, h).map((b) => ({
+      ...b,
+      x: (b.x * image.width) / w,
+      y: (b.y * image.height) / h,
+      width: (b.width * image.width) / w,
+      height: (b.height * image.height) / h,
+    }));
     return { decisions: [...data].map((p) => (p > 0.3 ? 1 : 0)), summary: `${boxes.length} text regions`, boxes };
   },
 );

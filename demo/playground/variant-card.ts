@@ -44,7 +44,19 @@ export class VariantCard {
       this.stats.set(key, dd);
       dl.append(el('dt', { textContent: label }), dd);
     }
-    this.root = el('article', { className: 'variant' }, el('header', {}, el('h2', { textContent: precision })), this.ran, this.load, this.loading.log, this.note, this.built, dl, this.view, this.summary);
+    this.root = el(
+      'article',
+      { className: 'variant' },
+      el('header', {}, el('h2', { textContent: precision })),
+      this.ran,
+      this.load,
+      this.loading.log,
+      this.note,
+      this.built,
+      dl,
+      this.view,
+      this.summary,
+    );
     this.root.dataset.precision = precision;
   }
 
@@ -91,7 +103,8 @@ export class VariantCard {
     this.ran.replaceChildren(...infos.map((info) => el('li', { textContent: describeInfo(info) })));
     const bytes = infos.reduce((n, i) => n + i.bytes, 0);
     const cached = infos.filter((i) => i.fromCache).length;
-    const source = cached === infos.length ? 'from the device cache (IndexedDB)' : cached === 0 ? 'over the network' : `${infos.length - cached} of ${infos.length} over the network`;
+    const source =
+      cached === infos.length ? 'from the device cache (IndexedDB)' : cached === 0 ? 'over the network' : `${infos.length - cached} of ${infos.length} over the network`;
     this.stat('size', mb(bytes));
     // The runtime's own figure (info.loadMs) beside the page's wall time, which adds the round trips.
     this.stat('load', `${ms(wallMs)} ${source} (runtime ${ms(infos.reduce((n, i) => n + i.loadMs, 0))})`);

@@ -34,7 +34,12 @@ function locate(packages: Record<string, LockEntry>, from: string, name: string)
 
 export function appLockfile(repoRoot: string, tarballName: string, tarballPath: string): object {
   const lock = JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
-  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string>; bin: Record<string, string>; engines: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    version: string;
+    dependencies: Record<string, string>;
+    bin: Record<string, string>;
+    engines: Record<string, string>;
+  };
   const picked: Record<string, LockEntry> = {};
   const queue: [string, Record<string, string>][] = [['', pkg.dependencies]];
   while (queue.length) {

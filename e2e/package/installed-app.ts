@@ -68,7 +68,13 @@ export async function startServer(command: string, args: string[], cwd: string, 
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`${command} ${args.join(' ')} exited: ${output}`);
-    if (await fetch(url).then((r) => r.ok, () => false)) return child;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return child;
     await new Promise((r) => setTimeout(r, 200));
   }
   child.kill();

@@ -49,7 +49,18 @@ const channel = {
 /** The device state module itself, on real IndexedDB (device-id-race.spec.ts). */
 const deviceState = { openDeviceState };
 
-const harness = { edgeserve, deviceState, defaultWorkerFactory, inputs, ctcDecode: edgeserve.ctcDecode, adapterAsHardwareWorker, neighbour, spinWorkerFactory, loadFailure, channel };
+const harness = {
+  edgeserve,
+  deviceState,
+  defaultWorkerFactory,
+  inputs,
+  ctcDecode: edgeserve.ctcDecode,
+  adapterAsHardwareWorker,
+  neighbour,
+  spinWorkerFactory,
+  loadFailure,
+  channel,
+};
 declare global {
   interface Window {
     harness: typeof harness;

@@ -27,7 +27,8 @@ export function cancellable<T>(what: string, start: () => Promise<T>, options: C
       reject(error);
     };
     const onAbort = () => cancel('aborted', new AbortedError(`${what} was aborted`));
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => cancel('timeout', new TimeoutError(`${what} did not finish within ${timeoutMs} ms`, { timeoutMs })), timeoutMs);
+    const timer =
+      timeoutMs === undefined ? undefined : setTimeout(() => cancel('timeout', new TimeoutError(`${what} did not finish within ${timeoutMs} ms`, { timeoutMs })), timeoutMs);
     const cleanup = () => {
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);

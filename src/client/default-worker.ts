@@ -5,5 +5,4 @@
  */
 import type { WorkerFactory } from './worker-link.js';
 
-export const defaultWorkerFactory: WorkerFactory = (name) =>
-  new Worker(new URL('../../workers/runtime.worker.ts', import.meta.url), { type: 'module', name });
+export const defaultWorkerFactory: WorkerFactory = (name) => new Worker(new URL('../../workers/runtime.worker.ts', import.meta.url), { type: 'module', name });

@@ -94,9 +94,14 @@ export class LoadedModel implements Model {
       return this.link.run((api, generation) => this.send(api, generation, inputs, undefined)).catch(this.countPageError);
     }
     const callId = crypto.randomUUID();
-    return cancellable(`predict on "${this.request.id}"`, () => this.link.run((api, generation) => this.send(api, generation, inputs, callId)), options, (reason) => {
-      void this.link.run((api) => api.cancel(callId, reason)).catch(() => undefined);
-    }).catch(this.countPageError);
+    return cancellable(
+      `predict on "${this.request.id}"`,
+      () => this.link.run((api, generation) => this.send(api, generation, inputs, callId)),
+      options,
+      (reason) => {
+        void this.link.run((api) => api.cancel(callId, reason)).catch(() => undefined);
+      },
+    ).catch(this.countPageError);
   }
 
   private send(api: Remote<WorkerApi>, generation: number, inputs: TensorMap, callId: string | undefined): Promise<TensorMap> {

@@ -21,7 +21,19 @@ export class PageErrorCounter {
     for (const { model, version, codes } of this.counts.values()) {
       let target = models.find((m) => m.model === model && m.version === version);
       if (!target) {
-        target = { model, version, calls: 0, errors: {}, queueSeconds: emptyHistogram(), computeSeconds: emptyHistogram(), batchSize: emptyHistogram(), cacheHits: 0, cacheMisses: 0, bytesDownloaded: 0, sharedMemoryCalls: 0 };
+        target = {
+          model,
+          version,
+          calls: 0,
+          errors: {},
+          queueSeconds: emptyHistogram(),
+          computeSeconds: emptyHistogram(),
+          batchSize: emptyHistogram(),
+          cacheHits: 0,
+          cacheMisses: 0,
+          bytesDownloaded: 0,
+          sharedMemoryCalls: 0,
+        };
         models.push(target);
       }
       for (const [code, n] of codes) {

@@ -165,9 +165,14 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       const onProgress = loadOptions.onProgress ? proxy(loadOptions.onProgress) : undefined;
       let model: LoadedModel | undefined;
       const onSwitch = proxy((info: ModelInfo) => model?.applySwitch(info));
-      const { value, generation } = await cancellable(`load of "${id}"`, () => link.call((api, generation) => link.watchLoad(id, generation, api.load(request, onProgress, onSwitch))), loadOptions, (reason) => {
-        void link.call((api) => api.cancel(callId, reason)).catch(() => undefined);
-      });
+      const { value, generation } = await cancellable(
+        `load of "${id}"`,
+        () => link.call((api, generation) => link.watchLoad(id, generation, api.load(request, onProgress, onSwitch))),
+        loadOptions,
+        (reason) => {
+          void link.call((api) => api.cancel(callId, reason)).catch(() => undefined);
+        },
+      );
       model = new LoadedModel(link, request, value, generation, onSwitch, {
         onDispose: (m) => models.delete(m),
         onPageError: (info, code) => pageErrors.count(info.id, info.version, code),

@@ -5,7 +5,7 @@
  * page never blocks; it waits with `Atomics.waitAsync`.
  */
 import { InferenceFailedError } from '../errors.js';
-import { ChannelState, ChannelView, SPILL_TAG, STATE, type SpillMessage } from '../shared-memory-channel.js';
+import { ChannelState, type ChannelView, SPILL_TAG, STATE, type SpillMessage } from '../shared-memory-channel.js';
 import type { TensorMap } from '../protocol.js';
 
 type WaitAsync = (typed: Int32Array, index: number, value: number) => { async: boolean; value: Promise<string> | string };

@@ -18,7 +18,10 @@ type Options = Record<string, unknown>;
 const show = (value: unknown) => (typeof value === 'string' ? `'${value}'` : typeof value === 'function' ? 'a function' : String(value));
 
 function bad(where: string, option: string, value: unknown, expected: string): never {
-  throw new BadInputError(`${where} option ${option}: ${show(value)} is not ${expected}`, { option, value: typeof value === 'object' || typeof value === 'function' ? show(value) : value });
+  throw new BadInputError(`${where} option ${option}: ${show(value)} is not ${expected}`, {
+    option,
+    value: typeof value === 'object' || typeof value === 'function' ? show(value) : value,
+  });
 }
 
 function oneOf(where: string, options: Options, key: string, allowed: readonly string[]): void {

@@ -136,7 +136,10 @@ export class Watchdog {
     if (this.watches.size === 0) return;
     const { model, boundMs } = this.bound();
     const waitedMs = this.now() - this.lastProgress;
-    if (waitedMs < boundMs) return this.arm();
+    if (waitedMs < boundMs) {
+      this.arm();
+      return;
+    }
     this.stop();
     this.onWedged({ model, waitedMs: Math.round(waitedMs), boundMs: Math.round(boundMs) });
   }

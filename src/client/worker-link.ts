@@ -139,7 +139,18 @@ export class WorkerLink {
     const worker = this.spawn(name);
     const transport = this.openTransport(worker);
     const api = wrap<WorkerApi>(transport.endpoint);
-    const live: Live = { worker, api, generation, ready: Promise.resolve(), isReady: false, pending: new Set(), watchdog: undefined, loadWatch: undefined, stopWatching: () => undefined, transport };
+    const live: Live = {
+      worker,
+      api,
+      generation,
+      ready: Promise.resolve(),
+      isReady: false,
+      pending: new Set(),
+      watchdog: undefined,
+      loadWatch: undefined,
+      stopWatching: () => undefined,
+      transport,
+    };
     const onDeath = (reason: string) => {
       if (this.live !== live) return;
       const error = new WorkerCrashedError(`the runtime worker died (${reason}); pending calls were rejected and the next call starts a new worker`, {

@@ -85,8 +85,12 @@ export function watchWorkerStart(
     const response = await fetchImpl(scriptUrl, { cache: 'no-store' }).catch((error: unknown) => String(error));
     if (typeof response === 'string') return new WorkerStartFailedError(`the runtime worker script ${scriptUrl} could not be fetched (${response})`, { url: scriptUrl });
     void response.body?.cancel().catch(() => undefined);
-    if (!response.ok) return new WorkerStartFailedError(`the runtime worker script ${scriptUrl} could not be loaded: HTTP ${response.status}`, { url: scriptUrl, status: response.status });
-    return new WorkerStartFailedError(`the runtime worker script ${scriptUrl} loaded but failed at its start (a syntax error, a module it imports that did not load, or a wrong Content-Type: ${response.headers.get('content-type') ?? 'none'})`, { url: scriptUrl });
+    if (!response.ok)
+      return new WorkerStartFailedError(`the runtime worker script ${scriptUrl} could not be loaded: HTTP ${response.status}`, { url: scriptUrl, status: response.status });
+    return new WorkerStartFailedError(
+      `the runtime worker script ${scriptUrl} loaded but failed at its start (a syntax error, a module it imports that did not load, or a wrong Content-Type: ${response.headers.get('content-type') ?? 'none'})`,
+      { url: scriptUrl },
+    );
   }
 
   return { explain, stop };

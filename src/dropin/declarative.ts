@@ -52,7 +52,10 @@ async function pixels(img: HTMLImageElement): Promise<ImageData> {
   try {
     return ctx.getImageData(0, 0, canvas.width, canvas.height);
   } catch {
-    throw new DownloadFailedError(`the image ${img.currentSrc} is from another origin without CORS: serve it with Access-Control-Allow-Origin and add crossorigin="anonymous" to the <img>`, { url: img.currentSrc, kind: 'image', cors: true });
+    throw new DownloadFailedError(
+      `the image ${img.currentSrc} is from another origin without CORS: serve it with Access-Control-Allow-Origin and add crossorigin="anonymous" to the <img>`,
+      { url: img.currentSrc, kind: 'image', cors: true },
+    );
   }
 }
 

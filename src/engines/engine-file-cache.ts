@@ -63,7 +63,11 @@ function freshFor(response: Response, ms: number): boolean {
 }
 
 /** Undefined where there is no Cache Storage (Node, an insecure context): the engines then fetch by URL. */
-export function openEngineFileCache(name = 'edgeserve-engines', storage: CacheStorage | undefined = globalThis.caches, fetchImpl: typeof fetch = (u, i) => fetch(u, i)): EngineFileCache | undefined {
+export function openEngineFileCache(
+  name = 'edgeserve-engines',
+  storage: CacheStorage | undefined = globalThis.caches,
+  fetchImpl: typeof fetch = (u, i) => fetch(u, i),
+): EngineFileCache | undefined {
   if (!storage) return undefined;
   const cache = () => storage.open(name);
 

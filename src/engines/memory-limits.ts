@@ -55,13 +55,23 @@ export interface FitOptions {
 
 export function fitsBackend(bytes: number, backend: BackendName, { externalData = false, largestFile = bytes, prepacked = true }: FitOptions = {}): Fit {
   if (largestFile > DATA_FILE_MAX) {
-    return { ok: false, limit: DATA_FILE_MAX, reason: 'file-size', why: `onnxruntime-web reads one file of at most ${size(DATA_FILE_MAX)} (its offsets are 32-bit)${externalData ? '' : '; a model this big must be split into graph + external data files'}` };
+    return {
+      ok: false,
+      limit: DATA_FILE_MAX,
+      reason: 'file-size',
+      why: `onnxruntime-web reads one file of at most ${size(DATA_FILE_MAX)} (its offsets are 32-bit)${externalData ? '' : '; a model this big must be split into graph + external data files'}`,
+    };
   }
   if (backend === 'wasm') {
     const perByte = prepacked ? WASM_HEAP_PER_MODEL_BYTE : WASM_HEAP_PER_MODEL_BYTE_UNPACKED;
     const limit = Math.floor((WASM_MEMORY_MAX - WASM_RUNTIME_RESERVE) / perByte);
     if (bytes > limit) {
-      return { ok: false, limit, reason: 'wasm-memory', why: `the WASM backend has at most ${size(WASM_MEMORY_MAX)} of memory and needs about ${perByte}× the model's bytes in it while it loads` };
+      return {
+        ok: false,
+        limit,
+        reason: 'wasm-memory',
+        why: `the WASM backend has at most ${size(WASM_MEMORY_MAX)} of memory and needs about ${perByte}× the model's bytes in it while it loads`,
+      };
     }
   }
   return { ok: true };
@@ -99,7 +109,14 @@ export function modelTooLargeError(t: TooLarge): ModelTooLargeError {
   const limit = t.limit === undefined ? '' : ` (limit ${size(t.limit)})`;
   const message = `model "${t.id}" is ${size(t.bytes)}, too large for ${t.backend} here: ${t.why}${limit}. Try ${tries.join(', or ')}.${t.cause ? ` Engine: ${t.cause}` : ''}`;
   return new ModelTooLargeError(message, {
-    id: t.id, bytes: t.bytes, backend: t.backend, externalData: t.externalData, reason: t.reason, why: t.why, try: tries,
-    ...(t.limit === undefined ? {} : { limit: t.limit }), ...(t.cause ? { cause: t.cause } : {}),
+    id: t.id,
+    bytes: t.bytes,
+    backend: t.backend,
+    externalData: t.externalData,
+    reason: t.reason,
+    why: t.why,
+    try: tries,
+    ...(t.limit === undefined ? {} : { limit: t.limit }),
+    ...(t.cause ? { cause: t.cause } : {}),
   });
 }

@@ -10,7 +10,8 @@ import { EdgeServeError } from '../errors.js';
 import type { BackendName } from '../protocol.js';
 import { modelTooLargeError, WASM_MEMORY_MAX } from './memory-limits.js';
 
-const ALLOCATION_FAILURE = /std::bad_alloc|failed to allocate a buffer|out of memory|cannot enlarge memory|Maximum memory size exceeded|Array buffer allocation failed|WebAssembly\.Memory/i;
+const ALLOCATION_FAILURE =
+  /std::bad_alloc|failed to allocate a buffer|out of memory|cannot enlarge memory|Maximum memory size exceeded|Array buffer allocation failed|WebAssembly\.Memory/i;
 
 export function isAllocationFailure(error: unknown): boolean {
   if (error instanceof EdgeServeError) return false;

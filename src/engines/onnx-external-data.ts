@@ -177,8 +177,10 @@ function externalConstant(bytes: Uint8Array, node: Field, rewrite: Rewrite): Par
   if (stringField(bytes, node.payload, node.end, NODE_OP_TYPE) !== 'Constant' || (stringField(bytes, node.payload, node.end, NODE_DOMAIN) ?? '') !== '') return undefined;
   const before = rewrite.moved;
   const out = rebuildMessage(bytes, node.payload, node.end, (attribute) =>
-    attribute.number !== NODE_ATTRIBUTE || stringField(bytes, attribute.payload, attribute.end, ATTRIBUTE_NAME) !== 'value' ? undefined
-    : rebuildMessage(bytes, attribute.payload, attribute.end, (t) => (t.number === ATTRIBUTE_TENSOR ? externalTensor(bytes, t.payload, t.end, rewrite) : undefined)));
+    attribute.number !== NODE_ATTRIBUTE || stringField(bytes, attribute.payload, attribute.end, ATTRIBUTE_NAME) !== 'value'
+      ? undefined
+      : rebuildMessage(bytes, attribute.payload, attribute.end, (t) => (t.number === ATTRIBUTE_TENSOR ? externalTensor(bytes, t.payload, t.end, rewrite) : undefined)),
+  );
   return rewrite.moved > before ? out : undefined;
 }
 
@@ -203,11 +205,11 @@ export function externalizeInitializers(model: Uint8Array, location: string, min
   let parts: Parts;
   try {
     parts = rebuildMessage(model, 0, model.byteLength, (graph) =>
-      graph.number !== MODEL_GRAPH ? undefined
-      : rebuildMessage(model, graph.payload, graph.end, (f) =>
-        f.number === GRAPH_INITIALIZER ? externalTensor(model, f.payload, f.end, rewrite)
-        : f.number === GRAPH_NODE ? externalConstant(model, f, rewrite)
-        : undefined),
+      graph.number !== MODEL_GRAPH
+        ? undefined
+        : rebuildMessage(model, graph.payload, graph.end, (f) =>
+            f.number === GRAPH_INITIALIZER ? externalTensor(model, f.payload, f.end, rewrite) : f.number === GRAPH_NODE ? externalConstant(model, f, rewrite) : undefined,
+          ),
     );
   } catch (error) {
     if (error instanceof NotOnnx) return undefined;

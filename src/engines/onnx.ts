@@ -104,7 +104,10 @@ async function adapterBufferLimit(): Promise<number | undefined> {
 }
 
 /** One per host: the flavours it imported and configured (a failure is tried again on the next session). */
-export function createOnnxEngine(flavours: OrtFlavours = defaultOrtFlavours, { splitFrom = SPLIT_SINGLE_FILE_FROM, prepackBelow = PREPACK_BELOW, gpuBufferLimit = adapterBufferLimit }: OnnxEngineOptions = {}): Engine {
+export function createOnnxEngine(
+  flavours: OrtFlavours = defaultOrtFlavours,
+  { splitFrom = SPLIT_SINGLE_FILE_FROM, prepackBelow = PREPACK_BELOW, gpuBufferLimit = adapterBufferLimit }: OnnxEngineOptions = {},
+): Engine {
   const ready = new Map<Flavour, Promise<OrtModule>>();
   const deviceCopies = new Map<Flavour, Promise<void>>();
   function flavour(name: Flavour, context: EngineContext): Promise<OrtModule> {
@@ -136,7 +139,9 @@ export function createOnnxEngine(flavours: OrtFlavours = defaultOrtFlavours, { s
       const gpuLimit = backend === 'webgpu' && largestTensor > 0 ? await gpuBufferLimit() : undefined;
       if (gpuLimit !== undefined && largestTensor >= gpuLimit) {
         throw modelTooLargeError({
-          ...attempt, reason: 'gpu-buffer', limit: gpuLimit,
+          ...attempt,
+          reason: 'gpu-buffer',
+          limit: gpuLimit,
           why: `one of its weights is ${size(largestTensor)}, and this GPU's largest buffer is ${size(gpuLimit)} (WebGPU maxBufferSize)`,
         });
       }

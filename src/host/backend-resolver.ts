@@ -78,7 +78,15 @@ export function warmupInputs(spec: ModelSpec): TensorMap {
   for (const input of spec.inputs) {
     const given = spec.warmup?.[input.name];
     const dims = given?.dims ?? input.dims.map((d) => (typeof d === 'number' ? d : 1));
-    inputs[input.name] = { dtype: input.dtype, dims, data: filled(input.dtype, dims.reduce((n, d) => n * d, 1), given?.fill ?? 0) };
+    inputs[input.name] = {
+      dtype: input.dtype,
+      dims,
+      data: filled(
+        input.dtype,
+        dims.reduce((n, d) => n * d, 1),
+        given?.fill ?? 0,
+      ),
+    };
   }
   return inputs;
 }
@@ -137,7 +145,13 @@ export async function openOnPlan(
   if (tooLarge) throw tooLarge;
   const declared = plan.order.flatMap((backend) => engine.files?.(backend, context) ?? []);
   const bases = [...new Set(declared.map((url) => url.slice(0, url.lastIndexOf('/') + 1)))];
-  const missing = await checkFiles(engineFileUrls(failures.map((f) => f.reason), bases, declared));
+  const missing = await checkFiles(
+    engineFileUrls(
+      failures.map((f) => f.reason),
+      bases,
+      declared,
+    ),
+  );
   if (missing) throw missing;
   throw new UnsupportedError(
     `${engine.name} could not ${warmup === 'always' ? 'create and warm up' : 'create'} a session for "${spec.id}": ${failures.map((f) => `${f.backend}: ${f.reason}`).join('; ')}`,
@@ -209,7 +223,10 @@ async function openMeasured(request: OpenRequest, plan: BackendPlan, remembered:
   }
   if (!best) {
     if (lastTooLarge) throw lastTooLarge;
-    throw new UnsupportedError(`${engine.name} could not open "${spec.id}" on any backend: ${failures.map((f) => `${f.backend}: ${f.reason}`).join('; ')}`, { id: spec.id, failures });
+    throw new UnsupportedError(`${engine.name} could not open "${spec.id}" on any backend: ${failures.map((f) => `${f.backend}: ${f.reason}`).join('; ')}`, {
+      id: spec.id,
+      failures,
+    });
   }
   await remembered.state.setBackendChoice(remembered.key, { backend: best.opened.backend, measured, measuredAt: Date.now() });
   // A fallback is when the backend planned first could not open, not when it lost the race.
@@ -234,7 +251,12 @@ async function openRemembering(request: OpenRequest, plan: BackendPlan, remember
   }
   const opened = await openOnPlan(request, plan, 'webgpu');
   if (opened.fallback?.from === 'webgpu' && plan.order[0] === 'webgpu') {
-    await remembered.state.setBackendChoice(remembered.key, { backend: opened.backend === 'webgpu' ? 'wasm' : opened.backend, measured: {}, failed: { webgpu: opened.fallback.reason }, measuredAt: Date.now() });
+    await remembered.state.setBackendChoice(remembered.key, {
+      backend: opened.backend === 'webgpu' ? 'wasm' : opened.backend,
+      measured: {},
+      failed: { webgpu: opened.fallback.reason },
+      measuredAt: Date.now(),
+    });
   }
   return opened;
 }

@@ -153,7 +153,10 @@ export class Batcher {
         const inputs = concatBatch(batch.map((job) => job.inputs));
         checkMemory(inputs, batch[0]!.budget);
         const merged = await this.run(inputs);
-        const parts = splitBatch(merged, batch.map((job) => job.rows));
+        const parts = splitBatch(
+          merged,
+          batch.map((job) => job.rows),
+        );
         const computeMs = performance.now() - started;
         this.onBatch(batch.length);
         batch.forEach((job, i) => job.resolve({ outputs: parts[i]!, stats: { queueMs: started - job.enqueuedAt, computeMs, batchSize: batch.length } }));

@@ -27,14 +27,22 @@ export async function engineFileProblem(url: string, fetchImpl: FetchLike = (u, 
   try {
     response = await fetchImpl(url, { cache: 'no-store' });
   } catch (error) {
-    return new DownloadFailedError(`the engine file ${url} could not be fetched (${String(error)}): a network failure, or another origin that does not allow this page (CORS)`, { url, kind: 'engine' });
+    return new DownloadFailedError(`the engine file ${url} could not be fetched (${String(error)}): a network failure, or another origin that does not allow this page (CORS)`, {
+      url,
+      kind: 'engine',
+    });
   }
   void response.body?.cancel().catch(() => undefined);
   if (!response.ok) return new DownloadFailedError(`the engine file ${url} could not be loaded: HTTP ${response.status}`, { url, status: response.status, kind: 'engine' });
   const type = response.headers.get('content-type') ?? '';
   const want = expectedType.find(([file]) => file.test(new URL(url).pathname))?.[1];
   if (want && /text\/html/.test(type)) {
-    return new DownloadFailedError(`the engine file ${url} was answered with an HTML page (${type}), not the file: the server does not have it and serves a fallback page`, { url, status: response.status, kind: 'engine', contentType: type });
+    return new DownloadFailedError(`the engine file ${url} was answered with an HTML page (${type}), not the file: the server does not have it and serves a fallback page`, {
+      url,
+      status: response.status,
+      kind: 'engine',
+      contentType: type,
+    });
   }
   return undefined;
 }

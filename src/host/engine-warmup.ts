@@ -10,7 +10,12 @@ import type { BackendChoice } from '../protocol.js';
 import { planBackends } from './backend-resolver.js';
 import type { HostParts } from './host-parts.js';
 
-export function warmEngine(parts: Pick<HostParts, 'engines' | 'capabilities'>, format: ModelFormat, requested: BackendChoice = 'auto', options: { unlessMeasuring?: boolean } = {}): Promise<void> {
+export function warmEngine(
+  parts: Pick<HostParts, 'engines' | 'capabilities'>,
+  format: ModelFormat,
+  requested: BackendChoice = 'auto',
+  options: { unlessMeasuring?: boolean } = {},
+): Promise<void> {
   const work = async () => {
     const engine = await parts.engines.engine(format);
     if (!engine.prepare) return;

@@ -51,7 +51,8 @@ export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
       checkMemory(inputs, c.config.memoryBudget);
       result = await served.predict(inputs, callId, c.config.memoryBudget);
     } catch (error) {
-      const typed = error instanceof EdgeServeError ? error : new InferenceFailedError(`${engine} (${backend}) failed on "${id}": ${toEdgeServeError(error).message}`, { id, backend });
+      const typed =
+        error instanceof EdgeServeError ? error : new InferenceFailedError(`${engine} (${backend}) failed on "${id}": ${toEdgeServeError(error).message}`, { id, backend });
       // Aborts and timeouts are counted on the page, which saw them first.
       if (typed.code !== 'ABORTED' && typed.code !== 'TIMEOUT') c.metrics.error(id, version, typed.code);
       throw typed;
@@ -115,7 +116,9 @@ export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
         load.abort();
         return true;
       }
-      return context().served.all().some((served) => served.batcher.cancel(callId, error));
+      return context()
+        .served.all()
+        .some((served) => served.batcher.cancel(callId, error));
     },
 
     async unload(handle) {
@@ -126,12 +129,18 @@ export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
       await served.dispose();
     },
 
-    refresh: (id) => tracked(async () => {
-      const c = context();
-      const keys = new Map(c.served.all().filter((s) => !s.request.version && (id === undefined || s.info.id === id)).map((s) => [`${s.info.id}/${s.info.precision}`, s.info]));
-      const results = await Promise.all([...keys.values()].map((info) => revalidate(c, info.id, info.precision)));
-      return results.flat();
-    }),
+    refresh: (id) =>
+      tracked(async () => {
+        const c = context();
+        const keys = new Map(
+          c.served
+            .all()
+            .filter((s) => !s.request.version && (id === undefined || s.info.id === id))
+            .map((s) => [`${s.info.id}/${s.info.precision}`, s.info]),
+        );
+        const results = await Promise.all([...keys.values()].map((info) => revalidate(c, info.id, info.precision)));
+        return results.flat();
+      }),
 
     rollback: (id, precision = 'fp32') => tracked(() => rollback(context(), id, precision)),
 

@@ -11,7 +11,7 @@
  * - parking stops `windowMs` after the last predict, and never starts while a load, upgrade or
  *   other work is in flight (`isIdle`).
  */
-import { ChannelState, ChannelView, SPILL_TAG, STATE, type SpillMessage } from '../shared-memory-channel.js';
+import { ChannelState, type ChannelView, SPILL_TAG, STATE, type SpillMessage } from '../shared-memory-channel.js';
 import type { TensorMap } from '../protocol.js';
 import { tensorBuffers } from '../protocol.js';
 import { messageTurn, nextTask } from './next-task.js';

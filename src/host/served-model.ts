@@ -38,7 +38,11 @@ export class ServedModel {
     this.session = session;
     this.releaseInUse = holdShared(inUseLock(info));
     // The session is read when a batch starts, so a switch applies from the next batch on.
-    this.batcher = new Batcher((inputs) => this.session.run(inputs), policy, (size) => this.metrics.batch(this.info.id, this.info.version, size));
+    this.batcher = new Batcher(
+      (inputs) => this.session.run(inputs),
+      policy,
+      (size) => this.metrics.batch(this.info.id, this.info.version, size),
+    );
   }
 
   /** Tells the page (a Comlink proxy: a promise that rejects if the page has gone away). */

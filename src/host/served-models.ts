@@ -41,5 +41,6 @@ export class ServedModels {
 
   /** Whether any tab (this one included) serves the stored version. */
   inUse = async (entry: EntryRef): Promise<boolean> =>
-    (await heldLockNames()).has(this.inUseLock(entry)) || this.all().some((s) => s.info.id === entry.id && s.info.version === entry.version && s.info.precision === entry.precision);
+    (await heldLockNames()).has(this.inUseLock(entry)) ||
+    this.all().some((s) => s.info.id === entry.id && s.info.version === entry.version && s.info.precision === entry.precision);
 }

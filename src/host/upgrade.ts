@@ -63,7 +63,10 @@ async function suspendMismatched(parts: HostParts, model: ModelEntry, precision:
   const copies: ServedModel[] = [];
   const reasons = new Set<string>();
   for (const served of parts.served.following(model.id, precision)) {
-    const listed = model.versions.find((v) => v.version === served.info.version)?.variants.find((v) => v.precision === precision)?.files.map((f) => f.sha256);
+    const listed = model.versions
+      .find((v) => v.version === served.info.version)
+      ?.variants.find((v) => v.precision === precision)
+      ?.files.map((f) => f.sha256);
     // A version the manifest no longer lists cannot be checked; the policy moves off it anyway.
     if (!listed || served.sha256.length === 0) continue;
     if (served.sha256.length === listed.length && served.sha256.every((sha, i) => sha === listed[i])) continue;

@@ -77,10 +77,7 @@ export interface VersionEntry {
  * sticky cohort (a stable hash of the device id, the model id and `salt`), `stable` to the
  * rest: a canary at 5%, an A/B test at 50%. Change `salt` to draw new cohorts.
  */
-export type VersionPolicy =
-  | { kind: 'latest' }
-  | { kind: 'pinned'; version: string }
-  | { kind: 'rollout'; stable: string; candidate: string; percent: number; salt?: string };
+export type VersionPolicy = { kind: 'latest' } | { kind: 'pinned'; version: string } | { kind: 'rollout'; stable: string; candidate: string; percent: number; salt?: string };
 
 export interface ModelEntry {
   id: string;

@@ -29,10 +29,12 @@ export function pickVersion(model: ModelEntry, requested?: string): VersionEntry
 export function findVariant(model: ModelEntry, version: VersionEntry, precision: Precision): VariantEntry {
   const variant = version.variants.find((v) => v.precision === precision);
   if (!variant) {
-    throw new VariantNotFoundError(
-      `model "${model.id}" ${version.version} has no ${precision} variant (it has: ${version.variants.map((v) => v.precision).join(', ')})`,
-      { id: model.id, version: version.version, precision, available: version.variants.map((v) => v.precision) },
-    );
+    throw new VariantNotFoundError(`model "${model.id}" ${version.version} has no ${precision} variant (it has: ${version.variants.map((v) => v.precision).join(', ')})`, {
+      id: model.id,
+      version: version.version,
+      precision,
+      available: version.variants.map((v) => v.precision),
+    });
   }
   return variant;
 }

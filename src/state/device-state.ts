@@ -63,28 +63,36 @@ const pointerKey = (id: string, precision: Precision) => `pointer/${id}/${precis
 function isPointer(value: unknown): value is VersionPointer {
   if (typeof value !== 'object' || value === null) return false;
   const p = value as Record<string, unknown>;
-  return typeof p.current === 'string' && (p.previous === undefined || typeof p.previous === 'string') && (p.rejected === undefined || (Array.isArray(p.rejected) && p.rejected.every((r) => typeof r === 'string')));
+  return (
+    typeof p.current === 'string' &&
+    (p.previous === undefined || typeof p.previous === 'string') &&
+    (p.rejected === undefined || (Array.isArray(p.rejected) && p.rejected.every((r) => typeof r === 'string')))
+  );
 }
 
 /** One readwrite transaction: read `key`, write what `change` makes of it, resolve once committed. */
 function readModifyWrite<T>(idb: UseStore, key: string, change: (old: unknown) => { write?: T; result: T }): Promise<{ old: unknown; result: T }> {
-  return idb('readwrite', (store) => new Promise((resolve, reject) => {
-    const tx = store.transaction;
-    const read = store.get(key);
-    let outcome: { old: unknown; result: T } | undefined;
-    read.onsuccess = () => {
-      try {
-        const made = change(read.result);
-        outcome = { old: read.result, result: made.result };
-        if (made.write !== undefined) store.put(made.write, key);
-      } catch (error) {
-        tx.abort();
-        reject(error);
-      }
-    };
-    tx.oncomplete = () => resolve(outcome!);
-    tx.onabort = tx.onerror = () => reject(tx.error ?? read.error);
-  }));
+  return idb(
+    'readwrite',
+    (store) =>
+      new Promise((resolve, reject) => {
+        const tx = store.transaction;
+        const read = store.get(key);
+        let outcome: { old: unknown; result: T } | undefined;
+        read.onsuccess = () => {
+          try {
+            const made = change(read.result);
+            outcome = { old: read.result, result: made.result };
+            if (made.write !== undefined) store.put(made.write, key);
+          } catch (error) {
+            tx.abort();
+            reject(error);
+          }
+        };
+        tx.oncomplete = () => resolve(outcome!);
+        tx.onabort = tx.onerror = () => reject(tx.error ?? read.error);
+      }),
+  );
 }
 
 /** IndexedDB fails with bare DOMExceptions (Chromium's quota one has an empty message): name the operation. */
@@ -145,7 +153,14 @@ export function previousOf(pointer: VersionPointer | undefined, version: string)
  * Points the device at `version`; the version it served until now becomes "previous" (returned).
  * Read and written in one transaction: another tab's rollback (its `rejected`) is kept.
  */
-export async function advancePointer(state: Pick<DeviceState, 'updatePointer'>, id: string, precision: Precision, version: string, format: ModelFormat, cohort?: Cohort): Promise<string | undefined> {
+export async function advancePointer(
+  state: Pick<DeviceState, 'updatePointer'>,
+  id: string,
+  precision: Precision,
+  version: string,
+  format: ModelFormat,
+  cohort?: Cohort,
+): Promise<string | undefined> {
   const [old] = await state.updatePointer(id, precision, (old) => {
     const previous = previousOf(old, version);
     return {

@@ -45,7 +45,7 @@ describe('Watchdog', () => {
     expect(wedged).toEqual([{ model: 'rec', waitedMs: 5000, boundMs: 5000 }]);
   });
 
-  it('by default, catches a worker stuck after a model\'s warm-up within 10 s (the 60 s floor is for the first run)', () => {
+  it("by default, catches a worker stuck after a model's warm-up within 10 s (the 60 s floor is for the first run)", () => {
     const wedged: Wedged[] = [];
     const dog = new Watchdog((w) => wedged.push(w), {}, clock);
     expect(dog.boundFor('cls')).toBe(60_000);

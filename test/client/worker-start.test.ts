@@ -18,7 +18,7 @@ describe('why a worker never started', () => {
 
   const violation = () => Object.assign(new Event('securitypolicyviolation'), { effectiveDirective: 'worker-src', violatedDirective: "worker-src 'self'", blockedURI: 'blob' });
 
-  it('waits for the violation event when it comes after the worker\'s error (a loaded machine: 200 ms later), and no longer', async () => {
+  it("waits for the violation event when it comes after the worker's error (a loaded machine: 200 ms later), and no longer", async () => {
     const page = new EventTarget();
     const watch = watchWorkerStart('http://app.test/w.js', page, async () => new Response('', { status: 200 }), 5000);
     const started = performance.now();
@@ -41,6 +41,10 @@ describe('why a worker never started', () => {
 
   it('names the script URL and its status when the factory gives it', async () => {
     const watch = watchWorkerStart('http://app.test/w.js', new EventTarget(), async () => new Response(null, { status: 404 }), 50);
-    expect(await watch.explain()).toMatchObject({ code: 'WORKER_START_FAILED', message: 'the runtime worker script http://app.test/w.js could not be loaded: HTTP 404', details: { status: 404 } });
+    expect(await watch.explain()).toMatchObject({
+      code: 'WORKER_START_FAILED',
+      message: 'the runtime worker script http://app.test/w.js could not be loaded: HTTP 404',
+      details: { status: 404 },
+    });
   });
 });

@@ -69,7 +69,10 @@ describe('engine .wasm source', () => {
   });
 
   it('compiles the device copy when the HTTP cache holds another response, or one that must be revalidated', async () => {
-    for (const cached of [{ ...FRESH, date: 'Sun, 22 Nov 2026 20:30:00 GMT' }, { ...FRESH, 'cache-control': 'no-cache' }]) {
+    for (const cached of [
+      { ...FRESH, date: 'Sun, 22 Nov 2026 20:30:00 GMT' },
+      { ...FRESH, 'cache-control': 'no-cache' },
+    ]) {
       const { storage, entries } = memoryCaches();
       await deviceCopy(entries, { 'x-edgeserve-response': identityOf(FRESH) });
       const source = await openEngineFileCache('e', storage, fakeFetch(cached).fetchImpl)!.wasm(URL_);

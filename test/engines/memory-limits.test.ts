@@ -35,7 +35,7 @@ describe('fitsBackend', () => {
 describe('MODEL_TOO_LARGE', () => {
   const attempt = { id: 'big', bytes: 1 * GiB, backend: 'wasm' as const, externalData: false };
 
-  it('an allocation failure names the bytes, the limit and what to try, keeping the engine\'s words last', () => {
+  it("an allocation failure names the bytes, the limit and what to try, keeping the engine's words last", () => {
     const error = sessionError(new Error("Can't create a session. ERROR_CODE: 6, ERROR_MESSAGE: std::bad_alloc"), attempt);
     expect(error).toBeInstanceOf(ModelTooLargeError);
     const e = error as ModelTooLargeError;

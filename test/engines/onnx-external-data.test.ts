@@ -32,7 +32,13 @@ function modelBytes(): Uint8Array {
       producerName: 'edgeserve-test',
       graph: {
         name: 'two-layers',
-        initializer: [floatTensor('W1', [64, 256], seeded(1, 64 * 256)), b1, floatTensor('W2', [256, 32], seeded(3, 256 * 32)), floatTensor('b2', [32], seeded(4, 32)), int64Tensor('shape', [1], [64])],
+        initializer: [
+          floatTensor('W1', [64, 256], seeded(1, 64 * 256)),
+          b1,
+          floatTensor('W2', [256, 32], seeded(3, 256 * 32)),
+          floatTensor('b2', [32], seeded(4, 32)),
+          int64Tensor('shape', [1], [64]),
+        ],
         input: [vi('x', [2, 64])],
         output: [vi('y', [64])],
         node: [
@@ -97,7 +103,10 @@ describe('externalizeInitializers', () => {
   });
 
   // Paddle's exports keep every weight in a Constant node, not an initializer.
-  for (const [id, width] of [['ocr-cls', 192], ['ocr-rec', 320]] as const) {
+  for (const [id, width] of [
+    ['ocr-cls', 192],
+    ['ocr-rec', 320],
+  ] as const) {
     it(`${id}: its Constant nodes' weights move too, and it predicts exactly as before`, async () => {
       const model = new Uint8Array(readFileSync(MODEL_PATHS[id]));
       const split = externalizeInitializers(model, 'model.onnx')!;

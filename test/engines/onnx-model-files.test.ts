@@ -22,8 +22,15 @@ const bytesOf = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.by
 
 function external(name: string, dims: number[], location: string, offset: number, length: number): onnx.ITensorProto {
   return {
-    name, dims, dataType: onnx.TensorProto.DataType.FLOAT, dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
-    externalData: [{ key: 'location', value: location }, { key: 'offset', value: String(offset) }, { key: 'length', value: String(length) }],
+    name,
+    dims,
+    dataType: onnx.TensorProto.DataType.FLOAT,
+    dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+    externalData: [
+      { key: 'location', value: location },
+      { key: 'offset', value: String(offset) },
+      { key: 'length', value: String(length) },
+    ],
   };
 }
 
@@ -31,13 +38,24 @@ function external(name: string, dims: number[], location: string, offset: number
 function graph(initializer: onnx.ITensorProto[]): Uint8Array {
   const vi = (name: string, dims: number[]) =>
     onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
-  return onnx.ModelProto.encode(onnx.ModelProto.create({
-    irVersion: 8, opsetImport: [{ domain: '', version: 13 }], producerName: 'edgeserve-test',
-    graph: {
-      name: 'g', initializer, input: [vi('x', [1, 32])], output: [vi('y', [1, 8])],
-      node: [{ opType: 'MatMul', input: ['x', 'W1'], output: ['h'] }, { opType: 'Relu', input: ['h'], output: ['r'] }, { opType: 'MatMul', input: ['r', 'W2'], output: ['y'] }],
-    },
-  })).finish();
+  return onnx.ModelProto.encode(
+    onnx.ModelProto.create({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 13 }],
+      producerName: 'edgeserve-test',
+      graph: {
+        name: 'g',
+        initializer,
+        input: [vi('x', [1, 32])],
+        output: [vi('y', [1, 8])],
+        node: [
+          { opType: 'MatMul', input: ['x', 'W1'], output: ['h'] },
+          { opType: 'Relu', input: ['h'], output: ['r'] },
+          { opType: 'MatMul', input: ['r', 'W2'], output: ['y'] },
+        ],
+      },
+    }),
+  ).finish();
 }
 
 const singleFile = () => graph([floatTensor('W1', [32, 64], W1), floatTensor('W2', [64, 8], W2)]);
@@ -68,7 +86,7 @@ async function predict(files: ModelFile[], options: OnnxEngineOptions = {}): Pro
 const base = 'https://cdn.example/models/split/1/';
 
 describe('ONNX variants with external data', () => {
-  it('names a data file by its path under the graph\'s folder, else by its file name', () => {
+  it("names a data file by its path under the graph's folder, else by its file name", () => {
     expect(relativeLocation(`${base}model.onnx`, `${base}model.onnx_data`)).toBe('model.onnx_data');
     expect(relativeLocation(`${base}model.onnx`, `${base}weights/w2.bin?v=3`)).toBe('weights/w2.bin');
     expect(relativeLocation(`${base}model.onnx`, 'https://other.example/w%20x.bin')).toBe('w x.bin');
@@ -89,7 +107,11 @@ describe('ONNX variants with external data', () => {
   it('files without URLs (read back from the store) are named by the graph, in the order it mentions them', async () => {
     const expected = await predict([{ url: '', bytes: singleFile() }]);
     const { graph, data, w2 } = split();
-    const actual = await predict([{ url: '', bytes: graph }, { url: '', bytes: data }, { url: '', bytes: w2 }]);
+    const actual = await predict([
+      { url: '', bytes: graph },
+      { url: '', bytes: data },
+      { url: '', bytes: w2 },
+    ]);
     expect(Buffer.from(actual.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
   });
 
@@ -102,7 +124,13 @@ describe('ONNX variants with external data', () => {
     expect(input.model.byteLength).toBeLessThan(1024);
     expect(input.largestTensor).toBe(W1.byteLength);
     const { graph: g, data, w2 } = split();
-    expect(ortModelInput([{ url: `${base}model.onnx`, bytes: g }, { url: `${base}model.onnx_data`, bytes: data }, { url: `${base}weights/w2.bin`, bytes: w2 }]).largestTensor).toBe(W1.byteLength);
+    expect(
+      ortModelInput([
+        { url: `${base}model.onnx`, bytes: g },
+        { url: `${base}model.onnx_data`, bytes: data },
+        { url: `${base}weights/w2.bin`, bytes: w2 },
+      ]).largestTensor,
+    ).toBe(W1.byteLength);
     expect(ortModelInput([{ url: `${base}model.onnx`, bytes: model }]).model).toBe(model); // small: untouched
   });
 
@@ -111,10 +139,19 @@ describe('ONNX variants with external data', () => {
     const K = 4096;
     const vi = (name: string, width: number) =>
       onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimValue: 1 }, { dimValue: width }] } } } });
-    const bytes = onnx.ModelProto.encode(onnx.ModelProto.create({
-      irVersion: 8, opsetImport: [{ domain: '', version: 13 }],
-      graph: { name: 'long', initializer: [floatTensor('W', [K, 16], seeded(3, K * 16))], input: [vi('x', K)], output: [vi('y', 16)], node: [{ opType: 'MatMul', input: ['x', 'W'], output: ['y'] }] },
-    })).finish();
+    const bytes = onnx.ModelProto.encode(
+      onnx.ModelProto.create({
+        irVersion: 8,
+        opsetImport: [{ domain: '', version: 13 }],
+        graph: {
+          name: 'long',
+          initializer: [floatTensor('W', [K, 16], seeded(3, K * 16))],
+          input: [vi('x', K)],
+          output: [vi('y', 16)],
+          node: [{ opType: 'MatMul', input: ['x', 'W'], output: ['y'] }],
+        },
+      }),
+    ).finish();
     const run = async (options: OnnxEngineOptions) => {
       const session = await createOnnxEngine(undefined, options).create(spec, [{ url: `${base}long.onnx`, bytes }], 'wasm', { files: nodeEngineFiles(), wasmThreads: 1 });
       try {
@@ -130,10 +167,13 @@ describe('ONNX variants with external data', () => {
     unpacked.forEach((v, i) => expect(v).toBeCloseTo(packed[i]!, 3));
   });
 
-  it('WebGPU: a weight as large as the GPU\'s largest buffer is refused as MODEL_TOO_LARGE before the session (ORT answered zeros)', async () => {
+  it("WebGPU: a weight as large as the GPU's largest buffer is refused as MODEL_TOO_LARGE before the session (ORT answered zeros)", async () => {
     const engine = createOnnxEngine(undefined, { splitFrom: 1024, gpuBufferLimit: async () => W1.byteLength });
     const opening = engine.create(spec, [{ url: `${base}model.onnx`, bytes: singleFile() }], 'webgpu', { files: nodeEngineFiles(), wasmThreads: 1 });
     await expect(opening).rejects.toBeInstanceOf(ModelTooLargeError);
-    await expect(opening).rejects.toMatchObject({ code: 'MODEL_TOO_LARGE', details: { reason: 'gpu-buffer', limit: W1.byteLength, try: expect.arrayContaining(['the WASM backend']) } });
+    await expect(opening).rejects.toMatchObject({
+      code: 'MODEL_TOO_LARGE',
+      details: { reason: 'gpu-buffer', limit: W1.byteLength, try: expect.arrayContaining(['the WASM backend']) },
+    });
   });
 });

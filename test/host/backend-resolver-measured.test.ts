@@ -43,7 +43,14 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 async function hostWith(engine: Engine, store = createMemoryStore()) {
-  const host = createHost({ ...defaultHostDeps, engineFiles: nodeEngineFiles, engines: { onnx: async () => engine, tfjs: async () => engine }, openStore: () => store, openState: () => createMemoryDeviceState(), detect: async () => hardwareGpu });
+  const host = createHost({
+    ...defaultHostDeps,
+    engineFiles: nodeEngineFiles,
+    engines: { onnx: async () => engine, tfjs: async () => engine },
+    openStore: () => store,
+    openState: () => createMemoryDeviceState(),
+    detect: async () => hardwareGpu,
+  });
   await host.init({ manifestUrl: `${server.url}/models/manifest.json`, storeName: 'unused' });
   return { host, store };
 }

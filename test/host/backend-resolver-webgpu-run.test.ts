@@ -38,7 +38,14 @@ it('a WebGPU session that cannot run falls back to WASM at load, and is not trie
   };
   const store = createMemoryStore();
   const state = createMemoryDeviceState();
-  const host = createHost({ ...defaultHostDeps, engineFiles: nodeEngineFiles, engines: { onnx: async () => engine, tfjs: async () => engine }, openStore: () => store, openState: () => state, detect: async () => hardwareGpu });
+  const host = createHost({
+    ...defaultHostDeps,
+    engineFiles: nodeEngineFiles,
+    engines: { onnx: async () => engine, tfjs: async () => engine },
+    openStore: () => store,
+    openState: () => state,
+    detect: async () => hardwareGpu,
+  });
   await host.init({ manifestUrl: `${server.url}/models/manifest.json`, storeName: 'unused' });
 
   const first = await host.load({ id: 'ocr-cls', backend: 'webgpu' });

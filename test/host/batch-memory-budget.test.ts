@@ -33,7 +33,14 @@ beforeAll(async () => {
     ...defaultEngines,
     onnx: async () => wrapEngineRun(await defaultEngines.onnx(), (run, inputs) => (runs.push(bytesOf(inputs)), run(inputs))),
   };
-  host = createHost({ ...defaultHostDeps, engines, engineFiles: nodeEngineFiles, openStore: () => createMemoryStore(), openState: () => createMemoryDeviceState(), detect: async () => wasmOnly });
+  host = createHost({
+    ...defaultHostDeps,
+    engines,
+    engineFiles: nodeEngineFiles,
+    openStore: () => createMemoryStore(),
+    openState: () => createMemoryDeviceState(),
+    detect: async () => wasmOnly,
+  });
   await host.init({ manifestUrl: `${server.url}/models/manifest.json`, storeName: 'unused', memoryBudget: budget });
 });
 afterAll(() => server.close());

@@ -104,7 +104,13 @@ describe('Batcher', () => {
     const page = new MessageChannel();
     const later: Promise<unknown>[] = [];
     page.port1.onmessage = ({ data }: MessageEvent<{ op: 'submit' | 'cancel'; id: string }>) => {
-      if (data.op === 'submit') later.push(batcher.submit(row(2), data.id).then(() => 'OK', () => 'CANCELLED'));
+      if (data.op === 'submit')
+        later.push(
+          batcher.submit(row(2), data.id).then(
+            () => 'OK',
+            () => 'CANCELLED',
+          ),
+        );
       else batcher.cancel(data.id);
     };
     const first = batcher.submit(row(1), 'a');

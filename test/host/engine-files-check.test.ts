@@ -11,7 +11,10 @@ describe('engine files check', () => {
   });
 
   it('names a 404 with its URL and status, and an HTML fallback page served for a .wasm', async () => {
-    expect(await engineFileProblem(`${base}a.wasm`, answer(404, 'text/plain'))).toMatchObject({ code: 'DOWNLOAD_FAILED', details: { url: `${base}a.wasm`, status: 404, kind: 'engine' } });
+    expect(await engineFileProblem(`${base}a.wasm`, answer(404, 'text/plain'))).toMatchObject({
+      code: 'DOWNLOAD_FAILED',
+      details: { url: `${base}a.wasm`, status: 404, kind: 'engine' },
+    });
     const html = await engineFileProblem(`${base}a.wasm`, answer(200, 'text/html'));
     expect(html?.message).toMatch(/HTML page/);
     expect(await engineFileProblem(`${base}a.wasm`, answer(200, 'application/wasm'))).toBeUndefined();

@@ -70,7 +70,14 @@ it('starts the engine of a stored model before the store has read its bytes', as
   const store = createMemoryStore();
   const state = createMemoryDeviceState();
   const hostOn = (engine: Engine, openStore: () => ModelStore) =>
-    createHost({ ...defaultHostDeps, engineFiles: nodeEngineFiles, engines: { onnx: async () => engine, tfjs: async () => engine }, openStore, openState: () => state, detect: wasmOnly });
+    createHost({
+      ...defaultHostDeps,
+      engineFiles: nodeEngineFiles,
+      engines: { onnx: async () => engine, tfjs: async () => engine },
+      openStore,
+      openState: () => state,
+      detect: wasmOnly,
+    });
   const first = hostOn(recordingEngine([]).engine, () => store);
   await first.init({ manifestUrl: `${server.url}/models/manifest.json`, storeName: 'unused' });
   await first.load({ id: 'ocr-cls', backend: 'wasm' });

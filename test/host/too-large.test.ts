@@ -22,11 +22,21 @@ const huge: Manifest = {
       format: 'onnx',
       inputs: [{ name: 'x', dtype: 'float32', dims: [1, 'n'] }],
       outputs: [{ name: 'y', dtype: 'float32', dims: [1, 'm'] }],
-      versions: [{ version: '1.0.0', variants: [{ precision: 'fp32', files: [
-        { url: 'huge/model.onnx', bytes: 1_000, sha256: sha },
-        { url: 'huge/model.onnx_data', bytes: 1.5 * GiB, sha256: sha },
-        { url: 'huge/model.onnx_data_1', bytes: 1.5 * GiB, sha256: sha },
-      ] }] }],
+      versions: [
+        {
+          version: '1.0.0',
+          variants: [
+            {
+              precision: 'fp32',
+              files: [
+                { url: 'huge/model.onnx', bytes: 1_000, sha256: sha },
+                { url: 'huge/model.onnx_data', bytes: 1.5 * GiB, sha256: sha },
+                { url: 'huge/model.onnx_data_1', bytes: 1.5 * GiB, sha256: sha },
+              ],
+            },
+          ],
+        },
+      ],
     },
   ],
 };

@@ -28,7 +28,11 @@ describe('validateManifest: ONNX variants with external data', () => {
 
   const refused: [string, string[], RegExp][] = [
     ['the data file before the graph', ['big/model.onnx_data', 'big/model.onnx'], /files\[0\]: the graph file \(big\/model\.onnx\) must come first/],
-    ['a data file outside the graph\'s folder', ['big/model.onnx', 'other/model.onnx_data'], /files\[1\]\.url: external data file other\/model\.onnx_data must be served from the graph's folder/],
+    [
+      "a data file outside the graph's folder",
+      ['big/model.onnx', 'other/model.onnx_data'],
+      /files\[1\]\.url: external data file other\/model\.onnx_data must be served from the graph's folder/,
+    ],
     ['a data file on another origin', ['https://a.example/model.onnx', 'https://b.example/model.onnx_data'], /files\[1\]\.url: .* must be served from the graph's folder/],
     ['a data file listed twice', ['big/model.onnx', 'big/model.onnx_data', 'big/./model.onnx_data'], /files\[2\]\.url: big\/\.\/model\.onnx_data is listed twice/],
     ['two graphs', ['big/model.onnx', 'big/model_fp16.onnx'], /files\[1\]\.url: big\/model_fp16\.onnx is a second graph/],

@@ -26,8 +26,7 @@ describe('metrics', () => {
     const { types, samples } = parsePrometheus(toPrometheus(snapshot));
     expect(types.get('edgeserve_predict_calls_total')).toBe('counter');
     expect(types.get('edgeserve_predict_compute_seconds')).toBe('histogram');
-    const find = (name: string, labels: Record<string, string>) =>
-      samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+    const find = (name: string, labels: Record<string, string>) => samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
     expect(find('edgeserve_predict_calls_total', { model: 'ocr-cls' })?.value).toBe(101);
     // Label values with quotes survive escaping.
     expect(find('edgeserve_predict_calls_total', { model: 'ocr-rec' })?.labels.version).toBe('2.0.0 "beta"');

@@ -12,8 +12,13 @@ import { MODEL_PATHS } from '../fixtures/model-paths.js';
 let out: string[];
 beforeEach(() => {
   out = [];
-  vi.spyOn(console, 'log').mockImplementation((s: unknown) => { out.push(String(s)); });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { out.push(String(s)); return true; });
+  vi.spyOn(console, 'log').mockImplementation((s: unknown) => {
+    out.push(String(s));
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    out.push(String(s));
+    return true;
+  });
 });
 afterEach(() => vi.restoreAllMocks());
 
@@ -49,8 +54,7 @@ describe('edgeserve CLI', () => {
       writeFileSync(join(dir, 'calib', `${i}.npy`), npy([...x.dims], x.data as Float32Array));
     });
     const model = join(dir, 'cls.int8.onnx');
-    const code = await main(['quantize', MODEL_PATHS['ocr-cls'], '-o', model, '--mode', 'static', '--calibration', join(dir, 'calib'),
-      '--calibration-method', 'percentile']);
+    const code = await main(['quantize', MODEL_PATHS['ocr-cls'], '-o', model, '--mode', 'static', '--calibration', join(dir, 'calib'), '--calibration-method', 'percentile']);
     expect(code).toBe(0);
     expect(out.join('\n')).toMatch(/calibration 4\/4[\s\S]*int8, \d+ Conv/);
     expect(await main(['pack', model, '-m', join(dir, 'manifest.json'), '--id', 'ocr-cls'])).toBe(0);

@@ -34,8 +34,13 @@ function entries(t: onnx.ITensorProto): Record<string, string> {
 let out: string[];
 beforeEach(() => {
   out = [];
-  vi.spyOn(console, 'log').mockImplementation((s: unknown) => { out.push(String(s)); });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { out.push(String(s)); return true; });
+  vi.spyOn(console, 'log').mockImplementation((s: unknown) => {
+    out.push(String(s));
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    out.push(String(s));
+    return true;
+  });
 });
 afterEach(() => vi.restoreAllMocks());
 

@@ -42,17 +42,30 @@ describe('ONNX round trip', () => {
     const w = Float32Array.from({ length: 64 * 32 }, (_, i) => Math.sin(i * 0.37));
     writeFileSync(join(dir, 'weights.bin'), new Uint8Array(w.buffer));
     const init = onnx.TensorProto.create({
-      name: 'W', dims: [64, 32], dataType: onnx.TensorProto.DataType.FLOAT,
+      name: 'W',
+      dims: [64, 32],
+      dataType: onnx.TensorProto.DataType.FLOAT,
       dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
-      externalData: [{ key: 'location', value: 'weights.bin' }, { key: 'offset', value: '0' }, { key: 'length', value: String(w.byteLength) }],
+      externalData: [
+        { key: 'location', value: 'weights.bin' },
+        { key: 'offset', value: '0' },
+        { key: 'length', value: String(w.byteLength) },
+      ],
     });
-    const vi = (name: string, dims: number[]): onnx.ValueInfoProto => onnx.ValueInfoProto.create({
-      name, type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => ({ dimValue: d })) } } },
-    });
+    const vi = (name: string, dims: number[]): onnx.ValueInfoProto =>
+      onnx.ValueInfoProto.create({
+        name,
+        type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => ({ dimValue: d })) } } },
+      });
     const model = onnx.ModelProto.create({
-      irVersion: 8, opsetImport: [{ domain: '', version: 13 }], producerName: 'test',
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 13 }],
+      producerName: 'test',
       graph: {
-        name: 'g', initializer: [init], input: [vi('x', [4, 64])], output: [vi('y', [4, 32]), vi('z', [4, 32])],
+        name: 'g',
+        initializer: [init],
+        input: [vi('x', [4, 64])],
+        output: [vi('y', [4, 32]), vi('z', [4, 32])],
         node: [
           { opType: 'MatMul', input: ['x', 'W'], output: ['y'], name: 'mm1' },
           { opType: 'MatMul', input: ['x', 'W'], output: ['z'], name: 'mm2' },

@@ -33,8 +33,13 @@ function thrown(f: () => unknown): ToolError {
 let out: string[];
 beforeEach(() => {
   out = [];
-  vi.spyOn(console, 'log').mockImplementation((s: unknown) => { out.push(String(s)); });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { out.push(String(s)); return true; });
+  vi.spyOn(console, 'log').mockImplementation((s: unknown) => {
+    out.push(String(s));
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    out.push(String(s));
+    return true;
+  });
 });
 afterEach(() => vi.restoreAllMocks());
 
@@ -46,10 +51,7 @@ describe('edgeserve pack: external data', () => {
     externalizeFile(join(dir, 'big', 'model.onnx'));
     const manifest = join(dir, 'manifest.json');
     const { variant } = packModel(join(dir, 'big', 'model.onnx'), { manifest, id: 'big' });
-    expect(variant.files).toEqual([
-      fileEntry(join(dir, 'big', 'model.onnx'), 'big/model.onnx'),
-      fileEntry(join(dir, 'big', 'model.onnx_data'), 'big/model.onnx_data'),
-    ]);
+    expect(variant.files).toEqual([fileEntry(join(dir, 'big', 'model.onnx'), 'big/model.onnx'), fileEntry(join(dir, 'big', 'model.onnx_data'), 'big/model.onnx_data')]);
     expect(variant.files[1]!.bytes).toBe(256 * 512 * 4 + 2048);
     const m = validateManifest(JSON.parse(readFileSync(manifest, 'utf8')));
     expect(m.models[0]!.inputs).toEqual([{ name: 'x', dtype: 'float32', dims: ['batch', 256] }]);
@@ -65,11 +67,13 @@ describe('edgeserve pack: external data', () => {
     writeFileSync(join(dir, 'm', 'net.onnx'), onnx.ModelProto.encode(model).finish());
     const manifest = join(dir, 'manifest.json');
     expect(packModel(join(dir, 'm', 'net.onnx'), { manifest, id: 'a' }).variant.files.map((f) => f.url)).toEqual(['m/net.onnx', 'm/weights/w.bin']);
-    expect(packModel(join(dir, 'm', 'net.onnx'), { manifest, id: 'b', url: 'https://cdn.example/v2/net.onnx' }).variant.files.map((f) => f.url))
-      .toEqual(['https://cdn.example/v2/net.onnx', 'https://cdn.example/v2/weights/w.bin']);
+    expect(packModel(join(dir, 'm', 'net.onnx'), { manifest, id: 'b', url: 'https://cdn.example/v2/net.onnx' }).variant.files.map((f) => f.url)).toEqual([
+      'https://cdn.example/v2/net.onnx',
+      'https://cdn.example/v2/weights/w.bin',
+    ]);
   });
 
-  it('copies the data files along when the model is outside the manifest\'s folder', () => {
+  it("copies the data files along when the model is outside the manifest's folder", () => {
     const dir = tmp();
     writeFileSync(join(dir, 'model.onnx'), matmulModelBytes({ k: 64, n: 64, seed: 6 }));
     externalizeFile(join(dir, 'model.onnx'));

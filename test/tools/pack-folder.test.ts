@@ -18,11 +18,23 @@ const vi32 = (name: string, dims: number[]): onnx.IValueInfoProto => ({ name, ty
 function writeFp32(path: string): void {
   const next = rng(3);
   const w = Float32Array.from({ length: 64 * 32 }, () => next() - 0.5);
-  writeFileSync(path, onnx.ModelProto.encode(onnx.ModelProto.create({
-    irVersion: 8, opsetImport: [{ domain: '', version: 13 }], producerName: 'test',
-    graph: { name: 'g', input: [vi32('x', [4, 64])], output: [vi32('y', [4, 32])], initializer: [floatTensor('W', [64, 32], w)],
-      node: [{ opType: 'MatMul', input: ['x', 'W'], output: ['y'], name: 'mm' }] },
-  })).finish());
+  writeFileSync(
+    path,
+    onnx.ModelProto.encode(
+      onnx.ModelProto.create({
+        irVersion: 8,
+        opsetImport: [{ domain: '', version: 13 }],
+        producerName: 'test',
+        graph: {
+          name: 'g',
+          input: [vi32('x', [4, 64])],
+          output: [vi32('y', [4, 32])],
+          initializer: [floatTensor('W', [64, 32], w)],
+          node: [{ opType: 'MatMul', input: ['x', 'W'], output: ['y'], name: 'mm' }],
+        },
+      }),
+    ).finish(),
+  );
 }
 
 function unstamp(path: string): void {
@@ -34,8 +46,13 @@ function unstamp(path: string): void {
 let out: string[];
 beforeEach(() => {
   out = [];
-  vi.spyOn(console, 'log').mockImplementation((s: unknown) => { out.push(String(s)); });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { out.push(String(s)); return true; });
+  vi.spyOn(console, 'log').mockImplementation((s: unknown) => {
+    out.push(String(s));
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    out.push(String(s));
+    return true;
+  });
 });
 afterEach(() => vi.restoreAllMocks());
 

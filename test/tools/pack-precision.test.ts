@@ -11,8 +11,13 @@ import { matmulModelBytes } from '../fixtures/matmul-model.js';
 let out: string[];
 beforeEach(() => {
   out = [];
-  vi.spyOn(console, 'log').mockImplementation((s: unknown) => { out.push(String(s)); });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { out.push(String(s)); return true; });
+  vi.spyOn(console, 'log').mockImplementation((s: unknown) => {
+    out.push(String(s));
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    out.push(String(s));
+    return true;
+  });
 });
 afterEach(() => vi.restoreAllMocks());
 

@@ -26,9 +26,15 @@ function writeModel(file: string, graph: onnx.IGraphProto, opset = 13): string {
 /** Two nn.Linear layers as PyTorch exports them on 2-D input: Gemm(transB=1) with a bias, ReLU between. */
 function gemmModel(): string {
   return writeModel('gemm.onnx', {
-    name: 'mlp', input: [vi32('x', [4, 64])], output: [vi32('y', [4, 16])],
-    initializer: [floatTensor('W1', [32, 64], weights(32 * 64, 1)), floatTensor('b1', [32], weights(32, 2)),
-      floatTensor('W2', [16, 32], weights(16 * 32, 3)), floatTensor('b2', [16], weights(16, 4))],
+    name: 'mlp',
+    input: [vi32('x', [4, 64])],
+    output: [vi32('y', [4, 16])],
+    initializer: [
+      floatTensor('W1', [32, 64], weights(32 * 64, 1)),
+      floatTensor('b1', [32], weights(32, 2)),
+      floatTensor('W2', [16, 32], weights(16 * 32, 3)),
+      floatTensor('b2', [16], weights(16, 4)),
+    ],
     node: [
       { opType: 'Gemm', input: ['x', 'W1', 'b1'], output: ['h'], name: 'fc1', attribute: [int('transB', 1)] },
       { opType: 'Relu', input: ['h'], output: ['r'], name: 'relu' },
@@ -40,7 +46,9 @@ function gemmModel(): string {
 /** ConvTranspose only: no integer kernel for it in dynamic mode. */
 function convTransposeModel(): string {
   return writeModel('deconv.onnx', {
-    name: 'up', input: [vi32('x', [1, 8, 8, 8])], output: [vi32('y', [1, 8, 16, 16])],
+    name: 'up',
+    input: [vi32('x', [1, 8, 8, 8])],
+    output: [vi32('y', [1, 8, 16, 16])],
     initializer: [floatTensor('W', [8, 8, 2, 2], weights(256, 5))],
     node: [{ opType: 'ConvTranspose', input: ['x', 'W'], output: ['y'], name: 'up', attribute: [{ name: 'strides', ints: [2, 2], type: onnx.AttributeProto.AttributeType.INTS }] }],
   });
@@ -49,7 +57,9 @@ function convTransposeModel(): string {
 /** An embedding table read by token ids (what a text model starts with). */
 function embeddingModel(): string {
   return writeModel('embed.onnx', {
-    name: 'embed', input: [{ name: 'ids', type: { tensorType: { elemType: 7, shape: { dim: [{ dimValue: 6 }] } } } }], output: [vi32('y', [6, 32])],
+    name: 'embed',
+    input: [{ name: 'ids', type: { tensorType: { elemType: 7, shape: { dim: [{ dimValue: 6 }] } } } }],
+    output: [vi32('y', [6, 32])],
     initializer: [floatTensor('E', [100, 32], weights(100 * 32, 6))],
     node: [{ opType: 'Gather', input: ['E', 'ids'], output: ['y'], name: 'embed' }],
   });
@@ -58,7 +68,9 @@ function embeddingModel(): string {
 /** One LSTM layer (sequence 5, batch 2, input 16, hidden 32), weights as constants. */
 function lstmModel(): string {
   return writeModel('lstm.onnx', {
-    name: 'rnn', input: [vi32('x', [5, 2, 16])], output: [vi32('y', [5, 1, 2, 32])],
+    name: 'rnn',
+    input: [vi32('x', [5, 2, 16])],
+    output: [vi32('y', [5, 1, 2, 32])],
     initializer: [floatTensor('W', [1, 128, 16], weights(128 * 16, 7)), floatTensor('R', [1, 128, 32], weights(128 * 32, 8))],
     node: [{ opType: 'LSTM', input: ['x', 'W', 'R'], output: ['y'], name: 'lstm', attribute: [int('hidden_size', 32)] }],
   });
@@ -66,9 +78,16 @@ function lstmModel(): string {
 
 /** Conv 8→16 3×3 then BatchNormalization, as paddle2onnx and PyTorch export a conv block. */
 function convBnModel(): string {
-  const c = (name: string, n: number, k: number, shift = 0): onnx.ITensorProto => floatTensor(name, [n], weights(n, k).map((v) => v + shift));
+  const c = (name: string, n: number, k: number, shift = 0): onnx.ITensorProto =>
+    floatTensor(
+      name,
+      [n],
+      weights(n, k).map((v) => v + shift),
+    );
   return writeModel('conv-bn.onnx', {
-    name: 'block', input: [vi32('x', [1, 8, 16, 16])], output: [vi32('y', [1, 16, 16, 16])],
+    name: 'block',
+    input: [vi32('x', [1, 8, 16, 16])],
+    output: [vi32('y', [1, 16, 16, 16])],
     initializer: [floatTensor('W', [16, 8, 3, 3], weights(16 * 8 * 9, 9)), c('gamma', 16, 10, 1), c('beta', 16, 11), c('mean', 16, 12), c('var', 16, 13, 1)],
     node: [
       { opType: 'Conv', input: ['x', 'W'], output: ['c'], name: 'conv', attribute: [{ name: 'pads', ints: [1, 1, 1, 1], type: onnx.AttributeProto.AttributeType.INTS }] },
@@ -117,7 +136,9 @@ describe('Gather on an embedding table', () => {
       const y = (await session.run({ ids: new ort.Tensor('int64', ids, [6]) })).y!.data as Float32Array;
       const table = weights(100 * 32, 6);
       let worst = 0;
-      ids.forEach((id, r) => { for (let c = 0; c < 32; c++) worst = Math.max(worst, Math.abs(y[r * 32 + c]! - table[Number(id) * 32 + c]!)); });
+      ids.forEach((id, r) => {
+        for (let c = 0; c < 32; c++) worst = Math.max(worst, Math.abs(y[r * 32 + c]! - table[Number(id) * 32 + c]!));
+      });
       // Largest |w| is ≤ 0.5, so a per-column step is ≤ 0.5 / 127.
       expect(worst).toBeLessThanOrEqual(0.5 / 127 / 2 + 1e-6);
     }, 30_000);
@@ -167,8 +188,13 @@ describe('the CLI on models it cannot help', () => {
   let out: string[];
   beforeEach(() => {
     out = [];
-    vi.spyOn(console, 'log').mockImplementation((s: unknown) => { out.push(String(s)); });
-    vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { out.push(String(s)); return true; });
+    vi.spyOn(console, 'log').mockImplementation((s: unknown) => {
+      out.push(String(s));
+    });
+    vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+      out.push(String(s));
+      return true;
+    });
   });
   afterEach(() => vi.restoreAllMocks());
 
@@ -184,8 +210,9 @@ describe('the CLI on models it cannot help', () => {
   it('a gate failure: GATE_FAILED and no file written', async () => {
     // A threshold no int8 model meets (cosine 1 and zero relative error) stands in for a bad variant.
     const target = join(dir, 'gemm-strict.onnx');
-    await expect(makeInt8Variant(gemmModel(), target, { thresholds: { minAgreement: 1, maxP99AbsProbability: 0, minCosine: 1, maxRelative: 0 } }))
-      .rejects.toMatchObject({ code: 'GATE_FAILED' });
+    await expect(makeInt8Variant(gemmModel(), target, { thresholds: { minAgreement: 1, maxP99AbsProbability: 0, minCosine: 1, maxRelative: 0 } })).rejects.toMatchObject({
+      code: 'GATE_FAILED',
+    });
     expect(existsSync(target)).toBe(false);
   }, 30_000);
 });

@@ -23,20 +23,29 @@ function mlp(dir: string, scale = 1): { path: string; w: Float32Array; v: Float3
   const v = Float32Array.from({ length: 48 * 16 }, () => (next() - 0.5) * scale);
   const b = Float32Array.from({ length: 48 }, () => next() - 0.5);
   const path = join(dir, 'mlp.onnx');
-  writeFileSync(path, onnx.ModelProto.encode(onnx.ModelProto.create({
-    irVersion: 8, opsetImport: [{ domain: '', version: 13 }], producerName: 'test',
-    graph: {
-      name: 'g', input: [vi32('x', [4, 64])], output: [vi32('y', [4, 16])],
-      initializer: [floatTensor('W', [64, 48], w), floatTensor('b', [48], b)],
-      node: [
-        { opType: 'Constant', output: ['V'], name: 'v_const', attribute: [{ name: 'value', t: floatTensor('', [48, 16], v), type: onnx.AttributeProto.AttributeType.TENSOR }] },
-        { opType: 'MatMul', input: ['x', 'W'], output: ['xw'], name: 'mm1' },
-        { opType: 'Add', input: ['xw', 'b'], output: ['h'], name: 'add' },
-        { opType: 'Relu', input: ['h'], output: ['r'], name: 'relu' },
-        { opType: 'MatMul', input: ['r', 'V'], output: ['y'], name: 'mm2' },
-      ],
-    },
-  })).finish());
+  writeFileSync(
+    path,
+    onnx.ModelProto.encode(
+      onnx.ModelProto.create({
+        irVersion: 8,
+        opsetImport: [{ domain: '', version: 13 }],
+        producerName: 'test',
+        graph: {
+          name: 'g',
+          input: [vi32('x', [4, 64])],
+          output: [vi32('y', [4, 16])],
+          initializer: [floatTensor('W', [64, 48], w), floatTensor('b', [48], b)],
+          node: [
+            { opType: 'Constant', output: ['V'], name: 'v_const', attribute: [{ name: 'value', t: floatTensor('', [48, 16], v), type: onnx.AttributeProto.AttributeType.TENSOR }] },
+            { opType: 'MatMul', input: ['x', 'W'], output: ['xw'], name: 'mm1' },
+            { opType: 'Add', input: ['xw', 'b'], output: ['h'], name: 'add' },
+            { opType: 'Relu', input: ['h'], output: ['r'], name: 'relu' },
+            { opType: 'MatMul', input: ['r', 'V'], output: ['y'], name: 'mm2' },
+          ],
+        },
+      }),
+    ).finish(),
+  );
   return { path, w, v };
 }
 
@@ -45,7 +54,9 @@ async function run(bytes: Uint8Array, x: Float32Array): Promise<Float32Array> {
   try {
     const r = await s.run({ x: new ort.Tensor('float32', x, [4, 64]) });
     return r.y!.data as Float32Array;
-  } finally { await s.release(); }
+  } finally {
+    await s.release();
+  }
 }
 
 describe('float16 conversion', () => {
@@ -70,8 +81,13 @@ describe('quantize --mode fp16', () => {
   let out: string[];
   beforeEach(() => {
     out = [];
-    vi.spyOn(console, 'log').mockImplementation((s: unknown) => { out.push(String(s)); });
-    vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { out.push(String(s)); return true; });
+    vi.spyOn(console, 'log').mockImplementation((s: unknown) => {
+      out.push(String(s));
+    });
+    vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+      out.push(String(s));
+      return true;
+    });
   });
   afterEach(() => vi.restoreAllMocks());
 
@@ -86,7 +102,10 @@ describe('quantize --mode fp16', () => {
     const g = m.graph!;
     expect(g.input!.map((v) => v.type!.tensorType!.elemType)).toEqual([F.FLOAT]);
     expect(g.output!.map((v) => v.type!.tensorType!.elemType)).toEqual([F.FLOAT]);
-    expect(g.initializer!.map((t) => [t.name, t.dataType])).toEqual([['W_fp16', F.FLOAT16], ['b', F.FLOAT]]);
+    expect(g.initializer!.map((t) => [t.name, t.dataType])).toEqual([
+      ['W_fp16', F.FLOAT16],
+      ['b', F.FLOAT],
+    ]);
     const constant = g.node!.find((n) => n.opType === 'Constant')!;
     expect(constant.attribute![0]!.t!.dataType).toBe(F.FLOAT16);
     expect(g.node!.filter((n) => n.opType === 'Cast').map((n) => n.output![0])).toEqual(['W', 'V']);

@@ -15,8 +15,8 @@ import { createSession, ort } from '../../tools/ort-node.js';
 import { rng } from '../../tools/rng.js';
 
 const vi32 = (name: string, dims: number[]): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
-const attr = (name: string, v: number): onnx.IAttributeProto => (Number.isInteger(v) && name !== 'beta'
-  ? { name, i: v, type: onnx.AttributeProto.AttributeType.INT } : { name, f: v, type: onnx.AttributeProto.AttributeType.FLOAT });
+const attr = (name: string, v: number): onnx.IAttributeProto =>
+  Number.isInteger(v) && name !== 'beta' ? { name, i: v, type: onnx.AttributeProto.AttributeType.INT } : { name, f: v, type: onnx.AttributeProto.AttributeType.FLOAT };
 
 const K = 80; // 3 blocks of 32 (the last padded): an odd count, so zero points fill half a byte
 const N = 24;
@@ -32,35 +32,55 @@ function model(dir: string, w: Float32Array, gemm = false): string {
   const node: onnx.INodeProto = gemm
     ? { opType: 'Gemm', input: ['x', 'W', 'c'], output: ['y'], name: 'gemm', attribute: [attr('transB', 1), attr('beta', 0.5)] }
     : { opType: 'MatMul', input: ['x', 'W'], output: ['y'], name: 'mm' };
-  writeFileSync(path, onnx.ModelProto.encode(onnx.ModelProto.create({
-    irVersion: 8, opsetImport: [{ domain: '', version: 13 }], producerName: 'test',
-    graph: {
-      name: 'g', input: [vi32('x', gemm ? [5, K] : [2, 5, K])], output: [vi32('y', gemm ? [5, N] : [2, 5, N])],
-      initializer: [floatTensor('W', gemm ? [N, K] : [K, N], w), ...(gemm ? [floatTensor('c', [N], weights(3, N))] : [])],
-      node: [node],
-    },
-  })).finish());
+  writeFileSync(
+    path,
+    onnx.ModelProto.encode(
+      onnx.ModelProto.create({
+        irVersion: 8,
+        opsetImport: [{ domain: '', version: 13 }],
+        producerName: 'test',
+        graph: {
+          name: 'g',
+          input: [vi32('x', gemm ? [5, K] : [2, 5, K])],
+          output: [vi32('y', gemm ? [5, N] : [2, 5, N])],
+          initializer: [floatTensor('W', gemm ? [N, K] : [K, N], w), ...(gemm ? [floatTensor('c', [N], weights(3, N))] : [])],
+          node: [node],
+        },
+      }),
+    ).finish(),
+  );
   return path;
 }
 
 async function run(bytes: Uint8Array, x: Float32Array, dims: number[]): Promise<Float32Array> {
   const s = await createSession(bytes);
-  try { return (await s.run({ x: new ort.Tensor('float32', x, dims) })).y!.data as Float32Array; } finally { await s.release(); }
+  try {
+    return (await s.run({ x: new ort.Tensor('float32', x, dims) })).y!.data as Float32Array;
+  } finally {
+    await s.release();
+  }
 }
 
 function matmul(x: Float32Array, w: Float32Array, rows: number): Float32Array {
   const y = new Float32Array(rows * N);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < N; c++) {
-    let s = 0;
-    for (let k = 0; k < K; k++) s += x[r * K + k]! * w[k * N + c]!;
-    y[r * N + c] = s;
-  }
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < N; c++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += x[r * K + k]! * w[k * N + c]!;
+      y[r * N + c] = s;
+    }
   return y;
 }
 
 const cosine = (a: Float32Array, b: Float32Array): number => {
-  let d = 0; let na = 0; let nb = 0;
-  for (let i = 0; i < a.length; i++) { d += a[i]! * b[i]!; na += a[i]! ** 2; nb += b[i]! ** 2; }
+  let d = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    d += a[i]! * b[i]!;
+    na += a[i]! ** 2;
+    nb += b[i]! ** 2;
+  }
   return d / Math.sqrt(na * nb);
 };
 
@@ -69,7 +89,10 @@ describe('q4 packing (onnxruntime MatMulNBits layout)', () => {
     // [K = 32, N = 2], blocks of 16. Column 0: [-15..0] then [0..15]; column 1: [-8..7] then zeros.
     const k = 32;
     const w = new Float32Array(k * 2);
-    for (let r = 0; r < k; r++) { w[r * 2] = r < 16 ? r - 15 : r - 16; w[r * 2 + 1] = r < 16 ? r - 8 : 0; }
+    for (let r = 0; r < k; r++) {
+      w[r * 2] = r < 16 ? r - 15 : r - 16;
+      w[r * 2 + 1] = r < 16 ? r - 8 : 0;
+    }
     const a = quantizeQ4(w, k, 2, { blockSize: 16, symmetric: false });
     const ramp = [0x10, 0x32, 0x54, 0x76, 0x98, 0xba, 0xdc, 0xfe];
     expect(a.blocks).toBe(2);
@@ -88,9 +111,10 @@ describe('q4 packing (onnxruntime MatMulNBits layout)', () => {
     for (const symmetric of [false, true]) {
       const q = quantizeQ4(w, K, N, { blockSize: 32, symmetric });
       const d = dequantizeQ4(q, K, N, 32);
-      for (let r = 0; r < K; r++) for (let c = 0; c < N; c++) {
-        expect(Math.abs(d[r * N + c]! - w[r * N + c]!)).toBeLessThanOrEqual(Math.abs(q.scales[c * 3 + Math.floor(r / 32)]!) / 2 + 1e-6);
-      }
+      for (let r = 0; r < K; r++)
+        for (let c = 0; c < N; c++) {
+          expect(Math.abs(d[r * N + c]! - w[r * N + c]!)).toBeLessThanOrEqual(Math.abs(q.scales[c * 3 + Math.floor(r / 32)]!) / 2 + 1e-6);
+        }
     }
   });
 });
@@ -99,8 +123,13 @@ describe('quantize --mode q4 in onnxruntime-web WASM', () => {
   let out: string[];
   beforeEach(() => {
     out = [];
-    vi.spyOn(console, 'log').mockImplementation((s: unknown) => { out.push(String(s)); });
-    vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { out.push(String(s)); return true; });
+    vi.spyOn(console, 'log').mockImplementation((s: unknown) => {
+      out.push(String(s));
+    });
+    vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+      out.push(String(s));
+      return true;
+    });
   });
   afterEach(() => vi.restoreAllMocks());
 
@@ -140,13 +169,26 @@ describe('quantize --mode q4 in onnxruntime-web WASM', () => {
     const dir = mkdtempSync(join(tmpdir(), 'edgeserve-q4-'));
     const w = weights(2, K * K);
     const path = join(dir, 'tied.onnx');
-    writeFileSync(path, onnx.ModelProto.encode(onnx.ModelProto.create({
-      irVersion: 8, opsetImport: [{ domain: '', version: 13 }], producerName: 'test',
-      graph: {
-        name: 'g', input: [vi32('x', [5, K])], output: [vi32('y', [5, K])], initializer: [floatTensor('W', [K, K], w)],
-        node: [{ opType: 'MatMul', input: ['x', 'W'], output: ['h'], name: 'a' }, { opType: 'MatMul', input: ['h', 'W'], output: ['y'], name: 'b' }],
-      },
-    })).finish());
+    writeFileSync(
+      path,
+      onnx.ModelProto.encode(
+        onnx.ModelProto.create({
+          irVersion: 8,
+          opsetImport: [{ domain: '', version: 13 }],
+          producerName: 'test',
+          graph: {
+            name: 'g',
+            input: [vi32('x', [5, K])],
+            output: [vi32('y', [5, K])],
+            initializer: [floatTensor('W', [K, K], w)],
+            node: [
+              { opType: 'MatMul', input: ['x', 'W'], output: ['h'], name: 'a' },
+              { opType: 'MatMul', input: ['h', 'W'], output: ['y'], name: 'b' },
+            ],
+          },
+        }),
+      ).finish(),
+    );
     const o = join(dir, 'tied.q4.onnx');
     expect((await makeInt8Variant(path, o, { mode: 'q4' })).quantized).toEqual({ MatMul: 2 });
     const g = onnx.ModelProto.decode(readFileSync(o)).graph!;
@@ -162,14 +204,26 @@ describe('quantize --mode q4 in onnxruntime-web WASM', () => {
     for (let c = 0; c < N; c++) w[c] = 1000;
     const mask = Float32Array.from({ length: K }, (_, i) => (i === 0 ? 0 : 1));
     const path = join(dir, 'breaker.onnx');
-    writeFileSync(path, onnx.ModelProto.encode(onnx.ModelProto.create({
-      irVersion: 8, opsetImport: [{ domain: '', version: 13 }], producerName: 'test',
-      graph: {
-        name: 'g', input: [vi32('x', [4, K])], output: [vi32('y', [4, N])],
-        initializer: [floatTensor('mask', [K], mask), floatTensor('W', [K, N], w)],
-        node: [{ opType: 'Mul', input: ['x', 'mask'], output: ['xm'], name: 'mask' }, { opType: 'MatMul', input: ['xm', 'W'], output: ['y'], name: 'mm' }],
-      },
-    })).finish());
+    writeFileSync(
+      path,
+      onnx.ModelProto.encode(
+        onnx.ModelProto.create({
+          irVersion: 8,
+          opsetImport: [{ domain: '', version: 13 }],
+          producerName: 'test',
+          graph: {
+            name: 'g',
+            input: [vi32('x', [4, K])],
+            output: [vi32('y', [4, N])],
+            initializer: [floatTensor('mask', [K], mask), floatTensor('W', [K, N], w)],
+            node: [
+              { opType: 'Mul', input: ['x', 'mask'], output: ['xm'], name: 'mask' },
+              { opType: 'MatMul', input: ['xm', 'W'], output: ['y'], name: 'mm' },
+            ],
+          },
+        }),
+      ).finish(),
+    );
     expect(await main(['quantize', path, '-o', join(dir, 'a.onnx'), '--mode', 'q4'])).toBe(1);
     const text = out.join('');
     expect(text).toMatch(/the q4 variant disagrees with fp32 .*no file written\. Try --block-size 16 /);

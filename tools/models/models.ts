@@ -31,7 +31,16 @@ async function fileEntry(path: string): Promise<FileEntry> {
 async function checkOnnxSpecs(source: ModelSource, path: string): Promise<void> {
   const session = await ort.InferenceSession.create(await readFile(path));
   const same = (a: readonly string[], b: string[] | undefined) => JSON.stringify([...a]) === JSON.stringify(b);
-  if (!same(session.inputNames, source.inputs?.map((s) => s.name)) || !same(session.outputNames, source.outputs?.map((s) => s.name))) {
+  if (
+    !same(
+      session.inputNames,
+      source.inputs?.map((s) => s.name),
+    ) ||
+    !same(
+      session.outputNames,
+      source.outputs?.map((s) => s.name),
+    )
+  ) {
     throw new Error(`${source.id}: declared inputs/outputs do not match the model (${session.inputNames} → ${session.outputNames})`);
   }
   await session.release();
@@ -64,7 +73,10 @@ async function buildModel(source: ModelSource): Promise<ModelEntry> {
       if (made && made.bytesOut > 0) {
         await checkOnnxSpecs(source, int8Path);
         variants.push({
-          precision: made.precision, files: [await fileEntry(int8Path)], opset: made.opset, recipe: made.recipe,
+          precision: made.precision,
+          files: [await fileEntry(int8Path)],
+          opset: made.opset,
+          recipe: made.recipe,
           ...(made.agreement ? { agreement: made.agreement } : {}),
         });
       }

@@ -38,9 +38,6 @@ export async function unwrapNsfwjsModel(fromDir: string, toDir: string): Promise
     weightsManifest.push({ ...group, paths });
   }
   const modelJson = join(toDir, 'model.json');
-  await writeFile(
-    modelJson,
-    JSON.stringify({ format: 'layers-model', generatedBy: 'nsfwjs (unwrapped by edgeserve)', modelTopology: wrapped.modelTopology, weightsManifest }),
-  );
+  await writeFile(modelJson, JSON.stringify({ format: 'layers-model', generatedBy: 'nsfwjs (unwrapped by edgeserve)', modelTopology: wrapped.modelTopology, weightsManifest }));
   return [modelJson, ...weightPaths];
 }

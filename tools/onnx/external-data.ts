@@ -29,7 +29,11 @@ export function isExternal(t: onnx.ITensorProto): boolean {
 function graphTensors(graph: onnx.IGraphProto | null | undefined, out: onnx.ITensorProto[], initializersOnly: boolean): void {
   if (!graph) return;
   out.push(...(graph.initializer ?? []));
-  if (!initializersOnly) graph.sparseInitializer?.forEach((s) => { if (s.values) out.push(s.values); if (s.indices) out.push(s.indices); });
+  if (!initializersOnly)
+    graph.sparseInitializer?.forEach((s) => {
+      if (s.values) out.push(s.values);
+      if (s.indices) out.push(s.indices);
+    });
   for (const node of graph.node ?? []) {
     for (const a of node.attribute ?? []) {
       if (!initializersOnly) {
@@ -53,7 +57,11 @@ export function modelTensors(model: onnx.IModelProto, initializersOnly = false):
   return out;
 }
 
-export interface ExternalRef { location: string; offset: number; length?: number }
+export interface ExternalRef {
+  location: string;
+  offset: number;
+  length?: number;
+}
 
 /**
  * A location is relative to the graph's folder and may not climb out of it (ExternalData.md:
@@ -100,8 +108,11 @@ export function requireExternalDataFiles(model: onnx.IModelProto, baseDir: strin
   return externalDataFiles(model).map((location) => {
     const path = join(baseDir, location);
     if (!existsSync(path) || !statSync(path).isFile()) {
-      throw new ToolError('NOT_FOUND', `${graphLabel} keeps weights in external data file "${location}", which is missing (looked for ${path}); ` +
-        'keep the data files beside the graph file, as the model was exported');
+      throw new ToolError(
+        'NOT_FOUND',
+        `${graphLabel} keeps weights in external data file "${location}", which is missing (looked for ${path}); ` +
+          'keep the data files beside the graph file, as the model was exported',
+      );
     }
     return { location, path };
   });
@@ -179,7 +190,9 @@ export function externalizeModel(model: onnx.IModelProto, opts: ExternalizeOptio
     plan.tensors.push({ tensor: t, bytes: raw, offset });
     plan.dataBytes = offset + raw.length;
     t.externalData = [
-      { key: 'location', value: opts.location }, { key: 'offset', value: String(offset) }, { key: 'length', value: String(raw.length) },
+      { key: 'location', value: opts.location },
+      { key: 'offset', value: String(offset) },
+      { key: 'length', value: String(raw.length) },
     ];
     t.dataLocation = EXTERNAL;
     delete t.rawData;

@@ -42,7 +42,9 @@ export function constantsOf(graph: onnx.IGraphProto): Map<string, ConstRef> {
 
 /** How many node inputs (in this graph and all its subgraphs) and graph outputs read each name. */
 export function useCounts(graph: onnx.IGraphProto, counts = new Map<string, number>()): Map<string, number> {
-  const bump = (n: string | null | undefined): void => { if (n) counts.set(n, (counts.get(n) ?? 0) + 1); };
+  const bump = (n: string | null | undefined): void => {
+    if (n) counts.set(n, (counts.get(n) ?? 0) + 1);
+  };
   for (const node of graph.node ?? []) {
     node.input?.forEach(bump);
     for (const g of subgraphsOf(node)) useCounts(g, counts);
@@ -73,15 +75,13 @@ export class Namer {
   }
 }
 
-export function makeNode(opType: string, inputs: string[], outputs: string[], name: string,
-  attrs: onnx.IAttributeProto[] = [], domain?: string): onnx.NodeProto {
+export function makeNode(opType: string, inputs: string[], outputs: string[], name: string, attrs: onnx.IAttributeProto[] = [], domain?: string): onnx.NodeProto {
   const node = onnx.NodeProto.create({ opType, input: inputs, output: outputs, name, attribute: attrs });
   if (domain) node.domain = domain;
   return node;
 }
 
-export const attrInt = (name: string, i: number): onnx.AttributeProto =>
-  onnx.AttributeProto.create({ name, i, type: onnx.AttributeProto.AttributeType.INT });
+export const attrInt = (name: string, i: number): onnx.AttributeProto => onnx.AttributeProto.create({ name, i, type: onnx.AttributeProto.AttributeType.INT });
 
 export function getAttr(node: onnx.INodeProto, name: string): onnx.IAttributeProto | undefined {
   return node.attribute?.find((a) => a.name === name);

@@ -52,8 +52,7 @@ export function onnxOpset(model: onnx.IModelProto): number {
 export function checkOpset(model: onnx.IModelProto, label: string): number {
   const opset = onnxOpset(model);
   if (opset < MIN_OPSET || opset > MAX_OPSET) {
-    throw new ToolError('UNSUPPORTED_OPSET',
-      `${label} uses ai.onnx opset ${opset}; edgeserve quantize supports opsets ${MIN_OPSET}–${MAX_OPSET}`);
+    throw new ToolError('UNSUPPORTED_OPSET', `${label} uses ai.onnx opset ${opset}; edgeserve quantize supports opsets ${MIN_OPSET}–${MAX_OPSET}`);
   }
   return opset;
 }

@@ -41,15 +41,51 @@ function codec<I, M extends I>(name: string): Codec<I, M> {
 }
 
 const DataType = {
-  UNDEFINED: 0, FLOAT: 1, UINT8: 2, INT8: 3, UINT16: 4, INT16: 5, INT32: 6, INT64: 7, STRING: 8, BOOL: 9,
-  FLOAT16: 10, DOUBLE: 11, UINT32: 12, UINT64: 13, COMPLEX64: 14, COMPLEX128: 15, BFLOAT16: 16,
-  FLOAT8E4M3FN: 17, FLOAT8E4M3FNUZ: 18, FLOAT8E5M2: 19, FLOAT8E5M2FNUZ: 20, UINT4: 21, INT4: 22,
-  FLOAT4E2M1: 23, FLOAT8E8M0: 24, UINT2: 25, INT2: 26,
+  UNDEFINED: 0,
+  FLOAT: 1,
+  UINT8: 2,
+  INT8: 3,
+  UINT16: 4,
+  INT16: 5,
+  INT32: 6,
+  INT64: 7,
+  STRING: 8,
+  BOOL: 9,
+  FLOAT16: 10,
+  DOUBLE: 11,
+  UINT32: 12,
+  UINT64: 13,
+  COMPLEX64: 14,
+  COMPLEX128: 15,
+  BFLOAT16: 16,
+  FLOAT8E4M3FN: 17,
+  FLOAT8E4M3FNUZ: 18,
+  FLOAT8E5M2: 19,
+  FLOAT8E5M2FNUZ: 20,
+  UINT4: 21,
+  INT4: 22,
+  FLOAT4E2M1: 23,
+  FLOAT8E8M0: 24,
+  UINT2: 25,
+  INT2: 26,
 } as const;
 const DataLocation = { DEFAULT: 0, EXTERNAL: 1 } as const;
 const AttributeType = {
-  UNDEFINED: 0, FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8,
-  TENSORS: 9, GRAPHS: 10, SPARSE_TENSOR: 11, SPARSE_TENSORS: 12, TYPE_PROTO: 13, TYPE_PROTOS: 14,
+  UNDEFINED: 0,
+  FLOAT: 1,
+  INT: 2,
+  STRING: 3,
+  TENSOR: 4,
+  GRAPH: 5,
+  FLOATS: 6,
+  INTS: 7,
+  STRINGS: 8,
+  TENSORS: 9,
+  GRAPHS: 10,
+  SPARSE_TENSOR: 11,
+  SPARSE_TENSORS: 12,
+  TYPE_PROTO: 13,
+  TYPE_PROTOS: 14,
 } as const;
 
 type Opt<T> = T | null | undefined;
@@ -61,51 +97,146 @@ type Opt<T> = T | null | undefined;
  */
 // eslint-disable-next-line @typescript-eslint/no-namespace
 export declare namespace onnx {
-  interface IStringStringEntryProto { key?: Opt<string>; value?: Opt<string> }
-  interface StringStringEntryProto extends IStringStringEntryProto { key: string; value: string }
-  interface IOperatorSetIdProto { domain?: Opt<string>; version?: Opt<Int64> }
-  interface OperatorSetIdProto extends IOperatorSetIdProto { domain: string; version: Int64 }
+  interface IStringStringEntryProto {
+    key?: Opt<string>;
+    value?: Opt<string>;
+  }
+  interface StringStringEntryProto extends IStringStringEntryProto {
+    key: string;
+    value: string;
+  }
+  interface IOperatorSetIdProto {
+    domain?: Opt<string>;
+    version?: Opt<Int64>;
+  }
+  interface OperatorSetIdProto extends IOperatorSetIdProto {
+    domain: string;
+    version: Int64;
+  }
   interface ITensorProto {
-    dims?: Opt<Int64[]>; dataType?: Opt<number>; floatData?: Opt<number[]>; int32Data?: Opt<number[]>;
-    int64Data?: Opt<Int64[]>; name?: Opt<string>; docString?: Opt<string>; rawData?: Opt<Uint8Array>;
-    externalData?: Opt<IStringStringEntryProto[]>; dataLocation?: Opt<number>;
+    dims?: Opt<Int64[]>;
+    dataType?: Opt<number>;
+    floatData?: Opt<number[]>;
+    int32Data?: Opt<number[]>;
+    int64Data?: Opt<Int64[]>;
+    name?: Opt<string>;
+    docString?: Opt<string>;
+    rawData?: Opt<Uint8Array>;
+    externalData?: Opt<IStringStringEntryProto[]>;
+    dataLocation?: Opt<number>;
   }
   interface TensorProto extends ITensorProto {
-    dims: Int64[]; dataType: number; floatData: number[]; int32Data: number[]; int64Data: Int64[];
-    name: string; rawData: Uint8Array; externalData: IStringStringEntryProto[]; dataLocation: number;
+    dims: Int64[];
+    dataType: number;
+    floatData: number[];
+    int32Data: number[];
+    int64Data: Int64[];
+    name: string;
+    rawData: Uint8Array;
+    externalData: IStringStringEntryProto[];
+    dataLocation: number;
   }
-  interface ISparseTensorProto { values?: Opt<ITensorProto>; indices?: Opt<ITensorProto>; dims?: Opt<Int64[]> }
-  interface ITensorShapeProtoDimension { dimValue?: Opt<Int64>; dimParam?: Opt<string>; denotation?: Opt<string> }
-  interface ITensorShapeProto { dim?: Opt<ITensorShapeProtoDimension[]> }
-  interface ITypeProtoTensor { elemType?: Opt<number>; shape?: Opt<ITensorShapeProto> }
-  interface ITypeProto { tensorType?: Opt<ITypeProtoTensor>; denotation?: Opt<string> }
-  interface IValueInfoProto { name?: Opt<string>; type?: Opt<ITypeProto>; docString?: Opt<string> }
-  interface ValueInfoProto extends IValueInfoProto { name: string }
+  interface ISparseTensorProto {
+    values?: Opt<ITensorProto>;
+    indices?: Opt<ITensorProto>;
+    dims?: Opt<Int64[]>;
+  }
+  interface ITensorShapeProtoDimension {
+    dimValue?: Opt<Int64>;
+    dimParam?: Opt<string>;
+    denotation?: Opt<string>;
+  }
+  interface ITensorShapeProto {
+    dim?: Opt<ITensorShapeProtoDimension[]>;
+  }
+  interface ITypeProtoTensor {
+    elemType?: Opt<number>;
+    shape?: Opt<ITensorShapeProto>;
+  }
+  interface ITypeProto {
+    tensorType?: Opt<ITypeProtoTensor>;
+    denotation?: Opt<string>;
+  }
+  interface IValueInfoProto {
+    name?: Opt<string>;
+    type?: Opt<ITypeProto>;
+    docString?: Opt<string>;
+  }
+  interface ValueInfoProto extends IValueInfoProto {
+    name: string;
+  }
   interface IAttributeProto {
-    name?: Opt<string>; type?: Opt<number>; f?: Opt<number>; i?: Opt<Int64>; s?: Opt<Uint8Array>;
-    t?: Opt<ITensorProto>; g?: Opt<IGraphProto>; floats?: Opt<number[]>; ints?: Opt<Int64[]>;
-    tensors?: Opt<ITensorProto[]>; graphs?: Opt<IGraphProto[]>;
+    name?: Opt<string>;
+    type?: Opt<number>;
+    f?: Opt<number>;
+    i?: Opt<Int64>;
+    s?: Opt<Uint8Array>;
+    t?: Opt<ITensorProto>;
+    g?: Opt<IGraphProto>;
+    floats?: Opt<number[]>;
+    ints?: Opt<Int64[]>;
+    tensors?: Opt<ITensorProto[]>;
+    graphs?: Opt<IGraphProto[]>;
   }
-  interface AttributeProto extends IAttributeProto { name: string; type: number }
+  interface AttributeProto extends IAttributeProto {
+    name: string;
+    type: number;
+  }
   interface INodeProto {
-    input?: Opt<string[]>; output?: Opt<string[]>; name?: Opt<string>; opType?: Opt<string>;
-    domain?: Opt<string>; attribute?: Opt<IAttributeProto[]>; docString?: Opt<string>;
+    input?: Opt<string[]>;
+    output?: Opt<string[]>;
+    name?: Opt<string>;
+    opType?: Opt<string>;
+    domain?: Opt<string>;
+    attribute?: Opt<IAttributeProto[]>;
+    docString?: Opt<string>;
   }
-  interface NodeProto extends INodeProto { input: string[]; output: string[]; name: string; opType: string; domain: string; attribute: IAttributeProto[] }
+  interface NodeProto extends INodeProto {
+    input: string[];
+    output: string[];
+    name: string;
+    opType: string;
+    domain: string;
+    attribute: IAttributeProto[];
+  }
   interface IGraphProto {
-    node?: Opt<INodeProto[]>; name?: Opt<string>; initializer?: Opt<ITensorProto[]>;
-    sparseInitializer?: Opt<ISparseTensorProto[]>; input?: Opt<IValueInfoProto[]>;
-    output?: Opt<IValueInfoProto[]>; valueInfo?: Opt<IValueInfoProto[]>;
+    node?: Opt<INodeProto[]>;
+    name?: Opt<string>;
+    initializer?: Opt<ITensorProto[]>;
+    sparseInitializer?: Opt<ISparseTensorProto[]>;
+    input?: Opt<IValueInfoProto[]>;
+    output?: Opt<IValueInfoProto[]>;
+    valueInfo?: Opt<IValueInfoProto[]>;
   }
-  interface GraphProto extends IGraphProto { node: INodeProto[]; initializer: ITensorProto[]; input: IValueInfoProto[]; output: IValueInfoProto[] }
-  interface IFunctionProto { name?: Opt<string>; node?: Opt<INodeProto[]>; opsetImport?: Opt<IOperatorSetIdProto[]>; domain?: Opt<string> }
+  interface GraphProto extends IGraphProto {
+    node: INodeProto[];
+    initializer: ITensorProto[];
+    input: IValueInfoProto[];
+    output: IValueInfoProto[];
+  }
+  interface IFunctionProto {
+    name?: Opt<string>;
+    node?: Opt<INodeProto[]>;
+    opsetImport?: Opt<IOperatorSetIdProto[]>;
+    domain?: Opt<string>;
+  }
   interface IModelProto {
-    irVersion?: Opt<Int64>; opsetImport?: Opt<IOperatorSetIdProto[]>; producerName?: Opt<string>;
-    producerVersion?: Opt<string>; domain?: Opt<string>; modelVersion?: Opt<Int64>; docString?: Opt<string>;
-    graph?: Opt<IGraphProto>; metadataProps?: Opt<IStringStringEntryProto[]>; functions?: Opt<IFunctionProto[]>;
+    irVersion?: Opt<Int64>;
+    opsetImport?: Opt<IOperatorSetIdProto[]>;
+    producerName?: Opt<string>;
+    producerVersion?: Opt<string>;
+    domain?: Opt<string>;
+    modelVersion?: Opt<Int64>;
+    docString?: Opt<string>;
+    graph?: Opt<IGraphProto>;
+    metadataProps?: Opt<IStringStringEntryProto[]>;
+    functions?: Opt<IFunctionProto[]>;
   }
   interface ModelProto extends IModelProto {
-    irVersion: Int64; opsetImport: IOperatorSetIdProto[]; metadataProps: IStringStringEntryProto[]; functions: IFunctionProto[];
+    irVersion: Int64;
+    opsetImport: IOperatorSetIdProto[];
+    metadataProps: IStringStringEntryProto[];
+    functions: IFunctionProto[];
   }
 }
 

@@ -93,14 +93,8 @@ function upgradeNode13(node: onnx.INodeProto, addConst: AddConst, namer: Namer):
     const soft = namer.fresh(`${y}_2d`);
     const mk = (o: string, i: string[], out: string, attrs: onnx.IAttributeProto[] = []): onnx.NodeProto =>
       onnx.NodeProto.create({ opType: o, input: i, output: [out], name: namer.fresh(`${node.name ?? y}_${o}`), attribute: attrs });
-    const intAttr = (name: string, i: number): onnx.AttributeProto =>
-      onnx.AttributeProto.create({ name, i, type: onnx.AttributeProto.AttributeType.INT });
-    return [
-      mk('Shape', [x], shape),
-      mk('Flatten', [x], flat, [intAttr('axis', axis)]),
-      mk(op, [flat], soft, [intAttr('axis', -1)]),
-      mk('Reshape', [soft, shape], y),
-    ];
+    const intAttr = (name: string, i: number): onnx.AttributeProto => onnx.AttributeProto.create({ name, i, type: onnx.AttributeProto.AttributeType.INT });
+    return [mk('Shape', [x], shape), mk('Flatten', [x], flat, [intAttr('axis', axis)]), mk(op, [flat], soft, [intAttr('axis', -1)]), mk('Reshape', [soft, shape], y)];
   }
   return [];
 }
@@ -109,8 +103,12 @@ function upgradeNode13(node: onnx.INodeProto, addConst: AddConst, namer: Namer):
 export function canUpgradeTo13(model: onnx.IModelProto): boolean {
   const refused = new Set([...REFUSED, 'Dropout']);
   const opset = onnxOpset(model);
-  return opset >= 13 || !allGraphs(model.graph!).some((g) => (g.node ?? []).some((n) =>
-    (!n.domain || n.domain === 'ai.onnx') && refused.has(n.opType ?? '') && !(n.opType === 'Resize' && opset >= 11)));
+  return (
+    opset >= 13 ||
+    !allGraphs(model.graph!).some((g) =>
+      (g.node ?? []).some((n) => (!n.domain || n.domain === 'ai.onnx') && refused.has(n.opType ?? '') && !(n.opType === 'Resize' && opset >= 11)),
+    )
+  );
 }
 
 /** Upgrades in place to opset 13 (from 7–12), for per-channel DequantizeLinear. */

@@ -40,14 +40,18 @@ export function readFloats(t: onnx.ITensorProto, baseDir: string): Float32Array 
 
 export function floatTensor(name: string, dims: readonly number[], data: Float32Array): onnx.TensorProto {
   return onnx.TensorProto.create({
-    name, dims: [...dims], dataType: DataType.FLOAT,
+    name,
+    dims: [...dims],
+    dataType: DataType.FLOAT,
     rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice(),
   });
 }
 
 export function int8Tensor(name: string, dims: readonly number[], data: Int8Array | Uint8Array): onnx.TensorProto {
   return onnx.TensorProto.create({
-    name, dims: [...dims], dataType: data instanceof Int8Array ? DataType.INT8 : DataType.UINT8,
+    name,
+    dims: [...dims],
+    dataType: data instanceof Int8Array ? DataType.INT8 : DataType.UINT8,
     rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice(),
   });
 }

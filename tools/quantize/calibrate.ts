@@ -29,7 +29,10 @@ function calibrationTargets(model: onnx.IModelProto): string[] {
   for (const n of graph.node ?? []) {
     if (!QUANTIZED_OPS.has(n.opType ?? '') || !consts.has(n.input?.[1] ?? '')) continue;
     if (n.input?.[0]) names.add(n.input[0]);
-    if (n.output?.[0]) { names.add(n.output[0]); quantizedOutputs.add(n.output[0]); }
+    if (n.output?.[0]) {
+      names.add(n.output[0]);
+      quantizedOutputs.add(n.output[0]);
+    }
   }
   for (const n of graph.node ?? []) {
     if (n.opType === 'BatchNormalization' && quantizedOutputs.has(n.input?.[0] ?? '') && n.output?.[0]) names.add(n.output[0]);
@@ -50,8 +53,12 @@ function percentileRange(values: Float32Array[], keep: number): Range {
   return { min: lo, max: hi };
 }
 
-export async function calibrate(model: onnx.ModelProto, samples: Feeds[], method: CalibrationMethod = 'minmax',
-  onProgress?: (done: number, total: number) => void): Promise<Map<string, Range>> {
+export async function calibrate(
+  model: onnx.ModelProto,
+  samples: Feeds[],
+  method: CalibrationMethod = 'minmax',
+  onProgress?: (done: number, total: number) => void,
+): Promise<Map<string, Range>> {
   if (samples.length === 0) throw new ToolError('CALIBRATION', 'static mode needs at least one calibration sample');
   const targets = calibrationTargets(model);
   const probe = onnx.ModelProto.decode(onnx.ModelProto.encode(model).finish());
@@ -75,7 +82,11 @@ export async function calibrate(model: onnx.ModelProto, samples: Feeds[], method
           seen.set(t, list);
         } else {
           let { min, max } = ranges.get(t) ?? { min: Infinity, max: -Infinity };
-          for (let k = 0; k < data.length; k++) { const x = data[k]!; if (x < min) min = x; if (x > max) max = x; }
+          for (let k = 0; k < data.length; k++) {
+            const x = data[k]!;
+            if (x < min) min = x;
+            if (x > max) max = x;
+          }
           ranges.set(t, { min, max });
         }
       }
@@ -87,4 +98,3 @@ export async function calibrate(model: onnx.ModelProto, samples: Feeds[], method
   if (method === 'percentile') for (const [t, list] of seen) ranges.set(t, percentileRange(list, 0.9999));
   return ranges;
 }
-

@@ -3,7 +3,7 @@
  * each `{ "<input name>": { "dims": [...], "data": [...] } }`), a .npy file (one float32 array,
  * fed to the model's first input), or a directory of .npy/.json files (one sample each, sorted).
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { extname, join } from 'node:path';
 import { ort } from '../ort-node.js';
 import type { Feeds } from '../ort-node.js';
@@ -21,7 +21,11 @@ export function parseNpy(buf: Buffer, label: string): { dims: number[]; data: Fl
   if (descr !== '<f4' || /'fortran_order':\s*True/.test(header) || shape === undefined) {
     throw new ToolError('CALIBRATION', `${label}: only little-endian float32 C-order .npy is supported (got ${descr})`);
   }
-  const dims = shape.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const dims = shape
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   const n = dims.reduce((a, b) => a * b, 1);
   const body = buf.subarray(start + headerLen);
   if (body.length < n * 4) throw new ToolError('CALIBRATION', `${label}: truncated .npy`);
@@ -35,13 +39,16 @@ type JsonTensor = { dims: number[]; data: number[] };
 function fromJson(path: string): Feeds[] {
   const parsed = JSON.parse(readFileSync(path, 'utf8')) as Record<string, JsonTensor> | Record<string, JsonTensor>[];
   const list = Array.isArray(parsed) ? parsed : [parsed];
-  return list.map((sample) => Object.fromEntries(Object.entries(sample).map(([name, t]) =>
-    [name, new ort.Tensor('float32', Float32Array.from(t.data), t.dims)])));
+  return list.map((sample) => Object.fromEntries(Object.entries(sample).map(([name, t]) => [name, new ort.Tensor('float32', Float32Array.from(t.data), t.dims)])));
 }
 
 export function loadCalibration(path: string, firstInput: string): Feeds[] {
-  let stat;
-  try { stat = statSync(path); } catch { throw new ToolError('NOT_FOUND', `${path}: no such calibration file or directory`); }
+  let stat: Stats;
+  try {
+    stat = statSync(path);
+  } catch {
+    throw new ToolError('NOT_FOUND', `${path}: no such calibration file or directory`);
+  }
   const one = (file: string): Feeds[] => {
     if (extname(file) === '.json') return fromJson(file);
     if (extname(file) === '.npy') {
@@ -50,7 +57,11 @@ export function loadCalibration(path: string, firstInput: string): Feeds[] {
     }
     return [];
   };
-  const samples = stat.isDirectory() ? readdirSync(path).sort().flatMap((f) => one(join(path, f))) : one(path);
+  const samples = stat.isDirectory()
+    ? readdirSync(path)
+        .sort()
+        .flatMap((f) => one(join(path, f)))
+    : one(path);
   if (samples.length === 0) throw new ToolError('CALIBRATION', `${path}: no .npy or .json samples found`);
   return samples;
 }

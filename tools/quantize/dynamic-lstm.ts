@@ -16,9 +16,11 @@ import type { Rewrite, RewriteCtx, Weight } from './rewrite-context.js';
 function transposeLast2(w: Weight): Weight {
   const [d, rows, cols] = w.dims as [number, number, number];
   const out = new Float32Array(w.data.length);
-  for (let k = 0; k < d; k++) for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) {
-    out[k * rows * cols + c * rows + r] = w.data[k * rows * cols + r * cols + c]!;
-  }
+  for (let k = 0; k < d; k++)
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < cols; c++) {
+        out[k * rows * cols + c * rows + r] = w.data[k * rows * cols + r * cols + c]!;
+      }
   return { name: w.name, dims: [d, cols, rows], data: out };
 }
 
@@ -30,8 +32,11 @@ function quantized(w: Weight, ctx: RewriteCtx): { q: string; s: string; zp: stri
   const shape = axis === null ? [d] : [d, gates];
   const perDirection = axis === null ? new Float32Array(d).fill(scales[0]!) : new Float32Array(d * gates).map((_, i) => scales[i % gates]!);
   const names = { q: ctx.namer.fresh(`${w.name}_quantized`), s: ctx.namer.fresh(`${w.name}_scale`), zp: ctx.namer.fresh(`${w.name}_zero_point`) };
-  ctx.newInits.push(int8Tensor(names.q, t.dims, quantizeSymmetric(t.data, t.dims, axis, scales, 0)),
-    floatTensor(names.s, shape, perDirection), int8Tensor(names.zp, shape, new Int8Array(perDirection.length)));
+  ctx.newInits.push(
+    int8Tensor(names.q, t.dims, quantizeSymmetric(t.data, t.dims, axis, scales, 0)),
+    floatTensor(names.s, shape, perDirection),
+    int8Tensor(names.zp, shape, new Int8Array(perDirection.length)),
+  );
   ctx.replaced.add(w.name);
   return names;
 }
@@ -47,6 +52,14 @@ export const dynamicLstm: Rewrite = (node, ctx) => {
   const inputs = [...(node.input ?? [])];
   while (inputs.length < 8) inputs.push('');
   const base = node.name || node.output![0]!;
-  return [makeNode('DynamicQuantizeLSTM', [inputs[0]!, wq.q, rq.q, ...inputs.slice(3, 8), wq.s, wq.zp, rq.s, rq.zp],
-    [...(node.output ?? [])], ctx.namer.fresh(`${base}_quant`), [...(node.attribute ?? [])], 'com.microsoft')];
+  return [
+    makeNode(
+      'DynamicQuantizeLSTM',
+      [inputs[0]!, wq.q, rq.q, ...inputs.slice(3, 8), wq.s, wq.zp, rq.s, rq.zp],
+      [...(node.output ?? [])],
+      ctx.namer.fresh(`${base}_quant`),
+      [...(node.attribute ?? [])],
+      'com.microsoft',
+    ),
+  ];
 };

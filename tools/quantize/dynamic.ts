@@ -51,18 +51,20 @@ function integerMatMul(x: string, w: Weight, out: string, base: string, ctx: Rew
     const axis = ctx.perChannel ? 1 : null;
     const scales = symmetricScales(w.data, w.dims, axis);
     names = { wq: ctx.namer.fresh(`${w.name}_quantized`), ws: ctx.namer.fresh(`${w.name}_scale`) };
-    ctx.newInits.push(int8Tensor(names.wq, w.dims, quantizeSymmetric(w.data, w.dims, axis, scales, 0)),
-      floatTensor(names.ws, axis === null ? [] : [w.dims[1]!], scales.map((v) => v * scaleBy)));
+    ctx.newInits.push(
+      int8Tensor(names.wq, w.dims, quantizeSymmetric(w.data, w.dims, axis, scales, 0)),
+      floatTensor(
+        names.ws,
+        axis === null ? [] : [w.dims[1]!],
+        scales.map((v) => v * scaleBy),
+      ),
+    );
     ctx.made.integerWeights.set(w.name, names);
   }
   ctx.replaced.add(w.name);
   const dq = dynamicQuantize(x, base, ctx);
   const acc = ctx.namer.fresh(`${base}_int32`);
-  return [
-    ...dq.nodes,
-    makeNode('MatMulInteger', [dq.q, names.wq, dq.zp], [acc], ctx.namer.fresh(`${base}_quant`)),
-    ...rescale(acc, dq.s, names.ws, out, base, ctx),
-  ];
+  return [...dq.nodes, makeNode('MatMulInteger', [dq.q, names.wq, dq.zp], [acc], ctx.namer.fresh(`${base}_quant`)), ...rescale(acc, dq.s, names.ws, out, base, ctx)];
 }
 
 export const dynamicMatMul: Rewrite = (node, ctx) => {
@@ -73,7 +75,7 @@ export const dynamicMatMul: Rewrite = (node, ctx) => {
 
 const attrOf = (node: onnx.INodeProto, name: string, fallback: number): number => {
   const a = node.attribute?.find((x) => x.name === name);
-  return a ? (a.type === onnx.AttributeProto.AttributeType.FLOAT ? a.f ?? fallback : Number(a.i ?? fallback)) : fallback;
+  return a ? (a.type === onnx.AttributeProto.AttributeType.FLOAT ? (a.f ?? fallback) : Number(a.i ?? fallback)) : fallback;
 };
 
 /**

@@ -26,8 +26,7 @@ function isWeight(t: onnx.ITensorProto): boolean {
   return t.dataType === DataType.FLOAT && dimsOf(t).reduce((a, b) => a * b, 1) >= MIN_FP16_ELEMENTS;
 }
 
-const castToFloat = (from: string, to: string, namer: Namer): onnx.NodeProto =>
-  makeNode('Cast', [from], [to], namer.fresh(`${to}_cast_fp32`), [attrInt('to', DataType.FLOAT)]);
+const castToFloat = (from: string, to: string, namer: Namer): onnx.NodeProto => makeNode('Cast', [from], [to], namer.fresh(`${to}_cast_fp32`), [attrInt('to', DataType.FLOAT)]);
 
 /** Rewrites `root` and its subgraphs in place; returns how many weights became float16. */
 export function fp16Weights(root: onnx.IGraphProto, baseDir: string, namer: Namer, exclude: Set<string> = new Set()): number {

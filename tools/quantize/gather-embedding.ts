@@ -25,8 +25,7 @@ export const gatherEmbedding: Rewrite = (node, ctx) => {
   const wq = ctx.namer.fresh(`${w.name}_quantized`);
   const ws = ctx.namer.fresh(`${w.name}_scale`);
   const rows = ctx.namer.fresh(`${base}_int8_rows`);
-  ctx.newInits.push(int8Tensor(wq, w.dims, quantizeSymmetric(w.data, w.dims, scaleAxis, scales, 0)),
-    floatTensor(ws, scaleAxis === null ? [] : [w.dims[1]!], scales));
+  ctx.newInits.push(int8Tensor(wq, w.dims, quantizeSymmetric(w.data, w.dims, scaleAxis, scales, 0)), floatTensor(ws, scaleAxis === null ? [] : [w.dims[1]!], scales));
   ctx.replaced.add(w.name);
   return [
     makeNode('Gather', [wq, indices], [rows], ctx.namer.fresh(`${base}_quant`), [attrInt('axis', 0)]),

@@ -54,13 +54,20 @@ export function quantizeQ4(w: Float32Array, k: number, n: number, opts: Q4Option
       let zp: number;
       if (opts.symmetric) {
         let big = 0;
-        for (let r = from; r < to; r++) { const v = w[r * n + col]!; if (Math.abs(v) > Math.abs(big)) big = v; }
+        for (let r = from; r < to; r++) {
+          const v = w[r * n + col]!;
+          if (Math.abs(v) > Math.abs(big)) big = v;
+        }
         scale = big / -8;
         zp = 8;
       } else {
         let lo = 0;
         let hi = 0;
-        for (let r = from; r < to; r++) { const v = w[r * n + col]!; if (v < lo) lo = v; if (v > hi) hi = v; }
+        for (let r = from; r < to; r++) {
+          const v = w[r * n + col]!;
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
         scale = (hi - lo) / 15;
         zp = scale === 0 ? 8 : Math.min(15, Math.max(0, Math.round(-lo / scale)));
       }

@@ -26,8 +26,7 @@ function isPointwise(node: onnx.INodeProto, kernel: number[]): boolean {
   return true;
 }
 
-const perm = (p: number[]): onnx.AttributeProto =>
-  onnx.AttributeProto.create({ name: 'perm', ints: p, type: onnx.AttributeProto.AttributeType.INTS });
+const perm = (p: number[]): onnx.AttributeProto => onnx.AttributeProto.create({ name: 'perm', ints: p, type: onnx.AttributeProto.AttributeType.INTS });
 
 export const pointwiseConvAsMatMul: Rewrite = (node, ctx) => {
   const w = constWeight(node, 1, ctx);

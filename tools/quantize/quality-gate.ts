@@ -54,7 +54,10 @@ const PROBABILITY_THRESHOLD = 0.5;
 function kindOf(ref: Float32Array, dims: readonly number[]): OutputKind {
   let min = Infinity;
   let max = -Infinity;
-  for (const v of ref) { if (v < min) min = v; if (v > max) max = v; }
+  for (const v of ref) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
   if (min < 0 || max > 1) return 'features';
   const last = dims[dims.length - 1] ?? 1;
   if (dims.length >= 2 && last >= 2) {
@@ -76,7 +79,13 @@ const TIE_MARGIN = 0.05;
 function topMargin(x: Float32Array, from: number, n: number): number {
   let a = -Infinity;
   let b = -Infinity;
-  for (let i = 0; i < n; i++) { const v = x[from + i]!; if (v > a) { b = a; a = v; } else if (v > b) b = v; }
+  for (let i = 0; i < n; i++) {
+    const v = x[from + i]!;
+    if (v > a) {
+      b = a;
+      a = v;
+    } else if (v > b) b = v;
+  }
   return a - b;
 }
 
@@ -99,8 +108,7 @@ function percentileAbs(ref: Float32Array, got: Float32Array, q: number): number 
 }
 
 /** Metrics for one output over all samples (values concatenated sample after sample). */
-export function compareOutput(name: string, ref: Float32Array, got: Float32Array, dims: readonly number[],
-  t: GateThresholds = DEFAULT_THRESHOLDS): OutputAgreement {
+export function compareOutput(name: string, ref: Float32Array, got: Float32Array, dims: readonly number[], t: GateThresholds = DEFAULT_THRESHOLDS): OutputAgreement {
   const kind = kindOf(ref, dims);
   let maxAbs = 0;
   let sumAbs = 0;
@@ -113,7 +121,11 @@ export function compareOutput(name: string, ref: Float32Array, got: Float32Array
     const b = got[i]!;
     const d = Math.abs(a - b);
     if (d > maxAbs || Number.isNaN(d)) maxAbs = Number.isNaN(d) ? Infinity : d;
-    sumAbs += d; sumRef += Math.abs(a); dot += a * b; na += a * a; nb += b * b;
+    sumAbs += d;
+    sumRef += Math.abs(a);
+    dot += a * b;
+    na += a * a;
+    nb += b * b;
   }
   const n = Math.max(1, ref.length);
   const p99Abs = percentileAbs(ref, got, 0.99);
@@ -122,7 +134,7 @@ export function compareOutput(name: string, ref: Float32Array, got: Float32Array
   let agreement: number | null = null;
   if (kind === 'probability') {
     let same = 0;
-    for (let i = 0; i < ref.length; i++) if ((ref[i]! >= PROBABILITY_THRESHOLD) === (got[i]! >= PROBABILITY_THRESHOLD)) same++;
+    for (let i = 0; i < ref.length; i++) if (ref[i]! >= PROBABILITY_THRESHOLD === got[i]! >= PROBABILITY_THRESHOLD) same++;
     agreement = same / n;
   } else if (kind === 'classifier') {
     const c = dims[dims.length - 1]!;
@@ -156,28 +168,36 @@ const SYMBOLIC_OTHER = 64;
  * [0, 1) (images, audio magnitudes, features), integers from `intValues` by input name (e.g. a
  * sample rate) or 0, shapes from `dimsByName` where given. A gate on such inputs is coarser than on real data; the CLI says so.
  */
-export function generatedInputs(graph: onnx.IGraphProto, count: number, intValues: Record<string, number> = {},
-  dimsByName: Record<string, number[]> = {}, seed = 1): Feeds[] {
+export function generatedInputs(graph: onnx.IGraphProto, count: number, intValues: Record<string, number> = {}, dimsByName: Record<string, number[]> = {}, seed = 1): Feeds[] {
   const consts = new Set((graph.initializer ?? []).map((t) => t.name));
   const inputs = (graph.input ?? []).filter((v) => !consts.has(v.name ?? ''));
   const r = rng(seed);
-  return Array.from({ length: count }, () => Object.fromEntries(inputs.map((v) => {
-    const tt = v.type?.tensorType;
-    const dims = dimsByName[v.name ?? ''] ?? (tt?.shape?.dim ?? []).map((d, i) => (d.dimValue != null && toNum(d.dimValue) > 0 ? toNum(d.dimValue) : i === 0 ? SYMBOLIC_BATCH : SYMBOLIC_OTHER));
-    const size = dims.reduce((a, b) => a * b, 1);
-    const name = v.name ?? '';
-    switch (tt?.elemType) {
-      case 1: return [name, new ort.Tensor('float32', Float32Array.from({ length: size }, r), dims)];
-      case 7: return [name, new ort.Tensor('int64', new BigInt64Array(size).fill(BigInt(intValues[name] ?? 0)), dims)];
-      case 6: return [name, new ort.Tensor('int32', new Int32Array(size).fill(intValues[name] ?? 0), dims)];
-      default: throw new ToolError('UNSUPPORTED_MODEL', `input ${name}: the quality gate cannot generate element type ${tt?.elemType}; pass --calibration`);
-    }
-  })));
+  return Array.from({ length: count }, () =>
+    Object.fromEntries(
+      inputs.map((v) => {
+        const tt = v.type?.tensorType;
+        const dims =
+          dimsByName[v.name ?? ''] ??
+          (tt?.shape?.dim ?? []).map((d, i) => (d.dimValue != null && toNum(d.dimValue) > 0 ? toNum(d.dimValue) : i === 0 ? SYMBOLIC_BATCH : SYMBOLIC_OTHER));
+        const size = dims.reduce((a, b) => a * b, 1);
+        const name = v.name ?? '';
+        switch (tt?.elemType) {
+          case 1:
+            return [name, new ort.Tensor('float32', Float32Array.from({ length: size }, r), dims)];
+          case 7:
+            return [name, new ort.Tensor('int64', new BigInt64Array(size).fill(BigInt(intValues[name] ?? 0)), dims)];
+          case 6:
+            return [name, new ort.Tensor('int32', new Int32Array(size).fill(intValues[name] ?? 0), dims)];
+          default:
+            throw new ToolError('UNSUPPORTED_MODEL', `input ${name}: the quality gate cannot generate element type ${tt?.elemType}; pass --calibration`);
+        }
+      }),
+    ),
+  );
 }
 
 /** Runs both models on `samples` and compares every float output. */
-export async function measureAgreement(fp32: Uint8Array, int8: Uint8Array, samples: Feeds[],
-  t: GateThresholds = DEFAULT_THRESHOLDS): Promise<OutputAgreement[]> {
+export async function measureAgreement(fp32: Uint8Array, int8: Uint8Array, samples: Feeds[], t: GateThresholds = DEFAULT_THRESHOLDS): Promise<OutputAgreement[]> {
   const [a, b] = [await createSession(fp32), await createSession(int8)];
   const ref = new Map<string, { dims: readonly number[]; values: Float32Array[] }>();
   const got = new Map<string, Float32Array[]>();
@@ -204,13 +224,22 @@ export async function measureAgreement(fp32: Uint8Array, int8: Uint8Array, sampl
 function concat(parts: Float32Array[]): Float32Array {
   const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 
 export function describeAgreement(o: OutputAgreement): string {
-  const extra = o.kind === 'probability' ? `, decisions at 0.5 agree ${(o.agreement! * 100).toFixed(1)} %`
-    : o.kind === 'classifier' ? `, top-1 agrees ${(o.agreement! * 100).toFixed(1)} %` : `, cosine ${o.cosine.toFixed(4)}`;
-  return `${o.name} (${o.kind}): max |Δ| ${o.maxAbs.toPrecision(3)}, p99 |Δ| ${o.p99Abs.toPrecision(3)}, mean |Δ| ${o.meanAbs.toPrecision(3)}, relative ${o.relative.toFixed(4)}${extra}` +
-    (o.passed ? '' : ` — FAILS: ${o.failure}`);
+  const extra =
+    o.kind === 'probability'
+      ? `, decisions at 0.5 agree ${(o.agreement! * 100).toFixed(1)} %`
+      : o.kind === 'classifier'
+        ? `, top-1 agrees ${(o.agreement! * 100).toFixed(1)} %`
+        : `, cosine ${o.cosine.toFixed(4)}`;
+  return (
+    `${o.name} (${o.kind}): max |Δ| ${o.maxAbs.toPrecision(3)}, p99 |Δ| ${o.p99Abs.toPrecision(3)}, mean |Δ| ${o.meanAbs.toPrecision(3)}, relative ${o.relative.toFixed(4)}${extra}` +
+    (o.passed ? '' : ` — FAILS: ${o.failure}`)
+  );
 }

@@ -42,8 +42,7 @@ export function symmetricScales(data: Float32Array, dims: readonly number[], axi
  * Quantizes to int8 (offset 0) or to uint8 with a zero point of 128 (offset 128): the same
  * symmetric grid, shifted for kernels such as ConvInteger that only take uint8 weights.
  */
-export function quantizeSymmetric(data: Float32Array, dims: readonly number[], axis: number | null,
-  scales: Float32Array, offset: 0 | 128): Int8Array | Uint8Array {
+export function quantizeSymmetric(data: Float32Array, dims: readonly number[], axis: number | null, scales: Float32Array, offset: 0 | 128): Int8Array | Uint8Array {
   const out = offset === 0 ? new Int8Array(data.length) : new Uint8Array(data.length);
   const { channels, inner } = axis === null ? { channels: 1, inner: data.length } : channelStride(dims, axis);
   for (let i = 0; i < data.length; i++) {
@@ -62,4 +61,3 @@ export function asymmetricParams(min: number, max: number): { scale: number; zer
   const zeroPoint = Math.max(0, Math.min(255, Math.round(-lo / scale)));
   return { scale, zeroPoint };
 }
-

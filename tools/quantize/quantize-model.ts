@@ -101,8 +101,14 @@ export function recipeOf(opts: QuantizeOptions): string {
   return parts.join(' ');
 }
 
-function rewriteGraph(graph: onnx.IGraphProto, outer: Map<string, ConstRef>, base: Omit<RewriteCtx, 'graph' | 'consts' | 'newInits' | 'made'>,
-  table: Record<string, Rewrite>, exclude: Set<string>, counts: Record<string, number>): void {
+function rewriteGraph(
+  graph: onnx.IGraphProto,
+  outer: Map<string, ConstRef>,
+  base: Omit<RewriteCtx, 'graph' | 'consts' | 'newInits' | 'made'>,
+  table: Record<string, Rewrite>,
+  exclude: Set<string>,
+  counts: Record<string, number>,
+): void {
   const consts = new Map([...outer, ...constantsOf(graph)]);
   const ctx: RewriteCtx = { ...base, graph, consts, newInits: [], made: newRewriteMemo() };
   const nodes: onnx.INodeProto[] = [];
@@ -125,8 +131,10 @@ export function quantizeModel(model: onnx.ModelProto, baseDir: string, opts: Qua
   const namer = new Namer(root);
   // Integer ops need opset ≥ 10/11; weight-only falls back to Cast+Mul and keeps the opset.
   // Per-channel DequantizeLinear (static QDQ) needs opset 13.
-  const opset = keepsOpset(opts.mode) ? opsetBefore
-    : opts.perChannel && (opts.mode === 'static' || (opts.opset13 ?? canUpgradeTo13(model))) ? upgradeToOpset13(model, namer)
+  const opset = keepsOpset(opts.mode)
+    ? opsetBefore
+    : opts.perChannel && (opts.mode === 'static' || (opts.opset13 ?? canUpgradeTo13(model)))
+      ? upgradeToOpset13(model, namer)
       : upgradeToOpset11(model, namer);
   const replaced = new Set<string>();
   const counts: Record<string, number> = {};
@@ -137,8 +145,7 @@ export function quantizeModel(model: onnx.ModelProto, baseDir: string, opts: Qua
     const n = fp16Weights(root, baseDir, namer, new Set(opts.exclude ?? []));
     return { opsetBefore, opsetAfter: opset, quantized: n ? { weights: n } : {}, recipe: recipeOf(opts) };
   }
-  rewriteGraph(root, new Map(), { namer, baseDir, opset, perChannel: opts.perChannel, replaced, ranges: opts.ranges },
-    rewritesFor(opts), new Set(opts.exclude ?? []), counts);
+  rewriteGraph(root, new Map(), { namer, baseDir, opset, perChannel: opts.perChannel, replaced, ranges: opts.ranges }, rewritesFor(opts), new Set(opts.exclude ?? []), counts);
   pruneUnused(root, replaced);
   // DynamicQuantizeLSTM lives in onnxruntime's com.microsoft domain.
   if (((opts.mode !== 'weight-only' && counts.LSTM) || (opts.mode === 'q4' && Object.keys(counts).length)) && !model.opsetImport.some((o) => o.domain === MS_DOMAIN)) {

@@ -27,15 +27,13 @@ function qdq(x: string, ctx: RewriteCtx, out: onnx.NodeProto[], target?: string)
   const q = ctx.namer.fresh(`${x}_quantized`);
   const y = target ?? ctx.namer.fresh(`${x}_dequantized`);
   ctx.newInits.push(floatTensor(s, [], Float32Array.of(scale)), int8Tensor(zp, [], Uint8Array.of(zeroPoint)));
-  out.push(makeNode('QuantizeLinear', [x, s, zp], [q], ctx.namer.fresh(`${x}_q`)),
-    makeNode('DequantizeLinear', [q, s, zp], [y], ctx.namer.fresh(`${x}_dq`)));
+  out.push(makeNode('QuantizeLinear', [x, s, zp], [q], ctx.namer.fresh(`${x}_q`)), makeNode('DequantizeLinear', [q, s, zp], [y], ctx.namer.fresh(`${x}_dq`)));
   // An output written to its original name is already the dequantized value for later readers.
   cache.set(target ? y : x, y);
   return y;
 }
 
-const intAttr = (node: onnx.INodeProto, name: string, fallback: number): number =>
-  Number(node.attribute?.find((a) => a.name === name)?.i ?? fallback);
+const intAttr = (node: onnx.INodeProto, name: string, fallback: number): number => Number(node.attribute?.find((a) => a.name === name)?.i ?? fallback);
 const floatAttr = (node: onnx.INodeProto, name: string): number => node.attribute?.find((a) => a.name === name)?.f ?? 1;
 
 function int32Tensor(name: string, dims: number[], data: Int32Array): onnx.TensorProto {
@@ -53,8 +51,11 @@ function qdqOp(weightAxis: (rank: number, node: onnx.INodeProto) => number): Rew
     if (node.opType === 'MatMul' && w.dims.length !== 2) return null;
     // QGemm (onnxruntime's fusion of DQ → Gemm → Q) adds an int32 bias at x_scale · w_scale:
     // only plain Y = A · B' + C with a 1-D C fits that.
-    if (node.opType === 'Gemm' && (intAttr(node, 'transA', 0) !== 0 || floatAttr(node, 'alpha') !== 1 || floatAttr(node, 'beta') !== 1
-      || (bias && dimsOf(bias.tensor).length !== 1))) return null;
+    if (
+      node.opType === 'Gemm' &&
+      (intAttr(node, 'transA', 0) !== 0 || floatAttr(node, 'alpha') !== 1 || floatAttr(node, 'beta') !== 1 || (bias && dimsOf(bias.tensor).length !== 1))
+    )
+      return null;
     const nodes: onnx.NodeProto[] = [];
     const xdq = qdq(x, ctx, nodes)!;
     const axis = ctx.perChannel && ctx.opset >= 13 ? weightAxis(w.dims.length, node) : null;
@@ -65,8 +66,7 @@ function qdqOp(weightAxis: (rank: number, node: onnx.INodeProto) => number): Rew
     const wdq = ctx.namer.fresh(`${w.name}_dequantized`);
     const c = axis === null ? 1 : w.dims[axis]!;
     const shape = axis === null ? [] : [c];
-    ctx.newInits.push(int8Tensor(wq, w.dims, quantizeSymmetric(w.data, w.dims, axis, scales, 0)),
-      floatTensor(ws, shape, scales), int8Tensor(wzp, shape, new Int8Array(c)));
+    ctx.newInits.push(int8Tensor(wq, w.dims, quantizeSymmetric(w.data, w.dims, axis, scales, 0)), floatTensor(ws, shape, scales), int8Tensor(wzp, shape, new Int8Array(c)));
     const axisAttr = axis === null ? [] : [attrInt('axis', axis)];
     nodes.push(makeNode('DequantizeLinear', [wq, ws, wzp], [wdq], ctx.namer.fresh(`${w.name}_dq`), axisAttr));
     ctx.replaced.add(w.name);

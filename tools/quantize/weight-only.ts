@@ -31,8 +31,10 @@ function dequantizedWeight(w: Weight, axis: number | null, ctx: RewriteCtx, out:
     out.push(makeNode('DequantizeLinear', [wq, ws], [y], ctx.namer.fresh(`${w.name}_dq`), attrs));
   } else {
     const f = ctx.namer.fresh(`${w.name}_float`);
-    out.push(makeNode('Cast', [wq], [f], ctx.namer.fresh(`${w.name}_cast`), [attrInt('to', onnx.TensorProto.DataType.FLOAT)]),
-      makeNode('Mul', [f, ws], [y], ctx.namer.fresh(`${w.name}_dq`)));
+    out.push(
+      makeNode('Cast', [wq], [f], ctx.namer.fresh(`${w.name}_cast`), [attrInt('to', onnx.TensorProto.DataType.FLOAT)]),
+      makeNode('Mul', [f, ws], [y], ctx.namer.fresh(`${w.name}_dq`)),
+    );
   }
   ctx.replaced.add(w.name);
   cache.set(w.name, y);
@@ -46,8 +48,14 @@ const WEIGHT_INPUTS: Record<string, { index: number; axis: (rank: number) => num
   MatMul: [{ index: 1, axis: (r) => r - 1 }],
   Gemm: [{ index: 1, axis: () => 1 }],
   // LSTM/GRU W and R are [directions, gates*hidden, in]: one scale per gate row.
-  LSTM: [{ index: 1, axis: () => 1 }, { index: 2, axis: () => 1 }],
-  GRU: [{ index: 1, axis: () => 1 }, { index: 2, axis: () => 1 }],
+  LSTM: [
+    { index: 1, axis: () => 1 },
+    { index: 2, axis: () => 1 },
+  ],
+  GRU: [
+    { index: 1, axis: () => 1 },
+    { index: 2, axis: () => 1 },
+  ],
 };
 
 export const weightOnly: Rewrite = (node, ctx) => {

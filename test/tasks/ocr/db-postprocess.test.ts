@@ -30,7 +30,11 @@ describe('dbBoxes', () => {
   });
 
   it('keeps touching pixels (8-connected) in one region, separate regions apart', () => {
-    const data = map(32, 16, [[2, 2, 4, 4, 0.9], [6, 6, 4, 4, 0.9], [20, 2, 6, 6, 0.9]]);
+    const data = map(32, 16, [
+      [2, 2, 4, 4, 0.9],
+      [6, 6, 4, 4, 0.9],
+      [20, 2, 6, 6, 0.9],
+    ]);
     expect(dbBoxes(data, 32, 16, { unclipRatio: 0 })).toEqual([
       { x: 2, y: 2, width: 8, height: 8, score: expect.closeTo(0.9, 5) },
       { x: 20, y: 2, width: 6, height: 6, score: expect.closeTo(0.9, 5) },
@@ -53,7 +57,12 @@ describe('readingOrder', () => {
   const box = (x: number, y: number, w = 20, h = 10): TextBox => ({ x, y, width: w, height: h, score: 1 });
   it('reads lines top to bottom and words on one line left to right', () => {
     const sorted = readingOrder([box(100, 52), box(0, 0), box(50, 3), box(0, 50)]);
-    expect(sorted.map((b) => [b.x, b.y])).toEqual([[0, 0], [50, 3], [0, 50], [100, 52]]);
+    expect(sorted.map((b) => [b.x, b.y])).toEqual([
+      [0, 0],
+      [50, 3],
+      [0, 50],
+      [100, 52],
+    ]);
   });
 });
 
