@@ -24,7 +24,7 @@ test('a load wedged in session creation rejects with WORKER_STUCK and the worker
       const runtime = edgeserve.createRuntime({
         backend: 'wasm',
         storeName: 'watchdog-load',
-        watchdog: { floorMs: boundMs },
+        watchdog: { floorMs: boundMs, loadFloorMs: boundMs },
         workerFactory: (name) => {
           const worker = spinWorkerFactory(name);
           workers.push(worker);

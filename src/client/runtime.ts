@@ -43,7 +43,8 @@ export interface RuntimeOptions {
    * pending calls reject with WORKER_STUCK, it is replaced, and models load again from the store.
    * The bound: `floorMs` (default 60 000) for a model's first run on the worker (warm-up), then
    * 20 × its slowest warm run, at least `warmFloorMs` (default 5 000). While a load is in flight
-   * the worker must answer a ping within `floorMs`, however long the load takes.
+   * the worker must answer a ping within `loadFloorMs` (default 300 000: session creation blocks
+   * the worker's thread), however long the load takes.
    * `false` turns it off.
    */
   watchdog?: WatchdogOptions | false;

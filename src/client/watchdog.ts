@@ -25,6 +25,13 @@ export interface WatchdogOptions {
   warmFloorMs?: number;
   /** How many times its slowest warm run a model may take; default 20. */
   runMultiple?: number;
+  /**
+   * While a load is in flight, how long the worker may leave a ping unanswered; default 300 000 ms.
+   * Generous on purpose: onnxruntime-web builds a session synchronously on the worker's thread
+   * (tens of seconds for a gigabyte model on a slow device, no ping answered meanwhile), and a
+   * load killed for it would fail every time.
+   */
+  loadFloorMs?: number;
 }
 
 export interface Wedged {
@@ -39,7 +46,7 @@ interface Watch {
   sentAt: number;
 }
 
-const defaultWatchdog: Required<WatchdogOptions> = { floorMs: 60_000, warmFloorMs: 5_000, runMultiple: 20 };
+const defaultWatchdog: Required<WatchdogOptions> = { floorMs: 60_000, warmFloorMs: 5_000, runMultiple: 20, loadFloorMs: 300_000 };
 
 interface History {
   /** The first run's time (warm-up included). */
@@ -54,8 +61,10 @@ export class Watchdog {
   private lastProgress = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private dueAt = 0;
-  /** The first-run bound, which is also a loading worker's bound for an unanswered ping (load-watch.ts). */
+  /** The first-run bound. */
   readonly floorMs: number;
+  /** A loading worker's bound for an unanswered ping (load-watch.ts). */
+  readonly loadFloorMs: number;
   private readonly warmFloorMs: number;
   private readonly runMultiple: number;
 
@@ -67,6 +76,7 @@ export class Watchdog {
     this.floorMs = options.floorMs ?? defaultWatchdog.floorMs;
     this.warmFloorMs = Math.min(options.warmFloorMs ?? defaultWatchdog.warmFloorMs, this.floorMs);
     this.runMultiple = options.runMultiple ?? defaultWatchdog.runMultiple;
+    this.loadFloorMs = options.loadFloorMs ?? defaultWatchdog.loadFloorMs;
   }
 
   /** A predict for `model` was just posted; call the returned function when its answer arrives. */

@@ -174,12 +174,12 @@ export class WorkerLink {
           if (this.live !== live) return;
           const error = new WorkerStuckError(
             `the runtime worker answered no ping for ${silentMs} ms while loading "${model}" (a live worker answers within ${boundMs} ms, however long the load); ` +
-              'it was terminated, pending calls were rejected, and the next call starts a new worker (createRuntime({ watchdog: { floorMs } }) sets the bound)',
+              'it was terminated, pending calls were rejected, and the next call starts a new worker (createRuntime({ watchdog: { loadFloorMs } }) sets the bound)',
             { generation, model, waitedMs: silentMs, boundMs, during: 'load' },
           );
           this.retire(error);
         },
-        live.watchdog.floorMs,
+        live.watchdog.loadFloorMs,
       );
     }
     // A script that fails to load or throws at top level shows up as an error event.
