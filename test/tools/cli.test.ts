@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../tools/cli/cli.js';
 import { parseNpy } from '../../tools/quantize/calibration-data.js';
+import { DEFAULT_THRESHOLDS } from '../../tools/quantize/quality-gate.js';
 import { MODEL_BENCH } from '../fixtures/model-inputs.js';
 import { MODEL_PATHS } from '../fixtures/model-paths.js';
 
@@ -61,4 +62,16 @@ describe('edgeserve CLI', () => {
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { models: { versions: { variants: { recipe: string }[] }[] }[] };
     expect(manifest.models[0]!.versions[0]!.variants[0]!.recipe).toBe('quantize --mode static --per-channel');
   }, 60_000);
+
+  it("states the quality gate's thresholds as the gate and docs/quantization.md hold them (one source)", async () => {
+    expect(await main(['quantize', '--help'])).toBe(0);
+    const help = out.join('\n').replace(/\s+/g, ' ');
+    const t = DEFAULT_THRESHOLDS;
+    expect(help).toContain(`agree on ≥ ${Math.round(t.minAgreement * 100)} %`);
+    expect(help).toContain(`99th percentile of |Δp| be ≤ ${t.maxP99AbsProbability}`);
+    expect(help).toContain(`cosine ≥ ${t.minCosine} and relative error ≤ ${t.maxRelative}`);
+    const docs = readFileSync(new URL('../../docs/quantization.md', import.meta.url), 'utf8');
+    expect(docs).toContain(`| ≥ ${Math.round(t.minAgreement * 100)} % and ≤ ${t.maxP99AbsProbability} |`);
+    expect(docs).toContain(`| ≥ ${t.minCosine} and ≤ ${t.maxRelative} |`);
+  });
 });

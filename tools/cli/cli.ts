@@ -10,6 +10,10 @@ import { packFolder, HF_VARIANTS } from '../pack-folder.js';
 import { statSync } from 'node:fs';
 import { externalizeFile } from '../externalize.js';
 import { loadCalibration } from '../quantize/calibration-data.js';
+import { DEFAULT_THRESHOLDS, TIE_MARGIN } from '../quantize/quality-gate.js';
+
+/** The gate's thresholds are printed from the gate's own constants: one source for them. */
+const pct = (share: number) => `${Math.round(share * 100)} %`;
 import { readModelFile } from '../onnx/model-io.js';
 import { onnx } from '../onnx/onnx-proto.js';
 import { toNum } from '../onnx/long-int.js';
@@ -60,9 +64,10 @@ int8 model is written as one file.
 Quality gate (on by default): fp32 and int8 run on the --calibration samples, or on inputs
 generated from the model's input specs (floats uniform in [0, 1), symbolic dims 1 then 64). Per
 output it prints max/mean |Δ| and relative error, then: probabilities (values in [0, 1]):
-decisions at 0.5 must agree on ≥ 95 % and max |Δp| ≤ 0.1; classifiers (softmax rows): top-1
-must agree on ≥ 95 % of rows (rows whose two best classes are within 0.05 are ties, not counted);
-other outputs (features): cosine ≥ 0.99 and relative error ≤ 0.1.
+decisions at 0.5 must agree on ≥ ${pct(DEFAULT_THRESHOLDS.minAgreement)} and the 99th percentile of |Δp| be
+≤ ${DEFAULT_THRESHOLDS.maxP99AbsProbability}; classifiers (softmax rows): top-1 must agree on ≥ ${pct(DEFAULT_THRESHOLDS.minAgreement)} of rows (rows whose two
+best classes are within ${TIE_MARGIN} are ties, not counted); other outputs (features): cosine ≥ ${DEFAULT_THRESHOLDS.minCosine}
+and relative error ≤ ${DEFAULT_THRESHOLDS.maxRelative}.
 Below that: exit code 1 and no output file.`;
 
 const PACK_HELP = `Usage: edgeserve pack <model.onnx> [more.onnx ...] --manifest <manifest.json> [options]

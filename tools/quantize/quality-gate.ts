@@ -74,7 +74,7 @@ function kindOf(ref: Float32Array, dims: readonly number[]): OutputKind {
 }
 
 /** Classifier rows closer than this (in probability) between the two best classes are ties. */
-const TIE_MARGIN = 0.05;
+export const TIE_MARGIN = 0.05;
 
 function topMargin(x: Float32Array, from: number, n: number): number {
   let a = -Infinity;
