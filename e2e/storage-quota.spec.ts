@@ -4,7 +4,7 @@
  * room — runs from memory; the outcome is reported and nothing corrupt is left in the store.
  * (Chromium enforces the overridden quota on writes but navigator.storage.estimate() keeps
  * reporting the real one, so these tests exercise the "write refused → evict → retry" path;
- * the estimate-first path is covered in test/store/storage-manager.test.ts.)
+ * the estimate-first path is covered in test/store/eviction.test.ts.)
  */
 import { expect, openHarness, test } from './fixtures.js';
 

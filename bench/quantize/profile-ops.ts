@@ -6,6 +6,7 @@
  * The first two runs are warm-up and not counted. Not a test; noisy on a shared machine.
  *   npx tsx bench/quantize/profile-ops.ts --model ocr-cls [--runs 12] [--int8 model.int8.onnx]
  */
+import { median } from '../../src/stats.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,8 +67,7 @@ function profile(path: string): OpTimes {
     row.nodes += 1 / counted.length;
     byOp.set(op, row);
   }
-  const sorted = counted.map((r) => r.dur / 1000).sort((a, b) => a - b);
-  return { perRunMs: sorted[sorted.length >> 1] ?? NaN, byOp };
+  return { perRunMs: median(counted.map((r) => r.dur / 1000)), byOp };
 }
 
 if (values.child) {

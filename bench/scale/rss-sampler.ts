@@ -1,4 +1,5 @@
 /** Sampling the browser's RSS while something runs: its peak, and a steady level. */
+import { median } from '../../src/stats.js';
 import { browserTree } from './proc-rss.js';
 
 const tree = browserTree();
@@ -33,5 +34,5 @@ export async function steadyRss(n = 5, everyMs = 100, read: () => number = () =>
     xs.push(read());
     if (i < n - 1) await new Promise((r) => setTimeout(r, everyMs));
   }
-  return xs.sort((a, b) => a - b)[Math.floor(n / 2)]!;
+  return median(xs);
 }

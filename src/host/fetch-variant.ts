@@ -28,7 +28,7 @@ import type { CachedModel, LoadProgress } from '../protocol.js';
 import { downloadFile, type ChunkSink, type FetchLike } from '../net/download.js';
 import { exclusive } from '../locks/web-locks.js';
 import type { EntryKey, ModelStore, ModelWrite } from '../store/model-store.js';
-import { entryName, makeRoom, type Estimate } from '../store/storage-manager.js';
+import { entryName, makeRoom, type Estimate } from '../store/eviction.js';
 import { throttleProgress } from './progress-throttle.js';
 
 export interface FetchedVariant {

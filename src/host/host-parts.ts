@@ -15,7 +15,7 @@ import type { FetchLike } from '../net/download.js';
 import type { ModelInfo, WorkerInit } from '../protocol.js';
 import { openDeviceState, type DeviceState } from '../state/device-state.js';
 import { openModelStore, type ModelStore } from '../store/model-store.js';
-import { defaultEstimate, type Estimate } from '../store/storage-manager.js';
+import { defaultEstimate, type Estimate } from '../store/eviction.js';
 import { EnginePool } from './engine-pool.js';
 import { ServedModels } from './served-models.js';
 

@@ -5,7 +5,7 @@
 import { heldLockNames } from '../locks/web-locks.js';
 import type { Precision } from '../manifest/schema.js';
 import type { CachedModel } from '../protocol.js';
-import { entryName } from '../store/storage-manager.js';
+import { entryName } from '../store/eviction.js';
 import type { ServedModel } from './served-model.js';
 
 type EntryRef = Pick<CachedModel, 'id' | 'version' | 'precision'>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../src/store/memory-store.js';
-import { makeRoom } from '../../src/store/storage-manager.js';
+import { makeRoom } from '../../src/store/eviction.js';
 
 const MB = 1024 * 1024;
 const spec = { id: 'x', format: 'onnx' as const, inputs: [], outputs: [] };
