@@ -3,25 +3,15 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../tools/cli/cli.js';
 import { parseNpy } from '../../tools/quantize/calibration-data.js';
 import { DEFAULT_THRESHOLDS } from '../../tools/quantize/quality-gate.js';
 import { MODEL_BENCH } from '../fixtures/model-inputs.js';
 import { MODEL_PATHS } from '../fixtures/model-paths.js';
+import { captureCliOutput } from '../fixtures/cli-output.js';
 
-let out: string[];
-beforeEach(() => {
-  out = [];
-  vi.spyOn(console, 'log').mockImplementation((s: unknown) => {
-    out.push(String(s));
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    out.push(String(s));
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
+const out = captureCliOutput();
 
 /** A float32 C-order .npy (format 1.0), as numpy.save writes it. */
 function npy(dims: number[], data: Float32Array): Buffer {

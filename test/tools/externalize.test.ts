@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { externalizeFile } from '../../tools/externalize.js';
 import { onnx } from '../../tools/onnx/onnx-proto.js';
 import { readModelFile } from '../../tools/onnx/model-io.js';
@@ -14,6 +14,7 @@ import { makeInt8Variant } from '../../tools/make-int8-variant.js';
 import { main } from '../../tools/cli/cli.js';
 import { createSession, ort } from '../../tools/ort-node.js';
 import { matmulInput, matmulModelBytes } from '../fixtures/matmul-model.js';
+import { captureCliOutput } from '../fixtures/cli-output.js';
 
 const K = 512;
 const N = 1000; // W is 2,048,000 bytes (≥ 1 MiB: aligned), b 4,000 (not a multiple of 4096), s 4 (stays in the graph)
@@ -31,18 +32,7 @@ function entries(t: onnx.ITensorProto): Record<string, string> {
   return Object.fromEntries((t.externalData ?? []).map((e) => [e.key, e.value]));
 }
 
-let out: string[];
-beforeEach(() => {
-  out = [];
-  vi.spyOn(console, 'log').mockImplementation((s: unknown) => {
-    out.push(String(s));
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    out.push(String(s));
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
+const out = captureCliOutput();
 
 describe('edgeserve externalize', () => {
   it('writes graph + one .onnx_data whose outputs equal the single-file model exactly', async () => {

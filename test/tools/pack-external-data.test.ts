@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { packModel } from '../../tools/pack.js';
 import { externalizeFile } from '../../tools/externalize.js';
 import { externalizeModel, writeExternalData } from '../../tools/onnx/external-data.js';
@@ -14,6 +14,7 @@ import { ToolError } from '../../tools/tool-error.js';
 import { main } from '../../tools/cli/cli.js';
 import { validateManifest } from '../../src/manifest/validate.js';
 import { matmulModel, matmulModelBytes } from '../fixtures/matmul-model.js';
+import { captureCliOutput } from '../fixtures/cli-output.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'edgeserve-packx-'));
 const fileEntry = (path: string, url: string) => {
@@ -30,18 +31,7 @@ function thrown(f: () => unknown): ToolError {
   throw new Error('did not throw');
 }
 
-let out: string[];
-beforeEach(() => {
-  out = [];
-  vi.spyOn(console, 'log').mockImplementation((s: unknown) => {
-    out.push(String(s));
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    out.push(String(s));
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
+const out = captureCliOutput();
 
 describe('edgeserve pack: external data', () => {
   it('records the graph and its data file, graph first, each with bytes and SHA-256', () => {

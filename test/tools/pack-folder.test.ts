@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { onnx } from '../../tools/onnx/onnx-proto.js';
 import { floatTensor } from '../../tools/onnx/tensor-data.js';
 import { makeInt8Variant } from '../../tools/make-int8-variant.js';
@@ -12,6 +12,7 @@ import { externalizeFile } from '../../tools/externalize.js';
 import { main } from '../../tools/cli/cli.js';
 import { validateManifest } from '../../src/manifest/validate.js';
 import { rng } from '../../tools/rng.js';
+import { captureCliOutput } from '../fixtures/cli-output.js';
 
 const vi32 = (name: string, dims: number[]): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
 
@@ -43,18 +44,7 @@ function unstamp(path: string): void {
   writeFileSync(path, onnx.ModelProto.encode(m).finish());
 }
 
-let out: string[];
-beforeEach(() => {
-  out = [];
-  vi.spyOn(console, 'log').mockImplementation((s: unknown) => {
-    out.push(String(s));
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    out.push(String(s));
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
+const out = captureCliOutput();
 
 describe('pack <Hugging Face folder>', () => {
   it('one model, a variant per file with the precision its name says, every external data file recorded', async () => {

@@ -3,23 +3,13 @@
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../tools/cli/cli.js';
 import { makeInt8Variant } from '../../tools/make-int8-variant.js';
 import { matmulModelBytes } from '../fixtures/matmul-model.js';
+import { captureCliOutput } from '../fixtures/cli-output.js';
 
-let out: string[];
-beforeEach(() => {
-  out = [];
-  vi.spyOn(console, 'log').mockImplementation((s: unknown) => {
-    out.push(String(s));
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    out.push(String(s));
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
+const out = captureCliOutput();
 
 describe('edgeserve pack: a version with no fp32 variant', () => {
   it('warns that load(id) asks for fp32, naming the precision to ask for; not once fp32 is there', async () => {

@@ -5,7 +5,7 @@
 import { mkdtempSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { onnx } from '../../tools/onnx/onnx-proto.js';
 import { floatTensor } from '../../tools/onnx/tensor-data.js';
 import { main } from '../../tools/cli/cli.js';
@@ -13,6 +13,7 @@ import { packModel } from '../../tools/pack.js';
 import { AGREEMENT_KEY } from '../../tools/make-int8-variant.js';
 import { validateManifest } from '../../src/manifest/validate.js';
 import { rng } from '../../tools/rng.js';
+import { captureCliOutput } from '../fixtures/cli-output.js';
 
 const vi32 = (name: string, dims: number[]): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
 
@@ -76,18 +77,7 @@ function fp16Model(dir: string): string {
   return path;
 }
 
-let out: string[];
-beforeEach(() => {
-  out = [];
-  vi.spyOn(console, 'log').mockImplementation((s: unknown) => {
-    out.push(String(s));
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    out.push(String(s));
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
+const out = captureCliOutput();
 
 describe('quantize: the gate leaves a trace, refusals say what would work', () => {
   it('weight-only refused by the gate does not suggest --mode weight-only; dynamic does', async () => {
