@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { onnx } from '../../tools/onnx/onnx-proto.js';
 import { floatTensor } from '../../tools/onnx/tensor-data.js';
+import { encodeGraph, floatInfo } from '../fixtures/onnx-graph.js';
 import { makeInt8Variant } from '../../tools/make-int8-variant.js';
 import { externalizeFile } from '../../tools/externalize.js';
 import { main } from '../../tools/cli/cli.js';
@@ -14,27 +15,18 @@ import { validateManifest } from '../../src/manifest/validate.js';
 import { rng } from '../../tools/rng.js';
 import { captureCliOutput } from '../fixtures/cli-output.js';
 
-const vi32 = (name: string, dims: number[]): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
-
 function writeFp32(path: string): void {
   const next = rng(3);
   const w = Float32Array.from({ length: 64 * 32 }, () => next() - 0.5);
   writeFileSync(
     path,
-    onnx.ModelProto.encode(
-      onnx.ModelProto.create({
-        irVersion: 8,
-        opsetImport: [{ domain: '', version: 13 }],
-        producerName: 'test',
-        graph: {
-          name: 'g',
-          input: [vi32('x', [4, 64])],
-          output: [vi32('y', [4, 32])],
-          initializer: [floatTensor('W', [64, 32], w)],
-          node: [{ opType: 'MatMul', input: ['x', 'W'], output: ['y'], name: 'mm' }],
-        },
-      }),
-    ).finish(),
+    encodeGraph({
+      name: 'g',
+      input: [floatInfo('x', [4, 64])],
+      output: [floatInfo('y', [4, 32])],
+      initializer: [floatTensor('W', [64, 32], w)],
+      node: [{ opType: 'MatMul', input: ['x', 'W'], output: ['y'], name: 'mm' }],
+    }),
   );
 }
 

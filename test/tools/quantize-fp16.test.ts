@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { onnx } from '../../tools/onnx/onnx-proto.js';
 import { floatTensor } from '../../tools/onnx/tensor-data.js';
+import { encodeGraph, floatInfo } from '../fixtures/onnx-graph.js';
 import { halfBitsToFloat, toHalfBits } from '../../tools/quantize/float16.js';
 import { makeInt8Variant, AGREEMENT_KEY } from '../../tools/make-int8-variant.js';
 import { main } from '../../tools/cli/cli.js';
@@ -13,7 +14,6 @@ import { packModel } from '../../tools/pack.js';
 import { createSession, ort } from '../../tools/ort-node.js';
 import { rng } from '../../tools/rng.js';
 
-const vi32 = (name: string, dims: number[]): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
 const F = onnx.TensorProto.DataType;
 
 /** y = Relu(x · W + b) · V, with V a Constant node (paddle2onnx style) and b too small to convert. */
@@ -25,26 +25,19 @@ function mlp(dir: string, scale = 1): { path: string; w: Float32Array; v: Float3
   const path = join(dir, 'mlp.onnx');
   writeFileSync(
     path,
-    onnx.ModelProto.encode(
-      onnx.ModelProto.create({
-        irVersion: 8,
-        opsetImport: [{ domain: '', version: 13 }],
-        producerName: 'test',
-        graph: {
-          name: 'g',
-          input: [vi32('x', [4, 64])],
-          output: [vi32('y', [4, 16])],
-          initializer: [floatTensor('W', [64, 48], w), floatTensor('b', [48], b)],
-          node: [
-            { opType: 'Constant', output: ['V'], name: 'v_const', attribute: [{ name: 'value', t: floatTensor('', [48, 16], v), type: onnx.AttributeProto.AttributeType.TENSOR }] },
-            { opType: 'MatMul', input: ['x', 'W'], output: ['xw'], name: 'mm1' },
-            { opType: 'Add', input: ['xw', 'b'], output: ['h'], name: 'add' },
-            { opType: 'Relu', input: ['h'], output: ['r'], name: 'relu' },
-            { opType: 'MatMul', input: ['r', 'V'], output: ['y'], name: 'mm2' },
-          ],
-        },
-      }),
-    ).finish(),
+    encodeGraph({
+      name: 'g',
+      input: [floatInfo('x', [4, 64])],
+      output: [floatInfo('y', [4, 16])],
+      initializer: [floatTensor('W', [64, 48], w), floatTensor('b', [48], b)],
+      node: [
+        { opType: 'Constant', output: ['V'], name: 'v_const', attribute: [{ name: 'value', t: floatTensor('', [48, 16], v), type: onnx.AttributeProto.AttributeType.TENSOR }] },
+        { opType: 'MatMul', input: ['x', 'W'], output: ['xw'], name: 'mm1' },
+        { opType: 'Add', input: ['xw', 'b'], output: ['h'], name: 'add' },
+        { opType: 'Relu', input: ['h'], output: ['r'], name: 'relu' },
+        { opType: 'MatMul', input: ['r', 'V'], output: ['y'], name: 'mm2' },
+      ],
+    }),
   );
   return { path, w, v };
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { onnx } from '../../tools/onnx/onnx-proto.js';
 import { floatTensor } from '../../tools/onnx/tensor-data.js';
+import { encodeGraph, floatInfo } from '../fixtures/onnx-graph.js';
 import { dequantizeQ4, quantizeQ4 } from '../../tools/quantize/matmul-nbits.js';
 import { makeInt8Variant, AGREEMENT_KEY } from '../../tools/make-int8-variant.js';
 import { main } from '../../tools/cli/cli.js';
@@ -14,7 +15,6 @@ import { packModel } from '../../tools/pack.js';
 import { createSession, ort } from '../../tools/ort-node.js';
 import { rng } from '../../tools/rng.js';
 
-const vi32 = (name: string, dims: number[]): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
 const attr = (name: string, v: number): onnx.IAttributeProto =>
   Number.isInteger(v) && name !== 'beta' ? { name, i: v, type: onnx.AttributeProto.AttributeType.INT } : { name, f: v, type: onnx.AttributeProto.AttributeType.FLOAT };
 
@@ -34,20 +34,13 @@ function model(dir: string, w: Float32Array, gemm = false): string {
     : { opType: 'MatMul', input: ['x', 'W'], output: ['y'], name: 'mm' };
   writeFileSync(
     path,
-    onnx.ModelProto.encode(
-      onnx.ModelProto.create({
-        irVersion: 8,
-        opsetImport: [{ domain: '', version: 13 }],
-        producerName: 'test',
-        graph: {
-          name: 'g',
-          input: [vi32('x', gemm ? [5, K] : [2, 5, K])],
-          output: [vi32('y', gemm ? [5, N] : [2, 5, N])],
-          initializer: [floatTensor('W', gemm ? [N, K] : [K, N], w), ...(gemm ? [floatTensor('c', [N], weights(3, N))] : [])],
-          node: [node],
-        },
-      }),
-    ).finish(),
+    encodeGraph({
+      name: 'g',
+      input: [floatInfo('x', gemm ? [5, K] : [2, 5, K])],
+      output: [floatInfo('y', gemm ? [5, N] : [2, 5, N])],
+      initializer: [floatTensor('W', gemm ? [N, K] : [K, N], w), ...(gemm ? [floatTensor('c', [N], weights(3, N))] : [])],
+      node: [node],
+    }),
   );
   return path;
 }
@@ -171,23 +164,16 @@ describe('quantize --mode q4 in onnxruntime-web WASM', () => {
     const path = join(dir, 'tied.onnx');
     writeFileSync(
       path,
-      onnx.ModelProto.encode(
-        onnx.ModelProto.create({
-          irVersion: 8,
-          opsetImport: [{ domain: '', version: 13 }],
-          producerName: 'test',
-          graph: {
-            name: 'g',
-            input: [vi32('x', [5, K])],
-            output: [vi32('y', [5, K])],
-            initializer: [floatTensor('W', [K, K], w)],
-            node: [
-              { opType: 'MatMul', input: ['x', 'W'], output: ['h'], name: 'a' },
-              { opType: 'MatMul', input: ['h', 'W'], output: ['y'], name: 'b' },
-            ],
-          },
-        }),
-      ).finish(),
+      encodeGraph({
+        name: 'g',
+        input: [floatInfo('x', [5, K])],
+        output: [floatInfo('y', [5, K])],
+        initializer: [floatTensor('W', [K, K], w)],
+        node: [
+          { opType: 'MatMul', input: ['x', 'W'], output: ['h'], name: 'a' },
+          { opType: 'MatMul', input: ['h', 'W'], output: ['y'], name: 'b' },
+        ],
+      }),
     );
     const o = join(dir, 'tied.q4.onnx');
     expect((await makeInt8Variant(path, o, { mode: 'q4' })).quantized).toEqual({ MatMul: 2 });
@@ -206,23 +192,16 @@ describe('quantize --mode q4 in onnxruntime-web WASM', () => {
     const path = join(dir, 'breaker.onnx');
     writeFileSync(
       path,
-      onnx.ModelProto.encode(
-        onnx.ModelProto.create({
-          irVersion: 8,
-          opsetImport: [{ domain: '', version: 13 }],
-          producerName: 'test',
-          graph: {
-            name: 'g',
-            input: [vi32('x', [4, K])],
-            output: [vi32('y', [4, N])],
-            initializer: [floatTensor('mask', [K], mask), floatTensor('W', [K, N], w)],
-            node: [
-              { opType: 'Mul', input: ['x', 'mask'], output: ['xm'], name: 'mask' },
-              { opType: 'MatMul', input: ['xm', 'W'], output: ['y'], name: 'mm' },
-            ],
-          },
-        }),
-      ).finish(),
+      encodeGraph({
+        name: 'g',
+        input: [floatInfo('x', [4, K])],
+        output: [floatInfo('y', [4, N])],
+        initializer: [floatTensor('mask', [K], mask), floatTensor('W', [K, N], w)],
+        node: [
+          { opType: 'Mul', input: ['x', 'mask'], output: ['xm'], name: 'mask' },
+          { opType: 'MatMul', input: ['xm', 'W'], output: ['y'], name: 'mm' },
+        ],
+      }),
     );
     expect(await main(['quantize', path, '-o', join(dir, 'a.onnx'), '--mode', 'q4'])).toBe(1);
     const text = out.join('');

@@ -8,14 +8,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { onnx } from '../../tools/onnx/onnx-proto.js';
 import { floatTensor } from '../../tools/onnx/tensor-data.js';
+import { encodeGraph, floatInfo } from '../fixtures/onnx-graph.js';
 import { main } from '../../tools/cli/cli.js';
 import { packModel } from '../../tools/pack.js';
 import { AGREEMENT_KEY } from '../../tools/make-int8-variant.js';
 import { validateManifest } from '../../src/manifest/validate.js';
 import { rng } from '../../tools/rng.js';
 import { captureCliOutput } from '../fixtures/cli-output.js';
-
-const vi32 = (name: string, dims: number[]): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
 
 /**
  * y = (x ⊙ mask) · W, where mask zeroes x's first column and W's first row is 1000: the row
@@ -29,23 +28,16 @@ function gateBreaker(dir: string): string {
   const path = join(dir, 'breaker.onnx');
   writeFileSync(
     path,
-    onnx.ModelProto.encode(
-      onnx.ModelProto.create({
-        irVersion: 8,
-        opsetImport: [{ domain: '', version: 13 }],
-        producerName: 'test',
-        graph: {
-          name: 'g',
-          input: [vi32('x', [4, 64])],
-          output: [vi32('y', [4, 32])],
-          initializer: [floatTensor('mask', [64], mask), floatTensor('W', [64, 32], w)],
-          node: [
-            { opType: 'Mul', input: ['x', 'mask'], output: ['xm'], name: 'mask' },
-            { opType: 'MatMul', input: ['xm', 'W'], output: ['y'], name: 'mm' },
-          ],
-        },
-      }),
-    ).finish(),
+    encodeGraph({
+      name: 'g',
+      input: [floatInfo('x', [4, 64])],
+      output: [floatInfo('y', [4, 32])],
+      initializer: [floatTensor('mask', [64], mask), floatTensor('W', [64, 32], w)],
+      node: [
+        { opType: 'Mul', input: ['x', 'mask'], output: ['xm'], name: 'mask' },
+        { opType: 'MatMul', input: ['xm', 'W'], output: ['y'], name: 'mm' },
+      ],
+    }),
   );
   return path;
 }
@@ -56,23 +48,16 @@ function fp16Model(dir: string): string {
   const path = join(dir, 'half.onnx');
   writeFileSync(
     path,
-    onnx.ModelProto.encode(
-      onnx.ModelProto.create({
-        irVersion: 8,
-        opsetImport: [{ domain: '', version: 13 }],
-        producerName: 'test',
-        graph: {
-          name: 'g',
-          input: [vi32('x', [4, 64])],
-          output: [vi32('y', [4, 32])],
-          initializer: [onnx.TensorProto.create({ name: 'W16', dims: [64, 32], dataType: onnx.TensorProto.DataType.FLOAT16, rawData: w16 })],
-          node: [
-            { opType: 'Cast', input: ['W16'], output: ['W'], name: 'cast', attribute: [{ name: 'to', i: 1, type: onnx.AttributeProto.AttributeType.INT }] },
-            { opType: 'MatMul', input: ['x', 'W'], output: ['y'], name: 'mm' },
-          ],
-        },
-      }),
-    ).finish(),
+    encodeGraph({
+      name: 'g',
+      input: [floatInfo('x', [4, 64])],
+      output: [floatInfo('y', [4, 32])],
+      initializer: [onnx.TensorProto.create({ name: 'W16', dims: [64, 32], dataType: onnx.TensorProto.DataType.FLOAT16, rawData: w16 })],
+      node: [
+        { opType: 'Cast', input: ['W16'], output: ['W'], name: 'cast', attribute: [{ name: 'to', i: 1, type: onnx.AttributeProto.AttributeType.INT }] },
+        { opType: 'MatMul', input: ['x', 'W'], output: ['y'], name: 'mm' },
+      ],
+    }),
   );
   return path;
 }
