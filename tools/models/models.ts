@@ -6,17 +6,21 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
 import type { FileEntry, Manifest, ModelEntry, VariantEntry } from '../../src/manifest/schema.js';
+import type { Int8VariantOptions } from '../make-int8-variant.js';
 import { copyEngineAssets } from './engine-assets.js';
 import { MODEL_VERSION, modelSources, nodeModules, type ModelSource } from './model-sources.js';
 import { unwrapNsfwjsModel } from './unwrap-nsfwjs.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const publicDir = join(root, 'public');
-const modelsDir = join(publicDir, 'models');
+// --out <dir> writes the models and manifest elsewhere (timing a rebuild without replacing the
+// files a running dev server or e2e build reads); the engine files always go to public/engines/.
+const outAt = process.argv.indexOf('--out');
+const modelsDir = outAt > 0 && process.argv[outAt + 1] ? resolve(process.argv[outAt + 1]!) : join(publicDir, 'models');
 
 async function fileEntry(path: string): Promise<FileEntry> {
   const bytes = await readFile(path);
@@ -46,6 +50,17 @@ async function checkOnnxSpecs(source: ModelSource, path: string): Promise<void> 
   await session.release();
 }
 
+/** A recipe whose sample makers run once, however many variants' gates ask for them. */
+function shareSamples(recipe: Int8VariantOptions): Int8VariantOptions {
+  const once = <T>(make: (() => T) | undefined) => {
+    let made: T | undefined;
+    return make && (() => (made ??= make()));
+  };
+  const gateSamples = once(recipe.gateSamples);
+  const calibrationSamples = once(recipe.calibrationSamples);
+  return { ...recipe, ...(gateSamples ? { gateSamples } : {}), ...(calibrationSamples ? { calibrationSamples } : {}) };
+}
+
 async function buildModel(source: ModelSource): Promise<ModelEntry> {
   const dir = join(modelsDir, source.id, MODEL_VERSION);
   await mkdir(dir, { recursive: true });
@@ -62,11 +77,13 @@ async function buildModel(source: ModelSource): Promise<ModelEntry> {
       // block is the only part of the script that knows about the quantizer.
       const { makeInt8Variant } = await import('../make-int8-variant.js');
       const { int8RecipeFor } = await import('../int8-recipes.js');
+      // The gate's real samples are rendered once and shared by int8, fp16 and q4.
+      const recipe = shareSamples(int8RecipeFor(source.id));
       const int8Path = join(dir, basename(source.from).replace(/\.onnx$/, '.int8.onnx'));
       const { ToolError } = await import('../tool-error.js');
       // The quality gate is on: a variant that disagrees with fp32 throws GATE_FAILED before it
       // is written, and is left out of the manifest rather than shipped.
-      const made = await makeInt8Variant(fp32Path, int8Path, int8RecipeFor(source.id)).catch((err: unknown) => {
+      const made = await makeInt8Variant(fp32Path, int8Path, recipe).catch((err: unknown) => {
         if (err instanceof ToolError && err.code === 'GATE_FAILED') return void console.warn(`${source.id}: int8 not shipped — ${err.message}`);
         throw err;
       });
@@ -78,6 +95,18 @@ async function buildModel(source: ModelSource): Promise<ModelEntry> {
           opset: made.opset,
           recipe: made.recipe,
           ...(made.agreement ? { agreement: made.agreement } : {}),
+        });
+      }
+      // fp16 and q4 where they apply (tools/models/precision-variants.ts says which and why).
+      const { makeExtraVariants } = await import('./precision-variants.js');
+      for (const extra of await makeExtraVariants(source.id, fp32Path, dir, recipe, console.warn)) {
+        await checkOnnxSpecs(source, extra.path);
+        variants.push({
+          precision: extra.precision,
+          files: [await fileEntry(extra.path)],
+          opset: extra.opset,
+          recipe: extra.recipe,
+          ...(extra.agreement ? { agreement: extra.agreement } : {}),
         });
       }
     }
@@ -111,7 +140,7 @@ async function main(): Promise<void> {
   ort.env.wasm.numThreads = 1;
   await rm(modelsDir, { recursive: true, force: true });
   await mkdir(modelsDir, { recursive: true });
-  const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+  const only = process.argv.slice(2).filter((arg, i, all) => !arg.startsWith('--') && all[i - 1] !== '--out');
   const models: ModelEntry[] = [];
   for (const source of modelSources) {
     if (only.length > 0 && !only.includes(source.id)) continue;
