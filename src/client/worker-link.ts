@@ -10,7 +10,7 @@
  */
 import { releaseProxy, wrap, type Remote } from 'comlink';
 import { rethrowTyped } from '../error-wire.js';
-import { WorkerCrashedError, WorkerStuckError, type EdgeServeError, type WorkerStartFailedError } from '../errors.js';
+import { EdgeServeError, WorkerCrashedError, WorkerStuckError, type WorkerStartFailedError } from '../errors.js';
 import { watchLifeLock } from '../locks/life-lock.js';
 import type { WorkerApi, WorkerInit } from '../protocol.js';
 import { LoadWatch } from './load-watch.js';
@@ -81,6 +81,8 @@ export class WorkerLink {
         (error: unknown) => {
           pending.delete(reject);
           reject(error);
+          // A load left the worker holding memory it can never give back (host/worker-replacement.ts).
+          if (error instanceof EdgeServeError && error.details?.workerReplaced === true) this.replace(live, error);
         },
       );
     });
@@ -200,6 +202,17 @@ export class WorkerLink {
     });
     this.live = live;
     return live;
+  }
+
+  /** A call's error says its worker must be replaced: it is retired as after a crash, and the next call starts a new one. */
+  private replace(live: Live, cause: EdgeServeError): void {
+    if (this.live !== live) return;
+    this.retire(
+      new WorkerCrashedError(`the runtime worker was replaced after ${cause.code}; pending calls were rejected and the next call starts a new worker`, {
+        generation: live.generation,
+        replacedAfter: cause.code,
+      }),
+    );
   }
 
   private retire(error: WorkerDeath): void {

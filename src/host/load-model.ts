@@ -13,6 +13,7 @@ import type { HostParts } from './host-parts.js';
 import { openSession, type OpenedModel } from './open-session.js';
 import { registerServed } from './register-served.js';
 import { revalidate } from './upgrade.js';
+import { replacesWorker, withWorkerReplaced } from './worker-replacement.js';
 
 /**
  * Every backend refused to create a session (details.failures), not e.g. a tfjs backend
@@ -44,10 +45,11 @@ export async function loadModel(
   try {
     model = await open(chosen);
   } catch (error) {
-    // Bytes this device can never open are not kept on its quota, nor read again on every visit.
-    if (error instanceof ModelTooLargeError && chosen.fetched.stored) {
-      await parts.store.remove({ id: request.id, version: chosen.version, precision }).catch(() => undefined);
-      throw error;
+    if (error instanceof ModelTooLargeError) {
+      // Bytes this device can never open are not kept on its quota, nor read again on every visit.
+      if (chosen.fetched.stored) await parts.store.remove({ id: request.id, version: chosen.version, precision }).catch(() => undefined);
+      // The engine's memory grew towards its limit and never shrinks: the page replaces this worker.
+      throw replacesWorker(error) ? withWorkerReplaced(error) : error;
     }
     if (!bytesRefused(error, chosen)) throw error;
     chosen = await replaceRefused(parts, request, precision, chosen, error.message, report, signal, repaired);
