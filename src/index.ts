@@ -4,7 +4,9 @@
  * use (the error wire's helpers were, once). test/types/public-api.types.ts pins this list.
  */
 export { createRuntime } from './client/runtime.js';
-export type { CacheUsage, LoadOptions, ModelCache, Runtime, RuntimeOptions } from './client/runtime.js';
+export type { CacheUsage, LoadOptions, ModelCache, Runtime, RuntimeInfo, RuntimeOptions } from './client/runtime.js';
+export type { HostOption, HostReport } from './client/shared-host-link.js';
+export type { SharedHostScope, SharedHostStats, SharedSessionStats } from './shared-host-protocol.js';
 export type { Model, PredictOptions } from './client/model.js';
 export type { WorkerFactory } from './client/worker-link.js';
 export type { WatchdogOptions } from './client/watchdog.js';

@@ -1,18 +1,21 @@
 /**
  * createRuntime(): the page-side entry point. One runtime = one worker hosting the engines.
  */
-import { proxy } from 'comlink';
+import { proxy, type Remote } from 'comlink';
 import type { BatchingOptions, Manifest, Precision } from '../manifest/schema.js';
 import { toPrometheus } from '../metrics/prometheus.js';
 import type { MetricsSnapshot } from '../metrics/types.js';
 import type { BackendChoice, CachedModel, Capabilities, LoadProgress, MemoryBudget, ModelInfo, WorkerInit, WorkerLoadRequest } from '../protocol.js';
 import { cancellable, type CancelOptions } from './cancel.js';
+import { defaultSharedWorkerFactory } from './default-shared-worker.js';
 import { defaultWorkerFactory } from './default-worker.js';
 import { LoadedModel, type Model } from './model.js';
 import { PageErrorCounter } from './page-errors.js';
 import { validateLoadOptions, validateRuntimeOptions } from './validate-options.js';
 import type { WatchdogOptions } from './watchdog.js';
-import { WorkerLink, type WorkerFactory } from './worker-link.js';
+import { chooseHost, chooseStarter, type HostOption, type HostReport } from './shared-host-link.js';
+import type { SharedHostStats, SharedHostApi } from '../shared-host-protocol.js';
+import { dedicatedHost, WorkerLink, type WorkerFactory } from './worker-link.js';
 
 export interface RuntimeOptions {
   /** Where the manifest is; default `/models/manifest.json` on the page's origin (Vite's public/). */
@@ -38,6 +41,17 @@ export interface RuntimeOptions {
   deviceId?: string;
   /** How to start the worker; the default is the bundled runtime worker. */
   workerFactory?: WorkerFactory;
+  /**
+   * Where the models run. `'shared'`: one SharedWorker serves every same-origin page that uses
+   * the same store and configuration — one session per model and variant, one copy in memory,
+   * calls from all pages micro-batched together; it runs WASM on one thread (a shared worker is
+   * not cross-origin isolated). `'page'`: this page's own worker (WASM threads on cross-origin
+   * isolated pages). `'auto'` (default): shared where no thread is lost — pages that are not
+   * cross-origin isolated — and the page's own worker otherwise, or when a `workerFactory` is
+   * given. Where SharedWorker is missing or cannot start, the page's own worker runs; `info()`
+   * says which runs and why.
+   */
+  host?: HostOption;
   /**
    * A worker that gives no answer for too long while predicts are pending is declared stuck:
    * pending calls reject with WORKER_STUCK, it is replaced, and models load again from the store.
@@ -85,8 +99,16 @@ export interface ModelCache {
   clear(): Promise<number>;
 }
 
+/** Which host serves this runtime's models, and why (`Runtime.info`). */
+export interface RuntimeInfo extends HostReport {
+  /** The shared host's own figures (pages connected, sessions opened and joined), in shared mode. */
+  shared?: SharedHostStats;
+}
+
 export interface Runtime {
   load(id: string, options?: LoadOptions): Promise<Model>;
+  /** Which host runs the models — `shared` or `page` — and why; starts the host if none runs yet. */
+  info(): Promise<RuntimeInfo>;
   capabilities(): Promise<Capabilities>;
   manifest(): Promise<Manifest>;
   /** Checks the manifest now; loaded models whose version should change are upgraded. Resolves with what switched. */
@@ -123,7 +145,19 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     ...(options.downloadStallMs !== undefined ? { downloadStallMs: options.downloadStallMs } : {}),
     ...(options.memoryBudget !== undefined ? { memoryBudget: options.memoryBudget } : {}),
   };
-  const link = new WorkerLink(options.workerFactory ?? defaultWorkerFactory, init, options.watchdog ?? {});
+  const choice = chooseHost({
+    option: options.host ?? 'auto',
+    sharedFactory: defaultSharedWorkerFactory,
+    customWorker: options.workerFactory !== undefined,
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    sharedWorkerExists: typeof globalThis.SharedWorker === 'function',
+  });
+  const starter = chooseStarter(
+    choice,
+    defaultSharedWorkerFactory ? { spawn: defaultSharedWorkerFactory, init } : undefined,
+    dedicatedHost(options.workerFactory ?? defaultWorkerFactory),
+  );
+  const link = new WorkerLink(starter, init, options.watchdog ?? {});
   const models = new Set<LoadedModel>();
   const pageErrors = new PageErrorCounter();
   let persisted: Promise<boolean | undefined> | undefined;
@@ -182,6 +216,11 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       });
       models.add(model);
       return model;
+    },
+    async info() {
+      // The host in use is known once one answered (a shared host that cannot start falls back).
+      const stats = await link.run(async (api) => (starter.report.host === 'shared' ? (api as unknown as Remote<SharedHostApi>).stats() : (await api.ping(), undefined)));
+      return structuredClone({ ...starter.report, ...(stats ? { shared: stats } : {}) });
     },
     capabilities: async () => (await link.call((api) => api.capabilities())).value,
     manifest: async () => (await link.call((api) => api.manifest())).value,

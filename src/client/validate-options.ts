@@ -62,6 +62,7 @@ export function validateRuntimeOptions(options: object): void {
   type(where, o, 'deviceId', 'string', true);
   type(where, o, 'persist', 'boolean');
   type(where, o, 'workerFactory', 'function');
+  oneOf(where, o, 'host', ['auto', 'shared', 'page']);
   positiveGroup(where, o, 'watchdog', ['floorMs', 'warmFloorMs', 'runMultiple', 'loadFloorMs']);
   positiveGroup(where, o, 'memoryBudget', ['maxBytes', 'bytesPerInputByte']);
 }

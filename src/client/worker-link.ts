@@ -1,8 +1,12 @@
 /**
- * The page's link to the runtime worker: spawns it lazily, wraps it with Comlink, and rejects
+ * The page's link to the runtime's host: starts it lazily, wraps it with Comlink, and rejects
  * every pending call when it dies (Comlink alone would hang) or is declared stuck by the
- * watchdog (then it is terminated). The next call after a death spawns a new worker;
+ * watchdog (then it is ended). The next call after a death starts a new host;
  * `generation` tells model handles to load again.
+ *
+ * Which host is a `HostStarter`: the page's own dedicated worker (`dedicatedHost`, below), or a
+ * shared host serving every page of the origin with this configuration (shared-host-link.ts).
+ * Everything else — pending calls, watchdogs, the life lock — is this one class for both.
  *
  * Pending calls are kept in a set and rejected from there, not raced against a "died" promise:
  * a race against a promise that never settles leaves a reaction on it for every call, which
@@ -25,15 +29,64 @@ export type WorkerFactory = ((name: string) => Worker) & { readonly scriptUrl?: 
 /** Why the worker went away: it died or was disposed (WORKER_CRASHED), was stuck (WORKER_STUCK), or never started (WORKER_START_FAILED). */
 export type WorkerDeath = WorkerCrashedError | WorkerStuckError | WorkerStartFailedError;
 
+/**
+ * A host that could not start where another kind can (a shared host whose script did not
+ * load): the calls waiting for it never reached a host, so they run again on the next one.
+ * Never seen by the app.
+ */
+export class HostFallback extends Error {}
+
+/** One started host, as the link sees it. */
+export interface StartedHost {
+  readonly transport: Transport;
+  /** Its script's URL, named when it does not start. */
+  readonly scriptUrl?: string;
+  /** `error` events (a script that did not load or threw at its start), and `messageerror`. */
+  onError(listener: (message: string) => void): void;
+  onMessageError(listener: () => void): void;
+  /** Sends `init`; resolves with the name of the Web Lock the host holds for its life, or rejects with HostFallback. */
+  ready(api: Remote<WorkerApi>, init: WorkerInit): Promise<string>;
+  /** The link is done with this host: `death` says why (a dedicated worker is terminated). */
+  end(death: WorkerDeath | HostFallback): void;
+}
+
+export interface HostStarter {
+  start(): StartedHost;
+}
+
+/** The page's own worker (the only host before shared hosts; still the default on cross-origin isolated pages). */
+export function dedicatedHost(spawn: WorkerFactory, openTransport: TransportFactory = defaultTransport): HostStarter {
+  return {
+    start() {
+      const name = `edgeserve-${crypto.randomUUID()}`;
+      const worker = spawn(name);
+      const transport = openTransport(worker);
+      return {
+        transport,
+        ...(spawn.scriptUrl ? { scriptUrl: spawn.scriptUrl.toString() } : {}),
+        onError: (listener) =>
+          worker.addEventListener('error', (event) => {
+            event.preventDefault();
+            listener(event.message);
+          }),
+        onMessageError: (listener) => worker.addEventListener('messageerror', listener),
+        // The worker holds a life lock named after itself once init answered.
+        ready: (api, init) => transport.init(api, init).then(() => name),
+        end: () => worker.terminate(),
+      };
+    },
+  };
+}
+
 interface Live {
-  worker: Worker;
+  host: StartedHost;
   api: Remote<WorkerApi>;
   generation: number;
   ready: Promise<void>;
   /** Set once `init` answered: calls then go straight to the worker. */
   isReady: boolean;
   /** Rejects each pending call; emptied when the worker goes away. */
-  pending: Set<(error: EdgeServeError) => void>;
+  pending: Set<(error: EdgeServeError | HostFallback) => void>;
   watchdog: Watchdog | undefined;
   /** Pings the worker while loads are in flight (load-watch.ts). */
   loadWatch: LoadWatch | undefined;
@@ -48,11 +101,10 @@ export class WorkerLink {
   private disposed = false;
 
   constructor(
-    private readonly spawn: WorkerFactory,
+    private readonly starter: HostStarter,
     private readonly init: WorkerInit,
     /** `false` turns the watchdog off. */
     private readonly watchdog: WatchdogOptions | false = {},
-    private readonly openTransport: TransportFactory = defaultTransport,
   ) {}
 
   /** The generation of the live worker, or -1 when none is running. */
@@ -70,21 +122,26 @@ export class WorkerLink {
     }
     return new Promise<T>((resolve, reject) => {
       const { pending } = live;
-      pending.add(reject);
+      let settled = false;
+      const fail = (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        pending.delete(fail);
+        // The host could not start and another kind will: this call never reached it, so it runs there.
+        if (error instanceof HostFallback) this.run(call).then(resolve, reject);
+        else reject(error);
+        // A load left the worker holding memory it can never give back (host/worker-replacement.ts).
+        if (error instanceof EdgeServeError && error.details?.workerReplaced === true) this.replace(live, error);
+      };
+      pending.add(fail);
       // The worker throws typed errors as tagged data (error-wire.ts): rebuilt here, on the way back.
       const started = (live.isReady ? call(live.api, live.generation) : live.ready.then(() => call(live.api, live.generation))).catch(rethrowTyped);
-      started.then(
-        (value) => {
-          pending.delete(reject);
-          resolve(value);
-        },
-        (error: unknown) => {
-          pending.delete(reject);
-          reject(error);
-          // A load left the worker holding memory it can never give back (host/worker-replacement.ts).
-          if (error instanceof EdgeServeError && error.details?.workerReplaced === true) this.replace(live, error);
-        },
-      );
+      started.then((value) => {
+        if (settled) return;
+        settled = true;
+        pending.delete(fail);
+        resolve(value);
+      }, fail);
     });
   }
 
@@ -136,13 +193,12 @@ export class WorkerLink {
     if (this.disposed) throw new WorkerCrashedError('the runtime was disposed');
     if (this.live) return this.live;
     const generation = ++this.generations;
-    const name = `edgeserve-${crypto.randomUUID()}`;
-    const start = watchWorkerStart(this.spawn.scriptUrl?.toString());
-    const worker = this.spawn(name);
-    const transport = this.openTransport(worker);
+    const host = this.starter.start();
+    const start = watchWorkerStart(host.scriptUrl);
+    const { transport } = host;
     const api = wrap<WorkerApi>(transport.endpoint);
     const live: Live = {
-      worker,
+      host,
       api,
       generation,
       ready: Promise.resolve(),
@@ -187,19 +243,27 @@ export class WorkerLink {
     // A script that fails to load or throws at top level shows up as an error event.
     // A worker that never answered did not start (script not loaded, CSP): say why, not "crashed".
     let started = false;
-    worker.addEventListener('error', (event) => {
-      event.preventDefault();
-      if (started) return onDeath(event.message || 'worker script error');
+    host.onError((message) => {
+      if (started) return onDeath(message || 'worker script error');
       void start.explain().then((error) => this.live === live && this.retire(error));
     });
-    worker.addEventListener('messageerror', () => onDeath('a message could not be deserialized'));
-    live.ready = transport.init(api, this.init).then(() => {
-      live.isReady = true;
-      started = true;
-      start.stop();
-      // Only now does the worker hold its life lock, so our request queues behind it.
-      live.stopWatching = watchLifeLock(name, () => onDeath('it was terminated or crashed')).stop;
-    });
+    host.onMessageError(() => onDeath('a message could not be deserialized'));
+    live.ready = host.ready(api, this.init).then(
+      (lifeLock) => {
+        live.isReady = true;
+        started = true;
+        start.stop();
+        // Only now does the worker hold its life lock, so our request queues behind it.
+        live.stopWatching = watchLifeLock(lifeLock, () => onDeath('it was terminated or crashed')).stop;
+      },
+      (error: unknown) => {
+        if (error instanceof HostFallback) {
+          start.stop();
+          if (this.live === live) this.retire(error);
+        }
+        throw error;
+      },
+    );
     this.live = live;
     return live;
   }
@@ -215,7 +279,7 @@ export class WorkerLink {
     );
   }
 
-  private retire(error: WorkerDeath): void {
+  private retire(error: WorkerDeath | HostFallback): void {
     const live = this.live;
     if (!live) return;
     this.live = undefined;
@@ -225,6 +289,6 @@ export class WorkerLink {
     for (const reject of live.pending) reject(error);
     live.pending.clear();
     live.api[releaseProxy]();
-    live.worker.terminate();
+    live.host.end(error);
   }
 }

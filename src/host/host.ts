@@ -5,6 +5,7 @@
  */
 import { transfer } from 'comlink';
 import { AbortedError, EdgeServeError, InferenceFailedError, ModelDisposedError, StorageFailedError, TimeoutError, UnsupportedError, toEdgeServeError } from '../errors.js';
+import type { MetricsRegistry } from '../metrics/registry.js';
 import { tensorBuffers, type TensorMap, type WorkerApi, type WorkerInit } from '../protocol.js';
 import { createHostParts, defaultHostDeps, type HostDeps, type HostParts } from './host-parts.js';
 import { checkInputs } from './input-check.js';
@@ -16,6 +17,20 @@ import { messagesOnly, openWorkerTransport, type WorkerTransport } from './worke
 export { defaultHostDeps, type HostDeps } from './host-parts.js';
 
 export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
+  return createHostCore(deps).api;
+}
+
+/**
+ * The host and what a shared host (shared-host.ts) builds its per-page facades on: the parts
+ * once `init` ran, and the predict path with a second registry that counts one page's calls.
+ */
+export interface HostCore {
+  readonly api: WorkerApi;
+  parts(): HostParts;
+  predict(handle: string, inputs: TensorMap, callId: string | undefined, also?: MetricsRegistry): Promise<TensorMap>;
+}
+
+export function createHostCore(deps: HostDeps = defaultHostDeps): HostCore {
   let ctx: HostParts | undefined;
   const loads = new Map<string, AbortController>();
   let transport: WorkerTransport = messagesOnly;
@@ -36,11 +51,11 @@ export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
     }
   }
 
-  function predict(handle: string, inputs: TensorMap, callId: string | undefined): Promise<TensorMap> {
-    return tracked(() => predictNow(handle, inputs, callId));
+  function predict(handle: string, inputs: TensorMap, callId: string | undefined, also?: MetricsRegistry): Promise<TensorMap> {
+    return tracked(() => predictNow(handle, inputs, callId, also));
   }
 
-  async function predictNow(handle: string, inputs: TensorMap, callId: string | undefined): Promise<TensorMap> {
+  async function predictNow(handle: string, inputs: TensorMap, callId: string | undefined, also?: MetricsRegistry): Promise<TensorMap> {
     const c = context();
     const served = c.served.get(handle);
     if (!served) throw new ModelDisposedError('this model was disposed (or its worker restarted); load it again', { handle });
@@ -54,14 +69,18 @@ export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
       const typed =
         error instanceof EdgeServeError ? error : new InferenceFailedError(`${engine} (${backend}) failed on "${id}": ${toEdgeServeError(error).message}`, { id, backend });
       // Aborts and timeouts are counted on the page, which saw them first.
-      if (typed.code !== 'ABORTED' && typed.code !== 'TIMEOUT') c.metrics.error(id, version, typed.code);
+      if (typed.code !== 'ABORTED' && typed.code !== 'TIMEOUT') {
+        c.metrics.error(id, version, typed.code);
+        also?.error(id, version, typed.code);
+      }
       throw typed;
     }
     c.metrics.call(id, version, result.stats.queueMs, result.stats.computeMs);
+    also?.call(id, version, result.stats.queueMs, result.stats.computeMs);
     return transfer(result.outputs, tensorBuffers(result.outputs));
   }
 
-  return {
+  const api: WorkerApi = {
     async init(init: WorkerInit) {
       const { channel, ...config } = init;
       const c = (ctx = createHostParts(deps, config));
@@ -164,4 +183,5 @@ export function createHost(deps: HostDeps = defaultHostDeps): WorkerApi {
       return performance.now();
     },
   };
+  return { api, parts: context, predict };
 }

@@ -34,4 +34,10 @@ export interface ModelMetrics {
 export interface MetricsSnapshot {
   takenAt: number;
   models: ModelMetrics[];
+  /**
+   * Set when a shared host serves this page (createRuntime({ host: 'shared' })): `models` are
+   * then this page's own calls and errors, and `total` is everything the host counted — every
+   * page's calls, the loads, downloads, cache hits and batch sizes.
+   */
+  shared?: { pages: number; total: MetricsSnapshot };
 }
