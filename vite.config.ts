@@ -2,6 +2,7 @@
 import { defaultClientConditions, defineConfig, type PluginOption } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { pwaOptions } from './demo/pwa.config.js';
+import { litertAlias } from './tools/build/litert-alias.js';
 
 /**
  * COOP/COEP make the pages cross-origin isolated, which WASM threads need (SharedArrayBuffer).
@@ -41,7 +42,7 @@ export default defineConfig(({ mode }) => {
     // onnxruntime-web's default entry embeds a reference to its 28 MB .wasm, which a build then
     // copies into assets/ unused (we serve engines/ort/ and set wasmPaths). This export condition
     // selects its entry that loads the .wasm/.mjs from wasmPaths only.
-    resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
+    resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions], alias: [litertAlias] },
     // The e2e pass writes beside the app's build: its public/ copy (models, engines) is there already.
     ...(e2e ? { publicDir: false as const } : {}),
     build: {
@@ -53,6 +54,8 @@ export default defineConfig(({ mode }) => {
       include: ['test/**/*.test.ts'],
       environment: 'node',
       testTimeout: 60_000,
+      // Transformed by Vite, not loaded by Node: the alias above must reach its import of @litertjs/wasm-utils.
+      server: { deps: { inline: ['@litertjs/core'] } },
     },
   };
 });

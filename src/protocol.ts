@@ -19,7 +19,7 @@ export type TensorMap = Record<string, Tensor>;
 
 export type BackendName = 'webgpu' | 'wasm';
 export type BackendChoice = BackendName | 'auto';
-export type EngineName = 'onnx' | 'tfjs';
+export type EngineName = 'onnx' | 'tfjs' | 'litert';
 
 export interface Capabilities {
   webgpu: boolean;

@@ -38,7 +38,11 @@ function timed(engine: Engine): Engine {
 export function exposeTimedHost(): void {
   const host = createHost({
     ...defaultHostDeps,
-    engines: { onnx: async () => timed(await defaultEngines.onnx()), tfjs: async () => timed(await defaultEngines.tfjs()) },
+    engines: {
+      onnx: async () => timed(await defaultEngines.onnx()),
+      tfjs: async () => timed(await defaultEngines.tfjs()),
+      tflite: async () => timed(await defaultEngines.tflite()),
+    },
     alive: holdLifeLock(self.name),
   });
   const predict = host.predict;

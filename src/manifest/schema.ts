@@ -16,8 +16,8 @@ export interface TensorSpec {
   dims: Dim[];
 }
 
-export type ModelFormat = 'onnx' | 'tfjs';
-export const isModelFormat = (value: unknown): value is ModelFormat => value === 'onnx' || value === 'tfjs';
+export type ModelFormat = 'onnx' | 'tfjs' | 'tflite';
+export const isModelFormat = (value: unknown): value is ModelFormat => value === 'onnx' || value === 'tfjs' || value === 'tflite';
 /** fp32 is the reference; int8/uint8/weight-only variants come from `edgeserve quantize`. The one list of them. */
 export const PRECISIONS = ['fp32', 'fp16', 'int8', 'uint8', 'int8-weight-only', 'q4'] as const;
 export type Precision = (typeof PRECISIONS)[number];

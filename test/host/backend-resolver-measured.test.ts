@@ -46,7 +46,7 @@ async function hostWith(engine: Engine, store = createMemoryStore()) {
   const host = createHost({
     ...defaultHostDeps,
     engineFiles: nodeEngineFiles,
-    engines: { onnx: async () => engine, tfjs: async () => engine },
+    engines: { onnx: async () => engine, tfjs: async () => engine, tflite: async () => engine },
     openStore: () => store,
     openState: () => createMemoryDeviceState(),
     detect: async () => hardwareGpu,

@@ -41,7 +41,7 @@ it('a WebGPU session that cannot run falls back to WASM at load, and is not trie
   const host = createHost({
     ...defaultHostDeps,
     engineFiles: nodeEngineFiles,
-    engines: { onnx: async () => engine, tfjs: async () => engine },
+    engines: { onnx: async () => engine, tfjs: async () => engine, tflite: async () => engine },
     openStore: () => store,
     openState: () => state,
     detect: async () => hardwareGpu,

@@ -55,7 +55,7 @@ it('starts the engine before the model download ends', async () => {
   const host = createHost({
     ...defaultHostDeps,
     engineFiles: nodeEngineFiles,
-    engines: { onnx: async () => engine, tfjs: async () => engine },
+    engines: { onnx: async () => engine, tfjs: async () => engine, tflite: async () => engine },
     openStore: () => createMemoryStore(),
     openState: () => createMemoryDeviceState(),
     fetch: slowModelFetch,
@@ -73,7 +73,7 @@ it('starts the engine of a stored model before the store has read its bytes', as
     createHost({
       ...defaultHostDeps,
       engineFiles: nodeEngineFiles,
-      engines: { onnx: async () => engine, tfjs: async () => engine },
+      engines: { onnx: async () => engine, tfjs: async () => engine, tflite: async () => engine },
       openStore,
       openState: () => state,
       detect: wasmOnly,

@@ -2,7 +2,7 @@
  * Compile-time tests of the public API: `npm run typecheck` fails if a line marked
  * @ts-expect-error stops being an error, or if a correct use stops compiling.
  */
-import { createRuntime, type BackendChoice, type ErrorCode, type Model, type ModelInfo, type Runtime, type TensorMap } from '../../src/index.js';
+import { createRuntime, type BackendChoice, type ErrorCode, type HostOption, type Model, type ModelInfo, type Runtime, type RuntimeInfo, type TensorMap } from '../../src/index.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const assertType = <T extends true>(_value?: T) => undefined;
@@ -13,7 +13,7 @@ export async function publicApi(): Promise<void> {
   const outputs: TensorMap = await model.predict({ x: { dtype: 'float32', dims: [1, 3, 48, 192], data: new Float32Array(27648) } });
   const info: ModelInfo = model.info();
   assertType<Equal<typeof info.backend, 'webgpu' | 'wasm'>>();
-  assertType<Equal<ModelInfo['engine'], 'onnx' | 'tfjs'>>();
+  assertType<Equal<ModelInfo['engine'], 'onnx' | 'tfjs' | 'litert'>>();
   assertType<Equal<BackendChoice, 'webgpu' | 'wasm' | 'auto'>>();
   const code: ErrorCode = 'BAD_INPUT';
   void outputs;
@@ -28,6 +28,12 @@ export async function publicApi(): Promise<void> {
   // @ts-expect-error predict is asynchronous
   const sync: TensorMap = model.predict(outputs);
   void sync;
+  // Where the models run: one shared host for the origin's pages, or the page's own worker.
+  const where: RuntimeInfo = await createRuntime({ host: 'shared' }).info();
+  assertType<Equal<typeof where.host, 'shared' | 'page'>>();
+  assertType<Equal<HostOption, 'auto' | 'shared' | 'page'>>();
+  // @ts-expect-error host is a closed set
+  createRuntime({ host: 'tab' });
   // @ts-expect-error error codes are a closed set
   const wrong: ErrorCode = 'OOPS';
   void wrong;

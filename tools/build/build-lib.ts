@@ -2,7 +2,8 @@
  * The library for npm and the drop-in script (`npm run build:lib`, also run by `prepack`):
  *   dist/edgeserve.js        ESM for bundlers. Its default worker is
  *                            `new Worker(new URL('./lib/runtime.worker.js', import.meta.url))`.
- *   dist/lib/                the worker (ESM) and its chunks: engines loaded on first use, and
+ *   dist/lib/                the worker (ESM), the shared host's SharedWorker
+ *                            (shared-host.worker.js) and their chunks: engines loaded on first use, and
  *                            each engine flavour its own chunk. The engines' run-time files are
  *                            copied to lib/ort/ and lib/tfjs/ and referenced from the worker as
  *                            `new URL('./ort/<file>', import.meta.url)`: the user's bundler finds
@@ -26,7 +27,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, defaultClientConditions, type InlineConfig, type Plugin } from 'vite';
 import { ORT_FILES, TFJS_WASM_FILES } from '../models/engine-assets.js';
-import { ORT_FLAVOUR_STEMS } from '../../src/engines/engine-files.js';
+import { LITERT_STEMS, ORT_FLAVOUR_STEMS } from '../../src/engines/engine-files.js';
+import { copyLitertAssets, LITERT_DIST } from '../models/litert-assets.js';
+import { litertAlias } from './litert-alias.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const args = process.argv.slice(2);
@@ -42,7 +45,7 @@ const shared = (entry: string, dir = outDir): InlineConfig => ({
   // ORT's own export condition for builds that serve its .wasm/.mjs themselves (lib/ort/):
   // without it each flavour's bundle carries its own `new URL(….wasm)`, which lib mode inlines
   // as base64 into the chunk.
-  resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
+  resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions], alias: [litertAlias] },
   build: {
     outDir: dir,
     emptyOutDir: false,
@@ -85,12 +88,13 @@ function literal(pattern: RegExp, replace: (...groups: string[]) => string): Plu
 }
 
 const ORT_DIST = 'node_modules/onnxruntime-web/dist';
-const sha256 = (file: string) =>
+const sha256 = (file: string, dist = ORT_DIST) =>
   createHash('sha256')
-    .update(readFileSync(join(root, ORT_DIST, file)))
+    .update(readFileSync(join(root, dist, file)))
     .digest('hex');
 /** One flavour's files, with the .wasm's hash the engine-file cache checks (a CDN's copy included). */
-const ortFiles = (name: string) => `{ wasm: __edgeserveAsset("ort/${name}.wasm"), mjs: __edgeserveAsset("ort/${name}.mjs"), wasmSha256: "${sha256(`${name}.wasm`)}" }`;
+const ortFiles = (name: string, dir = 'ort', dist = ORT_DIST) =>
+  `{ wasm: __edgeserveAsset("${dir}/${name}.wasm"), mjs: __edgeserveAsset("${dir}/${name}.mjs"), wasmSha256: "${sha256(`${name}.wasm`, dist)}" }`;
 
 const ASSET = /__edgeserveAsset\("([^"]+)"\)/;
 /**
@@ -111,6 +115,7 @@ const packagedFiles = swapModule(
       tfjs: {
         ${TFJS_WASM_FILES.map((f) => `${JSON.stringify(f)}: __edgeserveAsset(${JSON.stringify(`tfjs/${f}`)})`).join(',\n        ')}
       },
+      litert: { simd: ${ortFiles(LITERT_STEMS.simd, 'litert', LITERT_DIST)}, compat: ${ortFiles(LITERT_STEMS.compat, 'litert', LITERT_DIST)} },
     };
   }`,
 );
@@ -123,7 +128,12 @@ await build({
   plugins: [packagedFiles, literal(HIDDEN_URL, (file) => `new globalThis.URL(${file}, import.meta.url)`), literal(ASSET, (file) => `new URL("./${file}", import.meta.url).href`)],
   build: {
     ...shared('workers/runtime.worker.ts', libDir).build,
-    lib: { entry: 'workers/runtime.worker.ts', formats: ['es'], fileName: () => 'runtime.worker.js' },
+    // The shared host's SharedWorker (host: 'shared') shares the runtime worker's chunks.
+    lib: {
+      entry: { 'runtime.worker': 'workers/runtime.worker.ts', 'shared-host.worker': 'workers/shared-host.worker.ts' },
+      formats: ['es'],
+      fileName: (_format, name) => `${name}.js`,
+    },
     rolldownOptions: { output: { chunkFileNames: '[name]-[hash].js' } },
   },
 });
@@ -134,21 +144,34 @@ for (const [dir, from, files] of [
   mkdirSync(join(libDir, dir), { recursive: true });
   for (const file of files) copyFileSync(join(root, from, file), join(libDir, dir, file));
 }
+copyLitertAssets(root, join(libDir, 'litert'));
 
 const WORKER = /__edgeserveWorker\((\w+)\)/;
+const SHARED_WORKER = /__edgeserveSharedWorker\((\w+)\)/;
 if (!iifeOnly)
   await build({
     ...shared('src/index.ts'),
     plugins: [
       swapModule('default-worker', './default-worker.js', '/src/client/runtime.ts', 'export const defaultWorkerFactory = (name) => __edgeserveWorker(name);'),
       literal(WORKER, (name) => `new Worker(new URL("./lib/runtime.worker.js", import.meta.url), { type: "module", name: ${name} })`),
+      swapModule(
+        'default-shared-worker',
+        './default-shared-worker.js',
+        '/src/client/runtime.ts',
+        'export const defaultSharedWorkerFactory = (name) => __edgeserveSharedWorker(name);',
+      ),
+      literal(SHARED_WORKER, (name) => `new SharedWorker(new URL("./lib/shared-host.worker.js", import.meta.url), { type: "module", name: ${name} })`),
     ],
     build: { ...shared('src/index.ts').build, lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'edgeserve.js' } },
   });
 
 await build({
   ...shared('src/dropin/iife.ts'),
-  plugins: [swapModule('no-default-worker', './default-worker.js', '/src/client/runtime.ts', `export * from ${JSON.stringify(resolve(root, 'src/dropin/no-default-worker.ts'))};`)],
+  plugins: [
+    swapModule('no-default-worker', './default-worker.js', '/src/client/runtime.ts', `export * from ${JSON.stringify(resolve(root, 'src/dropin/no-default-worker.ts'))};`),
+    // A blob: SharedWorker is unique to the document that made it: the drop-in runs each page's own worker.
+    swapModule('no-shared-worker', './default-shared-worker.js', '/src/client/runtime.ts', 'export const defaultSharedWorkerFactory = undefined;'),
+  ],
   build: { ...shared('src/dropin/iife.ts').build, lib: { entry: 'src/dropin/iife.ts', name: 'edgeserve', formats: ['iife'], fileName: () => 'edgeserve.iife.js' } },
 });
 

@@ -8,6 +8,7 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ORT_FILE_NAMES, TFJS_WASM_NAMES } from '../../src/engines/engine-files.js';
+import { copyLitertAssets } from './litert-assets.js';
 
 /**
  * Both onnxruntime-web flavours the engine uses: the plain SIMD-threaded build (WASM only) and
@@ -23,4 +24,5 @@ export async function copyEngineAssets(root: string, toDir: string): Promise<voi
   await mkdir(tfjsDir, { recursive: true });
   for (const file of ORT_FILES) await copyFile(join(root, 'node_modules/onnxruntime-web/dist', file), join(ortDir, file));
   for (const file of TFJS_WASM_FILES) await copyFile(join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist', file), join(tfjsDir, file));
+  copyLitertAssets(root, join(toDir, 'litert'));
 }
