@@ -10,7 +10,8 @@ import { ToolError } from './tool-error.js';
 export type SniffedFormat = 'onnx' | 'tfjs-json' | 'tflite' | 'onnx-data' | 'unknown';
 
 /** What pack takes today, for every message that refuses a file. */
-export const PACK_TAKES = 'an ONNX model (.onnx: a single file, or a graph with its external data files beside it)';
+export const PACK_TAKES =
+  'an ONNX model (.onnx: a single file, or a graph with its external data files beside it) or a TensorFlow.js model.json (graph or layers model, its weight files beside it)';
 
 function head(path: string, n: number): Uint8Array {
   const fd = openSync(path, 'r');
@@ -43,15 +44,14 @@ export function sniffFormat(path: string): SniffedFormat {
   return 'unknown';
 }
 
-/** Refuses, naming what pack takes, anything that is not an ONNX graph file. */
-export function requirePackable(path: string): void {
+/** Refuses, naming what pack takes, anything that is not an ONNX graph or a JSON file (a TF.js model.json, checked by its packer). */
+export function requirePackable(path: string): 'onnx' | 'tfjs-json' {
   if (statSync(path).isDirectory()) {
-    throw new ToolError('UNSUPPORTED_FORMAT', `${path} is a folder; edgeserve pack takes ${PACK_TAKES}: pass the .onnx file`);
+    throw new ToolError('UNSUPPORTED_FORMAT', `${path} is a folder; edgeserve pack takes ${PACK_TAKES}: pass the .onnx file or model.json`);
   }
   const format = sniffFormat(path);
-  if (format === 'onnx') return;
+  if (format === 'onnx' || format === 'tfjs-json') return format;
   const what = {
-    'tfjs-json': 'a JSON file (a TensorFlow.js model.json?)',
     tflite: 'a TFLite model (.tflite)',
     'onnx-data': 'an ONNX external data file: pack the .onnx graph that names it, and the data files are recorded with it',
     unknown: 'not an ONNX model',

@@ -10,13 +10,15 @@ import { externalDataFiles } from './onnx/external-data.js';
 import { MAX_FILE_BYTES } from '../src/store/limits.js';
 import { onnx } from './onnx/onnx-proto.js';
 import { requirePackable } from './model-format.js';
+import { addVariant } from './manifest-file.js';
+import { packTfjsModel } from './pack-tfjs.js';
 import { variantFiles } from './variant-files.js';
-import { decodeModel, onnxOpset, writeFileAtomic } from './onnx/model-io.js';
+import { decodeModel, onnxOpset } from './onnx/model-io.js';
 import { constantsOf } from './onnx/graph-walk.js';
 import { toNum } from './onnx/long-int.js';
 import { AGREEMENT_KEY, PRECISION_KEY, RECIPE_KEY } from './make-int8-variant.js';
 import { ToolError } from './tool-error.js';
-import type { Dim, Manifest, VariantAgreement, ModelEntry, Precision, TensorDtype, TensorSpec, VariantEntry } from '../src/manifest/schema.js';
+import type { Dim, VariantAgreement, ModelEntry, Precision, TensorDtype, TensorSpec, VariantEntry } from '../src/manifest/schema.js';
 
 const DTYPES: Partial<Record<number, TensorDtype>> = {
   [onnx.TensorProto.DataType.FLOAT]: 'float32',
@@ -28,11 +30,19 @@ const DTYPES: Partial<Record<number, TensorDtype>> = {
   [onnx.TensorProto.DataType.BOOL]: 'bool',
 };
 
+/**
+ * Some exporters write an unknown dim as dim_value -1, and onnxruntime-web reports it as
+ * 4294967295 (the -1 read back as uint32): either is any size, written as a symbolic dim — a
+ * manifest asking callers for a 4294967295-wide input would refuse every call.
+ */
+const UINT32_MINUS_ONE = 2 ** 32 - 1;
+export const fixedDim = (value: number): Dim => (value < 0 || value === UINT32_MINUS_ONE ? '?' : value);
+
 function specOf(v: onnx.IValueInfoProto): TensorSpec {
   const t = v.type?.tensorType;
   const dtype = DTYPES[t?.elemType ?? -1];
   if (!dtype) throw new ToolError('UNSUPPORTED_MODEL', `${v.name}: element type ${t?.elemType} has no manifest dtype`);
-  const dims: Dim[] = (t?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : d.dimValue != null ? toNum(d.dimValue) : '?'));
+  const dims: Dim[] = (t?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : d.dimValue != null ? fixedDim(toNum(d.dimValue)) : '?'));
   return { name: v.name ?? '', dtype, dims };
 }
 
@@ -96,20 +106,9 @@ function refuseOversizedFiles(graphPath: string, model: onnx.ModelProto): void {
   }
 }
 
-function readManifest(path: string): Manifest {
-  if (!existsSync(path)) return { schemaVersion: 1, models: [] };
-  try {
-    const m = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
-    if (m.schemaVersion !== 1 || !Array.isArray(m.models)) throw new Error('schemaVersion 1 with a models array expected');
-    return m;
-  } catch (err) {
-    throw new ToolError('MANIFEST', `${path}: not a manifest (${err instanceof Error ? err.message : String(err)})`);
-  }
-}
-
 export function packModel(modelPath: string, opts: PackOptions): { entry: ModelEntry; variant: VariantEntry; copiedTo?: string[] } {
   if (!existsSync(modelPath)) throw new ToolError('NOT_FOUND', `${modelPath}: no such file`);
-  requirePackable(modelPath);
+  if (requirePackable(modelPath) === 'tfjs-json') return packTfjsModel(modelPath, opts);
   const bytes = readFileSync(modelPath);
   const model = decodeModel(bytes, modelPath);
   const graph = model.graph!;
@@ -131,18 +130,6 @@ export function packModel(modelPath: string, opts: PackOptions): { entry: ModelE
     ...(recipe ? { recipe } : {}),
     ...(agreement ? { agreement } : {}),
   };
-  const manifest = readManifest(opts.manifest);
-  let entry = manifest.models.find((m) => m.id === id);
-  if (!entry) {
-    entry = { id, format: 'onnx', inputs, outputs, versions: [], policy: { kind: 'latest' } };
-    manifest.models.push(entry);
-  }
-  // The fp32 variant defines the interface; quantized ones have the same inputs and outputs.
-  if (precision === 'fp32' || entry.inputs.length === 0) Object.assign(entry, { inputs, outputs });
-  if (opts.description) entry.description = opts.description;
-  let ver = entry.versions.find((v) => v.version === version);
-  if (!ver) entry.versions.push((ver = { version, variants: [] }));
-  ver.variants = [...ver.variants.filter((v) => v.precision !== precision), variant];
-  writeFileAtomic(opts.manifest, new TextEncoder().encode(JSON.stringify(manifest, null, 2) + '\n'));
+  const entry = addVariant(opts.manifest, { id, format: 'onnx', inputs, outputs, ...(opts.description ? { description: opts.description } : {}) }, version, variant);
   return { entry, variant, ...(served.copiedTo ? { copiedTo: served.copiedTo } : {}) };
 }

@@ -55,21 +55,29 @@ export interface VariantFiles {
  * a server that serves the manifest's folder would never serve a `../model.onnx`.
  */
 export function variantFiles(graphPath: string, model: onnx.IModelProto, opts: VariantFilesOptions): VariantFiles {
-  const data = requireExternalDataFiles(model, dirname(resolve(graphPath)), graphPath);
+  return servedFiles(graphPath, requireExternalDataFiles(model, dirname(resolve(graphPath)), graphPath), opts);
+}
+
+/**
+ * The same for any format whose first file names the others at locations relative to it (ONNX
+ * external data, a TF.js model.json's weight files): first file, then each sibling, hashed, with
+ * the URLs it is served from; copied into the manifest's folder when outside it.
+ */
+export function servedFiles(mainPath: string, siblings: { path: string; location: string }[], opts: VariantFilesOptions): VariantFiles {
   let graphUrl = opts.url;
   let copiedTo: string[] | undefined;
-  let localGraph = graphPath;
-  const localData = data.map((d) => d.path);
+  let localGraph = mainPath;
+  const localData = siblings.map((d) => d.path);
   if (!graphUrl) {
     const manifestDir = dirname(resolve(opts.manifestPath));
-    const rel = relative(manifestDir, resolve(graphPath));
+    const rel = relative(manifestDir, resolve(mainPath));
     if (!rel.startsWith('..') && !isAbsolute(rel)) {
       graphUrl = rel.split(sep).join('/');
     } else {
-      const name = graphPath.split(/[\\/]/).pop()!;
+      const name = mainPath.split(/[\\/]/).pop()!;
       graphUrl = `${opts.id}/${opts.version}/${name}`;
       const destDir = join(manifestDir, opts.id, opts.version);
-      const copies: [string, string][] = [[graphPath, join(destDir, name)], ...data.map((d): [string, string] => [d.path, join(destDir, d.location)])];
+      const copies: [string, string][] = [[mainPath, join(destDir, name)], ...siblings.map((d): [string, string] => [d.path, join(destDir, d.location)])];
       for (const [from, to] of copies) {
         mkdirSync(dirname(to), { recursive: true });
         copyFileSync(from, to);
@@ -79,6 +87,7 @@ export function variantFiles(graphPath: string, model: onnx.IModelProto, opts: V
       localData.splice(0, localData.length, ...copiedTo.slice(1));
     }
   }
-  const files: FileEntry[] = [{ url: graphUrl, ...digestFile(localGraph) }, ...data.map((d, i) => ({ url: siblingUrl(graphUrl, d.location), ...digestFile(localData[i]!) }))];
+  const url = graphUrl;
+  const files: FileEntry[] = [{ url, ...digestFile(localGraph) }, ...siblings.map((d, i) => ({ url: siblingUrl(url, d.location), ...digestFile(localData[i]!) }))];
   return { files, ...(copiedTo ? { copiedTo } : {}) };
 }

@@ -91,7 +91,7 @@ describe('edgeserve pack: external data', () => {
 
 describe('edgeserve pack: files it does not take', () => {
   const cases: [string, Uint8Array | string, RegExp][] = [
-    ['model.json', JSON.stringify({ format: 'graph-model', modelTopology: {}, weightsManifest: [] }), /a JSON file \(a TensorFlow\.js model\.json\?\)/],
+    ['config.json', JSON.stringify({ architectures: ['BertModel'], hidden_size: 768 }), /a JSON file but not a TensorFlow\.js model\.json/],
     ['model.tflite', Uint8Array.of(0x1c, 0, 0, 0, 0x54, 0x46, 0x4c, 0x33, 0, 0, 0, 0), /a TFLite model \(\.tflite\)/],
     ['model.onnx_data', new Uint8Array(64).fill(7), /an ONNX external data file: pack the \.onnx graph/],
   ];
@@ -102,7 +102,7 @@ describe('edgeserve pack: files it does not take', () => {
       const err = thrown(() => packModel(join(dir, name), { manifest: join(dir, 'manifest.json') }));
       expect(err.code).toBe('UNSUPPORTED_FORMAT');
       expect(err.message).toMatch(what);
-      expect(err.message).toMatch(/edgeserve pack takes an ONNX model \(\.onnx/);
+      expect(err.message).toMatch(/edgeserve pack takes an ONNX model \(\.onnx.* or a TensorFlow\.js model\.json/);
       expect(err.message).not.toMatch(/protobuf|wire type/);
       expect(await main(['pack', join(dir, name), '-m', join(dir, 'manifest.json')])).toBe(1);
     });

@@ -1,7 +1,7 @@
 // `edgeserve pack`: both variants of a model land in one VersionEntry, with bytes, SHA-256,
 // inputs/outputs and opset, and the result passes the runtime's own manifest validation.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, copyFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { packModel } from '../../tools/pack.js';
 import { makeInt8Variant } from '../../tools/make-int8-variant.js';
 import { validateManifest } from '../../src/manifest/validate.js';
 import { MODEL_PATHS } from '../fixtures/model-paths.js';
+import { encodeGraph, floatInfo } from '../fixtures/onnx-graph.js';
 
 describe('edgeserve pack', () => {
   it('writes fp32 and int8 variants of one version, valid for the runtime', async () => {
@@ -50,5 +51,23 @@ describe('edgeserve pack', () => {
     expect(result.copiedTo).toEqual([join(dir, 'public', 'models', url)]);
     expect(readFileSync(result.copiedTo![0]!)).toEqual(readFileSync(MODEL_PATHS['ocr-cls']));
     expect(JSON.parse(readFileSync(manifest, 'utf8')).models[0].versions[0].variants[0].files[0].url).toBe(url);
+  });
+
+  it('writes a dim stored as -1, or as 4294967295 (-1 read back as uint32), as symbolic: the runtime would refuse -1 and demand 4294967295', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeserve-pack-'));
+    const model = join(dir, 'relu.onnx');
+    writeFileSync(
+      model,
+      encodeGraph({
+        name: 'g',
+        input: [floatInfo('x', [-1, 4294967295, 3])],
+        output: [floatInfo('y', [-1, 4294967295, 3])],
+        node: [{ opType: 'Relu', input: ['x'], output: ['y'] }],
+      }),
+    );
+    const { entry } = packModel(model, { manifest: join(dir, 'manifest.json') });
+    expect(entry.inputs[0]!.dims).toEqual(['?', '?', 3]);
+    expect(entry.outputs[0]!.dims).toEqual(['?', '?', 3]);
+    expect(() => validateManifest(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')))).not.toThrow();
   });
 });

@@ -29,7 +29,7 @@ Usage: edgeserve <command> [options]
 
 Commands:
   quantize <in.onnx> -o <out.onnx>   make an int8 variant (no Python)
-  pack <model.onnx> [...]            add models to a manifest (bytes, SHA-256, inputs/outputs)
+  pack <model.onnx|model.json> [...] add models to a manifest (bytes, SHA-256, inputs/outputs)
   externalize <model.onnx>           split a model into graph + external data (model.onnx_data)
 
 Run 'edgeserve <command> --help' for a command's options.`;
@@ -70,13 +70,17 @@ best classes are within ${TIE_MARGIN} are ties, not counted); other outputs (fea
 and relative error ≤ ${DEFAULT_THRESHOLDS.maxRelative}.
 Below that: exit code 1 and no output file.`;
 
-const PACK_HELP = `Usage: edgeserve pack <model.onnx> [more.onnx ...] --manifest <manifest.json> [options]
+const PACK_HELP = `Usage: edgeserve pack <model.onnx|model.json> [more ...] --manifest <manifest.json> [options]
        edgeserve pack <folder> --manifest <manifest.json> [--id <id>] [--version <v>]
 
 Adds or updates each model's variant in the manifest (created if missing). Takes ONNX models: a
 single .onnx file, or a graph whose weights are in external data files (model.onnx +
 model.onnx_data): every file is recorded, graph first, each data file at its location beside
 the graph; a missing data file is an error.
+Takes TensorFlow.js models too: a model.json (graph model from tensorflowjs_converter, or layers
+model) with its weight files beside it: inputs and outputs from its signature (layers: its input
+and output layers), model.json then every weight file recorded (id: the folder's name for a
+model.json, else the file name without .json).
 A folder laid out as Hugging Face ONNX exports are (<folder>/onnx/ or <folder>/ holding
 ${HF_VARIANTS.map(([f, p]) => `${f} (${p})`).join(', ')}, each with its external data) becomes ONE
 model (id: the folder's name) with a variant per file, precision from the file name.
@@ -244,9 +248,10 @@ function pack(args: string[]): void {
       recipe: values.recipe,
     });
     const [graph, ...data] = variant.files;
+    const tfjs = entry.format === 'tfjs';
     console.log(
-      `${entry.id} ${variant.precision}: ${graph!.bytes} bytes, sha256 ${graph!.sha256.slice(0, 12)}…, opset ${variant.opset}` +
-        data.map((d) => `; external data ${d.url}: ${d.bytes} bytes, sha256 ${d.sha256.slice(0, 12)}…`).join(''),
+      `${entry.id} ${variant.precision}: ${graph!.bytes} bytes, sha256 ${graph!.sha256.slice(0, 12)}…${tfjs ? ', TensorFlow.js' : `, opset ${variant.opset}`}` +
+        data.map((d) => `; ${tfjs ? 'weights' : 'external data'} ${d.url}: ${d.bytes} bytes, sha256 ${d.sha256.slice(0, 12)}…`).join(''),
     );
     if (copiedTo) progress(`${file} is outside the manifest's folder: copied to ${copiedTo.join(', ')} (url "${graph!.url}")`);
     const version = entry.versions.find((v) => v.variants.includes(variant))!;
