@@ -13,7 +13,7 @@ describe('validateManifest', () => {
 
   it.skipIf(!existsSync(generated))('accepts the manifest `npm run models` writes', () => {
     const manifest = validateManifest(JSON.parse(readFileSync(generated, 'utf8')));
-    expect(manifest.models.map((m) => m.id)).toEqual(['ocr-cls', 'ocr-det', 'ocr-rec', 'silero-vad', 'nsfw-mobilenet']);
+    expect(manifest.models.map((m) => m.id)).toEqual(['ocr-cls', 'ocr-det', 'ocr-rec', 'silero-vad', 'nsfw-mobilenet', 'blazeface']);
   });
 
   const broken: [string, (m: ReturnType<typeof fixtureManifest>) => unknown, RegExp][] = [

@@ -1,5 +1,5 @@
 /**
- * The five real models (docs/ARCHITECTURE.md, "Models") and where they come from (npm devDependencies only;
+ * The six real models (docs/ARCHITECTURE.md, "Models") and where they come from (npm devDependencies only;
  * nothing is downloaded from a model hub). Dims use names for the dynamic axes so that the
  * runtime's input check and the README can say what each axis means.
  */
@@ -85,6 +85,18 @@ export const modelSources: ModelSource[] = [
     inputs: [{ name: 'input_1', dtype: 'float32', dims: ['batch', 224, 224, 3] }],
     outputs: [{ name: 'dense_3', dtype: 'float32', dims: ['batch', 5] }],
     labels: ['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy'],
+    quantize: false,
+  },
+  {
+    id: 'blazeface',
+    format: 'tflite',
+    description: 'MediaPipe BlazeFace short range (TFLite, run by LiteRT.js); input 128×128 RGB, px/127.5-1; 896 anchors: 16 box/keypoint regressors and a logit each',
+    from: '@mediapipe/face_detection/face_detection_short_range.tflite',
+    inputs: [{ name: 'input', dtype: 'float32', dims: [1, 128, 128, 3] }],
+    outputs: [
+      { name: 'regressors', dtype: 'float32', dims: [1, 896, 16] },
+      { name: 'classificators', dtype: 'float32', dims: [1, 896, 1] },
+    ],
     quantize: false,
   },
 ];

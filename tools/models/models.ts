@@ -111,6 +111,11 @@ async function buildModel(source: ModelSource): Promise<ModelEntry> {
       }
     }
     // INT8 VARIANTS:end
+  } else if (source.format === 'tflite') {
+    const path = join(dir, basename(source.from));
+    await copyFile(join(nodeModules, source.from), path);
+    const { checkTfliteSpecs } = await import('./litert-model.js');
+    variants.push({ precision: 'fp32', files: [await fileEntry(path)], ...checkTfliteSpecs(source, path) });
   } else {
     const paths = await unwrapNsfwjsModel(join(nodeModules, source.from), dir);
     variants.push({ precision: 'fp32', files: await Promise.all(paths.map(fileEntry)), recipe: 'weights stored as uint8 by nsfwjs, dequantized at load' });
