@@ -11,7 +11,7 @@ export type SniffedFormat = 'onnx' | 'tfjs-json' | 'tflite' | 'onnx-data' | 'unk
 
 /** What pack takes today, for every message that refuses a file. */
 export const PACK_TAKES =
-  'an ONNX model (.onnx: a single file, or a graph with its external data files beside it) or a TensorFlow.js model.json (graph or layers model, its weight files beside it)';
+  'an ONNX model (.onnx: a single file, or a graph with its external data files beside it) or a TensorFlow.js model.json (graph or layers model, its weight files beside it) or a TFLite model (.tflite, run by LiteRT.js)';
 
 function head(path: string, n: number): Uint8Array {
   const fd = openSync(path, 'r');
@@ -45,14 +45,13 @@ export function sniffFormat(path: string): SniffedFormat {
 }
 
 /** Refuses, naming what pack takes, anything that is not an ONNX graph or a JSON file (a TF.js model.json, checked by its packer). */
-export function requirePackable(path: string): 'onnx' | 'tfjs-json' {
+export function requirePackable(path: string): 'onnx' | 'tfjs-json' | 'tflite' {
   if (statSync(path).isDirectory()) {
     throw new ToolError('UNSUPPORTED_FORMAT', `${path} is a folder; edgeserve pack takes ${PACK_TAKES}: pass the .onnx file or model.json`);
   }
   const format = sniffFormat(path);
-  if (format === 'onnx' || format === 'tfjs-json') return format;
+  if (format === 'onnx' || format === 'tfjs-json' || format === 'tflite') return format;
   const what = {
-    tflite: 'a TFLite model (.tflite)',
     'onnx-data': 'an ONNX external data file: pack the .onnx graph that names it, and the data files are recorded with it',
     unknown: 'not an ONNX model',
   }[format];

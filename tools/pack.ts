@@ -12,6 +12,7 @@ import { onnx } from './onnx/onnx-proto.js';
 import { requirePackable } from './model-format.js';
 import { addVariant } from './manifest-file.js';
 import { packTfjsModel } from './pack-tfjs.js';
+import { packTfliteModel } from './pack/pack-tflite.js';
 import { variantFiles } from './variant-files.js';
 import { decodeModel, onnxOpset } from './onnx/model-io.js';
 import { constantsOf } from './onnx/graph-walk.js';
@@ -106,9 +107,11 @@ function refuseOversizedFiles(graphPath: string, model: onnx.ModelProto): void {
   }
 }
 
-export function packModel(modelPath: string, opts: PackOptions): { entry: ModelEntry; variant: VariantEntry; copiedTo?: string[] } {
+export function packModel(modelPath: string, opts: PackOptions): { entry: ModelEntry; variant: VariantEntry; copiedTo?: string[]; warnings?: string[] } {
   if (!existsSync(modelPath)) throw new ToolError('NOT_FOUND', `${modelPath}: no such file`);
-  if (requirePackable(modelPath) === 'tfjs-json') return packTfjsModel(modelPath, opts);
+  const format = requirePackable(modelPath);
+  if (format === 'tfjs-json') return packTfjsModel(modelPath, opts);
+  if (format === 'tflite') return packTfliteModel(modelPath, opts);
   const bytes = readFileSync(modelPath);
   const model = decodeModel(bytes, modelPath);
   const graph = model.graph!;

@@ -92,7 +92,6 @@ describe('edgeserve pack: external data', () => {
 describe('edgeserve pack: files it does not take', () => {
   const cases: [string, Uint8Array | string, RegExp][] = [
     ['config.json', JSON.stringify({ architectures: ['BertModel'], hidden_size: 768 }), /a JSON file but not a TensorFlow\.js model\.json/],
-    ['model.tflite', Uint8Array.of(0x1c, 0, 0, 0, 0x54, 0x46, 0x4c, 0x33, 0, 0, 0, 0), /a TFLite model \(\.tflite\)/],
     ['model.onnx_data', new Uint8Array(64).fill(7), /an ONNX external data file: pack the \.onnx graph/],
   ];
   for (const [name, content, what] of cases) {

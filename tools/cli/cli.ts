@@ -29,7 +29,7 @@ Usage: edgeserve <command> [options]
 
 Commands:
   quantize <in.onnx> -o <out.onnx>   make an int8 variant (no Python)
-  pack <model.onnx|model.json> [...] add models to a manifest (bytes, SHA-256, inputs/outputs)
+  pack <model.onnx|.json|.tflite>    add models to a manifest (bytes, SHA-256, inputs/outputs)
   externalize <model.onnx>           split a model into graph + external data (model.onnx_data)
 
 Run 'edgeserve <command> --help' for a command's options.`;
@@ -70,7 +70,7 @@ best classes are within ${TIE_MARGIN} are ties, not counted); other outputs (fea
 and relative error ≤ ${DEFAULT_THRESHOLDS.maxRelative}.
 Below that: exit code 1 and no output file.`;
 
-const PACK_HELP = `Usage: edgeserve pack <model.onnx|model.json> [more ...] --manifest <manifest.json> [options]
+const PACK_HELP = `Usage: edgeserve pack <model.onnx|model.json|model.tflite> [more ...] --manifest <manifest.json> [options]
        edgeserve pack <folder> --manifest <manifest.json> [--id <id>] [--version <v>]
 
 Adds or updates each model's variant in the manifest (created if missing). Takes ONNX models: a
@@ -81,6 +81,8 @@ Takes TensorFlow.js models too: a model.json (graph model from tensorflowjs_conv
 model) with its weight files beside it: inputs and outputs from its signature (layers: its input
 and output layers), model.json then every weight file recorded (id: the folder's name for a
 model.json, else the file name without .json).
+Takes TFLite models (.tflite, run by LiteRT.js): inputs and outputs from the flatbuffer (its first
+signature, else subgraph 0); a custom op LiteRT.js lacks is named in a warning.
 A folder laid out as Hugging Face ONNX exports are (<folder>/onnx/ or <folder>/ holding
 ${HF_VARIANTS.map(([f, p]) => `${f} (${p})`).join(', ')}, each with its external data) becomes ONE
 model (id: the folder's name) with a variant per file, precision from the file name.
@@ -239,7 +241,7 @@ function pack(args: string[]): void {
       if (r.copiedTo.length) progress(`${file} is outside the manifest's folder: copied to ${r.copiedTo.join(', ')}`);
       continue;
     }
-    const { entry, variant, copiedTo } = packModel(file, {
+    const { entry, variant, copiedTo, warnings } = packModel(file, {
       manifest: values.manifest,
       id: values.id,
       version: values.version,
@@ -249,11 +251,13 @@ function pack(args: string[]): void {
     });
     const [graph, ...data] = variant.files;
     const tfjs = entry.format === 'tfjs';
+    const kind = tfjs ? ', TensorFlow.js' : entry.format === 'tflite' ? ', TFLite (LiteRT.js)' : `, opset ${variant.opset}`;
     console.log(
-      `${entry.id} ${variant.precision}: ${graph!.bytes} bytes, sha256 ${graph!.sha256.slice(0, 12)}…${tfjs ? ', TensorFlow.js' : `, opset ${variant.opset}`}` +
+      `${entry.id} ${variant.precision}: ${graph!.bytes} bytes, sha256 ${graph!.sha256.slice(0, 12)}…${kind}` +
         data.map((d) => `; ${tfjs ? 'weights' : 'external data'} ${d.url}: ${d.bytes} bytes, sha256 ${d.sha256.slice(0, 12)}…`).join(''),
     );
     if (copiedTo) progress(`${file} is outside the manifest's folder: copied to ${copiedTo.join(', ')} (url "${graph!.url}")`);
+    for (const warning of warnings ?? []) progress(`warning: ${warning}`);
     const version = entry.versions.find((v) => v.variants.includes(variant))!;
     if (!version.variants.some((v) => v.precision === 'fp32')) {
       // load(id) asks for fp32 unless told otherwise: a version without one loads only by name.

@@ -101,8 +101,14 @@ export interface TfliteModelInfo {
   outputs: TensorSpec[];
   /** custom_code of every CUSTOM operator code (MediaPipe's own ops, say): LiteRT.js runs only those it registered. */
   customOps: string[];
-  /** fp32, or fp16 / int8 when the model's weights are stored so (a DEQUANTIZE of them, or quantized tensors). */
+  /**
+   * int8 for a quantized model (int8/uint8 tensors), else fp32 — also when its weights are stored
+   * as float16 and dequantized at load (MediaPipe ships its models so): it computes, takes and
+   * gives float32, and is the model's only file, so `load(id)` (fp32) must find it.
+   */
   precision: Precision;
+  /** How the weights are stored when not as the precision says (the variant's recipe). */
+  storedAs?: string;
   /** The schema version the file says it is (3 for every TFLite model in use). */
   schemaVersion: number;
 }
@@ -129,19 +135,31 @@ function specOf(tensor: Table, name: string, path: string): TensorSpec {
   return { name, dtype: dtype as TensorDtype, dims: dimsOf(tensor) };
 }
 
-function precisionOf(subgraph: Table, opcodes: Table[], operators: Table[]): Precision {
-  const tensors = subgraph.tables(0);
-  const types = tensors.filter((t) => t.u32(2) > 0).map((t) => t.u8(1));
+function precisionOf(subgraph: Table, opcodes: Table[], operators: Table[]): Pick<TfliteModelInfo, 'precision' | 'storedAs'> {
+  const types = subgraph.tables(0).map((t) => t.u8(1));
   const dequantized = operators.some((op) => {
     const code = opcodes[op.u32(0)];
     return code !== undefined && Math.max(code.u8(0), code.i32(3)) === DEQUANTIZE;
   });
-  if (types.some((t) => t === 9 || t === 3)) return 'int8';
-  if (dequantized && types.some((t) => t === 1)) return 'fp16';
-  return 'fp32';
+  if (types.some((t) => t === 9 || t === 3)) return { precision: 'int8' };
+  if (dequantized && types.some((t) => t === 1)) return { precision: 'fp32', storedAs: 'weights stored as float16, dequantized at load' };
+  return { precision: 'fp32' };
 }
 
 export function readTfliteModel(bytes: Uint8Array, path = 'model.tflite'): TfliteModelInfo {
+  try {
+    return read(bytes, path);
+  } catch (error) {
+    if (error instanceof ToolError) throw error;
+    // An offset past the end: a file cut short, or not a flatbuffer at all.
+    throw new ToolError(
+      'TRUNCATED',
+      `${path} says it is a TFLite model (TFL3) but its flatbuffer cannot be read (${error instanceof Error ? error.message : String(error)}): truncated?`,
+    );
+  }
+}
+
+function read(bytes: Uint8Array, path: string): TfliteModelInfo {
   const model = root(bytes, path);
   const opcodes = model.tables(1);
   const subgraphs = model.tables(2);
@@ -168,5 +186,5 @@ export function readTfliteModel(bytes: Uint8Array, path = 'model.tflite'): Tflit
     outputs = side(2);
   }
   const customOps = [...new Set(opcodes.filter((c) => Math.max(c.u8(0), c.i32(3)) === CUSTOM).map((c) => c.string(1) ?? ''))];
-  return { inputs, outputs, customOps, precision: precisionOf(main, opcodes, main.tables(3)), schemaVersion: model.u32(0) };
+  return { inputs, outputs, customOps, ...precisionOf(main, opcodes, main.tables(3)), schemaVersion: model.u32(0) };
 }
