@@ -18,6 +18,7 @@ import { readModelFile } from '../onnx/model-io.js';
 import { onnx } from '../onnx/onnx-proto.js';
 import { toNum } from '../onnx/long-int.js';
 import { ToolError } from '../tool-error.js';
+import { showOrtWarnings } from '../ort-node.js';
 import type { QuantMode } from '../quantize/quantize-model.js';
 import { isPrecision, PRECISIONS } from '../../src/manifest/schema.js';
 import { DEFAULT_Q4_BLOCK_SIZE } from '../quantize/quantize-model.js';
@@ -56,6 +57,7 @@ Options:
                              all, or none; static mode: all also quantizes depthwise convs
   --no-gate                  skip the quality gate (below)
   --ignore-gate              run the gate and print it, but write the model even if it fails
+  --verbose                  also print onnxruntime's own warnings (hidden by default)
   -h, --help                 this help
 
 A model with external data (model.onnx + model.onnx_data) is read with its data files; the
@@ -132,9 +134,11 @@ async function quantize(args: string[]): Promise<void> {
       help: { type: 'boolean', short: 'h' },
       'block-size': { type: 'string' },
       symmetric: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
     },
   });
   if (values.help) return void console.log(QUANTIZE_HELP);
+  showOrtWarnings(values.verbose);
   const input = positionals[0];
   if (!input || !values.output) throw new ToolError('BAD_ARGUMENT', `quantize needs <in.onnx> and -o <out.onnx>\n\n${QUANTIZE_HELP}`);
   const mode = values.mode as QuantMode;
