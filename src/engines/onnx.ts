@@ -14,6 +14,7 @@ import { ortModelInput, SPLIT_SINGLE_FILE_FROM } from './onnx-model-files.js';
 import { sessionError } from './onnx-errors.js';
 import { modelTooLargeError, size, PREPACK_BELOW } from './memory-limits.js';
 import type { OrtFiles } from './engine-files.js';
+import { collectAfterLoad, collectNow } from './onnx-release.js';
 
 type OrtModule = typeof Ort;
 type Flavour = 'wasm' | 'jsep';
@@ -89,6 +90,20 @@ export interface OnnxEngineOptions {
    * 3.5e-7 against float64). Default: PREPACK_BELOW (64 MiB; memory-limits.ts says why).
    */
   prepackBelow?: number;
+  /**
+   * Models from this size have V8 collect their own JavaScript copy once their session is built
+   * (onnx-release.ts): at 256 MB, memory 3 s after the load falls from 2.4× the model to 1.4×
+   * over idle. It costs the load nothing (timers after it). Default: SPLIT_SINGLE_FILE_FROM
+   * (16 MiB), from which the weights reach the heap from external data and the copy is garbage.
+   */
+  collectFrom?: number;
+  /**
+   * Models from this size also have the garbage of their download or store read collected just
+   * before the session is built, so it is not there beside the weights' heap copy at the load's
+   * peak: 50 ms of the load (COLLECT_WAIT_MS), so only where memory is what limits a device.
+   * Default: PREPACK_BELOW (64 MiB).
+   */
+  collectBeforeFrom?: number;
   /** The largest GPU buffer a WebGPU session can have (the adapter's limits); asked only for models with external data. */
   gpuBufferLimit?: () => Promise<number | undefined>;
 }
@@ -106,7 +121,13 @@ async function adapterBufferLimit(): Promise<number | undefined> {
 /** One per host: the flavours it imported and configured (a failure is tried again on the next session). */
 export function createOnnxEngine(
   flavours: OrtFlavours = defaultOrtFlavours,
-  { splitFrom = SPLIT_SINGLE_FILE_FROM, prepackBelow = PREPACK_BELOW, gpuBufferLimit = adapterBufferLimit }: OnnxEngineOptions = {},
+  {
+    splitFrom = SPLIT_SINGLE_FILE_FROM,
+    prepackBelow = PREPACK_BELOW,
+    collectFrom = SPLIT_SINGLE_FILE_FROM,
+    collectBeforeFrom = PREPACK_BELOW,
+    gpuBufferLimit = adapterBufferLimit,
+  }: OnnxEngineOptions = {},
 ): Engine {
   const ready = new Map<Flavour, Promise<OrtModule>>();
   const deviceCopies = new Map<Flavour, Promise<void>>();
@@ -146,6 +167,7 @@ export function createOnnxEngine(
         });
       }
       const ort = await flavour(flavourOf(backend), context);
+      if (attempt.bytes >= collectBeforeFrom) await collectNow();
       const session = await ort.InferenceSession.create(model, {
         executionProviders: [backend],
         // onnxruntime-web reads each initializer's slice from these bytes into its heap (or GPU
@@ -169,6 +191,7 @@ export function createOnnxEngine(
       // A first visit's copy of the engine is written while the engine starts (~0.1 s of the
       // ~0.5 s it takes); the load resolves once it is there, so the app works offline from then.
       await deviceCopies.get(flavourOf(backend));
+      if (attempt.bytes >= collectFrom) collectAfterLoad(files.map((f) => f.bytes.buffer));
       return {
         run: async (inputs) => fromOrt(await session.run(toOrt(ort, inputs))),
         dispose: () => session.release(),
