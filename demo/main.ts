@@ -1,12 +1,13 @@
 /**
- * The playground page: pick a model, a backend and an input; compare fp32 with int8. State a
- * test (or a person) can read: `body[data-state]` is idle | running | done | error.
- * URL parameters preset the form: ?model=ocr&backend=wasm&runs=5&sample=receipt&autorun=0.
+ * The playground page: pick a model, a backend and an input; compare fp32 with int8, fp16 and
+ * q4 (those the manifest has). State a test (or a person) can read: `body[data-state]` is idle |
+ * running | done | error. URL parameters preset the form:
+ * ?model=ocr&backend=wasm&runs=5&sample=receipt&precisions=fp32,q4&autorun=0.
  * ?manifest=<url> serves another manifest: its models the playground has no subject for get a
  * generic one (any-model.ts), so a model of your own, or a big one, loads with its progress shown.
  */
 import { createRuntime, explainError, type BackendChoice, type Manifest, type Runtime } from '../src/index.js';
-import { compare, hasVariant, PRECISIONS, type Agreement } from './playground/compare-run.js';
+import { compare, hasVariant, PRECISIONS, REDUCED, type Agreement, type ComparedPrecision, type ReducedPrecision } from './playground/compare-run.js';
 import { checkOffline, ortFilesFor, type NeededModel } from './playground/offline-ready.js';
 import { captureCamera, hasCamera, watchImageInput } from './playground/image-input.js';
 import { LatencyChart } from './playground/latency-chart.js';
@@ -35,8 +36,20 @@ const ui = {
 const manifestUrl = new URL(params.get('manifest') || '/models/manifest.json', document.baseURI).href;
 /** The known subjects, then one per model of the manifest that none of them covers. */
 let subjects: Subject[] = SUBJECTS;
-const cards = { fp32: new VariantCard('fp32'), int8: new VariantCard('int8') };
-$('variants').append(cards.fp32.root, cards.int8.root);
+const cards = Object.fromEntries(PRECISIONS.map((p) => [p, new VariantCard(p)])) as Record<ComparedPrecision, VariantCard>;
+$('variants').append(...PRECISIONS.map((p) => cards[p].root));
+/** One checkbox per precision; ?precisions= presets them (default: all). */
+const chosen = new Set<string>(params.get('precisions')?.split(',') ?? PRECISIONS);
+const boxes = Object.fromEntries(
+  PRECISIONS.map((p) => {
+    const box = Object.assign(document.createElement('input'), { type: 'checkbox', value: p, checked: chosen.has(p) });
+    const label = Object.assign(document.createElement('label'), { className: 'precision' });
+    label.append(box, ` ${p}`);
+    $('precisions').append(label);
+    return [p, box];
+  }),
+) as Record<ComparedPrecision, HTMLInputElement>;
+const selectedPrecisions = (): ComparedPrecision[] => PRECISIONS.filter((p) => boxes[p].checked);
 const chart = new LatencyChart($<HTMLCanvasElement>('chart'));
 
 let image: ImageData = SAMPLES[0]!.draw();
@@ -87,20 +100,37 @@ function showInputFor(subject: Subject): void {
   $('audio-input').hidden = subject.input !== 'audio';
   // A model run on zero inputs takes nothing from the page: no empty box.
   document.querySelector<HTMLElement>('section.input')!.hidden = subject.input === 'none';
+  for (const precision of PRECISIONS) cards[precision].root.hidden = !boxes[precision].checked;
   if (!manifest) return;
-  for (const precision of PRECISIONS) {
+  for (const precision of selectedPrecisions()) {
     cards[precision].reset();
     if (!hasVariant(manifest, subject, precision))
       cards[precision].unavailable(`No ${precision} variant of ${subject.modelIds.join(', ')} in this manifest yet (edgeserve quantize makes one).`);
   }
 }
 
-function showAgreement(a: Agreement | undefined, subject?: Subject): void {
-  $('agree-note').textContent = a && subject ? subject.agreementNote : '';
+/** A row per variant that ran beside fp32: decisions and text (what a user sees), and the raw error. */
+function showAgreement(all: Partial<Record<ReducedPrecision, Agreement>>, subject?: Subject): void {
+  const rows = REDUCED.filter((p) => all[p]);
+  $('agree-note').textContent = rows.length && subject ? subject.agreementNote : '';
   const pct = (v: number | undefined) => (v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
-  $('agree-top1').textContent = pct(a?.top1);
-  $('agree-text').textContent = a?.text === undefined ? '—' : `${pct(a.text)} of lines`;
-  $('agree-diff').textContent = a?.maxAbsDiff === undefined ? (a ? 'shapes differ' : '—') : a.maxAbsDiff.toExponential(2);
+  const diff = (v: number | undefined) => (v === undefined ? 'shapes differ' : v.toExponential(2));
+  $('agreements').replaceChildren(
+    ...rows.map((precision) => {
+      const a = all[precision]!;
+      const tr = document.createElement('tr');
+      tr.dataset.precision = precision;
+      const cells: [string, string][] = [
+        ['variant', precision],
+        ['top1', pct(a.top1)],
+        ['text', a.text === undefined ? '—' : `${pct(a.text)} of lines`],
+        ['max', diff(a.maxAbsDiff)],
+        ['mean', diff(a.meanAbsDiff)],
+      ];
+      tr.append(...cells.map(([key, text]) => Object.assign(document.createElement('td'), { textContent: text, className: `agree-${key}` })));
+      return tr;
+    }),
+  );
 }
 
 async function showUsage(): Promise<void> {
@@ -113,7 +143,9 @@ async function showUsage(): Promise<void> {
 function neededModels(subject: Subject): NeededModel[] {
   if (!manifest) return [];
   const m = manifest;
-  return PRECISIONS.filter((p) => hasVariant(m, subject, p)).flatMap((p) => subject.modelIds.map((id) => ({ id, precision: precisionFor(m, id, p) ?? 'fp32' })));
+  return selectedPrecisions()
+    .filter((p) => hasVariant(m, subject, p))
+    .flatMap((p) => subject.modelIds.map((id) => ({ id, precision: precisionFor(m, id, p) ?? 'fp32' })));
 }
 
 /** The green banner only when a reload offline would really work (see offline-ready.ts). */
@@ -133,7 +165,7 @@ async function run(): Promise<void> {
   running = true;
   ui.run.disabled = true;
   $('error').hidden = true;
-  showAgreement(undefined);
+  showAgreement({});
   const subject = currentSubject();
   setState('running', `Comparing ${subject.label}…`);
   try {
@@ -146,12 +178,14 @@ async function run(): Promise<void> {
       subject,
       input: { image, text: ui.text.value || ' ' },
       runs,
+      precisions: selectedPrecisions(),
       cards,
       chart,
       ...(subject.input === 'image' ? { image } : {}),
     });
     showAgreement(agreement, subject);
-    setState('done', agreement ? `Done: ${runs} steady ${runs === 1 ? 'run' : 'runs'} each.` : `Done: only fp32 exists for this model, so there is nothing to compare yet.`);
+    const compared = Object.keys(agreement).length > 0;
+    setState('done', compared ? `Done: ${runs} steady ${runs === 1 ? 'run' : 'runs'} each.` : `Done: no chosen variant ran beside fp32, so there is nothing to compare.`);
   } catch (error) {
     showError(error);
   } finally {
@@ -198,6 +232,7 @@ function setUpControls(): void {
   ui.camera.hidden = !hasCamera();
   ui.camera.addEventListener('click', () => captureCamera().then(showImage, showError));
   ui.subject.addEventListener('change', () => (showInputFor(currentSubject()), void showOfflineState()));
+  for (const box of Object.values(boxes)) box.addEventListener('change', () => showInputFor(currentSubject()));
   ui.run.addEventListener('click', () => void run());
   ui.text.addEventListener('keydown', (event) => event.key === 'Enter' && void run());
   ui.clear.addEventListener('click', async () => {

@@ -1,4 +1,4 @@
-/** The playground (demo/): fp32 vs int8 side by side, real inputs, what ran, latency and agreement. */
+/** The playground (demo/): fp32 beside int8, fp16 and q4, real inputs, what ran, latency and agreement. */
 import { fileURLToPath } from 'node:url';
 import { expect, test } from './fixtures.js';
 import type { Page } from '@playwright/test';
@@ -6,14 +6,15 @@ import type { Page } from '@playwright/test';
 const card = (page: Page, precision: string) => page.locator(`.variant[data-precision="${precision}"]`);
 const stat = (page: Page, precision: string, key: string) => card(page, precision).locator(`dd[data-stat="${key}"]`);
 
-async function hasInt8(page: Page, ids: string[]): Promise<boolean> {
+async function hasVariant(page: Page, ids: string[], precision = 'int8'): Promise<boolean> {
   const manifest = (await (await page.request.get('/models/manifest.json')).json()) as { models: { id: string; versions: { variants: { precision: string }[] }[] }[] };
-  return manifest.models.some((m) => ids.includes(m.id) && m.versions[0]!.variants.some((v) => v.precision === 'int8'));
+  return manifest.models.some((m) => ids.includes(m.id) && m.versions[0]!.variants.some((v) => v.precision === precision));
 }
+const agreementRow = (page: Page, precision: string) => page.locator(`#agreements tr[data-precision="${precision}"]`);
 
 test('compares fp32 and int8 of the OCR pipeline; a picked image is read from the device cache', async ({ page }) => {
   // auto on SwiftShader: the runtime skips the software adapter, and the card says why.
-  await page.goto('/demo/?model=ocr&backend=auto&runs=2&sample=receipt');
+  await page.goto('/demo/?model=ocr&backend=auto&runs=2&sample=receipt&precisions=fp32,int8');
   await expect(page.locator('body')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
   const fp32 = card(page, 'fp32');
   await expect(fp32.locator('.ran li')).toHaveText([/ocr-det fp32 .* onnx on WASM/, /ocr-cls fp32 .* onnx on WASM/, /ocr-rec fp32 .* onnx on WASM/]);
@@ -24,15 +25,18 @@ test('compares fp32 and int8 of the OCR pipeline; a picked image is read from th
   await expect(stat(page, 'fp32', 'median')).toContainText('(2 runs)');
   await expect(fp32.locator('.summary')).toHaveText('EDGE CAFE · Espresso 2.40 · Croissant 3.10 · Total 5.50');
   await expect(fp32.locator('canvas.view')).toBeVisible();
-  if (await hasInt8(page, ['ocr-det', 'ocr-cls', 'ocr-rec'])) {
+  if (await hasVariant(page, ['ocr-det', 'ocr-cls', 'ocr-rec'])) {
     await expect(card(page, 'int8').locator('.ran li')).toHaveText([/int8/, /int8/, /int8/]);
     // What each variant's quality gate measured at build time, from the manifest; none disagrees.
     await expect(card(page, 'int8').locator('.built')).toContainText(/ocr-det \(measured at build on \d+ .*decisions at 0\.5 agree/);
     await expect(card(page, 'int8').locator('.built')).toContainText(/ocr-rec \(measured at build .*top-1 agrees/);
     await expect(card(page, 'int8')).toHaveAttribute('data-disagrees', 'false');
-    await expect(page.locator('#agree-top1')).toHaveText(/^\d+\.\d%$/);
-    await expect(page.locator('#agree-text')).toHaveText(/% of lines$/);
-    await expect(page.locator('#agree-diff')).toHaveText(/e[-+]\d+$/);
+    await expect(agreementRow(page, 'int8').locator('.agree-top1')).toHaveText(/^\d+\.\d%$/);
+    await expect(agreementRow(page, 'int8').locator('.agree-text')).toHaveText(/% of lines$/);
+    await expect(agreementRow(page, 'int8').locator('.agree-max')).toHaveText(/e[-+]\d+$/);
+    // Unchosen precisions get no card and no row.
+    await expect(card(page, 'fp16')).toBeHidden();
+    await expect(agreementRow(page, 'fp16')).toHaveCount(0);
   } else {
     await expect(card(page, 'int8')).toContainText('No int8 variant');
   }
@@ -56,7 +60,7 @@ test('compares fp32 and int8 of the OCR pipeline; a picked image is read from th
     return { fp32: spans.fp32 ?? 0, int8: spans.int8 ?? 0, width };
   });
   expect(columns.fp32).toBeGreaterThan(Math.min(120, columns.width / 3));
-  if (await hasInt8(page, ['ocr-det', 'ocr-cls', 'ocr-rec'])) expect(columns.int8).toBeGreaterThan(Math.min(120, columns.width / 3));
+  if (await hasVariant(page, ['ocr-det', 'ocr-cls', 'ocr-rec'])) expect(columns.int8).toBeGreaterThan(Math.min(120, columns.width / 3));
   await page.screenshot({ path: test.info().outputPath('playground-ocr.png'), fullPage: true });
 
   await page.setInputFiles('#file', fileURLToPath(new URL('../public/samples/hello.png', import.meta.url)));

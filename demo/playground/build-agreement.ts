@@ -1,11 +1,12 @@
 /**
- * What the quality gate measured for a subject's int8 variants when `npm run models` (or
+ * What the quality gate measured for a subject's int8, fp16 or q4 variants when `npm run models` (or
  * `edgeserve quantize` + pack) built them, as the manifest records it: one line per model, and
  * whether any model's variant disagrees with fp32 (failed gate, or a decision/top-1 agreement
  * below the gate's 95 %).
  */
-import type { Manifest, VariantAgreement } from '../../src/index.js';
+import type { Manifest, Precision, VariantAgreement } from '../../src/index.js';
 import { INT8_SPEED_NOTES } from './int8-speed-notes.js';
+import { PRECISION_NOTES } from './precision-notes.js';
 
 const AGREEMENT_FLOOR = 0.95;
 
@@ -31,20 +32,22 @@ function describe(id: string, a: VariantAgreement): string {
   return `${id} (measured at build on ${a.samples} ${on}): ${outs.join('; ')}${a.passed ? '' : ' — FAILED its gate'}`;
 }
 
-export function buildAgreement(manifest: Manifest, modelIds: readonly string[]): BuildAgreement {
+export function buildAgreement(manifest: Manifest, modelIds: readonly string[], precision: Precision = 'int8'): BuildAgreement {
   const lines: string[] = [];
+  const note = PRECISION_NOTES[precision];
   let disagrees = false;
   for (const id of modelIds) {
-    const variant = manifest.models.find((m) => m.id === id)?.versions[0]?.variants.find((v) => v.precision === 'int8');
+    const variant = manifest.models.find((m) => m.id === id)?.versions[0]?.variants.find((v) => v.precision === precision);
     if (!variant) continue;
     if (!variant.agreement) {
       lines.push(`${id}: no agreement recorded (built before the quality gate)`);
       continue;
     }
     lines.push(describe(id, variant.agreement));
-    const slow = INT8_SPEED_NOTES[id];
+    const slow = precision === 'int8' ? INT8_SPEED_NOTES[id] : undefined;
     if (slow) lines.push(`${id}: ${slow}`);
     if (!variant.agreement.passed || variant.agreement.outputs.some((o) => o.agreement !== null && o.agreement < AGREEMENT_FLOOR)) disagrees = true;
   }
+  if (note && lines.length) lines.push(note);
   return { lines, disagrees };
 }

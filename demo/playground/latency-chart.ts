@@ -3,7 +3,7 @@ import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement,
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
 
-const VARIANT_COLORS: Record<string, string> = { fp32: '#2f5bea', int8: '#e0742b' };
+const VARIANT_COLORS: Record<string, string> = { fp32: '#2f5bea', int8: '#e0742b', fp16: '#19a463', q4: '#9b4dca' };
 
 export class LatencyChart {
   private chart: Chart<'line', number[], string> | undefined;

@@ -18,6 +18,19 @@ export function maxAbsDiff(a: Float32Array[], b: Float32Array[]): number | undef
   return max;
 }
 
+/** Mean |a−b| over all paired values; undefined when their shapes differ. A max alone is one value's story. */
+export function meanAbsDiff(a: Float32Array[], b: Float32Array[]): number | undefined {
+  if (a.length !== b.length || a.some((x, i) => x.length !== b[i]!.length)) return undefined;
+  let sum = 0;
+  let n = 0;
+  a.forEach((x, i) => {
+    const y = b[i]!;
+    for (let j = 0; j < x.length; j++) sum += Math.abs(x[j]! - y[j]!);
+    n += x.length;
+  });
+  return n === 0 ? 0 : sum / n;
+}
+
 /** Share of positions where both variants made the same top-1 decision. */
 export function agreement<T>(a: T[], b: T[]): number | undefined {
   if (!a.length || a.length !== b.length) return a.length || b.length ? 0 : undefined;
