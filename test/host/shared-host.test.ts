@@ -26,7 +26,7 @@ beforeAll(async () => {
   server = await startModelServer();
   const store = createMemoryStore();
   const state = createMemoryDeviceState();
-  const detect = async () => ({ webgpu: false, wasmSimd: true, wasmThreads: false, hardwareConcurrency: 2 });
+  const detect = async () => ({ webgpu: false, softwareAdapter: false, wasmSimd: true, wasmThreads: false, hardwareConcurrency: 2 });
   core = createHostCore({ ...defaultHostDeps, engineFiles: nodeEngineFiles, openStore: () => store, openState: () => state, detect });
   // Counts the loads that reach the core: a joined load must not.
   const load = core.api.load;
