@@ -3,8 +3,9 @@
  * subfolder) holds one network in several precisions, named as transformers.js and Optimum name
  * them — model.onnx, model_fp16.onnx, model_quantized.onnx, model_q4.onnx…, each with its external
  * data beside it. They become the variants of ONE model, so a model downloaded from a hub is
- * served with one command. The precision comes from the file name (the hub's convention, which
- * the graph alone cannot always tell: a dynamic-uint8 export looks like any int8 one).
+ * served with one command. The precision comes from the file name (the hub's convention), except
+ * model_quantized.onnx's: transformers.js makes its weights uint8 or int8 depending on the model's
+ * ops, so the graph's weights say which.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -17,7 +18,7 @@ import type { ModelEntry, Precision, VariantEntry } from '../src/manifest/schema
 export const HF_VARIANTS: readonly (readonly [file: string, precision: Precision])[] = [
   ['model.onnx', 'fp32'],
   ['model_fp16.onnx', 'fp16'],
-  ['model_quantized.onnx', 'int8'],
+  ['model_quantized.onnx', 'int8'], // or uint8: read from its weights
   ['model_int8.onnx', 'int8'],
   ['model_uint8.onnx', 'uint8'],
   ['model_q4.onnx', 'q4'],
@@ -59,7 +60,8 @@ export function packFolder(dir: string, opts: Omit<PackOptions, 'precision' | 'u
   const copiedTo: string[] = [];
   let entry: ModelEntry | undefined;
   for (const [file, precision] of present) {
-    const r = packModel(join(folder, file), { ...opts, id, precision });
+    // model_quantized is int8 or uint8 by its weights (pack.ts, quantizedWeightType): read from the graph.
+    const r = packModel(join(folder, file), { ...opts, id, ...(file === 'model_quantized.onnx' ? {} : { precision }) });
     entry = r.entry;
     variants.push(r.variant);
     copiedTo.push(...(r.copiedTo ?? []));

@@ -63,14 +63,34 @@ export interface PackOptions {
   description?: string;
 }
 
+/**
+ * What the quantized weights are (the constants the integer ops and DequantizeLinear read):
+ * uint8 or int8, whichever most are. Hugging Face's model_quantized.onnx is either: transformers.js
+ * quantizes weights to uint8 when the model has a Conv (onnxruntime-web has no int8-weight
+ * ConvInteger) or attention ops, and to int8 otherwise; activations are uint8 in both.
+ */
+function quantizedWeightType(model: onnx.ModelProto): 'int8' | 'uint8' {
+  const { UINT8, INT8 } = onnx.TensorProto.DataType;
+  const types = new Map((model.graph?.initializer ?? []).map((t) => [t.name ?? '', t.dataType]));
+  let unsigned = 0;
+  let signed = 0;
+  for (const n of model.graph?.node ?? []) {
+    const weight = n.opType === 'MatMulInteger' || n.opType === 'ConvInteger' ? n.input?.[1] : n.opType === 'DequantizeLinear' ? n.input?.[0] : undefined;
+    const type = weight === undefined ? undefined : types.get(weight);
+    if (type === UINT8) unsigned++;
+    else if (type === INT8) signed++;
+  }
+  return unsigned > signed ? 'uint8' : 'int8';
+}
+
 /** fp32 unless the file says otherwise (quantize stamps it) or holds integer ops. */
-function detectPrecision(model: onnx.ModelProto): Precision {
+export function detectPrecision(model: onnx.ModelProto): Precision {
   const stamped = model.metadataProps.find((p) => p.key === PRECISION_KEY)?.value;
   if (stamped) return stamped as Precision;
   const ops = new Set((model.graph?.node ?? []).map((n) => n.opType));
   // Hugging Face's model_q4 / model_bnb4 files: 4-bit MatMulNBits (checked first: they may hold int8 ops too).
   if (ops.has('MatMulNBits')) return 'q4';
-  if (['DynamicQuantizeLinear', 'QuantizeLinear', 'MatMulInteger', 'ConvInteger'].some((o) => ops.has(o))) return 'int8';
+  if (['DynamicQuantizeLinear', 'QuantizeLinear', 'MatMulInteger', 'ConvInteger'].some((o) => ops.has(o))) return quantizedWeightType(model);
   if (ops.has('DequantizeLinear')) return 'int8-weight-only';
   // Float16 weights (an fp16 export, or quantize --mode fp16): most of the bytes are half floats.
   const half = (model.graph?.initializer ?? []).filter((t) => t.dataType === onnx.TensorProto.DataType.FLOAT16).length;

@@ -70,6 +70,39 @@ describe('pack <Hugging Face folder>', () => {
     expect(out.join('')).toMatch(/skipped model_q4f16\.onnx: no manifest precision/);
   }, 60_000);
 
+  it('model_quantized.onnx is uint8 when its weights are (transformers.js quantizes a model with Conv so), int8 otherwise', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'edgeserve-hf-'));
+    const dir = join(root, 'conv-net');
+    mkdirSync(dir);
+    writeFp32(join(dir, 'model.onnx'));
+    // As onnxruntime's dynamic quantizer writes it: x quantized at run time (uint8), W stored quantized.
+    const { UINT8 } = onnx.TensorProto.DataType;
+    const u8 = (name: string, dims: number[], values: Uint8Array) => ({ name, dims, dataType: UINT8, rawData: values });
+    writeFileSync(
+      join(dir, 'model_quantized.onnx'),
+      encodeGraph({
+        name: 'g',
+        input: [floatInfo('x', [4, 64])],
+        output: [floatInfo('y', [4, 32])],
+        initializer: [u8('W_q', [64, 32], new Uint8Array(64 * 32).fill(130)), u8('W_zp', [], Uint8Array.of(128)), floatTensor('W_scale', [], Float32Array.of(0.01))],
+        node: [
+          { opType: 'DynamicQuantizeLinear', input: ['x'], output: ['x_q', 'x_scale', 'x_zp'] },
+          { opType: 'MatMulInteger', input: ['x_q', 'W_q', 'x_zp', 'W_zp'], output: ['acc'] },
+          { opType: 'Cast', input: ['acc'], output: ['acc_f'], attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] },
+          { opType: 'Mul', input: ['x_scale', 'W_scale'], output: ['scale'] },
+          { opType: 'Mul', input: ['acc_f', 'scale'], output: ['y'] },
+        ],
+      }),
+    );
+    const manifest = join(root, 'manifest.json');
+    expect(await main(['pack', dir, '--manifest', manifest])).toBe(0);
+    const m = validateManifest(JSON.parse(readFileSync(manifest, 'utf8')));
+    expect(m.models[0]!.versions[0]!.variants.map((v) => [v.precision, v.files[0]!.url])).toEqual([
+      ['fp32', 'conv-net/model.onnx'],
+      ['uint8', 'conv-net/model_quantized.onnx'],
+    ]);
+  });
+
   it('a folder without hub files says what it takes', async () => {
     const root = mkdtempSync(join(tmpdir(), 'edgeserve-hf-'));
     expect(await main(['pack', root, '--manifest', join(root, 'm.json')])).toBe(1);

@@ -86,7 +86,7 @@ model.json, else the file name without .json).
 Takes TFLite models (.tflite, run by LiteRT.js): inputs and outputs from the flatbuffer (its first
 signature, else subgraph 0); a custom op LiteRT.js lacks is named in a warning.
 A folder laid out as Hugging Face ONNX exports are (<folder>/onnx/ or <folder>/ holding
-${HF_VARIANTS.map(([f, p]) => `${f} (${p})`).join(', ')}, each with its external data) becomes ONE
+${HF_VARIANTS.map(([f, p]) => `${f} (${f === 'model_quantized.onnx' ? 'int8 or uint8, as its weights are' : p})`).join(', ')}, each with its external data) becomes ONE
 model (id: the folder's name) with a variant per file, precision from the file name.
 Options:
   -m, --manifest <file>      manifest JSON to update (required)
