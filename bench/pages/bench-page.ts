@@ -3,6 +3,7 @@
  * order that lets it clear the HTTP cache or open a fresh page between them; the sides started
  * here stay alive between steps so steady-state runs use the sessions the start figures measured.
  */
+import type { Precision } from '../../src/index.js';
 import type { CellSpec, MemoryFigures, SideInfo, StartFigures } from '../lib/cell.js';
 import { batchingThroughput } from './batching.js';
 import { breakdown, rpcFloor, type BreakdownVariant } from './breakdown.js';
@@ -10,6 +11,7 @@ import { variantUrls } from './manifest-urls.js';
 import { measureMemory, measureMemoryRaw } from './memory.js';
 import { ocrCompare } from './ocr-compare.js';
 import { precisionPair } from './precision-pair.js';
+import { precisionSet } from './precision-set.js';
 import { alternateAll, type Side } from './side.js';
 import { startEdgeserve, type EdgeserveSide } from './side-edgeserve.js';
 import { noChannelWorkerFactory } from './no-channel-worker.js';
@@ -114,6 +116,7 @@ const bench = {
 
   breakdown: (spec: CellSpec, n: number, variant: BreakdownVariant) => breakdown(spec, STORE, n, variant),
   precisionPair: (spec: CellSpec) => precisionPair(spec, STORE),
+  precisionSet: (spec: CellSpec, precisions: Precision[]) => precisionSet(spec, precisions, STORE),
   batching: (spec: CellSpec, concurrency: number, rounds: number) => batchingThroughput(spec, STORE, concurrency, rounds),
   ocrCompare: (repeats: number) => ocrCompare(repeats, STORE),
 
