@@ -24,6 +24,11 @@ if (process.argv.includes('--scale')) {
   const { runScale } = await import('./scale/run-scale.js');
   process.exit(await runScale(process.argv.slice(2).filter((a) => a !== '--scale')));
 }
+// The tabs benchmark (issue 22: one model for every tab) too: bench/tabs/run-tabs.ts.
+if (process.argv.includes('--tabs')) {
+  const { runTabs } = await import('./tabs/run-tabs.js');
+  process.exit(await runTabs(process.argv.slice(2).filter((a) => a !== '--tabs')));
+}
 const argv = process.argv.slice(2);
 const args = parseArgs(argv);
 const root = fileURLToPath(new URL('..', import.meta.url));
