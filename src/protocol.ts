@@ -119,6 +119,12 @@ export interface CachedModel {
   lastUsedAt: number;
 }
 
+/**
+ * The least severe engine message printed: onnxruntime-web's own warnings ("Removing initializer
+ * …", printed as console.error lines by its WASM build) show from 'warning' down.
+ */
+export type LogLevel = 'verbose' | 'info' | 'warning' | 'error' | 'fatal';
+
 /** How much memory one run may need before its input is refused (see host/memory-budget.ts). */
 export interface MemoryBudget {
   /** Default 1 GiB. */
@@ -134,6 +140,8 @@ export interface WorkerInit {
   /** Name of the IndexedDB database holding the model store. */
   storeName: string;
   wasmThreads?: number;
+  /** How much of the engines' own logging reaches the console; default 'error'. */
+  logLevel?: LogLevel;
   /** A download receiving no bytes this long fails with DOWNLOAD_FAILED; default 30 000 ms. */
   downloadStallMs?: number;
   /** The app's own stable id for this device/user, for rollout cohorts; else one is made and stored. */

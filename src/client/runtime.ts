@@ -5,7 +5,7 @@ import { proxy, type Remote } from 'comlink';
 import type { BatchingOptions, Manifest, Precision } from '../manifest/schema.js';
 import { toPrometheus } from '../metrics/prometheus.js';
 import type { MetricsSnapshot } from '../metrics/types.js';
-import type { BackendChoice, CachedModel, Capabilities, LoadProgress, MemoryBudget, ModelInfo, WorkerInit, WorkerLoadRequest } from '../protocol.js';
+import type { BackendChoice, CachedModel, Capabilities, LoadProgress, LogLevel, MemoryBudget, ModelInfo, WorkerInit, WorkerLoadRequest } from '../protocol.js';
 import { cancellable, type CancelOptions } from './cancel.js';
 import { defaultSharedWorkerFactory } from './default-shared-worker.js';
 import { defaultWorkerFactory } from './default-worker.js';
@@ -31,6 +31,8 @@ export interface RuntimeOptions {
   engineAssetsUrl?: string | URL;
   /** WASM threads when cross-origin isolated; default min(4, cores). */
   wasmThreads?: number;
+  /** How much of the engines' own logging (onnxruntime-web's warnings) reaches the console; default 'error'. */
+  logLevel?: LogLevel;
   /** A model download that receives no bytes for this long fails with DOWNLOAD_FAILED; default 30 000 ms. */
   downloadStallMs?: number;
   /** IndexedDB database name of the model store; default "edgeserve". */
@@ -141,6 +143,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     ...(options.engineAssetsUrl ? { engineAssetsUrl: withSlash(absolute(options.engineAssetsUrl, base)) } : {}),
     storeName: options.storeName ?? 'edgeserve',
     ...(options.wasmThreads ? { wasmThreads: options.wasmThreads } : {}),
+    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
     ...(options.deviceId ? { deviceId: options.deviceId } : {}),
     ...(options.downloadStallMs !== undefined ? { downloadStallMs: options.downloadStallMs } : {}),
     ...(options.memoryBudget !== undefined ? { memoryBudget: options.memoryBudget } : {}),

@@ -9,10 +9,12 @@
 import { BadInputError } from '../errors.js';
 import { MAX_BATCH_SIZE, MAX_QUEUE_DELAY_US, PRECISIONS } from '../manifest/schema.js';
 import type { CancelOptions } from './cancel.js';
+import type { LogLevel } from '../protocol.js';
 
 /** setTimeout's own limit: a longer delay fires at once in every browser. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const BACKENDS = ['auto', 'webgpu', 'wasm'] as const;
+const LOG_LEVELS: readonly LogLevel[] = ['verbose', 'info', 'warning', 'error', 'fatal'];
 
 type Options = Record<string, unknown>;
 const show = (value: unknown) => (typeof value === 'string' ? `'${value}'` : typeof value === 'function' ? 'a function' : String(value));
@@ -57,6 +59,7 @@ export function validateRuntimeOptions(options: object): void {
   url(where, o, 'engineAssetsUrl');
   oneOf(where, o, 'backend', BACKENDS);
   integer(where, o, 'wasmThreads', 1, 64);
+  oneOf(where, o, 'logLevel', LOG_LEVELS);
   integer(where, o, 'downloadStallMs', 1, MAX_TIMER_MS);
   type(where, o, 'storeName', 'string', true);
   type(where, o, 'deviceId', 'string', true);

@@ -1,6 +1,6 @@
 /** The one interface every inference engine implements; the host never sees an engine's own API. */
 import type { ModelSpec } from '../manifest/schema.js';
-import type { BackendName, EngineName, TensorMap } from '../protocol.js';
+import type { BackendName, EngineName, LogLevel, TensorMap } from '../protocol.js';
 import type { EngineFileCache } from './engine-file-cache.js';
 import type { EngineFiles } from './engine-files.js';
 
@@ -9,6 +9,8 @@ export interface EngineContext {
   files: EngineFiles;
   /** WASM threads to use; 1 when the page is not cross-origin isolated. */
   wasmThreads: number;
+  /** The least severe of the engine's own messages to print; absent: 'error'. */
+  logLevel?: LogLevel;
   /** The device's copy of the engine files (engine-file-cache.ts); absent where there is no Cache Storage. */
   fileCache?: EngineFileCache;
 }

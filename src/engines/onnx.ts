@@ -72,9 +72,16 @@ async function configure(ort: OrtModule, files: OrtFiles, context: EngineContext
   ort.env.wasm.numThreads = context.wasmThreads;
   // The proxy worker would nest a worker in ours for nothing: we already are off the main thread.
   ort.env.wasm.proxy = false;
-  ort.env.logLevel = 'error';
+  ort.env.logLevel = context.logLevel ?? 'error';
   return wasm?.deviceCopy;
 }
+
+/**
+ * A session logs at its own severity (onnxruntime-web's default: warning), whatever env.logLevel
+ * says: its graph optimizer's "Removing initializer …" warnings reached pages as console.error
+ * lines (119 in one load) until the session was told the app's level too.
+ */
+const SEVERITY = { verbose: 0, info: 1, warning: 2, error: 3, fatal: 4 } as const;
 
 const flavourOf = (backend: BackendName): Flavour => (backend === 'webgpu' ? 'jsep' : 'wasm');
 
@@ -170,6 +177,7 @@ export function createOnnxEngine(
       if (attempt.bytes >= collectBeforeFrom) await collectNow();
       const session = await ort.InferenceSession.create(model, {
         executionProviders: [backend],
+        logSeverityLevel: SEVERITY[context.logLevel ?? 'error'],
         // onnxruntime-web reads each initializer's slice from these bytes into its heap (or GPU
         // buffer) and forgets them once the session is built.
         ...(externalData.length > 0 ? { externalData } : {}),

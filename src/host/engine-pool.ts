@@ -9,6 +9,7 @@ import type { EngineFileCache } from '../engines/engine-file-cache.js';
 import { engineFilesAt, withKnownHashes, type EngineFiles } from '../engines/engine-files.js';
 import type { EngineRegistry } from '../engines/registry.js';
 import type { ModelFormat } from '../manifest/schema.js';
+import type { LogLevel } from '../protocol.js';
 
 export interface EnginePoolOptions {
   registry: EngineRegistry;
@@ -19,6 +20,8 @@ export interface EnginePoolOptions {
   engineAssetsUrl?: string;
   /** The app's thread count; default min(4, cores) where threads work. */
   wasmThreads?: number;
+  /** The engines' own logging; default 'error'. */
+  logLevel?: LogLevel;
 }
 
 export class EnginePool {
@@ -44,6 +47,6 @@ export class EnginePool {
     const packaged = this.options.packagedFiles();
     const files = this.options.engineAssetsUrl ? withKnownHashes(engineFilesAt(this.options.engineAssetsUrl), packaged) : packaged;
     if (this.fileCache === null) this.fileCache = this.options.fileCache();
-    return { files, wasmThreads: threads, ...(this.fileCache ? { fileCache: this.fileCache } : {}) };
+    return { files, wasmThreads: threads, logLevel: this.options.logLevel ?? 'error', ...(this.fileCache ? { fileCache: this.fileCache } : {}) };
   }
 }

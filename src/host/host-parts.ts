@@ -87,6 +87,7 @@ export function createHostParts(deps: HostDeps, config: WorkerInit): HostParts {
       fileCache: deps.engineFileCache,
       ...(config.engineAssetsUrl ? { engineAssetsUrl: config.engineAssetsUrl } : {}),
       ...(config.wasmThreads !== undefined ? { wasmThreads: config.wasmThreads } : {}),
+      ...(config.logLevel ? { logLevel: config.logLevel } : {}),
     }),
     served: new ServedModels(config.storeName),
     metrics: new MetricsRegistry(),
