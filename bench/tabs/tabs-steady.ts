@@ -28,13 +28,13 @@ interface SideSpec {
 export function sidesFor(setting: Setting): SideSpec[] {
   if (setting === 'isolated')
     return [
-      { side: 'shared (1 thread)', open: { host: 'shared', storeName: 'tabs-shared' }, inFirstTab: true },
+      { side: 'shared', open: { host: 'shared', storeName: 'tabs-shared' }, inFirstTab: true },
       { side: 'page, threads', open: { host: 'page', storeName: 'tabs-page' }, inFirstTab: true },
       { side: 'page, 1 thread', open: { host: 'page', threads: 1, storeName: 'tabs-page' }, inFirstTab: false },
     ];
   return [
-    { side: 'shared (1 thread)', open: { host: 'shared', storeName: 'tabs-shared-ni' }, inFirstTab: true },
-    { side: 'page (1 thread)', open: { host: 'page', storeName: 'tabs-page-ni' }, inFirstTab: true },
+    { side: 'shared', open: { host: 'shared', storeName: 'tabs-shared-ni' }, inFirstTab: true },
+    { side: 'page', open: { host: 'page', storeName: 'tabs-page-ni' }, inFirstTab: true },
   ];
 }
 

@@ -122,7 +122,7 @@ function steadyTable(r: TabsResults): string {
         const ratios = side === shared ? [] : ok.flatMap((s) => (med(s, side) && med(s, shared) ? [med(s, shared)! / med(s, side)!] : []));
         const failed = all.length - ok.length;
         lines.push(
-          `| ${model} | ${setting} | ${side} (${threads}) | ${ok.length}${failed ? ` (+${failed} failed)` : ''} × ${r.settings.iterations} calls | ${fmt(range(meds), ms2)} | ${side === shared ? '' : `shared ÷ this: ${fmt(range(ratios), x2)}`} |`,
+          `| ${model} | ${setting} | ${side} (${threads} thread${threads === '1' ? '' : 's'}) | ${ok.length}${failed ? ` (+${failed} failed)` : ''} × ${r.settings.iterations} calls | ${fmt(range(meds), ms2)} | ${side === shared ? '' : `shared ÷ this: ${fmt(range(ratios), x2)}`} |`,
         );
       }
     }
