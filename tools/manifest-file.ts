@@ -7,6 +7,17 @@ import { writeFileAtomic } from './onnx/model-io.js';
 import { ToolError } from './tool-error.js';
 import type { Manifest, ModelEntry, VariantEntry } from '../src/manifest/schema.js';
 
+/**
+ * Names for dims a model leaves unnamed (ONNX's -1 or no dim_param, TF.js's -1, Keras's None past
+ * the batch axis): `unk__0`, `unk__1`… as onnx's shape inference names them, one per dim. The
+ * runtime binds a symbolic name to one size across a call's inputs, so one shared name ('?') would
+ * demand that every unnamed dim be equal.
+ */
+export function anonymousDims(): () => string {
+  let next = 0;
+  return () => `unk__${next++}`;
+}
+
 export function readManifest(path: string): Manifest {
   if (!existsSync(path)) return { schemaVersion: 1, models: [] };
   try {

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { MAX_FILE_BYTES } from '../src/store/limits.js';
 import type { Dim, ModelEntry, TensorDtype, TensorSpec, VariantEntry } from '../src/manifest/schema.js';
-import { addVariant } from './manifest-file.js';
+import { addVariant, anonymousDims } from './manifest-file.js';
 import { PACK_TAKES } from './model-format.js';
 import type { PackOptions } from './pack.js';
 import { ToolError } from './tool-error.js';
@@ -70,25 +70,25 @@ function dtypeOf(where: string, dtype: string | undefined): TensorDtype {
 }
 
 /** TensorFlow writes an unknown size as -1 (and a size as a string: int64 in JSON). */
-function dimsOf(where: string, shape: SignatureTensor['tensorShape']): Dim[] {
+function dimsOf(where: string, shape: SignatureTensor['tensorShape'], anonymous: () => string): Dim[] {
   if (!shape || shape.unknownRank) throw new ToolError('UNSUPPORTED_MODEL', `${where} has no known rank; the manifest needs one for each input and output`);
   return (shape.dim ?? []).map((d) => {
     const size = Number(d.size ?? -1);
-    return size < 0 ? '?' : size;
+    return size < 0 ? anonymous() : size;
   });
 }
 
-function fromSignature(kind: 'input' | 'output', tensors: Record<string, SignatureTensor>): TensorSpec[] {
+function fromSignature(kind: 'input' | 'output', tensors: Record<string, SignatureTensor>, anonymous: () => string): TensorSpec[] {
   // The key is what executeAsync takes (the engine also matches the node name, `:0` aside).
-  return Object.entries(tensors).map(([key, t]) => ({ name: key, dtype: dtypeOf(`${kind} ${key}`, t.dtype), dims: dimsOf(`${kind} ${key}`, t.tensorShape) }));
+  return Object.entries(tensors).map(([key, t]) => ({ name: key, dtype: dtypeOf(`${kind} ${key}`, t.dtype), dims: dimsOf(`${kind} ${key}`, t.tensorShape, anonymous) }));
 }
 
 /** No signature: inputs are the Placeholders, outputs the nodes nothing reads — as tfjs-converter itself decides. */
-function fromNodes(nodes: GraphNode[]): { inputs: TensorSpec[]; outputs: TensorSpec[] } {
+function fromNodes(nodes: GraphNode[], anonymous: () => string): { inputs: TensorSpec[]; outputs: TensorSpec[] } {
   const read = new Set(nodes.flatMap((n) => (n.input ?? []).map((i) => i.replace(/^\^/, '').replace(/:\d+$/, ''))));
   const inputs = nodes
     .filter((n) => n.op === 'Placeholder')
-    .map((n) => ({ name: n.name, dtype: dtypeOf(`input ${n.name}`, n.attr?.dtype?.type), dims: dimsOf(`input ${n.name}`, n.attr?.shape?.shape) }));
+    .map((n) => ({ name: n.name, dtype: dtypeOf(`input ${n.name}`, n.attr?.dtype?.type), dims: dimsOf(`input ${n.name}`, n.attr?.shape?.shape, anonymous) }));
   const outputs = nodes
     .filter((n) => !read.has(n.name) && !['Placeholder', 'Const', 'NoOp'].includes(n.op))
     .map((n) => {
@@ -99,13 +99,13 @@ function fromNodes(nodes: GraphNode[]): { inputs: TensorSpec[]; outputs: TensorS
           `output ${n.name}: the model.json has no signature and no _output_shapes for it; convert the model from a SavedModel (tensorflowjs_converter writes a signature then)`,
         );
       }
-      return { name: n.name, dtype: dtypeOf(`output ${n.name}`, n.attr?.T?.type ?? n.attr?.dtype?.type), dims: dimsOf(`output ${n.name}`, shape) };
+      return { name: n.name, dtype: dtypeOf(`output ${n.name}`, n.attr?.T?.type ?? n.attr?.dtype?.type), dims: dimsOf(`output ${n.name}`, shape, anonymous) };
     });
   return { inputs, outputs };
 }
 
 /** A Keras model: input layers give dims and dtype; an output layer's dims are known for Dense (and layers that keep them) only. */
-function fromLayers(config: LayersConfig | undefined): { inputs: TensorSpec[]; outputs: TensorSpec[] } {
+function fromLayers(config: LayersConfig | undefined, anonymous: () => string): { inputs: TensorSpec[]; outputs: TensorSpec[] } {
   const layers = new Map((config?.layers ?? []).map((l) => [l.name, l]));
   const layer = (name: string) => {
     const found = layers.get(name);
@@ -113,7 +113,7 @@ function fromLayers(config: LayersConfig | undefined): { inputs: TensorSpec[]; o
     return found;
   };
   // Keras's None batch axis is the batch: the same symbolic name on inputs and outputs.
-  const batchDims = (shape: (number | null)[]) => shape.map((d, i): Dim => (d == null ? (i === 0 ? 'batch' : '?') : d));
+  const batchDims = (shape: (number | null)[]) => shape.map((d, i): Dim => (d == null ? (i === 0 ? 'batch' : anonymous()) : d));
   const inputs = (config?.input_layers ?? []).map(([name]) => {
     const l = layer(name);
     if (!l.config.batch_input_shape) throw new ToolError('UNSUPPORTED_MODEL', `layers model: input layer ${name} has no batch_input_shape`);
@@ -158,11 +158,12 @@ export function packTfjsModel(jsonPath: string, opts: PackOptions): { entry: Mod
   const model = readModelJson(jsonPath);
   const graph = model.format === 'graph-model' || Array.isArray(model.modelTopology?.node);
   const signature = model.signature ?? model.userDefinedMetadata?.signature;
+  const anonymous = anonymousDims();
   const { inputs, outputs } = graph
     ? signature?.inputs && signature.outputs
-      ? { inputs: fromSignature('input', signature.inputs), outputs: fromSignature('output', signature.outputs) }
-      : fromNodes(model.modelTopology?.node ?? [])
-    : fromLayers((model.modelTopology?.model_config ?? model.modelTopology)?.config);
+      ? { inputs: fromSignature('input', signature.inputs, anonymous), outputs: fromSignature('output', signature.outputs, anonymous) }
+      : fromNodes(model.modelTopology?.node ?? [], anonymous)
+    : fromLayers((model.modelTopology?.model_config ?? model.modelTopology)?.config, anonymous);
   if (inputs.length === 0 || outputs.length === 0)
     throw new ToolError('UNSUPPORTED_MODEL', `${jsonPath}: found ${inputs.length} inputs and ${outputs.length} outputs; a model needs both`);
   const dir = dirname(resolve(jsonPath));

@@ -10,7 +10,7 @@ import { externalDataFiles } from './onnx/external-data.js';
 import { MAX_FILE_BYTES } from '../src/store/limits.js';
 import { onnx } from './onnx/onnx-proto.js';
 import { requirePackable } from './model-format.js';
-import { addVariant } from './manifest-file.js';
+import { addVariant, anonymousDims } from './manifest-file.js';
 import { packTfjsModel } from './pack-tfjs.js';
 import { packTfliteModel } from './pack/pack-tflite.js';
 import { variantFiles } from './variant-files.js';
@@ -37,13 +37,13 @@ const DTYPES: Partial<Record<number, TensorDtype>> = {
  * manifest asking callers for a 4294967295-wide input would refuse every call.
  */
 const UINT32_MINUS_ONE = 2 ** 32 - 1;
-export const fixedDim = (value: number): Dim => (value < 0 || value === UINT32_MINUS_ONE ? '?' : value);
+export const fixedDim = (value: number, anonymous: () => string): Dim => (value < 0 || value === UINT32_MINUS_ONE ? anonymous() : value);
 
-function specOf(v: onnx.IValueInfoProto): TensorSpec {
+function specOf(v: onnx.IValueInfoProto, anonymous: () => string): TensorSpec {
   const t = v.type?.tensorType;
   const dtype = DTYPES[t?.elemType ?? -1];
   if (!dtype) throw new ToolError('UNSUPPORTED_MODEL', `${v.name}: element type ${t?.elemType} has no manifest dtype`);
-  const dims: Dim[] = (t?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : d.dimValue != null ? fixedDim(toNum(d.dimValue)) : '?'));
+  const dims: Dim[] = (t?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : d.dimValue != null ? fixedDim(toNum(d.dimValue), anonymous) : anonymous()));
   return { name: v.name ?? '', dtype, dims };
 }
 
@@ -137,8 +137,9 @@ export function packModel(modelPath: string, opts: PackOptions): { entry: ModelE
   const graph = model.graph!;
   const consts = constantsOf(graph);
   // Old exporters list initializers among the inputs; those are not what a caller feeds.
-  const inputs = (graph.input ?? []).filter((i) => !consts.has(i.name ?? '')).map(specOf);
-  const outputs = (graph.output ?? []).map(specOf);
+  const anonymous = anonymousDims();
+  const inputs = (graph.input ?? []).filter((i) => !consts.has(i.name ?? '')).map((v) => specOf(v, anonymous));
+  const outputs = (graph.output ?? []).map((v) => specOf(v, anonymous));
   const id = opts.id ?? basename(modelPath).replace(/(\.int8)?\.onnx$/, '');
   const precision = opts.precision ?? detectPrecision(model);
   const recipe = opts.recipe ?? model.metadataProps.find((p) => p.key === RECIPE_KEY)?.value;

@@ -67,9 +67,9 @@ describe('edgeserve pack model.json (TF.js graph models)', () => {
     expect(byId.handtrack!.outputs.map((o) => o.name)).toHaveLength(8);
     expect(byId.handtrack!.outputs).toContainEqual({ name: 'Identity_5:0', dtype: 'float32', dims: [1] });
     expect(byId['movenet-lightning']!.inputs).toEqual([{ name: 'input:0', dtype: 'int32', dims: [1, 192, 192, 3] }]);
-    // emotion: -1 (any size) is a symbolic dim, not a negative size the manifest refuses.
-    expect(byId.emotion!.inputs).toEqual([{ name: 'input_1:0', dtype: 'float32', dims: ['?', 64, 64, 1] }]);
-    expect(byId.emotion!.outputs).toEqual([{ name: 'Identity:0', dtype: 'float32', dims: ['?', 7] }]);
+    // emotion: -1 (any size) is a symbolic dim of its own, not a negative size the manifest refuses.
+    expect(byId.emotion!.inputs).toEqual([{ name: 'input_1:0', dtype: 'float32', dims: ['unk__0', 64, 64, 1] }]);
+    expect(byId.emotion!.outputs).toEqual([{ name: 'Identity:0', dtype: 'float32', dims: ['unk__1', 7] }]);
     for (const name of ['blazeface', 'handtrack']) {
       expect(byId[name]!.versions[0]!.variants).toEqual([
         {
@@ -113,8 +113,8 @@ describe('edgeserve pack model.json (TF.js graph models)', () => {
     writeFileSync(join(dir, 'w.bin'), new Uint8Array(24));
     writeFileSync(join(dir, 'model.json'), JSON.stringify(model(true)));
     const { entry } = packModel(join(dir, 'model.json'), { manifest: join(dir, 'manifest.json'), id: 'mm' });
-    expect(entry.inputs).toEqual([{ name: 'x', dtype: 'float32', dims: ['?', 3] }]);
-    expect(entry.outputs).toEqual([{ name: 'y', dtype: 'float32', dims: ['?', 2] }]);
+    expect(entry.inputs).toEqual([{ name: 'x', dtype: 'float32', dims: ['unk__0', 3] }]);
+    expect(entry.outputs).toEqual([{ name: 'y', dtype: 'float32', dims: ['unk__1', 2] }]);
     writeFileSync(join(dir, 'model.json'), JSON.stringify(model(false)));
     const err = thrown(() => packModel(join(dir, 'model.json'), { manifest: join(dir, 'manifest.json'), id: 'mm' }));
     expect(err.code).toBe('UNSUPPORTED_MODEL');
