@@ -1,14 +1,15 @@
 /**
  * TF.js graph models as a user has them: the files tensorflowjs_converter wrote, from an npm
  * package (@vladmandic/human's models/, MIT), served by a Vite app (`vite build` + `vite preview`)
- * that installed the packed tarball (installed-app.ts). The manifest is written by hand, as
- * `edgeserve pack` does not take model.json. Each model's outputs must equal TensorFlow.js alone
- * (tfjs-core, tfjs-converter and tfjs-backend-wasm in Node: the same WASM kernels) on the same
- * inputs, under their own names; and a WASM page loads only the WASM backend's code.
+ * that installed the packed tarball (installed-app.ts). The manifest is written by the installed
+ * `npx edgeserve pack model.json` (names, dtypes and shapes from each model's signature, every
+ * weight file hashed). Each model's outputs — all its signature's, as pack lists them — must equal
+ * TensorFlow.js alone (tfjs-core, tfjs-converter and tfjs-backend-wasm in Node: the same WASM
+ * kernels) on the same inputs, under their own names; and a WASM page loads only the WASM
+ * backend's code.
  */
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -25,31 +26,16 @@ const modelsDir = join(repoRoot, 'node_modules/@vladmandic/human/models');
 interface Case {
   id: string;
   input: { name: string; dtype: 'float32' | 'uint8'; dims: number[] };
-  /** Listed in another order than the model's signature. */
-  outputs: { name: string; dims: number[] }[];
+  /** What pack read from the signature (filled in once the manifest is written). */
+  outputs: { name: string; dtype: string; dims: number[] }[];
 }
 
+// What pack must read from each model's signature: blazeface's is under userDefinedMetadata and
+// lists its outputs in an order of its own; handtrack takes a uint8 image and has control flow
+// (NonMaxSuppression in a loop: only executeAsync runs it).
 const cases: Case[] = [
-  {
-    id: 'blazeface',
-    input: { name: 'input:0', dtype: 'float32', dims: [1, 256, 256, 3] },
-    outputs: [
-      { name: 'Identity:0', dims: [1, 512, 1] },
-      { name: 'Identity_1:0', dims: [1, 384, 1] },
-      { name: 'Identity_2:0', dims: [1, 512, 16] },
-      { name: 'Identity_3:0', dims: [1, 384, 16] },
-    ],
-  },
-  {
-    // A uint8 image and control flow (NonMaxSuppression in a loop): only executeAsync runs it.
-    id: 'handtrack',
-    input: { name: 'input_tensor:0', dtype: 'uint8', dims: [1, 320, 320, 3] },
-    outputs: [
-      { name: 'Identity_5:0', dims: [1] },
-      { name: 'Identity_1:0', dims: [1, 100, 4] },
-      { name: 'Identity_4:0', dims: [1, 100] },
-    ],
-  },
+  { id: 'blazeface', input: { name: 'input:0', dtype: 'float32', dims: [1, 256, 256, 3] }, outputs: [] },
+  { id: 'handtrack', input: { name: 'input_tensor:0', dtype: 'uint8', dims: [1, 320, 320, 3] }, outputs: [] },
 ];
 
 /** Deterministic pixels in 0..255 (the page computes the same ones). */
@@ -68,28 +54,27 @@ const inputData = (c: Case) => {
   return c.input.dtype === 'float32' ? Float32Array.from(p, (v) => v / 127.5 - 1) : p;
 };
 
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-const fileEntry = (path: string, url: string) => {
-  const bytes = readFileSync(path);
-  return { url, bytes: bytes.byteLength, sha256: sha256(bytes) };
-};
-
-/** The app: its own folder inside the installed one (node_modules resolve from the parent), a hand-written manifest. */
+/** The app: its own folder inside the installed one (node_modules resolve from the parent), its manifest written by `npx edgeserve pack`. */
 function writeApp(dir: string): void {
   mkdirSync(join(dir, 'public/models'), { recursive: true });
-  const models = cases.map((c) => {
+  for (const c of cases) {
     const model = JSON.parse(readFileSync(join(modelsDir, `${c.id}.json`), 'utf8')) as { weightsManifest: { paths: string[] }[] };
-    const names = [`${c.id}.json`, ...model.weightsManifest.flatMap((g) => g.paths)];
-    for (const name of names) copyFileSync(join(modelsDir, name), join(dir, 'public/models', name));
-    return {
-      id: c.id,
-      format: 'tfjs',
-      inputs: [c.input],
-      outputs: c.outputs.map((o) => ({ ...o, dtype: 'float32' })),
-      versions: [{ version: '1.0.0', variants: [{ precision: 'fp32', files: names.map((n) => fileEntry(join(modelsDir, n), n)) }] }],
-    };
+    for (const name of [`${c.id}.json`, ...model.weightsManifest.flatMap((g) => g.paths)]) copyFileSync(join(modelsDir, name), join(dir, 'public/models', name));
+  }
+  execFileSync('npx', ['--no-install', 'edgeserve', 'pack', ...cases.map((c) => `public/models/${c.id}.json`), '--manifest', 'public/models/manifest.json'], {
+    cwd: dir,
+    stdio: 'pipe',
   });
-  writeFileSync(join(dir, 'public/models/manifest.json'), JSON.stringify({ schemaVersion: 1, models }, null, 2));
+  const manifest = JSON.parse(readFileSync(join(dir, 'public/models/manifest.json'), 'utf8')) as {
+    models: { id: string; format: string; inputs: unknown[]; outputs: Case['outputs'] }[];
+  };
+  for (const c of cases) {
+    const entry = manifest.models.find((m) => m.id === c.id);
+    expect(entry, c.id).toMatchObject({ format: 'tfjs', inputs: [c.input] });
+    c.outputs = entry!.outputs;
+  }
+  expect(cases[0]!.outputs.map((o) => o.name)).toEqual(['Identity_3:0', 'Identity:0', 'Identity_1:0', 'Identity_2:0']);
+  expect(cases[1]!.outputs).toHaveLength(8);
   writeFileSync(join(dir, 'index.html'), '<!doctype html>\n<meta charset="utf-8">\n<p id="status">loading</p>\n<script type="module" src="/main.js"></script>\n');
   writeFileSync(
     join(dir, 'main.js'),
@@ -175,7 +160,7 @@ test('vite build: TF.js graph models from an npm package run like TensorFlow.js 
     const bare = await bareTfjs(c);
     for (const o of c.outputs) {
       const got = result.outputs[o.name]!;
-      expect(got, `${c.id} ${o.name}`).toMatchObject({ dtype: 'float32', dims: o.dims });
+      expect(got, `${c.id} ${o.name}`).toMatchObject({ dtype: o.dtype, dims: o.dims });
       const diff = Math.max(...got.data.map((v, i) => Math.abs(v - bare[o.name]![i]!)));
       console.log(`${c.id} ${o.name}: max |edgeserve − TensorFlow.js alone| = ${diff}`);
       expect(diff, `${c.id} ${o.name}`).toBeLessThanOrEqual(1e-5);
