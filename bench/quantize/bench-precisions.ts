@@ -12,7 +12,7 @@
  *   repeat gives a median per precision and a paired ratio to fp32 (median of per-round ratios),
  *   printed as the median over repeats with their range.
  *   npm run bench:precisions -- [--models ocr-rec,ocr-cls] [--repeats 5] [--iterations 20]
- *     [--samples 40] [--backend wasm-1|wasm-threaded] [--port 4305] [--no-build]
+ *     [--samples 40] [--backend wasm-1|wasm-threaded] [--port 4201] [--no-build]
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -41,7 +41,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '3' },
     samples: { type: 'string', default: '40' },
     backend: { type: 'string', default: 'wasm-1' },
-    port: { type: 'string', default: process.env.BENCH_PORT ?? '4305' },
+    port: { type: 'string', default: process.env.BENCH_PORT ?? '4201' },
     build: { type: 'boolean', default: true },
   },
   allowNegative: true,
