@@ -35,8 +35,9 @@ export const WASM_HEAP_PER_MODEL_BYTE = 2;
 export const PREPACK_BELOW = 64 * 1024 * 1024;
 /**
  * Heap bytes per model byte without prepacking: the weights once, plus the high-water of the
- * session's own copies while it is built (measured 2.4× over idle for the whole browser with our
- * JavaScript copy, so about 1.4× in the heap); 1.5 to keep a margin.
+ * session's own copies while it is built. Measured at 256 MB: once our JavaScript copy is
+ * collected (onnx-release.ts), the whole browser holds 1.3–1.4× the model over idle, and the heap
+ * never shrinks, so its high-water is below that; 1.5 to keep a margin.
  */
 export const WASM_HEAP_PER_MODEL_BYTE_UNPACKED = 1.5;
 /** The largest single file onnxruntime-web reads external data from (32-bit offsets). */
