@@ -34,7 +34,7 @@ const WIRE_BYTES = 2;
 const WIRE_FIXED32 = 5;
 
 /** One field of a message: where it starts (its tag), where its payload starts and ends. */
-interface Field {
+export interface Field {
   number: number;
   wire: number;
   start: number;
@@ -42,7 +42,7 @@ interface Field {
   end: number;
 }
 
-class NotOnnx extends Error {}
+export class NotOnnx extends Error {}
 
 /** Varints here can exceed 2^32 (offsets into a >4 GB file), so no 32-bit bitwise arithmetic. */
 function readVarint(bytes: Uint8Array, at: number, end: number): [value: number, next: number] {
@@ -68,7 +68,7 @@ function varint(value: number): Uint8Array {
   return Uint8Array.from(out);
 }
 
-function* fields(bytes: Uint8Array, start: number, end: number): Generator<Field> {
+export function* fields(bytes: Uint8Array, start: number, end: number): Generator<Field> {
   let at = start;
   while (at < end) {
     const [tag, payload] = readVarint(bytes, at, end);
@@ -163,7 +163,7 @@ function rebuildMessage(bytes: Uint8Array, start: number, end: number, rebuild: 
   return out;
 }
 
-function stringField(bytes: Uint8Array, start: number, end: number, number: number): string | undefined {
+export function stringField(bytes: Uint8Array, start: number, end: number, number: number): string | undefined {
   for (const f of fields(bytes, start, end)) if (f.number === number && f.wire === WIRE_BYTES) return utf8.decode(bytes.subarray(f.payload, f.end));
   return undefined;
 }

@@ -12,6 +12,7 @@ import type { Engine, EngineContext, EngineSession } from './engine.js';
 import { startOrtRuntime } from './onnx-prepare.js';
 import { ortModelInput, SPLIT_SINGLE_FILE_FROM } from './onnx-model-files.js';
 import { sessionError } from './onnx-errors.js';
+import { refuseOnWebgpu } from './onnx-webgpu-ops.js';
 import { modelTooLargeError, size, PREPACK_BELOW } from './memory-limits.js';
 import type { OrtFiles } from './engine-files.js';
 import { collectAfterLoad, collectNow } from './onnx-release.js';
@@ -163,6 +164,7 @@ export function createOnnxEngine(
     },
     async create(spec, files, backend, context): Promise<EngineSession> {
       const { model, externalData, largestTensor } = ortModelInput(files, splitFrom);
+      if (backend === 'webgpu') refuseOnWebgpu(model);
       const attempt = { id: spec.id, bytes: files.reduce((n, f) => n + f.bytes.byteLength, 0), backend, externalData: files.length > 1 };
       const gpuLimit = backend === 'webgpu' && largestTensor > 0 ? await gpuBufferLimit() : undefined;
       if (gpuLimit !== undefined && largestTensor >= gpuLimit) {
