@@ -17,7 +17,7 @@ import { parseTabsArgs, TABS_HELP } from './tabs-args.js';
 import { type MemoryUnit, runMemoryUnit } from './tabs-memory.js';
 import type { TabsResults } from './tabs-results.js';
 import { runSteadyUnit, type Setting } from './tabs-steady.js';
-import { tabsTables } from './tabs-table.js';
+import { mergeTabsRuns, tabsPage, tabsTables } from './tabs-table.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cacheDir = join(root, '.bench-tabs');
@@ -42,35 +42,6 @@ function chromiumVersion(): string {
   }
 }
 
-/** The runs the docs page shows: a newer run's parts replace the same parts of older runs. */
-export function mergeTabsRuns(previous: readonly TabsResults[], latest: TabsResults): TabsResults[] {
-  const kept = previous.map((r) => ({
-    ...r,
-    memory: latest.memory.length ? [] : r.memory,
-    steady: latest.steady.length ? [] : r.steady,
-  }));
-  return [...kept.filter((r) => r.memory.length || r.steady.length), latest];
-}
-
-function docsPage(runs: readonly TabsResults[]): string {
-  return `# Tabs benchmark: one model for every tab
-
-<!-- Written by \`npm run bench -- --tabs\` (bench/tabs/run-tabs.ts); do not edit by hand: run it again. -->
-\`createRuntime({ host: 'shared' })\` runs the models of every same-origin page with the same store in one
-SharedWorker (one session, one copy in memory; one WASM thread, as a shared worker is not cross-origin
-isolated); \`host: 'page'\` gives each page its own worker (WASM threads when the page is isolated).
-
-${runs.map(tabsTables).join('\n\n')}
-
-How to read it:
-- RSS is the sum of VmRSS over Chromium's whole process tree (/proc), sampled every ~50 ms over the loads (peak) and 3 s
-  after the last tab's first answer (settled), minus the same browser's RSS with the same tabs open and idle.
-- The ${runs[0]?.big.id ?? 'big'} model is the scale bench's (y = x · W, one fp32 MatMul, exact output checked in every tab).
-- Tab 1 downloads into an empty profile's store; a later tab joins the shared host's open session, or (page) reads the
-  model from IndexedDB into its own worker.
-`;
-}
-
 export async function runTabs(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(TABS_HELP);
@@ -78,7 +49,7 @@ export async function runTabs(argv: string[]): Promise<number> {
   }
   const args = parseTabsArgs(argv);
   if (args.renderOnly) {
-    writeFileSync(docsPath, docsPage(JSON.parse(readFileSync(runsPath, 'utf8')) as TabsResults[]));
+    writeFileSync(docsPath, tabsPage(JSON.parse(readFileSync(runsPath, 'utf8')) as TabsResults[]));
     log('bench tabs: rendered docs/tabs-benchmark.md again from .bench-tabs/docs-runs.json (nothing measured)');
     return 0;
   }
@@ -151,7 +122,7 @@ export async function runTabs(argv: string[]): Promise<number> {
   if (args.docs) {
     const runs = mergeTabsRuns(existsSync(runsPath) ? (JSON.parse(readFileSync(runsPath, 'utf8')) as TabsResults[]) : [], results);
     writeFileSync(runsPath, `${JSON.stringify(runs)}\n`);
-    writeFileSync(docsPath, docsPage(runs));
+    writeFileSync(docsPath, tabsPage(runs));
   }
   log(`bench tabs: wrote ${args.out}${args.docs ? ' and docs/tabs-benchmark.md' : ''}; the run took ${(results.durationS / 60).toFixed(1)} min`);
   return 0;

@@ -156,3 +156,32 @@ Tab 2 times ${r.settings.iterations} calls per side after ${r.settings.warmup} u
 ${steadyTable(r)}`);
   return parts.join('\n\n');
 }
+
+/** The runs the docs page shows: a newer run's parts replace the same parts of older runs. */
+export function mergeTabsRuns(previous: readonly TabsResults[], latest: TabsResults): TabsResults[] {
+  const kept = previous.map((r) => ({
+    ...r,
+    memory: latest.memory.length ? [] : r.memory,
+    steady: latest.steady.length ? [] : r.steady,
+  }));
+  return [...kept.filter((r) => r.memory.length || r.steady.length), latest];
+}
+
+export function tabsPage(runs: readonly TabsResults[]): string {
+  return `# Tabs benchmark: one model for every tab
+
+<!-- Written by \`npm run bench -- --tabs\` (bench/tabs/run-tabs.ts); do not edit by hand: run it again. -->
+\`createRuntime({ host: 'shared' })\` runs the models of every same-origin page with the same store in one
+SharedWorker (one session, one copy in memory; one WASM thread, as a shared worker is not cross-origin
+isolated); \`host: 'page'\` gives each page its own worker (WASM threads when the page is isolated).
+
+${runs.map(tabsTables).join('\n\n')}
+
+How to read it:
+- RSS is the sum of VmRSS over Chromium's whole process tree (/proc), sampled every ~50 ms over the loads (peak) and 3 s
+  after the last tab's first answer (settled), minus the same browser's RSS with the same tabs open and idle.
+- The ${runs[0]?.big.id ?? 'big'} model is the scale bench's (y = x · W, one fp32 MatMul, exact output checked in every tab).
+- Tab 1 downloads into an empty profile's store; a later tab joins the shared host's open session, or (page) reads the
+  model from IndexedDB into its own worker.
+`;
+}
