@@ -23,6 +23,7 @@ describe('option validation', () => {
     [{ manifestUrl: 42 }, 'manifestUrl'],
     [{ persist: 'yes' }, 'persist'],
     [{ workerFactory: {} }, 'workerFactory'],
+    [{ host: 'tab' }, 'host'],
     [{ watchdog: { warmFloorMs: -1 } }, 'watchdog.warmFloorMs'],
   ];
   for (const [options, option] of runtime) {
