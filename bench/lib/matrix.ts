@@ -36,6 +36,9 @@ export function cells(manifest: ManifestLike, args: BenchArgs): CellSpec[] {
       if (args.models && !args.models.includes(model.id)) continue;
       for (const backend of args.backends ?? BACKENDS) {
         if (model.format === 'tfjs' && backend === 'wasm-threaded') continue;
+        // No bare LiteRT.js side here yet: the tflite model's figures (edgeserve vs LiteRT.js alone,
+        // and vs the same network on ONNX) come from e2e/package-tflite.spec.ts.
+        if (model.format === 'tflite') continue;
         // int8 on WebGPU only when asked for or on a real GPU: ORT's WebGPU EP runs the dynamic
         // int8 ops (DynamicQuantizeLinear, MatMulInteger) on the CPU, and SwiftShader adds minutes.
         const defaults: BenchPrecision[] = backend === 'webgpu' && !args.gpu ? ['fp32'] : ['fp32', 'int8'];
