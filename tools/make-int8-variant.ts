@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { onnx } from './onnx/onnx-proto.js';
 import { DEFAULT_THRESHOLDS, describeAgreement, generatedInputs, measureAgreement } from './quantize/quality-gate.js';
-import type { GateThresholds } from './quantize/quality-gate.js';
+import type { GateThresholds, ReferenceOutputs } from './quantize/quality-gate.js';
 import { readModelFile, writeModelFile } from './onnx/model-io.js';
 import { inlineExternalData } from './onnx/external-data.js';
 import { quantizeModel } from './quantize/quantize-model.js';
@@ -45,6 +45,8 @@ export interface Int8VariantOptions {
   thresholds?: GateThresholds;
   /** Real inputs for the gate when there is no calibration data (they calibrate nothing). */
   gateSamples?: () => Feeds[] | Promise<Feeds[]>;
+  /** fp32's outputs on the gate's samples, shared by the variants made from one fp32 file (npm run models: int8, fp16, q4). */
+  gateReference?: ReferenceOutputs;
   /** Generated gate inputs: values for integer inputs by name (e.g. silero-vad's sr: 16000). */
   gateIntInputs?: Record<string, number>;
   /** Generated gate inputs: shapes by input name where the model leaves dims symbolic. */
@@ -90,7 +92,7 @@ async function runGate(fp32: Uint8Array, int8: Uint8Array, model: onnx.IModelPro
   const given = opts.calibration?.length ? opts.calibration : await opts.gateSamples?.();
   const fromCalibration = (given?.length ?? 0) > 0;
   const samples = fromCalibration ? given! : generatedInputs(model.graph!, GENERATED_GATE_SAMPLES, opts.gateIntInputs, opts.gateInputDims);
-  const outputs = await measureAgreement(fp32, int8, samples.slice(0, GATE_MAX_SAMPLES), opts.thresholds ?? DEFAULT_THRESHOLDS).catch((err: unknown) => {
+  const outputs = await measureAgreement(fp32, int8, samples.slice(0, GATE_MAX_SAMPLES), opts.thresholds ?? DEFAULT_THRESHOLDS, opts.gateReference).catch((err: unknown) => {
     // Generated inputs can be wrong for a model (a sample rate of 0, a too-short signal): say
     // what would work rather than surface an engine error as if the variant were broken.
     const why = err instanceof Error ? err.message.split('\n')[0] : String(err);

@@ -50,7 +50,7 @@ async function checkOnnxSpecs(source: ModelSource, path: string): Promise<void> 
   await session.release();
 }
 
-/** A recipe whose sample makers run once, however many variants' gates ask for them. */
+/** A recipe whose sample makers, and fp32 on their samples, run once however many variants' gates ask for them. */
 function shareSamples(recipe: Int8VariantOptions): Int8VariantOptions {
   const once = <T>(make: (() => T) | undefined) => {
     let made: T | undefined;
@@ -58,7 +58,8 @@ function shareSamples(recipe: Int8VariantOptions): Int8VariantOptions {
   };
   const gateSamples = once(recipe.gateSamples);
   const calibrationSamples = once(recipe.calibrationSamples);
-  return { ...recipe, ...(gateSamples ? { gateSamples } : {}), ...(calibrationSamples ? { calibrationSamples } : {}) };
+  // fp32 runs once on them too: each later gate reads its outputs (the samples are the same objects).
+  return { ...recipe, ...(gateSamples ? { gateSamples } : {}), ...(calibrationSamples ? { calibrationSamples } : {}), gateReference: new WeakMap() };
 }
 
 async function buildModel(source: ModelSource): Promise<ModelEntry> {

@@ -47,7 +47,11 @@ export async function makeExtraVariants(id: string, fp32Path: string, dir: strin
   for (const precision of EXTRA_PRECISIONS[id] ?? []) {
     const path = join(dir, basename(fp32Path).replace(/\.onnx$/, `.${precision}.onnx`));
     // The int8 recipe's exclusions are int8's own sensitivity findings: fp16 and q4 start from none.
-    const gate: Int8VariantOptions = { mode: precision, ...(recipe.gateSamples ? { gateSamples: recipe.gateSamples } : {}) };
+    const gate: Int8VariantOptions = {
+      mode: precision,
+      ...(recipe.gateSamples ? { gateSamples: recipe.gateSamples } : {}),
+      ...(recipe.gateReference ? { gateReference: recipe.gateReference } : {}),
+    };
     const result = await makeInt8Variant(fp32Path, path, gate).catch((err: unknown) => {
       if (err instanceof ToolError && err.code === 'GATE_FAILED') return void warn(`${id}: ${precision} not shipped — ${err.message}`);
       throw err;
