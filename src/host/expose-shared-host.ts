@@ -31,7 +31,12 @@ export function exposeSharedHost(deps: Partial<HostDeps> = {}): void {
   // One life lock per instance: a host started again under the same name (after a crash) holds another.
   const lifeLock = `edgeserve-life-${crypto.randomUUID()}`;
   const core = createHostCore({ ...defaultHostDeps, ...deps, alive: holdLifeLock(lifeLock) });
-  const host = createSharedHost(core, { lifeLock, scope: sharedHostScope() });
+  const host = createSharedHost(core, {
+    lifeLock,
+    scope: sharedHostScope(),
+    // After the error has been posted to the pages that asked.
+    onWorkerReplaced: () => setTimeout(() => scope.close(), 0),
+  });
   scope.addEventListener('connect', (event) => {
     const port = event.ports[0];
     if (!port) return;

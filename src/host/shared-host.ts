@@ -16,7 +16,7 @@
  *   calls are cancelled (a batch already running finishes; its answer goes nowhere), its loads
  *   and references are dropped. Nothing of it fails another page's call.
  */
-import { AbortedError, ModelDisposedError, UnsupportedError } from '../errors.js';
+import { AbortedError, EdgeServeError, ModelDisposedError, UnsupportedError } from '../errors.js';
 import { locks } from '../locks/web-locks.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import type { MetricsSnapshot } from '../metrics/types.js';
@@ -57,6 +57,8 @@ interface Page {
 export interface SharedHostOptions {
   lifeLock: string;
   scope: SharedHostScope;
+  /** A load left the host holding memory it cannot give back (host/worker-replacement.ts). */
+  onWorkerReplaced?: () => void;
   /** Calls `onGone` once the page holding `pageLock` is gone (default: a Web Lock request). */
   watchPage?: (pageLock: string, onGone: () => void) => void;
 }
@@ -109,6 +111,9 @@ export function createSharedHost(core: HostCore, options: SharedHostOptions) {
         },
         (error: unknown) => {
           if (sessions.get(key) === session) sessions.delete(key);
+          // The engine's memory grew and never shrinks (MODEL_TOO_LARGE, workerReplaced): the host
+          // ends itself, so every page sees it die and reconnects to a new instance (a page cannot end it).
+          if (error instanceof EdgeServeError && error.details?.workerReplaced === true) options.onWorkerReplaced?.();
           throw error;
         },
       );

@@ -4,10 +4,10 @@
  * "goes away" when the test says so.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AbortedError, ModelDisposedError, UnsupportedError } from '../../src/errors.js';
+import { AbortedError, ModelDisposedError, ModelTooLargeError, UnsupportedError } from '../../src/errors.js';
 import { createHostCore, defaultHostDeps, type HostCore } from '../../src/host/host.js';
 import { createSharedHost } from '../../src/host/shared-host.js';
-import type { ModelInfo, TensorMap, WorkerInit } from '../../src/protocol.js';
+import type { ModelInfo, TensorMap, WorkerApi, WorkerInit } from '../../src/protocol.js';
 import type { SharedHostApi } from '../../src/shared-host-protocol.js';
 import { createMemoryDeviceState } from '../../src/state/device-state.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
@@ -140,5 +140,13 @@ describe('shared host', () => {
   it('refuses a page whose configuration is not the one the host started with', async () => {
     const api = host.connect();
     await expect(api.init({ ...init, deviceId: 'another' })).rejects.toBeInstanceOf(UnsupportedError);
+  });
+
+  it('ends itself after a load left its engine memory grown for good (workerReplaced), so every page reconnects', async () => {
+    let ended = 0;
+    const failing = { load: async () => Promise.reject(new ModelTooLargeError('bad_alloc', { workerReplaced: true })) } as unknown as WorkerApi;
+    const other = createSharedHost({ ...core, api: failing }, { lifeLock: 'life', scope, watchPage: () => undefined, onWorkerReplaced: () => ended++ });
+    await expect(other.connect().load({ id: 'huge' })).rejects.toBeInstanceOf(ModelTooLargeError);
+    expect(ended).toBe(1);
   });
 });
