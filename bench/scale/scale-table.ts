@@ -131,5 +131,11 @@ How to read it:
 - RSS is the sum of VmRSS over Chromium's whole process tree (/proc), sampled every ~50 ms during the load
   and first prediction (peak) and 3 s after it (settled), each minus the same browser's idle RSS just
   before the load. × model is that over the single-file model's bytes.
+- Settled is after V8 has freed the worker's JavaScript copy of the model, which an idle worker does only
+  on a garbage collection: edgeserve has one run after the load (src/engines/onnx-release.ts); the bare
+  sides' copy is freed or not by then as V8 happens to collect (bare ext here: 2.3× when it was, 3.3–3.4× when not).
+- Load times are as loaded as the machine was (the load average above). edgeserve's cold path hashes and
+  stores as it downloads, so it loses more to a busy 2-core machine than a plain fetch: 256 MB cold was
+  0.94× of bare at load average 5 (commit 0f9608d) and 1.16× at 23–31 (f847323).
 `;
 }
