@@ -8,16 +8,17 @@
 import { spawnSync } from 'node:child_process';
 import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { contentType, findFile, requestPath } from '../../test/fixtures/static-files.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const config = 'bench/vite.config.ts';
-const OUT_DIR = '.bench-build';
+/** Where the bench page is built; BENCH_BUILD_DIR gives a run its own (two runs at once, or an A/B of two builds). */
+const OUT_DIR = process.env.BENCH_BUILD_DIR ?? '.bench-build';
 
 export function build(port: number): void {
-  const result = spawnSync('npx', ['vite', 'build', '-c', config, '--logLevel', 'error', '--outDir', OUT_DIR], {
+  const result = spawnSync('npx', ['vite', 'build', '-c', config, '--logLevel', 'error', '--outDir', OUT_DIR, '--emptyOutDir'], {
     cwd: root,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, BENCH_PORT: String(port) },
@@ -43,7 +44,7 @@ export function cacheControlFor(path: string): string {
   return 'no-cache';
 }
 
-export async function serve(port: number, dir = join(root, OUT_DIR)): Promise<Server> {
+export async function serve(port: number, dir = resolve(root, OUT_DIR)): Promise<Server> {
   const served = new Map<string, number>();
   const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' };
   const handle = (req: IncomingMessage, res: ServerResponse) => {

@@ -4,10 +4,10 @@
  * transformers.js does with onnxruntime-web's binary): against the hash the package build
  * recorded when there is one (the .wasm; this also checks a CDN's copy), else against the hash
  * taken when the file was first cached, so a corrupted entry is never used.
- * - The .wasm is compiled from its URL when the browser's HTTP cache holds a fresh copy that
- *   passes the recorded hash as Subresource Integrity (see `wasm`); otherwise it is read
- *   cache-first and handed to the engine as bytes (no second download). A first visit reads the
- *   download once, hashing it as it arrives, and hands over those bytes (engine-file-download.ts).
+ * - The .wasm is compiled by streaming from its URL whenever the browser can serve that URL: on a
+ *   returning visit from a fresh HTTP cache copy known to be right, on a first visit from the
+ *   network while the same response is read here and hashed (see `wasm`). Only when the HTTP
+ *   cache cannot serve is the device copy handed to the engine as bytes.
  * - The small .mjs glue is fetched from the network when it answers (the engine then imports the
  *   same URL); only when the network fails is it served from the cache as a blob: URL.
  */
@@ -17,10 +17,19 @@ import { downloadEngineFile } from './engine-file-download.js';
 
 /**
  * Where the engine compiles a .wasm from: its URL (the engine fetches it, and the browser's HTTP
- * cache answers), or bytes we hand it. After a download, `deviceCopy` settles once the checked
- * copy is written to the device (it never rejects: keeping the copy is best effort).
+ * cache or the network answers), or bytes we hand it. After a download, `deviceCopy` settles once
+ * the checked copy is written to the device (it never rejects: keeping the copy is best effort).
  */
-export type WasmSource = ({ url: string } | { bytes: ArrayBuffer }) & { deviceCopy?: Promise<void> };
+export type WasmSource = ({ url: string } | { bytes: ArrayBuffer }) & {
+  deviceCopy?: Promise<void>;
+  /**
+   * Set when the engine compiles from the network while the file is checked here: it resolves
+   * once the bytes match, and rejects (IntegrityError, or the download's own error) when they do
+   * not. The engine opens no session before it resolves; once it rejects, the runtime the engine
+   * compiled from that URL was never checked and must not be used.
+   */
+  verified?: Promise<void>;
+};
 
 export interface EngineFileCache {
   /** How the engine gets a .wasm file: see WasmSource; bytes are verified, and kept on the device. */
@@ -104,20 +113,20 @@ export function openEngineFileCache(
   }
 
   /**
-   * Fetches and checks a file (hashed as it arrives: engine-file-download.ts); its device copy is
-   * written meanwhile (`kept`), so the engine need not wait for 14 MB to reach Cache Storage
-   * (~0.1 s on a cold visit) before it compiles.
+   * Fetches and checks a file (hashed as it arrives: engine-file-download.ts); resolves once it
+   * matches, with its device copy being written meanwhile (`kept`), so nothing waits for 14 MB to
+   * reach Cache Storage (~0.1 s on a cold visit).
    */
-  async function download(url: string, expected: string | undefined): Promise<{ bytes: ArrayBuffer; kept: Promise<void> }> {
+  async function download(url: string, expected: string | undefined): Promise<{ kept: Promise<void> }> {
     const fetched = await downloadEngineFile(url, expected, fetchImpl);
     const identity = responseIdentity(fetched.headers);
     const headers = { [HASH_HEADER]: fetched.sha256, ...(identity ? { [RESPONSE_HEADER]: identity } : {}) };
-    // Best effort: a full quota only costs the next visit a download. The engine reads `bytes`,
-    // so the copy is its own.
+    // Best effort: a full quota only costs the next visit a download. (A Response copies the
+    // bytes it is given.)
     const kept = cache()
-      .then((c) => c.put(url, new Response(fetched.bytes.slice(0), { headers })))
+      .then((c) => c.put(url, new Response(fetched.bytes, { headers })))
       .catch(() => undefined);
-    return { bytes: fetched.bytes, kept };
+    return { kept };
   }
 
   return {
@@ -125,8 +134,9 @@ export function openEngineFileCache(
     // entry (its code cache), and a later visit that compiles the same response skips Liftoff and
     // TurboFan: the first prediction of a warm visit no longer pays for compiling the engine's
     // kernels (the bench's phase table, silero-vad ×1 warm: `ready` → first prediction 16 ms with
-    // the code cache, 125 ms without). Bytes handed to the engine never get that cache, so bytes
-    // are only the way when the HTTP cache cannot serve.
+    // the code cache, 125 ms without). Bytes handed to the engine never get that cache (V8 caches
+    // only a streamed compile of a response with a URL), so bytes are only the way when the
+    // browser cannot serve the URL.
     async wasm(url, sha256) {
       // One lookup serves both ways: the copy's recorded response (headers only), and its bytes.
       const kept = await deviceCopyOf(url);
@@ -142,12 +152,22 @@ export function openEngineFileCache(
       }
       const fromDevice = await checkedCopy(url, kept, sha256);
       if (fromDevice) return { bytes: fromDevice };
-      // A first visit reads the file once and hands the engine the checked bytes: reading it again
-      // from the HTTP cache to compile by streaming cost more than it saved (measured in
-      // engine-file-download.ts). The price: V8 keeps no code cache of a compile from bytes, so
-      // the first returning visit compiles by streaming without one (and leaves it for the next).
-      const fetched = await download(url, sha256);
-      return { bytes: fetched.bytes, deviceCopy: fetched.kept };
+      // A first visit: the engine compiles by streaming from the network, as onnxruntime-web alone
+      // does (compiling while the bytes arrive; V8 then writes its code cache into the HTTP
+      // cache's entry for the next visit), while the same response is read here, hashed as it
+      // arrives and kept on the device. The browser's HTTP cache serves both reads from one
+      // download (a second request for a URL being written joins that write). Handing the engine
+      // the checked bytes instead (7fcf412) was quicker on this visit than the old download →
+      // digest → streamed compile, but left no code cache, so the next visit compiled without one.
+      const fetched = download(url, sha256);
+      return {
+        url,
+        verified: fetched.then(() => undefined),
+        deviceCopy: fetched.then(
+          (f) => f.kept,
+          () => undefined,
+        ),
+      };
     },
     async glue(url) {
       try {

@@ -14,6 +14,7 @@ import { ortModelInput, SPLIT_SINGLE_FILE_FROM } from './onnx-model-files.js';
 import { sessionError } from './onnx-errors.js';
 import { refuseOnWebgpu } from './onnx-webgpu-ops.js';
 import { modelTooLargeError, size, PREPACK_BELOW } from './memory-limits.js';
+import type { WasmSource } from './engine-file-cache.js';
 import type { OrtFiles } from './engine-files.js';
 import { collectAfterLoad, collectNow } from './onnx-release.js';
 
@@ -60,13 +61,14 @@ function fromOrt(results: Ort.InferenceSession.ReturnType): TensorMap {
 
 /**
  * A flavour's `env` is read when its first session initialises the WASM module and is fixed from
- * then on, so it is set once per flavour, before that first session. Resolves to the device copy
- * of the .wasm being written, when it is (see `create`).
+ * then on, so it is set once per flavour, before that first session. Resolves to where the .wasm
+ * comes from (its device copy being written, its check under way: see `flavour`).
  */
-async function configure(ort: OrtModule, files: OrtFiles, context: EngineContext): Promise<Promise<void> | undefined> {
+async function configure(ort: OrtModule, files: OrtFiles, context: EngineContext): Promise<WasmSource | undefined> {
   const cache = context.fileCache;
-  // With a cache, ORT compiles the .wasm from the HTTP cache or the checked bytes we hand it
-  // (engine-file-cache.ts), and imports a glue URL that works offline.
+  // With a cache, ORT compiles the .wasm from the HTTP cache, from the network while it is
+  // checked, or from the checked bytes we hand it (engine-file-cache.ts), and imports a glue URL
+  // that works offline.
   const [wasm, mjs] = cache ? await Promise.all([cache.wasm(files.wasm, files.wasmSha256), cache.glue(files.mjs)]) : [undefined, files.mjs];
   ort.env.wasm.wasmPaths = { wasm: files.wasm, mjs };
   if (wasm && 'bytes' in wasm) ort.env.wasm.wasmBinary = wasm.bytes;
@@ -74,7 +76,7 @@ async function configure(ort: OrtModule, files: OrtFiles, context: EngineContext
   // The proxy worker would nest a worker in ours for nothing: we already are off the main thread.
   ort.env.wasm.proxy = false;
   ort.env.logLevel = context.logLevel ?? 'error';
-  return wasm?.deviceCopy;
+  return wasm;
 }
 
 /**
@@ -139,15 +141,24 @@ export function createOnnxEngine(
 ): Engine {
   const ready = new Map<Flavour, Promise<OrtModule>>();
   const deviceCopies = new Map<Flavour, Promise<void>>();
+  /** Flavours whose runtime was compiled from a download that then failed its check: never used, never retried here. */
+  const unchecked = new Set<Flavour>();
   function flavour(name: Flavour, context: EngineContext): Promise<OrtModule> {
     let ort = ready.get(name);
     if (!ort) {
       ort = flavours[name]().then(async (module) => {
-        const deviceCopy = await configure(module, name === 'jsep' ? context.files.ortJsep : context.files.ortWasm, context);
-        if (deviceCopy) deviceCopies.set(name, deviceCopy);
+        const wasm = await configure(module, name === 'jsep' ? context.files.ortJsep : context.files.ortWasm, context);
+        if (wasm?.deviceCopy) deviceCopies.set(name, wasm.deviceCopy);
+        // Compiled from the network while its bytes are checked: the runtime starts now, and no
+        // session opens before the check has passed.
+        const failed = (error: unknown) => {
+          unchecked.add(name);
+          throw error;
+        };
+        if (wasm?.verified) await Promise.all([startOrtRuntime(module), wasm.verified.catch(failed)]);
         return module;
       });
-      ort.catch(() => ready.delete(name));
+      ort.catch(() => !unchecked.has(name) && ready.delete(name));
       ready.set(name, ort);
     }
     return ort;

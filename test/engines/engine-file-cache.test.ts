@@ -90,15 +90,17 @@ describe('engine .wasm source', () => {
     await vi.waitFor(() => expect(entries.get(URL_)?.headers.get('x-edgeserve-response')).toBe(identityOf(FRESH)));
   });
 
-  it('a first visit reads the file once, hashed as it arrives, hands over the checked bytes, and keeps the copy meanwhile', async () => {
+  it('a first visit streams from the network while the same response is read once, hashed, and kept on the device', async () => {
     let allowWrite!: () => void;
     const { storage, entries } = memoryCaches(new Promise<void>((resolve) => (allowWrite = resolve)));
     const { fetchImpl, calls } = fakeFetch(undefined);
-    // The engine is given its source while the device copy is still being written.
+    const source = await openEngineFileCache('e', storage, fetchImpl)!.wasm(URL_, await sha256Hex(BYTES));
+    // The engine compiles from the URL (so V8 can keep its code cache); it is not handed bytes.
+    expect(source).toEqual({ url: URL_, verified: expect.any(Promise), deviceCopy: expect.any(Promise) });
+    // The check passes while the device copy is still being written: nothing waits for it.
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const waitedForWrite = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('wasm() waited for the device copy to be written')), 2000)));
-    const source = await Promise.race([openEngineFileCache('e', storage, fetchImpl)!.wasm(URL_, await sha256Hex(BYTES)), waitedForWrite]).finally(() => clearTimeout(timer));
-    expect('bytes' in source && new Uint8Array(source.bytes)).toEqual(BYTES);
+    const waitedForWrite = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('the check waited for the device copy to be written')), 2000)));
+    await Promise.race([source.verified, waitedForWrite]).finally(() => clearTimeout(timer));
     // The probe of an HTTP cache that holds nothing, then one download; nothing read again.
     expect(calls).toEqual([expect.objectContaining({ cache: 'only-if-cached' }), {}]);
     expect(entries.has(URL_)).toBe(false);
@@ -108,10 +110,11 @@ describe('engine .wasm source', () => {
     expect(new Uint8Array(await entries.get(URL_)!.arrayBuffer())).toEqual(BYTES);
   });
 
-  it('a download that does not match the build hash is refused, and nothing is kept', async () => {
+  it('a download that does not match the build hash fails the check, and nothing is kept', async () => {
     const { storage, entries } = memoryCaches();
-    const source = openEngineFileCache('e', storage, fakeFetch(undefined).fetchImpl)!.wasm(URL_, '0'.repeat(64));
-    await expect(source).rejects.toMatchObject({ code: 'INTEGRITY_MISMATCH' });
+    const source = await openEngineFileCache('e', storage, fakeFetch(undefined).fetchImpl)!.wasm(URL_, '0'.repeat(64));
+    await expect(source.verified).rejects.toMatchObject({ code: 'INTEGRITY_MISMATCH' });
+    await source.deviceCopy;
     expect(entries.size).toBe(0);
   });
 });
