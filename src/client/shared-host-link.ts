@@ -43,6 +43,8 @@ export interface HostReport {
   reason: string;
   /** What the shared host measured in its own scope (cross-origin isolation, SharedArrayBuffer, nested workers). */
   scope?: SharedHostScope;
+  /** The shared host's SharedWorker name (store, configuration hash, generation). */
+  name?: string;
 }
 
 export interface HostChoiceInputs {
@@ -152,6 +154,7 @@ function startShared(spawn: SharedWorkerFactory, base: string, report: HostRepor
       const shared = api as unknown as Remote<SharedHostApi>;
       const hello = await Promise.race([transport.init(api, init).then(() => shared.attach({ pageLock })), failed]);
       report.scope = hello.scope;
+      report.name = name;
       return hello.lifeLock;
     },
     end(death: WorkerDeath | HostFallback) {
@@ -182,6 +185,7 @@ export function chooseStarter(choice: HostReport, shared: { spawn: SharedWorkerF
         report.host = 'page';
         report.reason = reason;
         delete report.scope;
+        delete report.name;
       });
     },
   };
