@@ -71,9 +71,11 @@ function how(loads: TabRecord[]): string {
   if (!l) return '–';
   const phases = [...new Set(loads.flatMap((x) => Object.keys(x.phases)))].filter((p) => p !== 'ready');
   if (l.host === 'shared') {
-    const joined = loads.every((x) => (x.shared?.loadsJoined ?? 0) >= 1 && x.shared?.sessionsOpened === 1);
+    // The host's counters are per host, not per model (a browser's later models find them above 1):
+    // a load that joined shows as the model read once for both tabs and no load phase of its own.
+    const joined = loads.every((x) => (x.shared?.loadsJoined ?? 0) >= 1 && x.reads === 1 && Object.keys(x.phases).every((p) => p === 'ready'));
     const reads = [...new Set(loads.map((x) => x.reads))].join('/');
-    return `${joined ? 'joined the open session (host: 1 session opened, loads joined ≥ 1)' : 'did NOT join'}; host's store/network reads of the model: ${reads}; phases: ${phases.join(', ') || 'none'}`;
+    return `${joined ? "joined tab 1's session (loads joined ≥ 1)" : 'did NOT join'}; host's store/network reads of the model for both tabs: ${reads}; phases: ${phases.join(', ') || 'none'}`;
   }
   return `own worker, ${loads.every((x) => x.fromCache) ? 'read from the store' : 'NOT from the store'}; phases: ${phases.join(', ')}`;
 }
