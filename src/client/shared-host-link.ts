@@ -113,7 +113,16 @@ function holdUntilReleased(name: string): Promise<() => void> {
   });
 }
 
-function startShared(spawn: SharedWorkerFactory, base: string, report: HostReport, fallBack: (reason: string) => void): StartedHost {
+/**
+ * How long a shared host may take to answer its first message before the page runs its own
+ * worker instead. Its start does no engine work (the engines start on the first load), so a live
+ * host answers in milliseconds; one that never answers (a script that loads but hangs at its
+ * start, a browser that queues the worker without running it) would otherwise hold the page's
+ * first call forever, since a SharedWorker fires no error for it.
+ */
+export const SHARED_HOST_START_MS = 20_000;
+
+function startShared(spawn: SharedWorkerFactory, base: string, report: HostReport, fallBack: (reason: string) => void, startMs = SHARED_HOST_START_MS): StartedHost {
   const channel = new MessageChannel();
   const transport: Transport = { endpoint: channel.port1, init: (api, init) => api.init(init), predict: messagePredict };
   let name: string | undefined;
@@ -121,6 +130,7 @@ function startShared(spawn: SharedWorkerFactory, base: string, report: HostRepor
   let ended = false;
   return {
     transport,
+    endedAs: 'a page cannot end a shared host, so it was asked to close itself and this page moved to a new one',
     // A shared worker's script that does not load is a fallback, not a failure (ready, below).
     onError: () => undefined,
     onMessageError: (listener) => channel.port1.addEventListener('messageerror', listener),
@@ -146,13 +156,18 @@ function startShared(spawn: SharedWorkerFactory, base: string, report: HostRepor
           );
         }),
       );
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const silent = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(fail(`the shared host gave no answer within ${startMs / 1000} s of starting: each page runs its own worker`)), startMs);
+      });
       failed.catch(() => undefined);
+      silent.catch(() => undefined);
       worker.port.postMessage({ [CONNECT_KEY]: channel.port2 }, [channel.port2]);
       const pageLock = `edgeserve-page-${crypto.randomUUID()}`;
       releasePage = await holdUntilReleased(pageLock);
       if (ended) releasePage();
       const shared = api as unknown as Remote<SharedHostApi>;
-      const hello = await Promise.race([transport.init(api, init).then(() => shared.attach({ pageLock })), failed]);
+      const hello = await Promise.race([transport.init(api, init).then(() => shared.attach({ pageLock })), failed, silent]).finally(() => clearTimeout(timer));
       report.scope = hello.scope;
       report.name = name;
       return hello.lifeLock;

@@ -48,6 +48,8 @@ export interface StartedHost {
   ready(api: Remote<WorkerApi>, init: WorkerInit): Promise<string>;
   /** The link is done with this host: `death` says why (a dedicated worker is terminated). */
   end(death: WorkerDeath | HostFallback): void;
+  /** What `end` does to a stuck host, as error messages say it ("it was terminated"). */
+  readonly endedAs: string;
 }
 
 export interface HostStarter {
@@ -73,6 +75,7 @@ export function dedicatedHost(spawn: WorkerFactory, openTransport: TransportFact
         // The worker holds a life lock named after itself once init answered.
         ready: (api, init) => transport.init(api, init).then(() => name),
         end: () => worker.terminate(),
+        endedAs: 'it was terminated',
       };
     },
   };
@@ -221,7 +224,7 @@ export class WorkerLink {
         if (this.live !== live) return;
         const error = new WorkerStuckError(
           `the runtime worker gave no answer for ${waitedMs} ms while a run of "${model}" was due within ${boundMs} ms; ` +
-            'it was terminated, pending calls were rejected, and the next call starts a new worker (createRuntime({ watchdog }) sets the bound)',
+            `${host.endedAs}, pending calls were rejected, and the next call starts a new worker (createRuntime({ watchdog }) sets the bound)`,
           { generation, model, waitedMs, boundMs },
         );
         this.retire(error);
@@ -232,7 +235,7 @@ export class WorkerLink {
           if (this.live !== live) return;
           const error = new WorkerStuckError(
             `the runtime worker answered no ping for ${silentMs} ms while loading "${model}" (a live worker answers within ${boundMs} ms, however long the load); ` +
-              'it was terminated, pending calls were rejected, and the next call starts a new worker (createRuntime({ watchdog: { loadFloorMs } }) sets the bound)',
+              `${host.endedAs}, pending calls were rejected, and the next call starts a new worker (createRuntime({ watchdog: { loadFloorMs } }) sets the bound)`,
             { generation, model, waitedMs: silentMs, boundMs, during: 'load' },
           );
           this.retire(error);

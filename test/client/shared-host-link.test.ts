@@ -1,6 +1,9 @@
 /** Which host a runtime uses and why (the mode rule), the shared host's name, and the generation after stuck hosts. */
-import { describe, expect, it } from 'vitest';
-import { chooseHost, liveGeneration, sharedHostBase, type HostChoiceInputs } from '../../src/client/shared-host-link.js';
+import type { Remote } from 'comlink';
+import { describe, expect, it, vi } from 'vitest';
+import { chooseHost, chooseStarter, liveGeneration, SHARED_HOST_START_MS, sharedHostBase, type HostChoiceInputs } from '../../src/client/shared-host-link.js';
+import { HostFallback, type StartedHost } from '../../src/client/worker-link.js';
+import type { WorkerApi, WorkerInit } from '../../src/protocol.js';
 import { sharedHostName, stuckMarker } from '../../src/shared-host-protocol.js';
 
 const factory = Object.assign(() => ({}) as SharedWorker, {});
@@ -47,5 +50,33 @@ describe('the shared host name', () => {
     expect(await liveGeneration(base, async () => new Set())).toBe(0);
     const marked = new Set([stuckMarker(sharedHostName(base, 0)), stuckMarker(sharedHostName(base, 1))]);
     expect(await liveGeneration(base, async () => marked)).toBe(2);
+  });
+});
+
+describe('a shared host that never answers', () => {
+  it('falls back to the page worker after SHARED_HOST_START_MS, and says why', async () => {
+    vi.useFakeTimers();
+    try {
+      const silentWorker = { port: { postMessage: () => undefined }, addEventListener: () => undefined } as unknown as SharedWorker;
+      const spawn = Object.assign(() => silentWorker, {});
+      const init = { manifestUrl: '/m.json', storeName: 's' } as WorkerInit;
+      const page = { start: () => ({}) as StartedHost };
+      const starter = chooseStarter({ host: 'shared', reason: 'test' }, { spawn, init }, page);
+      const started = starter.start();
+      const api = { init: () => new Promise(() => undefined) } as unknown as Remote<WorkerApi>;
+      const ready = started.ready(api, init);
+      const outcome = ready.then(
+        () => 'answered',
+        (error: unknown) => error,
+      );
+      await vi.advanceTimersByTimeAsync(SHARED_HOST_START_MS - 1);
+      expect(starter.report.host).toBe('shared');
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await outcome).toBeInstanceOf(HostFallback);
+      expect(starter.report).toMatchObject({ host: 'page', reason: expect.stringContaining('no answer within 20 s') });
+      started.end(new HostFallback('test'));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
