@@ -19,6 +19,7 @@ import { steadyRss, watchRss } from './rss-sampler.js';
 import { parseScaleArgs, SCALE_HELP, type ScaleUnit } from './scale-args.js';
 import type { ScaleResults, ScaleSample, ScaleSide } from './scale-results.js';
 import { mergeRuns, scalePage, scaleTable } from './scale-table.js';
+import { chromiumVersion, git as gitIn } from '../lib/run-env.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cacheDir = join(root, '.bench-scale');
@@ -178,21 +179,7 @@ const fmtVisit = (v: Visit) =>
 /** --no-build: the commit the last build was made from. */
 const readBuilt = () => (existsSync(join(siteDir, 'built-from')) ? readFileSync(join(siteDir, 'built-from'), 'utf8').trim() : 'unknown (--no-build)');
 
-const git = (...a: string[]) => {
-  try {
-    return execFileSync('git', a, { cwd: root, encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-};
-
-function chromiumVersion(): string {
-  try {
-    return execFileSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return 'Chromium (version unknown)';
-  }
-}
+const git = (...args: string[]) => gitIn(root, ...args);
 
 /** Runs the scale bench; the exit code. */
 export async function runScale(argv: string[]): Promise<number> {

@@ -18,6 +18,7 @@ import { type MemoryUnit, runMemoryUnit } from './tabs-memory.js';
 import type { TabsResults } from './tabs-results.js';
 import { runSteadyUnit, type Setting } from './tabs-steady.js';
 import { mergeTabsRuns, tabsPage, tabsTables } from './tabs-table.js';
+import { chromiumVersion, git as gitIn } from '../lib/run-env.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cacheDir = join(root, '.bench-tabs');
@@ -26,21 +27,7 @@ const docsPath = join(root, 'docs/tabs-benchmark.md');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const rotate = <T>(xs: readonly T[], i: number): T[] => xs.map((_, j) => xs[(i + j) % xs.length]!);
 
-const git = (...a: string[]) => {
-  try {
-    return execFileSync('git', a, { cwd: root, encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-};
-
-function chromiumVersion(): string {
-  try {
-    return execFileSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return 'Chromium (version unknown)';
-  }
-}
+const git = (...args: string[]) => gitIn(root, ...args);
 
 export async function runTabs(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
