@@ -22,9 +22,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Manifest } from '../../src/manifest/schema.js';
 import { median } from '../../src/stats.js';
+import { iou } from '../../test/fixtures/compare.js';
 import { MODEL_BENCH } from '../../test/fixtures/model-inputs.js';
 import type { BenchModelId } from '../../test/fixtures/model-paths.js';
-import { compareOutput, type OutputAgreement } from '../../tools/quantize/quality-gate.js';
+import { compareOutput, concat, type OutputAgreement } from '../../tools/quantize/quality-gate.js';
 import { createSession, type ort } from '../../tools/ort-node.js';
 import { openBench, step } from '../lib/bench-page.js';
 import { launch } from '../lib/browser.js';
@@ -61,28 +62,6 @@ interface Agreement {
   readouts?: number;
   /** ocr-det: mean and worst text-mask IoU at the DB threshold. */
   maskIoU?: { mean: number; worst: number };
-}
-
-function iou(a: Float32Array, b: Float32Array, t: number): number {
-  let inter = 0;
-  let union = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]! > t;
-    const y = b[i]! > t;
-    if (x && y) inter++;
-    if (x || y) union++;
-  }
-  return union === 0 ? 1 : inter / union;
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** fp32 and one variant on the same samples (a stateful model carries each one's own state). */

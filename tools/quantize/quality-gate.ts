@@ -235,7 +235,8 @@ export async function measureAgreement(
   return [...ref].map(([name, r]) => compareOutput(name, concat(r.values), concat(got.get(name)!), r.dims, t));
 }
 
-function concat(parts: Float32Array[]): Float32Array {
+/** The parts one after the other, in one array. */
+export function concat(parts: Float32Array[]): Float32Array {
   const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
