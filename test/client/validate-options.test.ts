@@ -55,7 +55,9 @@ describe('option validation', () => {
 
   it('accepts the defaults, sound values and options it does not know', () => {
     expect(() => validateRuntimeOptions({})).not.toThrow();
-    expect(() => validateRuntimeOptions({ backend: 'wasm', logLevel: 'warning', wasmThreads: 4, downloadStallMs: 10_000, manifestUrl: new URL('http://x/m.json'), somethingNew: 1 })).not.toThrow();
+    expect(() =>
+      validateRuntimeOptions({ backend: 'wasm', logLevel: 'warning', wasmThreads: 4, downloadStallMs: 10_000, manifestUrl: new URL('http://x/m.json'), somethingNew: 1 }),
+    ).not.toThrow();
     expect(() => validateLoadOptions('m', { batching: { maxBatchSize: 8, maxQueueDelayUs: 2000 }, timeoutMs: 5000, signal: new AbortController().signal })).not.toThrow();
     expect(() => validateLoadOptions('m', { batching: false })).not.toThrow();
     expect(() => validateCancelOptions('predict', { timeoutMs: 1 })).not.toThrow();
