@@ -59,7 +59,11 @@ test('after one online visit, the app starts and predicts offline with zero netw
     expect(shell.map((f) => f.path).filter((p) => p.startsWith('/engines/ort/') || p.startsWith('/e2e/') || harness.test(p))).toEqual([]);
     const precacheBytes = shell.reduce((n, f) => n + f.bytes, 0);
     console.log(`precache: ${shell.length} files, ${(precacheBytes / 1e6).toFixed(1)} MB`);
-    expect(precacheBytes).toBeLessThan(5e6);
+    // 6 MB: the app's JS is bundled twice over — once for the page's own worker and once for the
+    // shared host (a SharedWorker is a separate entry, and a bundler shares no chunk between two
+    // workers) — which took the shell from under 5 MB to 5.2 MB; both are needed offline, since a
+    // page that is not cross-origin isolated runs the shared host. The engines' binaries stay out.
+    expect(precacheBytes).toBeLessThan(6e6);
     // onnxruntime-web's plain WASM flavour is on the device, kept by the runtime (its engine-file cache).
     const engineCopies = await page.evaluate(async () => (await (await caches.open('edgeserve-engines')).keys()).map((r) => new URL(r.url).pathname));
     expect(engineCopies).toEqual(expect.arrayContaining(['/engines/ort/ort-wasm-simd-threaded.wasm', '/engines/ort/ort-wasm-simd-threaded.mjs']));
