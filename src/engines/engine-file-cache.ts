@@ -4,10 +4,10 @@
  * transformers.js does with onnxruntime-web's binary): against the hash the package build
  * recorded when there is one (the .wasm; this also checks a CDN's copy), else against the hash
  * taken when the file was first cached, so a corrupted entry is never used.
- * - The .wasm is compiled by streaming from its URL whenever the browser can serve that URL: on a
- *   returning visit from a fresh HTTP cache copy known to be right, on a first visit from the
- *   network while the same response is read here and hashed (see `wasm`). Only when the HTTP
- *   cache cannot serve is the device copy handed to the engine as bytes.
+ * - The .wasm is compiled by streaming from its URL whenever the browser's HTTP cache holds a
+ *   fresh copy known to be right: on a returning visit, and on a first visit once the one
+ *   download (hashed as it arrives) is in it (see `wasm`). Otherwise the checked bytes are handed
+ *   to the engine, so the file is never downloaded twice.
  * - The small .mjs glue is fetched from the network when it answers (the engine then imports the
  *   same URL); only when the network fails is it served from the cache as a blob: URL.
  */
@@ -117,7 +117,7 @@ export function openEngineFileCache(
    * matches, with its device copy being written meanwhile (`kept`), so nothing waits for 14 MB to
    * reach Cache Storage (~0.1 s on a cold visit).
    */
-  async function download(url: string, expected: string | undefined): Promise<{ kept: Promise<void> }> {
+  async function download(url: string, expected: string | undefined): Promise<{ kept: Promise<void>; bytes: ArrayBuffer; identity: string | undefined }> {
     const fetched = await downloadEngineFile(url, expected, fetchImpl);
     const identity = responseIdentity(fetched.headers);
     const headers = { [HASH_HEADER]: fetched.sha256, ...(identity ? { [RESPONSE_HEADER]: identity } : {}) };
@@ -126,7 +126,7 @@ export function openEngineFileCache(
     const kept = cache()
       .then((c) => c.put(url, new Response(fetched.bytes, { headers })))
       .catch(() => undefined);
-    return { kept };
+    return { kept, bytes: fetched.bytes, identity };
   }
 
   return {
@@ -152,22 +152,17 @@ export function openEngineFileCache(
       }
       const fromDevice = await checkedCopy(url, kept, sha256);
       if (fromDevice) return { bytes: fromDevice };
-      // A first visit: the engine compiles by streaming from the network, as onnxruntime-web alone
-      // does (compiling while the bytes arrive; V8 then writes its code cache into the HTTP
-      // cache's entry for the next visit), while the same response is read here, hashed as it
-      // arrives and kept on the device. The browser's HTTP cache serves both reads from one
-      // download (a second request for a URL being written joins that write). Handing the engine
-      // the checked bytes instead (7fcf412) was quicker on this visit than the old download →
-      // digest → streamed compile, but left no code cache, so the next visit compiled without one.
-      const fetched = download(url, sha256);
-      return {
-        url,
-        verified: fetched.then(() => undefined),
-        deviceCopy: fetched.then(
-          (f) => f.kept,
-          () => undefined,
-        ),
-      };
+      // A first visit: one download, hashed as it arrives and kept on the device; then the engine
+      // compiles by streaming from the HTTP cache's copy of that very response when the browser
+      // holds it (V8 writes its code cache there, so the next visit deserialises instead of
+      // compiling 14 MB again), else from the checked bytes. Streaming from the network while the
+      // same response was read here (175461f) relied on the HTTP cache joining two requests for
+      // one URL; it did not in a fresh app built by webpack nor from a CDN origin (the packed-
+      // tarball specs saw 28 MB, two downloads), and the byte budget matters more than the
+      // overlap. Handing over the bytes always (7fcf412) gave no code cache at all.
+      const fetched = await download(url, sha256);
+      if (fetched.identity && (await inHttpCache(url, { identity: fetched.identity }))) return { url, deviceCopy: fetched.kept };
+      return { bytes: fetched.bytes, deviceCopy: fetched.kept };
     },
     async glue(url) {
       try {

@@ -90,31 +90,44 @@ describe('engine .wasm source', () => {
     await vi.waitFor(() => expect(entries.get(URL_)?.headers.get('x-edgeserve-response')).toBe(identityOf(FRESH)));
   });
 
-  it('a first visit streams from the network while the same response is read once, hashed, and kept on the device', async () => {
+  it('a first visit downloads once, hashed as it arrives, then the engine streams from the HTTP cache that now holds that response; the device copy is written meanwhile', async () => {
     let allowWrite!: () => void;
     const { storage, entries } = memoryCaches(new Promise<void>((resolve) => (allowWrite = resolve)));
-    const { fetchImpl, calls } = fakeFetch(undefined);
+    // An HTTP cache that holds the response once the network has delivered it.
+    const calls: RequestInit[] = [];
+    let downloaded = false;
+    const fetchImpl = (async (_url: string, init: RequestInit = {}) => {
+      calls.push(init);
+      if (init.cache === 'only-if-cached') {
+        if (!downloaded) throw new TypeError('Failed to fetch');
+        return new Response(BYTES.slice(), { headers: FRESH });
+      }
+      downloaded = true;
+      return new Response(chunked(BYTES), { headers: FRESH });
+    }) as typeof fetch;
     const source = await openEngineFileCache('e', storage, fetchImpl)!.wasm(URL_, await sha256Hex(BYTES));
-    // The engine compiles from the URL (so V8 can keep its code cache); it is not handed bytes.
-    expect(source).toEqual({ url: URL_, verified: expect.any(Promise), deviceCopy: expect.any(Promise) });
-    // The check passes while the device copy is still being written: nothing waits for it.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const waitedForWrite = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('the check waited for the device copy to be written')), 2000)));
-    await Promise.race([source.verified, waitedForWrite]).finally(() => clearTimeout(timer));
-    // The probe of an HTTP cache that holds nothing, then one download; nothing read again.
-    expect(calls).toEqual([expect.objectContaining({ cache: 'only-if-cached' }), {}]);
+    // By URL (so V8 keeps its code cache), resolved before the device copy is written.
+    expect(source).toEqual({ url: URL_, deviceCopy: expect.any(Promise) });
     expect(entries.has(URL_)).toBe(false);
+    // The probe of an empty HTTP cache, one download, the probe that finds that very response.
+    expect(calls).toEqual([expect.objectContaining({ cache: 'only-if-cached' }), {}, { cache: 'only-if-cached', mode: 'same-origin' }]);
     allowWrite();
     await source.deviceCopy;
     expect(entries.get(URL_)?.headers.get('x-edgeserve-response')).toBe(identityOf(FRESH));
     expect(new Uint8Array(await entries.get(URL_)!.arrayBuffer())).toEqual(BYTES);
   });
 
-  it('a download that does not match the build hash fails the check, and nothing is kept', async () => {
+  it('a first visit whose response the HTTP cache does not keep hands the engine the checked bytes: never a second download', async () => {
+    const { storage } = memoryCaches();
+    const { fetchImpl, calls } = fakeFetch(undefined);
+    const source = await openEngineFileCache('e', storage, fetchImpl)!.wasm(URL_, await sha256Hex(BYTES));
+    expect(source).toEqual({ bytes: BYTES.buffer, deviceCopy: expect.any(Promise) });
+    expect(calls.filter((c) => c.cache !== 'only-if-cached')).toHaveLength(1);
+  });
+
+  it('a download that does not match the build hash fails, and nothing is kept', async () => {
     const { storage, entries } = memoryCaches();
-    const source = await openEngineFileCache('e', storage, fakeFetch(undefined).fetchImpl)!.wasm(URL_, '0'.repeat(64));
-    await expect(source.verified).rejects.toMatchObject({ code: 'INTEGRITY_MISMATCH' });
-    await source.deviceCopy;
+    await expect(openEngineFileCache('e', storage, fakeFetch(undefined).fetchImpl)!.wasm(URL_, '0'.repeat(64))).rejects.toMatchObject({ code: 'INTEGRITY_MISMATCH' });
     expect(entries.size).toBe(0);
   });
 });
