@@ -80,7 +80,9 @@ function writeApp(dir: string): void {
     join(dir, 'main.js'),
     `import { createRuntime, tensor } from 'edgeserve';
 ${PIXELS}
-const runtime = createRuntime();
+// The page's own worker: Playwright reports a dedicated worker's requests to the page (the engine
+// files checked below), not a SharedWorker's, which 'auto' would pick on this page (not isolated).
+const runtime = createRuntime({ host: 'page' });
 window.run = async (id, input, float) => {
   const model = await runtime.load(id, { backend: 'wasm' });
   const p = pixels(input.dims.reduce((a, b) => a * b, 1));
