@@ -3,7 +3,7 @@
 import { mkdtempSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { onnx } from '../../tools/onnx/onnx-proto.js';
 import { floatTensor } from '../../tools/onnx/tensor-data.js';
 import { makeInt8Variant } from '../../tools/make-int8-variant.js';
@@ -11,6 +11,7 @@ import { readModelFile } from '../../tools/onnx/model-io.js';
 import { main } from '../../tools/cli/cli.js';
 import { createSession, ort } from '../../tools/ort-node.js';
 import type { Feeds } from '../../tools/ort-node.js';
+import { captureCliOutput } from '../fixtures/cli-output.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'edgeserve-cov-'));
 const weights = (n: number, k: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + k) * 0.5);
@@ -185,18 +186,7 @@ describe('LSTM', () => {
 });
 
 describe('the CLI on models it cannot help', () => {
-  let out: string[];
-  beforeEach(() => {
-    out = [];
-    vi.spyOn(console, 'log').mockImplementation((s: unknown) => {
-      out.push(String(s));
-    });
-    vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-      out.push(String(s));
-      return true;
-    });
-  });
-  afterEach(() => vi.restoreAllMocks());
+  const out = captureCliOutput();
 
   it('nothing to quantize in dynamic mode: exit 1, no file, and it names --mode weight-only', async () => {
     const target = join(dir, 'deconv-int8.onnx');

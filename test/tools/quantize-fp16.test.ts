@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { onnx } from '../../tools/onnx/onnx-proto.js';
 import { floatTensor } from '../../tools/onnx/tensor-data.js';
 import { encodeGraph, floatInfo } from '../fixtures/onnx-graph.js';
@@ -13,6 +13,7 @@ import { main } from '../../tools/cli/cli.js';
 import { packModel } from '../../tools/pack.js';
 import { createSession, ort } from '../../tools/ort-node.js';
 import { rng } from '../../tools/rng.js';
+import { captureCliOutput } from '../fixtures/cli-output.js';
 
 const F = onnx.TensorProto.DataType;
 
@@ -71,18 +72,7 @@ describe('float16 conversion', () => {
 });
 
 describe('quantize --mode fp16', () => {
-  let out: string[];
-  beforeEach(() => {
-    out = [];
-    vi.spyOn(console, 'log').mockImplementation((s: unknown) => {
-      out.push(String(s));
-    });
-    vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-      out.push(String(s));
-      return true;
-    });
-  });
-  afterEach(() => vi.restoreAllMocks());
+  const out = captureCliOutput();
 
   it('halves the weights, keeps float32 I/O, and equals the fp32 graph run on the float16-rounded weights', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'edgeserve-fp16-'));

@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { onnx } from '../../tools/onnx/onnx-proto.js';
 import { floatTensor } from '../../tools/onnx/tensor-data.js';
 import { encodeGraph, floatInfo } from '../fixtures/onnx-graph.js';
@@ -14,6 +14,7 @@ import { main } from '../../tools/cli/cli.js';
 import { packModel } from '../../tools/pack.js';
 import { createSession, ort } from '../../tools/ort-node.js';
 import { rng } from '../../tools/rng.js';
+import { captureCliOutput } from '../fixtures/cli-output.js';
 
 const attr = (name: string, v: number): onnx.IAttributeProto =>
   Number.isInteger(v) && name !== 'beta' ? { name, i: v, type: onnx.AttributeProto.AttributeType.INT } : { name, f: v, type: onnx.AttributeProto.AttributeType.FLOAT };
@@ -113,18 +114,7 @@ describe('q4 packing (onnxruntime MatMulNBits layout)', () => {
 });
 
 describe('quantize --mode q4 in onnxruntime-web WASM', () => {
-  let out: string[];
-  beforeEach(() => {
-    out = [];
-    vi.spyOn(console, 'log').mockImplementation((s: unknown) => {
-      out.push(String(s));
-    });
-    vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-      out.push(String(s));
-      return true;
-    });
-  });
-  afterEach(() => vi.restoreAllMocks());
+  const out = captureCliOutput();
 
   for (const symmetric of [false, true]) {
     it(`MatMul → MatMulNBits (${symmetric ? 'symmetric' : 'asymmetric'}): the kernel computes x · our dequantized weight, close to fp32`, async () => {
