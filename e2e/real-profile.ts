@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, BrowserType, LaunchOptions, Page } from '@playwright/test';
+import { expect, type BrowserContext, type BrowserType, type LaunchOptions, type Page } from '@playwright/test';
 
 /** A browser on a new profile directory; removed with it. */
 export async function withProfile<T>(browserType: BrowserType, launchOptions: LaunchOptions, work: (context: BrowserContext) => Promise<T>): Promise<T> {
@@ -35,4 +35,17 @@ export async function engineWasmFetches(page: Page): Promise<{ transferSize: num
       .filter((e) => new URL(e.name).pathname.endsWith('.wasm'))
       .map((e) => ({ transferSize: e.transferSize })),
   );
+}
+
+/**
+ * Waits until the device copies of the engine's files (`names`, e.g. '.wasm') are in Cache
+ * Storage: a first visit writes them after its first prediction (engine-file-cache.ts `flush`),
+ * so a visit that closes its page at once may keep none.
+ */
+export async function engineCopiesWritten(page: Page, names: string[] = ['.wasm', '.mjs'], timeout = 15_000): Promise<void> {
+  const missing = async () => {
+    const kept: string[] = await page.evaluate(async () => (await (await caches.open('edgeserve-engines')).keys()).map((r) => new URL(r.url).pathname));
+    return names.filter((name) => !kept.some((path) => path.endsWith(name)));
+  };
+  await expect.poll(missing, { timeout, message: 'the engine files kept on the device' }).toEqual([]);
 }

@@ -174,6 +174,8 @@ export interface WorkerApi {
   deleteCached(id?: string, version?: string, precision?: Precision): Promise<number>;
   /** Resolves when the worker is alive; used as a cheap round trip. */
   ping(): Promise<number>;
+  /** Finishes what it deferred (a first visit's copy of the engine files); the page ends a dedicated worker after it. */
+  settle(): Promise<void>;
 }
 
 export function tensorBuffers(tensors: TensorMap): ArrayBuffer[] {

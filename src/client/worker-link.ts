@@ -98,6 +98,9 @@ interface Live {
   transport: Transport;
 }
 
+/** How long a disposed worker may take to finish what it deferred before it is ended anyway. */
+const SETTLE_MS = 3_000;
+
 export class WorkerLink {
   private live: Live | undefined;
   private generations = 0;
@@ -189,7 +192,12 @@ export class WorkerLink {
 
   dispose(): void {
     this.disposed = true;
-    this.retire(new WorkerCrashedError('the runtime was disposed'));
+    const live = this.live;
+    // Every call fails at once; the worker itself ends once it has written what it deferred (a
+    // first visit's copy of the engine files, written after the first prediction so as not to
+    // slow it), or after SETTLE_MS: disposed right after one prediction, it kept no offline copy.
+    const settled = live?.isReady ? Promise.race([live.api.settle(), new Promise((r) => setTimeout(r, SETTLE_MS))]).catch(() => undefined) : undefined;
+    this.retire(new WorkerCrashedError('the runtime was disposed'), settled);
   }
 
   private ensure(): Live {
@@ -282,7 +290,7 @@ export class WorkerLink {
     );
   }
 
-  private retire(error: WorkerDeath | HostFallback): void {
+  private retire(error: WorkerDeath | HostFallback, settled?: Promise<unknown>): void {
     const live = this.live;
     if (!live) return;
     this.live = undefined;
@@ -291,7 +299,11 @@ export class WorkerLink {
     live.loadWatch?.stop();
     for (const reject of live.pending) reject(error);
     live.pending.clear();
-    live.api[releaseProxy]();
-    live.host.end(error);
+    const end = () => {
+      live.api[releaseProxy]();
+      live.host.end(error);
+    };
+    if (settled) void settled.finally(end);
+    else end();
   }
 }

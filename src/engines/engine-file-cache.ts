@@ -5,40 +5,66 @@
  * recorded when there is one (the .wasm; this also checks a CDN's copy), else against the hash
  * taken when the file was first cached, so a corrupted entry is never used.
  * - The .wasm is compiled by streaming from its URL whenever the browser's HTTP cache holds a
- *   fresh copy known to be right: on a returning visit, and on a first visit once the one
- *   download (hashed as it arrives) is in it (see `wasm`). Otherwise the checked bytes are handed
- *   to the engine, so the file is never downloaded twice.
+ *   fresh copy known to be right (a returning visit); else from the device copy's checked bytes.
+ *   A first visit downloads it once: the engine compiles by streaming from one branch of that
+ *   response while the other is hashed and kept (see `wasm`), so it is never downloaded twice.
  * - The small .mjs glue is fetched from the network when it answers (the engine then imports the
  *   same URL); only when the network fails is it served from the cache as a blob: URL.
  */
 import { IntegrityError } from '../errors.js';
 import { sha256Hex } from '../integrity/sha256.js';
-import { downloadEngineFile } from './engine-file-download.js';
+import { downloadEngineFile, readEngineFile, type EngineFileDownload } from './engine-file-download.js';
 
 /**
  * Where the engine compiles a .wasm from: its URL (the engine fetches it, and the browser's HTTP
- * cache or the network answers), or bytes we hand it. After a download, `deviceCopy` settles once
- * the checked copy is written to the device (it never rejects: keeping the copy is best effort).
+ * cache answers), bytes we hand it, or a first visit's one download.
  */
-export type WasmSource = ({ url: string } | { bytes: ArrayBuffer }) & {
-  deviceCopy?: Promise<void>;
+export type WasmSource = { url: string } | { bytes: ArrayBuffer } | FirstDownload;
+
+/**
+ * A first visit: the engine's own fetch of `url` must get `response` (engine-fetch-tap.ts), the
+ * one download, which it compiles by streaming while this side hashes and keeps its other branch.
+ */
+export interface FirstDownload {
+  url: string;
   /**
-   * Set when the engine compiles from the network while the file is checked here: it resolves
-   * once the bytes match, and rejects (IntegrityError, or the download's own error) when they do
-   * not. The engine opens no session before it resolves; once it rejects, the runtime the engine
-   * compiled from that URL was never checked and must not be used.
+   * The download, begun when the engine's fetch asks for it: begun earlier, its 14 MB arrived
+   * while onnxruntime-web was still importing its glue on the same thread, and held that import
+   * (and so the compile) back by ~0.3 s (bench/cold-start-trace.ts).
    */
-  verified?: Promise<void>;
-};
+  response: () => Promise<Response>;
+  /**
+   * Reads and checks the other branch: resolves once the bytes match, and rejects
+   * (IntegrityError, or the download's own error) when they do not. The engine calls it once its
+   * runtime is compiled — read alongside, the branch kept the worker's thread from the compile's
+   * own start (~0.35 s in bench/cold-start-trace.ts) — and opens no session before it resolves; once
+   * it rejects, the runtime compiled from that response was never checked and must not be used.
+   */
+  verify(): Promise<void>;
+}
 
 export interface EngineFileCache {
   /** How the engine gets a .wasm file: see WasmSource; bytes are verified, and kept on the device. */
   wasm(url: string, sha256?: string): Promise<WasmSource>;
   /** A URL to import the glue .mjs from: itself when reachable, else a blob: URL of the cached copy. */
   glue(url: string): Promise<string>;
+  /**
+   * Starts writing the device copies a first visit deferred (see `firstDownload`): an engine
+   * calls it once a session has answered its first run. Never rejects (keeping a copy is best
+   * effort); resolves when they are written.
+   */
+  flush(): Promise<void>;
 }
 
 const HASH_HEADER = 'x-edgeserve-sha256';
+
+/**
+ * A first visit's .wasm copy is written after the first prediction (`flush`), since writing 14 MB
+ * into Cache Storage while the engine compiles and opens its session took that first prediction
+ * from 1.16x to 1.30x of bare onnxruntime-web's in a worker (silero-vad, WASM x1, n = 5, 2 cores,
+ * bench/cold-start-ab.ts). At the latest it starts this long after the download was checked.
+ */
+const FLUSH_BY_MS = 5_000;
 
 /** A cached response the engine's own fetch will take without the network for at least this long. */
 const FRESH_FOR_MS = 60_000;
@@ -113,20 +139,61 @@ export function openEngineFileCache(
   }
 
   /**
-   * Fetches and checks a file (hashed as it arrives: engine-file-download.ts); resolves once it
-   * matches, with its device copy being written meanwhile (`kept`), so nothing waits for 14 MB to
-   * reach Cache Storage (~0.1 s on a cold visit).
+   * Writes a checked file's device copy, with the response it was hashed from; resolves once it
+   * is written. Best effort: a full quota only costs the next visit a download. (A Response
+   * copies the bytes it is given.)
    */
-  async function download(url: string, expected: string | undefined): Promise<{ kept: Promise<void>; bytes: ArrayBuffer; identity: string | undefined }> {
-    const fetched = await downloadEngineFile(url, expected, fetchImpl);
-    const identity = responseIdentity(fetched.headers);
-    const headers = { [HASH_HEADER]: fetched.sha256, ...(identity ? { [RESPONSE_HEADER]: identity } : {}) };
-    // Best effort: a full quota only costs the next visit a download. (A Response copies the
-    // bytes it is given.)
-    const kept = cache()
-      .then((c) => c.put(url, new Response(fetched.bytes, { headers })))
+  function keep(url: string, file: EngineFileDownload): Promise<void> {
+    const identity = responseIdentity(file.headers);
+    const headers = { [HASH_HEADER]: file.sha256, ...(identity ? { [RESPONSE_HEADER]: identity } : {}) };
+    return cache()
+      .then((c) => c.put(url, new Response(file.bytes, { headers })))
       .catch(() => undefined);
-    return { kept, bytes: fetched.bytes, identity };
+  }
+
+  /** Device copies waiting for `flush()`, or for FLUSH_BY_MS when nothing calls it. */
+  const deferred: Array<() => Promise<void>> = [];
+  function later(write: () => Promise<void>): void {
+    deferred.push(write);
+    setTimeout(() => void flush(), FLUSH_BY_MS);
+  }
+  /** Writes under way: a second flush (the worker about to end) waits for the first one's too. */
+  const writing = new Set<Promise<void>>();
+  function flush(): Promise<void> {
+    for (const write of deferred.splice(0)) {
+      const done = write().finally(() => writing.delete(done));
+      writing.add(done);
+    }
+    return Promise.all(writing).then(() => undefined);
+  }
+
+  /**
+   * A first visit: one download, begun when the engine's own fetch asks for it. The engine
+   * streams its compile from a clone (as onnxruntime-web alone does, so V8 writes its code cache
+   * for the next visit) while the original is read and checked alongside; its device copy is
+   * written after the first prediction (`flush`). Before, the engine waited for the whole
+   * download, its hash and a probe of the HTTP cache, then compiled: on silero-vad's cold visit
+   * (WASM x1, bench/cold-start-ab.ts, n = 7) the first prediction took 1.41-1.55x of bare
+   * onnxruntime-web's in a worker, now 1.16-1.21x.
+   */
+  function firstDownload(url: string, sha256: string | undefined): FirstDownload {
+    let fetched: Promise<{ response: Response; forEngine: Response }> | undefined;
+    let verified: Promise<void> | undefined;
+    const verify = () =>
+      (verified ??= download().then(async ({ response }) => {
+        const file = await readEngineFile(response, url, sha256);
+        later(() => keep(url, file));
+      }));
+    const download = () => (fetched ??= fetchImpl(url).then((response) => ({ response, forEngine: response.clone() })));
+    return {
+      url,
+      response: () => {
+        // Read and checked alongside the engine's compile (whose session waits for it).
+        verify().catch(() => undefined);
+        return download().then((f) => f.forEngine);
+      },
+      verify,
+    };
   }
 
   return {
@@ -141,39 +208,46 @@ export function openEngineFileCache(
       // One lookup serves both ways: the copy's recorded response (headers only), and its bytes.
       const kept = await deviceCopyOf(url);
       const identity = kept?.headers.get(RESPONSE_HEADER) ?? undefined;
-      // The HTTP cache's entry is the response the device copy was hashed from; or, with no
-      // device copy (or one kept before its response was recorded), the browser checks it
-      // against the hash the build recorded, and the device copy is taken again from it.
-      const check = identity ? { identity } : sha256 ? { integrity: integrityOf(sha256) } : undefined;
+      // The HTTP cache's entry is the response the device copy was hashed from; or, for a copy
+      // kept before its response was recorded, the browser checks it against the hash the build
+      // recorded, and the device copy is taken again from it. With no device copy at all, the
+      // first download below goes through the HTTP cache anyway.
+      const check = identity ? { identity } : kept && sha256 ? { integrity: integrityOf(sha256) } : undefined;
       if (check && (await inHttpCache(url, check))) {
         // The device copy for offline visits, taken again (from the HTTP cache) with its response.
-        if (!identity) void download(url, sha256).catch(() => undefined);
+        if (!identity)
+          void downloadEngineFile(url, sha256, fetchImpl)
+            .then((file) => keep(url, file))
+            .catch(() => undefined);
         return { url };
       }
       const fromDevice = await checkedCopy(url, kept, sha256);
       if (fromDevice) return { bytes: fromDevice };
-      // A first visit: one download, hashed as it arrives and kept on the device; then the engine
-      // compiles by streaming from the HTTP cache's copy of that very response when the browser
-      // holds it (V8 writes its code cache there, so the next visit deserialises instead of
-      // compiling 14 MB again), else from the checked bytes. Streaming from the network while the
-      // same response was read here (175461f) relied on the HTTP cache joining two requests for
-      // one URL; it did not in a fresh app built by webpack nor from a CDN origin (the packed-
-      // tarball specs saw 28 MB, two downloads), and the byte budget matters more than the
-      // overlap. Handing over the bytes always (7fcf412) gave no code cache at all.
-      const fetched = await download(url, sha256);
-      if (fetched.identity && (await inHttpCache(url, { identity: fetched.identity }))) return { url, deviceCopy: fetched.kept };
-      return { bytes: fetched.bytes, deviceCopy: fetched.kept };
+      return firstDownload(url, sha256);
     },
     async glue(url) {
+      const kept = await deviceCopyOf(url);
+      if (!kept) {
+        // A first visit: the engine imports it from the network (then the HTTP cache, where the
+        // device copy is taken from later). Fetched here first, it held the engine's import back
+        // by a second request (~0.14 s in bench/cold-start-trace.ts).
+        later(() =>
+          downloadEngineFile(url, undefined, fetchImpl)
+            .then((file) => keep(url, file))
+            .catch(() => undefined),
+        );
+        return url;
+      }
       try {
-        await (await download(url, undefined)).kept;
+        void keep(url, await downloadEngineFile(url, undefined, fetchImpl));
         return url;
       } catch (error) {
         if (error instanceof IntegrityError) throw error;
-        const bytes = await checkedCopy(url, await deviceCopyOf(url), undefined);
+        const bytes = await checkedCopy(url, kept, undefined);
         if (!bytes) throw error;
         return URL.createObjectURL(new Blob([bytes], { type: 'text/javascript' }));
       }
     },
+    flush,
   };
 }

@@ -16,6 +16,7 @@ import type * as Litert from '@litertjs/core';
 import type { EngineContext } from './engine.js';
 import type { OrtFiles } from './engine-files.js';
 import { provideWasmModule } from './litert-wasm-lib.js';
+import { withFetchServed } from './engine-fetch-tap.js';
 
 export type LitertModule = typeof Litert;
 /** The Emscripten module factory the glue defines. */
@@ -70,6 +71,7 @@ export function litertRuntime({ importGlue: load = importGlue, relaxedSimd = (l)
   const log = createLog();
   let ready: Promise<LitertModule> | undefined;
   let chosen: 'simd' | 'compat' | undefined;
+  let unchecked = false;
   async function start(context: EngineContext): Promise<LitertModule> {
     const litert = await import('@litertjs/core');
     chosen = (await relaxedSimd(litert)) ? 'simd' : 'compat';
@@ -87,8 +89,18 @@ export function litertRuntime({ importGlue: load = importGlue, relaxedSimd = (l)
         printErr: log.line,
       }),
     );
-    await litert.loadLiteRt(path);
-    await wasm?.deviceCopy;
+    if (wasm && 'response' in wasm) {
+      // A first visit: the glue compiles from the one download while it is checked (engine-fetch-tap.ts).
+      // A runtime compiled from bytes that then failed their check is never used, nor retried here.
+      const failed = (error: unknown) => {
+        unchecked = true;
+        throw error;
+      };
+      await withFetchServed(wasm.url, wasm.response, () => litert.loadLiteRt(path));
+      await wasm.verify().catch(failed);
+    } else {
+      await litert.loadLiteRt(path);
+    }
     return litert;
   }
   return {
@@ -96,7 +108,7 @@ export function litertRuntime({ importGlue: load = importGlue, relaxedSimd = (l)
       if (!ready) {
         ready = start(context);
         ready.catch(() => {
-          ready = undefined;
+          if (!unchecked) ready = undefined;
         });
       }
       return ready;

@@ -17,6 +17,7 @@ import { modelTooLargeError, size, PREPACK_BELOW } from './memory-limits.js';
 import type { WasmSource } from './engine-file-cache.js';
 import type { OrtFiles } from './engine-files.js';
 import { collectAfterLoad, collectNow } from './onnx-release.js';
+import { withFetchServed } from './engine-fetch-tap.js';
 
 type OrtModule = typeof Ort;
 type Flavour = 'wasm' | 'jsep';
@@ -66,9 +67,9 @@ function fromOrt(results: Ort.InferenceSession.ReturnType): TensorMap {
  */
 async function configure(ort: OrtModule, files: OrtFiles, context: EngineContext): Promise<WasmSource | undefined> {
   const cache = context.fileCache;
-  // With a cache, ORT compiles the .wasm from the HTTP cache, from the network while it is
-  // checked, or from the checked bytes we hand it (engine-file-cache.ts), and imports a glue URL
-  // that works offline.
+  // With a cache, ORT compiles the .wasm from the HTTP cache, from the first visit's one download
+  // while it is checked, or from the checked bytes we hand it (engine-file-cache.ts), and imports
+  // a glue URL that works offline.
   const [wasm, mjs] = cache ? await Promise.all([cache.wasm(files.wasm, files.wasmSha256), cache.glue(files.mjs)]) : [undefined, files.mjs];
   ort.env.wasm.wasmPaths = { wasm: files.wasm, mjs };
   if (wasm && 'bytes' in wasm) ort.env.wasm.wasmBinary = wasm.bytes;
@@ -140,28 +141,42 @@ export function createOnnxEngine(
   }: OnnxEngineOptions = {},
 ): Engine {
   const ready = new Map<Flavour, Promise<OrtModule>>();
-  const deviceCopies = new Map<Flavour, Promise<void>>();
-  /** Flavours whose runtime was compiled from a download that then failed its check: never used, never retried here. */
-  const unchecked = new Set<Flavour>();
+  /**
+   * A first visit's check of the .wasm a flavour's runtime was compiled from (engine-file-cache.ts).
+   * A session may open meanwhile but is handed out only once it passed; a flavour whose check
+   * failed stays here, rejected, so it is never used nor retried in this worker.
+   */
+  const checks = new Map<Flavour, Promise<void>>();
   function flavour(name: Flavour, context: EngineContext): Promise<OrtModule> {
     let ort = ready.get(name);
     if (!ort) {
       ort = flavours[name]().then(async (module) => {
         const wasm = await configure(module, name === 'jsep' ? context.files.ortJsep : context.files.ortWasm, context);
-        if (wasm?.deviceCopy) deviceCopies.set(name, wasm.deviceCopy);
-        // Compiled from the network while its bytes are checked: the runtime starts now, and no
-        // session opens before the check has passed.
-        const failed = (error: unknown) => {
-          unchecked.add(name);
-          throw error;
-        };
-        if (wasm?.verified) await Promise.all([startOrtRuntime(module), wasm.verified.catch(failed)]);
+        if (!wasm || !('response' in wasm)) return module;
+        // A first visit: the runtime compiles from the one download (handed to its own fetch).
+        await withFetchServed(wasm.url, wasm.response, () => startOrtRuntime(module));
+        const check = wasm.verify();
+        check.catch(() => undefined);
+        checks.set(name, check);
         return module;
       });
-      ort.catch(() => !unchecked.has(name) && ready.delete(name));
+      ort.catch(() => ready.delete(name));
       ready.set(name, ort);
     }
     return ort;
+  }
+  /** The session, once its flavour's runtime is known to be the file it should be (else it is released). */
+  async function checked<T extends { release(): Promise<void> }>(name: Flavour, opening: Promise<T>): Promise<T> {
+    try {
+      await checks.get(name);
+    } catch (error) {
+      void opening.then(
+        (session) => session.release(),
+        () => undefined,
+      );
+      throw error;
+    }
+    return opening;
   }
   return {
     name: 'onnx',
@@ -188,7 +203,7 @@ export function createOnnxEngine(
       }
       const ort = await flavour(flavourOf(backend), context);
       if (attempt.bytes >= collectBeforeFrom) await collectNow();
-      const session = await ort.InferenceSession.create(model, {
+      const opening = ort.InferenceSession.create(model, {
         executionProviders: [backend],
         logSeverityLevel: SEVERITY[context.logLevel ?? 'error'],
         // onnxruntime-web reads each initializer's slice from these bytes into its heap (or GPU
@@ -209,12 +224,17 @@ export function createOnnxEngine(
       }).catch((error: unknown) => {
         throw sessionError(error, attempt);
       });
-      // A first visit's copy of the engine is written while the engine starts (~0.1 s of the
-      // ~0.5 s it takes); the load resolves once it is there, so the app works offline from then.
-      await deviceCopies.get(flavourOf(backend));
+      const session = await checked(flavourOf(backend), opening);
       if (attempt.bytes >= collectFrom) collectAfterLoad(files.map((f) => f.bytes.buffer));
+      let answered = false;
       return {
-        run: async (inputs) => fromOrt(await session.run(toOrt(ort, inputs))),
+        run: async (inputs) => {
+          const outputs = fromOrt(await session.run(toOrt(ort, inputs)));
+          // A first visit's copy of the engine files waits for this (engine-file-cache.ts FLUSH_BY_MS).
+          if (!answered) void context.fileCache?.flush();
+          answered = true;
+          return outputs;
+        },
         dispose: () => session.release(),
       };
     },

@@ -30,6 +30,11 @@ export class EnginePool {
 
   constructor(private readonly options: EnginePoolOptions) {}
 
+  /** Writes the engine files' device copies a first visit deferred (engine-file-cache.ts `flush`). */
+  async settle(): Promise<void> {
+    await this.fileCache?.flush();
+  }
+
   engine(format: ModelFormat): Promise<Engine> {
     let engine = this.engines.get(format);
     if (!engine) {

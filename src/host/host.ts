@@ -182,6 +182,10 @@ export function createHostCore(deps: HostDeps = defaultHostDeps): HostCore {
     async ping() {
       return performance.now();
     },
+
+    async settle() {
+      await ctx?.engines.settle();
+    },
   };
   return { api, parts: context, predict };
 }

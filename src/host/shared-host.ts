@@ -243,6 +243,8 @@ export function createSharedHost(core: HostCore, options: SharedHostOptions) {
       listCached: () => api.listCached(),
       deleteCached: (id, version, precision) => api.deleteCached(id, version, precision),
       ping: () => api.ping(),
+      // The shared host outlives a page: what it deferred finishes there anyway.
+      settle: async () => undefined,
       stats: async () => stats(),
     };
   }

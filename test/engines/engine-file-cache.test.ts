@@ -90,44 +90,63 @@ describe('engine .wasm source', () => {
     await vi.waitFor(() => expect(entries.get(URL_)?.headers.get('x-edgeserve-response')).toBe(identityOf(FRESH)));
   });
 
-  it('a first visit downloads once, hashed as it arrives, then the engine streams from the HTTP cache that now holds that response; the device copy is written meanwhile', async () => {
-    let allowWrite!: () => void;
-    const { storage, entries } = memoryCaches(new Promise<void>((resolve) => (allowWrite = resolve)));
-    // An HTTP cache that holds the response once the network has delivered it.
-    const calls: RequestInit[] = [];
-    let downloaded = false;
-    const fetchImpl = (async (_url: string, init: RequestInit = {}) => {
-      calls.push(init);
-      if (init.cache === 'only-if-cached') {
-        if (!downloaded) throw new TypeError('Failed to fetch');
-        return new Response(BYTES.slice(), { headers: FRESH });
-      }
-      downloaded = true;
-      return new Response(chunked(BYTES), { headers: FRESH });
-    }) as typeof fetch;
-    const source = await openEngineFileCache('e', storage, fetchImpl)!.wasm(URL_, await sha256Hex(BYTES));
-    // By URL (so V8 keeps its code cache), resolved before the device copy is written.
-    expect(source).toEqual({ url: URL_, deviceCopy: expect.any(Promise) });
+  it('a first visit downloads once, when the engine fetches: it compiles one branch while the other is checked; the device copy waits for flush()', async () => {
+    const { storage, entries } = memoryCaches();
+    const { fetchImpl, calls } = fakeFetch(undefined);
+    const files = openEngineFileCache('e', storage, fetchImpl)!;
+    const source = await files.wasm(URL_, await sha256Hex(BYTES));
+    if (!('response' in source)) throw new Error(`expected a first download, got ${JSON.stringify(source)}`);
+    // No probe of an empty HTTP cache, and nothing fetched before the engine asks.
+    expect(calls).toEqual([]);
+    const forEngine = await source.response();
+    expect(new Uint8Array(await forEngine.arrayBuffer())).toEqual(BYTES);
+    await source.verify();
+    expect(calls).toEqual([{}]);
     expect(entries.has(URL_)).toBe(false);
-    // The probe of an empty HTTP cache, one download, the probe that finds that very response.
-    expect(calls).toEqual([expect.objectContaining({ cache: 'only-if-cached' }), {}, { cache: 'only-if-cached', mode: 'same-origin' }]);
-    allowWrite();
-    await source.deviceCopy;
+    await files.flush();
     expect(entries.get(URL_)?.headers.get('x-edgeserve-response')).toBe(identityOf(FRESH));
     expect(new Uint8Array(await entries.get(URL_)!.arrayBuffer())).toEqual(BYTES);
+    expect(calls).toEqual([{}]);
   });
 
-  it('a first visit whose response the HTTP cache does not keep hands the engine the checked bytes: never a second download', async () => {
-    const { storage } = memoryCaches();
-    const { fetchImpl, calls } = fakeFetch(undefined);
-    const source = await openEngineFileCache('e', storage, fetchImpl)!.wasm(URL_, await sha256Hex(BYTES));
-    expect(source).toEqual({ bytes: BYTES.buffer, deviceCopy: expect.any(Promise) });
-    expect(calls.filter((c) => c.cache !== 'only-if-cached')).toHaveLength(1);
-  });
-
-  it('a download that does not match the build hash fails, and nothing is kept', async () => {
+  it('a first download that does not match the build hash fails its check, and nothing is kept', async () => {
     const { storage, entries } = memoryCaches();
-    await expect(openEngineFileCache('e', storage, fakeFetch(undefined).fetchImpl)!.wasm(URL_, '0'.repeat(64))).rejects.toMatchObject({ code: 'INTEGRITY_MISMATCH' });
+    const files = openEngineFileCache('e', storage, fakeFetch(undefined).fetchImpl)!;
+    const source = await files.wasm(URL_, '0'.repeat(64));
+    if (!('response' in source)) throw new Error('expected a first download');
+    await source.response();
+    await expect(source.verify()).rejects.toMatchObject({ code: 'INTEGRITY_MISMATCH' });
+    await files.flush();
     expect(entries.size).toBe(0);
+  });
+
+  it("a first visit's glue is imported from its URL at once; its device copy is taken after flush()", async () => {
+    const { storage, entries } = memoryCaches();
+    const { fetchImpl, calls } = fakeFetch(undefined);
+    const files = openEngineFileCache('e', storage, fetchImpl)!;
+    const glueUrl = `${ORIGIN}/engines/ort/ort-wasm-simd-threaded.mjs`;
+    expect(await files.glue(glueUrl)).toBe(glueUrl);
+    expect(calls).toEqual([]);
+    await files.flush();
+    expect(calls).toEqual([{}]);
+    expect(entries.has(glueUrl)).toBe(true);
+  });
+
+  it('a second flush (the worker about to end) resolves only once the writes the first one began are done', async () => {
+    let allowWrite!: () => void;
+    const { storage, entries } = memoryCaches(new Promise<void>((resolve) => (allowWrite = resolve)));
+    const files = openEngineFileCache('e', storage, fakeFetch(undefined).fetchImpl)!;
+    const source = await files.wasm(URL_, await sha256Hex(BYTES));
+    if (!('response' in source)) throw new Error('expected a first download');
+    await source.response();
+    await source.verify();
+    void files.flush();
+    let settled = false;
+    const second = files.flush().then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(false);
+    allowWrite();
+    await second;
+    expect(entries.has(URL_)).toBe(true);
   });
 });
