@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { BrowserType, LaunchOptions, Page } from '@playwright/test';
 import { sidePort, startStaticServer } from './static-server.js';
 import { bin, expect, startServer, stopServer, test, type InstalledApp } from './package/installed-app.js';
-import { engineWasmFetches, withProfile } from './real-profile.js';
+import { engineCopiesWritten, engineWasmFetches, withProfile } from './real-profile.js';
 import { tinyRows } from './package/reference.js';
 
 let preview: ChildProcess | undefined;
@@ -45,6 +45,8 @@ function returningVisit(chromium: BrowserType, launchOptions: LaunchOptions, url
   return withProfile(chromium, launchOptions, async (context) => {
     const first = await context.newPage();
     const cold = await visit(first, url);
+    // A first visit keeps its copy of the engine files after its first prediction.
+    await engineCopiesWritten(first);
     await first.close();
     const second = await context.newPage();
     const warm = await visit(second, url);

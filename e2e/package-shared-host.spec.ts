@@ -3,7 +3,7 @@
  * (which must emit the shared host's SharedWorker from `new SharedWorker(new URL(…))` in the
  * package), served without COOP/COEP — where 'auto' picks the shared host — and opened in
  * three pages of one browser context: one session, every page answered like bare
- * onnxruntime-web.
+ * onnxruntime-web; a page closed while its calls are queued fails none of another page's calls.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
@@ -29,6 +29,11 @@ window.predict = async (rows) => {
   const { y } = await model.predict({ x });
   return { y: [...y.data], info: model.info(), host: await runtime.info(), isolated: crossOriginIsolated };
 };
+// For the test only: many calls queued at once (a page closed while they are in flight).
+window.flood = (rows, n) => {
+  window.inFlight = Promise.all(Array.from({ length: n }, () => window.predict(rows)));
+};
+window.hostInfo = () => runtime.info();
 document.querySelector('#status').textContent = 'ready';
 `;
 
@@ -76,6 +81,23 @@ test('three pages of a Vite app built from the tarball share one host and one se
     expect(results[2]!.host.shared).toMatchObject({ pages: 3, sessionsOpened: 1, loadsJoined: 2 });
     // One model download for the three pages.
     expect(server.log.filter((path) => path.endsWith('.onnx'))).toHaveLength(1);
+
+    // Page 1 queues 400 calls and is closed while they run; page 2's calls around them all answer.
+    const [first, second] = pages as [Page, Page];
+    type App = { flood(rows: number[][], n: number): void; predict(rows: number[][]): Promise<Result>; hostInfo(): Promise<Result['host']> };
+    await first.evaluate((rows) => (window as unknown as App).flood(rows, 400), tinyRows());
+    const ofSecond = second.evaluate(async (rows) => {
+      const app = window as unknown as App;
+      const ys: number[][] = [];
+      for (let i = 0; i < 40; i++) ys.push((await app.predict(rows)).y);
+      return ys;
+    }, tinyRows());
+    await first.waitForTimeout(20);
+    await first.close();
+    for (const y of await ofSecond) expect(maxAbsDiff(y, bare)).toBeLessThanOrEqual(1e-6);
+    // The host let go of the closed page.
+    await expect.poll(async () => (await second.evaluate(() => (window as unknown as App).hostInfo())).shared?.pages).toBe(2);
+    expect(maxAbsDiff((await second.evaluate((rows) => (window as unknown as App).predict(rows), tinyRows())).y, bare)).toBeLessThanOrEqual(1e-6);
   } finally {
     await server.close();
   }
