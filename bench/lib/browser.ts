@@ -21,11 +21,14 @@ export interface LaunchMode {
   headed: boolean;
 }
 
+/** BENCH_CHROMIUM_ARGS: extra switches for an experiment (e.g. `--js-flags=--no-liftoff`), space-separated. */
+const extra = (process.env.BENCH_CHROMIUM_ARGS ?? '').split(' ').filter(Boolean);
+
 function launchArgs(mode: LaunchMode): { args: string[]; headless: boolean } {
-  if (!mode.gpu) return { args: [...quiet, ...swiftshader, ...memory], headless: !mode.headed };
+  if (!mode.gpu) return { args: [...quiet, ...swiftshader, ...memory, ...extra], headless: !mode.headed };
   // Playwright's headless flag picks the old headless on some builds, which has no GPU process;
   // --headless=new is asked for explicitly instead.
-  return { args: [...quiet, ...gpu, ...memory, ...(mode.headed ? [] : ['--headless=new'])], headless: false };
+  return { args: [...quiet, ...gpu, ...memory, ...extra, ...(mode.headed ? [] : ['--headless=new'])], headless: false };
 }
 
 export async function launch(mode: LaunchMode): Promise<Browser> {

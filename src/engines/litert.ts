@@ -111,7 +111,6 @@ export function createLitertEngine(runtime: LitertRuntime = litertRuntime()): En
         compiled.delete();
         throw error;
       }
-      let answered = false;
       return {
         wasmThreads: 1,
         async run(inputs: TensorMap): Promise<TensorMap> {
@@ -135,9 +134,6 @@ export function createLitertEngine(runtime: LitertRuntime = litertRuntime()): En
               // data() copies out of the heap (or reads back from the GPU): the buffer is ours to transfer.
               outputs[output.name] = { dtype: tensor.type.dtype, dims: [...tensor.type.layout.dimensions], data: (await tensor.data()) as TensorMap[string]['data'] };
             }
-            // A first visit's copy of the engine files waits for this (engine-file-cache.ts FLUSH_BY_MS).
-            if (!answered) void context.fileCache?.flush();
-            answered = true;
             return outputs;
           } finally {
             for (const t of made) if (!t.deleted) t.delete();

@@ -226,13 +226,9 @@ export function createOnnxEngine(
       });
       const session = await checked(flavourOf(backend), opening);
       if (attempt.bytes >= collectFrom) collectAfterLoad(files.map((f) => f.bytes.buffer));
-      let answered = false;
       return {
         run: async (inputs) => {
           const outputs = fromOrt(await session.run(toOrt(ort, inputs)));
-          // A first visit's copy of the engine files waits for this (engine-file-cache.ts FLUSH_BY_MS).
-          if (!answered) void context.fileCache?.flush();
-          answered = true;
           return outputs;
         },
         dispose: () => session.release(),

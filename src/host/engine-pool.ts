@@ -35,6 +35,11 @@ export class EnginePool {
     await this.fileCache?.flush();
   }
 
+  /** Whether a first visit's engine-file copies wait for `settle()`. */
+  get unsettled(): boolean {
+    return this.fileCache?.pending() ?? false;
+  }
+
   engine(format: ModelFormat): Promise<Engine> {
     let engine = this.engines.get(format);
     if (!engine) {

@@ -30,6 +30,9 @@ export interface HostCore {
   predict(handle: string, inputs: TensorMap, callId: string | undefined, also?: MetricsRegistry): Promise<TensorMap>;
 }
 
+/** How long predicts must pause before a first visit's engine-file copies are written. */
+const SETTLE_IDLE_MS = 250;
+
 export function createHostCore(deps: HostDeps = defaultHostDeps): HostCore {
   let ctx: HostParts | undefined;
   const loads = new Map<string, AbortController>();
@@ -52,7 +55,22 @@ export function createHostCore(deps: HostDeps = defaultHostDeps): HostCore {
   }
 
   function predict(handle: string, inputs: TensorMap, callId: string | undefined, also?: MetricsRegistry): Promise<TensorMap> {
-    return tracked(() => predictNow(handle, inputs, callId, also));
+    return tracked(() => predictNow(handle, inputs, callId, also)).finally(settleWhenIdle);
+  }
+
+  /**
+   * A first visit's copies of the engine files are written once predicts pause (SETTLE_IDLE_MS
+   * with none in flight) after one has answered: written during the load they slowed the first
+   * prediction, written just after it they slowed the calls queued behind it.
+   */
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
+  function settleWhenIdle(): void {
+    if (!ctx?.engines.unsettled) return;
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      if (inFlight === 0) void ctx?.engines.settle();
+      else settleWhenIdle();
+    }, SETTLE_IDLE_MS);
   }
 
   async function predictNow(handle: string, inputs: TensorMap, callId: string | undefined, also?: MetricsRegistry): Promise<TensorMap> {

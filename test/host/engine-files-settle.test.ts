@@ -1,0 +1,57 @@
+/**
+ * A first visit's copies of the engine files are written once predicts pause (host.ts
+ * settleWhenIdle), never among queued calls: the real host and ONNX engine in Node, with an
+ * engine-file cache that records when it is told to write.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { EngineFileCache } from '../../src/engines/engine-file-cache.js';
+import { createHost, defaultHostDeps } from '../../src/host/host.js';
+import type { WorkerApi } from '../../src/protocol.js';
+import { createMemoryDeviceState } from '../../src/state/device-state.js';
+import { createMemoryStore } from '../../src/store/memory-store.js';
+import { startModelServer, type ModelServer } from '../fixtures/model-server.js';
+import { nodeEngineFiles } from '../fixtures/node-engine-files.js';
+
+let server: ModelServer;
+let host: WorkerApi;
+const flushes: number[] = [];
+let deferred = true;
+const recordingCache: EngineFileCache = {
+  wasm: async (url) => ({ url }),
+  glue: async (url) => url,
+  flush: async () => {
+    flushes.push(performance.now());
+    deferred = false;
+  },
+  pending: () => deferred,
+};
+
+beforeAll(async () => {
+  server = await startModelServer();
+  host = createHost({
+    ...defaultHostDeps,
+    engineFiles: nodeEngineFiles,
+    engineFileCache: () => recordingCache,
+    openStore: () => createMemoryStore(),
+    openState: () => createMemoryDeviceState(),
+    detect: async () => ({ webgpu: false, wasmSimd: true, wasmThreads: false, hardwareConcurrency: 2 }),
+  });
+  await host.init({ manifestUrl: `${server.url}/models/manifest.json`, storeName: 'unused' });
+});
+afterAll(() => server.close());
+
+const clsInput = () => ({ x: { dtype: 'float32' as const, dims: [1, 3, 48, 192], data: new Float32Array(3 * 48 * 192).fill(1) } });
+
+it('writes the deferred engine-file copies once predicts pause, not while calls are queued', async () => {
+  const info = await host.load({ id: 'ocr-cls', backend: 'wasm' });
+  expect(flushes).toEqual([]);
+  await Promise.all(Array.from({ length: 8 }, () => host.predict(info.handle, clsInput())));
+  const lastAnswer = performance.now();
+  expect(flushes).toEqual([]);
+  await expect.poll(() => flushes.length, { timeout: 3000 }).toBe(1);
+  expect(flushes[0]! - lastAnswer).toBeGreaterThanOrEqual(200);
+  // Nothing deferred any more: later predicts schedule nothing.
+  await host.predict(info.handle, clsInput());
+  await new Promise((r) => setTimeout(r, 400));
+  expect(flushes).toHaveLength(1);
+});
