@@ -39,7 +39,7 @@ export async function engineWasmFetches(page: Page): Promise<{ transferSize: num
 
 /**
  * Waits until the device copies of the engine's files (`names`, e.g. '.wasm') are in Cache
- * Storage: a first visit writes them once predicts pause after the first (engine-file-cache.ts `flush`),
+ * Storage: a first visit writes them once the worker pauses (engine-file-cache.ts `flush`),
  * so a visit that closes its page at once may keep none.
  */
 export async function engineCopiesWritten(page: Page, names: string[] = ['.wasm', '.mjs'], timeout = 15_000): Promise<void> {

@@ -50,7 +50,7 @@ export interface EngineFileCache {
   glue(url: string): Promise<string>;
   /**
    * Starts writing the device copies a first visit deferred (see `firstDownload`): the host calls
-   * it once predicts pause after a model has answered. Never rejects (keeping a copy is best
+   * it once the worker pauses (no load or predict in flight). Never rejects (keeping a copy is best
    * effort); resolves when they are written.
    */
   flush(): Promise<void>;
@@ -61,12 +61,12 @@ export interface EngineFileCache {
 const HASH_HEADER = 'x-edgeserve-sha256';
 
 /**
- * A first visit's .wasm copy is written once predicts pause after the first one (`flush`), since writing 14 MB
- * into Cache Storage while the engine compiles and opens its session took that first prediction
- * from 1.16x to 1.30x of bare onnxruntime-web's in a worker (silero-vad, WASM x1, n = 5, 2 cores,
- * bench/cold-start-ab.ts). At the latest it starts this long after the download was checked.
+ * A first visit's .wasm copy is written once the worker pauses (the host calls `flush`), since
+ * writing 14 MB into Cache Storage while the engine compiles and opens its session took that first
+ * prediction from 1.16x to 1.30x of bare onnxruntime-web's in a worker (silero-vad, WASM x1, n = 5,
+ * 2 cores). A worker that never pauses (predicts back to back) writes it this long after the check.
  */
-const FLUSH_BY_MS = 5_000;
+const FLUSH_BY_MS = 30_000;
 
 /** A cached response the engine's own fetch will take without the network for at least this long. */
 const FRESH_FOR_MS = 60_000;
@@ -173,7 +173,7 @@ export function openEngineFileCache(
    * A first visit: one download, begun when the engine's own fetch asks for it. The engine
    * streams its compile from a clone (as onnxruntime-web alone does, so V8 writes its code cache
    * for the next visit) while the original is read and checked alongside; its device copy is
-   * written once predicts pause after the first one (`flush`). Before, the engine waited for the whole
+   * written once the worker pauses (`flush`). Before, the engine waited for the whole
    * download, its hash and a probe of the HTTP cache, then compiled: on silero-vad's cold visit
    * (WASM x1, bench/cold-start-ab.ts, n = 7) the first prediction took 1.41-1.55x of bare
    * onnxruntime-web's in a worker, now 1.16-1.21x.

@@ -51,17 +51,18 @@ export function createHostCore(deps: HostDeps = defaultHostDeps): HostCore {
       return await work();
     } finally {
       inFlight--;
+      settleWhenIdle();
     }
   }
 
   function predict(handle: string, inputs: TensorMap, callId: string | undefined, also?: MetricsRegistry): Promise<TensorMap> {
-    return tracked(() => predictNow(handle, inputs, callId, also)).finally(settleWhenIdle);
+    return tracked(() => predictNow(handle, inputs, callId, also));
   }
 
   /**
-   * A first visit's copies of the engine files are written once predicts pause (SETTLE_IDLE_MS
-   * with none in flight) after one has answered: written during the load they slowed the first
-   * prediction, written just after it they slowed the calls queued behind it.
+   * A first visit's copies of the engine files are written once the worker pauses (SETTLE_IDLE_MS
+   * with no load or predict in flight): written during the load they slowed the first prediction
+   * (and a big model's own download and store), written just after it the calls queued behind it.
    */
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
   function settleWhenIdle(): void {

@@ -1,5 +1,5 @@
 /**
- * A first visit's copies of the engine files are written once predicts pause (host.ts
+ * A first visit's copies of the engine files are written once the worker pauses (host.ts
  * settleWhenIdle), never among queued calls: the real host and ONNX engine in Node, with an
  * engine-file cache that records when it is told to write.
  */
@@ -34,7 +34,7 @@ beforeAll(async () => {
     engineFileCache: () => recordingCache,
     openStore: () => createMemoryStore(),
     openState: () => createMemoryDeviceState(),
-    detect: async () => ({ webgpu: false, wasmSimd: true, wasmThreads: false, hardwareConcurrency: 2 }),
+    detect: async () => ({ webgpu: false, softwareAdapter: false, wasmSimd: true, wasmThreads: false, hardwareConcurrency: 2 }),
   });
   await host.init({ manifestUrl: `${server.url}/models/manifest.json`, storeName: 'unused' });
 });
