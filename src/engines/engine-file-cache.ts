@@ -22,8 +22,8 @@ import { downloadEngineFile, readEngineFile, type EngineFileDownload } from './e
 export type WasmSource = { url: string } | { bytes: ArrayBuffer } | FirstDownload;
 
 /**
- * A first visit: the engine's own fetch of `url` must get `response` (engine-fetch-tap.ts), the
- * one download, which it compiles by streaming while this side hashes and keeps its other branch.
+ * A first visit: the engine's own fetch of `url` must get `response()` (engine-fetch-tap.ts), the
+ * one download, which it compiles by streaming while this side checks and keeps its other branch.
  */
 export interface FirstDownload {
   url: string;
@@ -34,11 +34,10 @@ export interface FirstDownload {
    */
   response: () => Promise<Response>;
   /**
-   * Reads and checks the other branch: resolves once the bytes match, and rejects
-   * (IntegrityError, or the download's own error) when they do not. The engine calls it once its
-   * runtime is compiled — read alongside, the branch kept the worker's thread from the compile's
-   * own start (~0.35 s in bench/cold-start-trace.ts) — and opens no session before it resolves; once
-   * it rejects, the runtime compiled from that response was never checked and must not be used.
+   * Reads and checks the other branch (begun as the engine's fetch is answered, so it runs beside
+   * the compile): resolves once the bytes match, and rejects (IntegrityError, or the download's
+   * own error) when they do not. The engine hands out no session before it resolves; once it
+   * rejects, the runtime compiled from that response was never checked and must not be used.
    */
   verify(): Promise<void>;
 }
