@@ -19,7 +19,12 @@ let own: typeof fetch | undefined;
 
 const keyOf = (input: RequestInfo | URL): string => {
   const raw = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-  return new URL(raw, globalThis.location?.href).href;
+  try {
+    return new URL(raw, globalThis.location?.href).href;
+  } catch {
+    // A path with no base (onnxruntime-web's Node build is given file paths): compared as it is.
+    return raw;
+  }
 };
 
 function untap(): void {

@@ -227,10 +227,7 @@ export function createOnnxEngine(
       const session = await checked(flavourOf(backend), opening);
       if (attempt.bytes >= collectFrom) collectAfterLoad(files.map((f) => f.bytes.buffer));
       return {
-        run: async (inputs) => {
-          const outputs = fromOrt(await session.run(toOrt(ort, inputs)));
-          return outputs;
-        },
+        run: async (inputs) => fromOrt(await session.run(toOrt(ort, inputs))),
         dispose: () => session.release(),
       };
     },
