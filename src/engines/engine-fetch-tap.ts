@@ -41,9 +41,10 @@ export async function withFetchServed<T>(url: string, response: () => Promise<Re
     const network = globalThis.fetch;
     own = network;
     globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
-      const served = waiting.get(keyOf(input));
+      const asked = keyOf(input);
+      const served = waiting.get(asked);
       if (!served) return network.call(globalThis, input, init);
-      waiting.delete(keyOf(input));
+      waiting.delete(asked);
       untap();
       return served();
     };
