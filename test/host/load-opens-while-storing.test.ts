@@ -46,6 +46,7 @@ function slowStore(log: string[], putMs: number, refuseCommit = false): ModelSto
   };
 }
 
+
 async function coldLoad(store: ModelStore, log: string[]) {
   const host = createHost({ ...defaultHostDeps, engineFiles: nodeEngineFiles, openStore: () => store, openState: () => createMemoryDeviceState(), detect: async () => wasmOnly });
   await host.init({ manifestUrl: `${server.url}/models/manifest.json`, storeName: 'unused' });
