@@ -7,7 +7,7 @@
  */
 import type { ModelFile } from '../engines/engine.js';
 import { chooseVersion, type Cohort } from '../manifest/rollout.js';
-import { isModelFormat, type ModelEntry, type ModelSpec, type Precision, type VariantEntry } from '../manifest/schema.js';
+import { isModelFormat, type ModelEntry, type Precision, type VariantEntry } from '../manifest/schema.js';
 import { findModel, findVariant } from '../manifest/select.js';
 import type { LoadProgress, WorkerLoadRequest } from '../protocol.js';
 import { advancePointer, previousOf } from '../state/device-state.js';
@@ -31,19 +31,6 @@ export interface ChosenBytes {
 
 export type Report = (p: Omit<LoadProgress, 'id'>) => void;
 
-/** A cold load's bytes, every file verified, while the store still writes them: enough to open a session (open-session.ts). */
-export interface VerifiedBytes {
-  version: string;
-  fetched: Pick<FetchedVariant, 'spec' | 'files'>;
-  engineWarming?: Promise<void>;
-}
-
-/** What a session needs of a manifest's model entry: all but its versions and rollout policy. */
-function specOf(model: ModelEntry): ModelSpec {
-  const { versions: _v, policy: _p, ...spec } = model;
-  return spec;
-}
-
 type DownloadParts = Pick<HostParts, 'config' | 'store' | 'served' | 'fetch' | 'estimate'>;
 
 /** A manifest variant's bytes: from the store, else downloaded, verified and stored. */
@@ -55,12 +42,12 @@ export function variantBytes(
   progress: Report = () => undefined,
   signal?: AbortSignal,
   repaired: string[] = [],
-  onVerified?: (files: ModelFile[]) => void,
 ): Promise<FetchedVariant> {
+  const { versions: _v, policy: _p, ...spec } = model;
   return fetchVariant(
     {
       key: { id: model.id, version, precision: variant.precision },
-      spec: specOf(model),
+      spec,
       entries: variant.files,
       manifestUrl: parts.config.manifestUrl,
       store: parts.store,
@@ -71,7 +58,6 @@ export function variantBytes(
       estimate: parts.estimate,
       ...(signal ? { signal } : {}),
       ...(parts.config.downloadStallMs !== undefined ? { stallMs: parts.config.downloadStallMs } : {}),
-      ...(onVerified ? { onVerified } : {}),
     },
     repaired,
   );
@@ -104,15 +90,7 @@ async function fromPointer(parts: ChooseParts, request: WorkerLoadRequest, preci
   };
 }
 
-async function fromManifest(
-  parts: ChooseParts,
-  request: WorkerLoadRequest,
-  precision: Precision,
-  report: Report,
-  signal: AbortSignal,
-  repaired: string[],
-  onVerified?: (bytes: VerifiedBytes) => void,
-): Promise<ChosenBytes> {
+async function fromManifest(parts: ChooseParts, request: WorkerLoadRequest, precision: Precision, report: Report, signal: AbortSignal, repaired: string[]): Promise<ChosenBytes> {
   const model = findModel(await parts.manifest.get(), request.id);
   const engineWarming = warmEngine(parts, model.format, request.backend);
   const choice = chooseVersion(model, await parts.deviceId(), request.version);
@@ -120,8 +98,7 @@ async function fromManifest(
   const version = choice.version.version;
   // Known from the manifest alone: refused before a byte is downloaded or stored.
   refuseTooLarge(model, variant.files, planBackends(request.backend ?? 'auto', await parts.capabilities()));
-  const verified = onVerified && ((files: ModelFile[]) => onVerified({ version, fetched: { spec: specOf(model), files }, engineWarming }));
-  const fetched = await variantBytes(parts, model, version, variant, report, signal, repaired, verified);
+  const fetched = await variantBytes(parts, model, version, variant, report, signal, repaired);
   // An explicit version is the caller's business: it does not move the device's pointer.
   const previousVersion =
     request.version === undefined && fetched.stored
@@ -130,11 +107,7 @@ async function fromManifest(
   return { version, fetched, warm: false, engineWarming, ...(choice.cohort ? { cohort: choice.cohort } : {}), ...(previousVersion ? { previousVersion } : {}) };
 }
 
-/**
- * Warm when the device has a sound stored copy of its pointer's version (and no version was
- * asked for), else cold. `onVerified`: a cold download's bytes as soon as they passed their
- * SHA-256, before the store has finished writing them (fetch-variant.ts).
- */
+/** Warm when the device has a sound stored copy of its pointer's version (and no version was asked for), else cold. */
 export async function chooseBytes(
   parts: ChooseParts,
   request: WorkerLoadRequest,
@@ -142,10 +115,9 @@ export async function chooseBytes(
   report: Report,
   signal: AbortSignal,
   repaired: string[],
-  onVerified?: (bytes: VerifiedBytes) => void,
 ): Promise<ChosenBytes> {
   const warm = request.version === undefined ? await fromPointer(parts, request, precision, report, repaired) : undefined;
-  return warm ?? fromManifest(parts, request, precision, report, signal, repaired, onVerified);
+  return warm ?? fromManifest(parts, request, precision, report, signal, repaired);
 }
 
 /** Stored bytes no backend could open: deleted, the reason kept, and the version fetched again. */

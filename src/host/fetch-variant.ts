@@ -59,12 +59,6 @@ export interface FetchVariantArgs {
   signal?: AbortSignal;
   /** See downloadFile: a download receiving nothing this long fails. */
   stallMs?: number;
-  /**
-   * Called once a download's every file passed its SHA-256, before its chunks' writes and the
-   * store's record are finished: the load opens its session meanwhile (load-model.ts). Not
-   * called for a copy read from the store.
-   */
-  onVerified?: (files: ModelFile[]) => void;
 }
 
 async function fromStore(args: FetchVariantArgs, urls: string[], repaired: string[], progress: FetchVariantArgs['progress']): Promise<FetchedVariant | undefined> {
@@ -98,21 +92,10 @@ const message = (error: unknown) => (error instanceof EdgeServeError || error in
  * Where downloaded chunks go: the store while it takes them; after a refusal that one more
  * eviction does not cure, nowhere (the chunks written are deleted and the download carries on
  * into memory).
- *
- * Writes trail the download, one at a time, in order: a chunk is handed over as a view of the
- * download's buffer, which holds the whole file anyway, so holding the network back for the
- * store saved no memory — it only made the load wait for IndexedDB (a 256 MB cold load spent
- * about a second on it). `drained()` is where the caller waits for them: before the record is
- * committed, or before a failed download's chunks are deleted. A restarted download hands its
- * chunks over again and they are written again, after, so the last write of each chunk is the
- * verified file's.
  */
 class StoringSinks {
   error: string | undefined;
   stored = 0;
-  /** Told the bytes stored so far after each write (the load's `store` phase, once the download is done). */
-  onStored: (stored: number) => void = () => undefined;
-  private writes: Promise<void> = Promise.resolve();
   constructor(
     private readonly write: ModelWrite | undefined,
     private readonly evictAll: () => Promise<void>,
@@ -122,34 +105,24 @@ class StoringSinks {
     return this.write !== undefined && this.error === undefined;
   }
 
-  /** Resolves once every chunk handed over so far is written, or the store gave up on them. */
-  drained(): Promise<void> {
-    return this.writes;
-  }
-
   forFile(f: number): ChunkSink | undefined {
     const write = this.write;
     if (!write) return undefined;
-    const put = async (index: number, bytes: Uint8Array) => {
-      if (!this.storing) return;
-      try {
-        await write.put(f, index, bytes).catch(async (error: unknown) => {
-          if (!(error instanceof StorageFailedError)) throw error;
-          await this.evictAll(); // the estimate can be stale; a refused write is the real answer
-          await write.put(f, index, bytes);
-        });
-        this.stored += bytes.byteLength;
-        this.onStored(this.stored);
-      } catch (error) {
-        this.error = message(error);
-        await write.abort();
-      }
-    };
     return {
       chunkBytes: write.chunkBytes,
-      onChunk: (index, bytes) => {
-        this.writes = this.writes.then(() => put(index, bytes));
-        return Promise.resolve();
+      onChunk: async (index, bytes) => {
+        if (!this.storing) return;
+        try {
+          await write.put(f, index, bytes).catch(async (error: unknown) => {
+            if (!(error instanceof StorageFailedError)) throw error;
+            await this.evictAll(); // the estimate can be stale; a refused write is the real answer
+            await write.put(f, index, bytes);
+          });
+          this.stored += bytes.byteLength;
+        } catch (error) {
+          this.error = message(error);
+          await write.abort();
+        }
       },
     };
   }
@@ -217,16 +190,10 @@ async function downloadAndStore(args: FetchVariantArgs, urls: string[], total: n
       files.push({ url, bytes });
       before += entry.bytes;
     }
-    args.onVerified?.(files);
-    if (sinks.storing) {
-      const storing = (stored: number) => progress({ phase: 'store', loaded: stored, total });
-      storing(sinks.stored);
-      sinks.onStored = storing;
-    }
-    await sinks.drained();
     const result = { files, spec: args.spec, fromCache: false, bytesDownloaded: total, sha256: args.entries.map((f) => f.sha256), repaired, evicted };
     if (!write || !sinks.storing) return { ...result, stored: false, storeError: storeError ?? `${sinks.error}; running from memory this session` };
-    // Every byte passed its SHA-256 (downloadFile resolved) and every chunk is written: only now may the record be.
+    // Every byte passed its SHA-256 (downloadFile resolved): only now may the record be written.
+    progress({ phase: 'store', loaded: sinks.stored, total });
     try {
       await write.commit(args.spec);
       committed = true;
@@ -236,10 +203,7 @@ async function downloadAndStore(args: FetchVariantArgs, urls: string[], total: n
     progress({ phase: 'store', loaded: total, total });
     return { ...result, stored: true };
   } finally {
-    // The chunks of a failed, cancelled or mismatched download go, once the writes handed over settled.
-    if (!committed) {
-      await sinks.drained();
-      await write?.abort();
-    }
+    // The chunks of a failed, cancelled or mismatched download go (after the download's last write settled).
+    if (!committed) await write?.abort();
   }
 }

@@ -8,7 +8,7 @@
  */
 import { EdgeServeError, ModelTooLargeError } from '../errors.js';
 import type { LoadProgress, ModelInfo, WorkerLoadRequest } from '../protocol.js';
-import { chooseBytes, replaceRefused, type ChosenBytes, type VerifiedBytes } from './choose-bytes.js';
+import { chooseBytes, replaceRefused, type ChosenBytes } from './choose-bytes.js';
 import type { HostParts } from './host-parts.js';
 import { openSession, type OpenedModel } from './open-session.js';
 import { registerServed } from './register-served.js';
@@ -37,25 +37,13 @@ export async function loadModel(
   const detecting = parts.capabilities();
   detecting.catch(() => undefined); // awaited below; not an unhandled rejection if the read fails first
   const repaired: string[] = [];
+  let chosen = await chooseBytes(parts, request, precision, report, signal, repaired);
+  const detected = await detecting;
   const requested = request.backend ?? 'auto';
-  const open = async (c: VerifiedBytes) => openSession(parts, c, { id: request.id, version: c.version, precision }, requested, await detecting, report);
-  // A cold download's session opens as soon as its bytes are verified, while the store finishes
-  // writing them: the load waits for the later of the two, not their sum.
-  let early: Promise<OpenedModel> | undefined;
-  const openEarly = (bytes: VerifiedBytes) => {
-    early = open(bytes);
-    early.catch(() => undefined); // awaited below, or released if choosing the bytes fails after all
-  };
-  let chosen: ChosenBytes;
-  try {
-    chosen = await chooseBytes(parts, request, precision, report, signal, repaired, openEarly);
-  } catch (error) {
-    void early?.then((m) => m.opened.session.dispose()).catch(() => undefined);
-    throw error;
-  }
+  const open = (c: ChosenBytes) => openSession(parts, c, { id: request.id, version: c.version, precision }, requested, detected, report);
   let model: OpenedModel;
   try {
-    model = await (early ?? open(chosen));
+    model = await open(chosen);
   } catch (error) {
     if (error instanceof ModelTooLargeError) {
       // Bytes this device can never open are not kept on its quota, nor read again on every visit.

@@ -8,7 +8,7 @@ import type { Engine } from '../engines/engine.js';
 import type { BackendChoice } from '../protocol.js';
 import type { EntryKey } from '../store/model-store.js';
 import { openResolved, planBackends, type OpenedSession } from './backend-resolver.js';
-import type { Report, VerifiedBytes } from './choose-bytes.js';
+import type { ChosenBytes, Report } from './choose-bytes.js';
 import type { HostParts } from './host-parts.js';
 
 export interface OpenedModel {
@@ -18,7 +18,7 @@ export interface OpenedModel {
 
 export async function openSession(
   parts: Pick<HostParts, 'engines' | 'state'>,
-  chosen: Omit<VerifiedBytes, 'version'>,
+  chosen: ChosenBytes,
   key: EntryKey,
   requested: BackendChoice,
   detected: DetectedCapabilities,

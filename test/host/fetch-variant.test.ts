@@ -109,52 +109,6 @@ describe('fetchVariant: download → hash → store, chunk by chunk', () => {
     expect(fetched.files[0]!.bytes.byteLength).toBe(total);
   });
 
-  it('does not hold the download back for the store: the bytes are verified before the writes finish, the record comes after the last', async () => {
-    const log: string[] = [];
-    const memory = createMemoryStore();
-    // A store 150 ms a chunk, far slower than the loopback: the download must not wait for it.
-    const slowStore: ModelStore = {
-      ...memory,
-      async begin(k, files) {
-        const write = await memory.begin(k, files);
-        return {
-          ...write,
-          chunkBytes: write.chunkBytes,
-          async put(f, c, bytes) {
-            await new Promise((resolve) => setTimeout(resolve, 150));
-            await write.put(f, c, bytes);
-            log.push(`put ${f}/${c}`);
-          },
-          async commit(spec) {
-            log.push('commit');
-            await write.commit(spec);
-          },
-        };
-      },
-    };
-    const progress: LoadProgress[] = [];
-    let verified: Uint8Array | undefined;
-    const fetched = await fetchVariant(
-      args(slowStore, progress, {
-        onVerified: (files) => {
-          log.push('verified');
-          verified = files[0]!.bytes;
-        },
-      }),
-    );
-    expect(log.indexOf('verified')).toBeLessThan(log.indexOf('put 0/2'));
-    expect(log.filter((l) => l !== 'verified')).toEqual(['put 0/0', 'put 0/1', 'put 0/2', 'commit']);
-    expect(log.at(-1)).toBe('commit');
-    expect(verified).toBe(fetched.files[0]!.bytes);
-    expect(fetched).toMatchObject({ stored: true });
-    // The store phase follows the writes once the download is done, and ends at every byte.
-    const store = progress.filter((p) => p.phase === 'store');
-    expect(store.length).toBeGreaterThanOrEqual(2);
-    expect(store.at(-1)).toMatchObject({ loaded: variant().files[0]!.bytes });
-    const stored = await memory.read(key);
-    expect(Buffer.from(stored!.files[0]!).equals(Buffer.from(fetched.files[0]!.bytes))).toBe(true);
-  });
-
   it('writes no record and deletes the chunks when the bytes do not match their SHA-256', async () => {
     slowly(0, (body) => ((body[body.length - 1]! ^= 1), body));
     const progress: LoadProgress[] = [];
