@@ -16,6 +16,8 @@ export interface ScaleLoad {
   y: number[];
   /** edgeserve: whether the model came from its store (IndexedDB). */
   fromCache?: boolean;
+  /** edgeserve: ms from the call to each progress phase's first event, and to the download's last (`download end`). */
+  phases?: Record<string, number>;
 }
 
 const state: { runtime?: Runtime; model?: Model; worker?: Worker } = {};
@@ -32,11 +34,19 @@ const scale = {
   async edgeserve(o: { id: string; k: number; threads: number; manifestUrl: string; storeName: string }): Promise<ScaleLoad> {
     const t0 = performance.now();
     state.runtime = createRuntime({ backend: 'wasm', wasmThreads: o.threads, storeName: o.storeName, manifestUrl: o.manifestUrl });
-    state.model = await state.runtime.load(o.id, { precision: 'fp32' });
+    const phases: Record<string, number> = {};
+    state.model = await state.runtime.load(o.id, {
+      precision: 'fp32',
+      onProgress: (p) => {
+        const at = Math.round(performance.now() - t0);
+        phases[p.phase] ??= at;
+        if (p.phase === 'download') phases['download end'] = at;
+      },
+    });
     const t1 = performance.now();
     const out = await state.model.predict({ x: { dtype: 'float32', dims: [1, o.k], data: inputPattern(o.k) } });
     const t2 = performance.now();
-    return { loadMs: t1 - t0, firstPredictMs: t2 - t1, y: Array.from(out.y!.data as Float32Array), fromCache: state.model.info().fromCache };
+    return { loadMs: t1 - t0, firstPredictMs: t2 - t1, y: Array.from(out.y!.data as Float32Array), fromCache: state.model.info().fromCache, phases };
   },
 
   async bare(o: { url: string; externalData?: { path: string; url: string }; k: number; threads: number }): Promise<ScaleLoad> {

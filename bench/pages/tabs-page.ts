@@ -117,6 +117,16 @@ const tabs = {
     return alternateAll(sides, warmup, n);
   },
 
+  /** Each runtime's own medians for this model: ms queued and ms in the engine, as its host counted them. */
+  async hostMs(keys: string[], model: string): Promise<{ queue: number; compute: number }[]> {
+    return Promise.all(
+      keys.map(async (key) => {
+        const m = (await opened.get(key)!.runtime.metrics()).models.find((x) => x.model === model)!;
+        return { queue: m.queueSeconds.p50 * 1000, compute: m.computeSeconds.p50 * 1000 };
+      }),
+    );
+  },
+
   async dispose(): Promise<void> {
     for (const o of opened.values()) {
       await o.model.dispose().catch(() => undefined);

@@ -116,6 +116,7 @@ async function visit(context: BrowserContext, baseUrl: string, expected: number[
       firstPredictMs: load.firstPredictMs,
       maxAbsDiff: diff,
       ...(load.fromCache !== undefined ? { fromCache: load.fromCache } : {}),
+      ...(load.phases ? { phases: load.phases } : {}),
       idleBytes,
       peakBytes: peak,
       settledBytes,
@@ -174,7 +175,13 @@ async function runUnit(unit: ScaleUnit, model: MadeModel, baseUrl: string, threa
 const fmtVisit = (v: Visit) =>
   v.loadMs === undefined
     ? `FAILED ${v.error}${v.peakBytes ? ` (peak +${Math.round((v.peakBytes - v.idleBytes) / 1e6)} MB)` : ''}`
-    : `load ${(v.loadMs / 1000).toFixed(2)} s, first ${Math.round(v.firstPredictMs!)} ms, ${v.maxAbsDiff === 0 ? 'exact' : `max |Δ| ${v.maxAbsDiff}`}, peak +${Math.round((v.peakBytes! - v.idleBytes) / 1e6)} MB, settled +${Math.round((v.settledBytes! - v.idleBytes) / 1e6)} MB${v.ok ? '' : ` — ${v.error}`}`;
+    : `load ${(v.loadMs / 1000).toFixed(2)} s, first ${Math.round(v.firstPredictMs!)} ms, ${v.maxAbsDiff === 0 ? 'exact' : `max |Δ| ${v.maxAbsDiff}`}, peak +${Math.round((v.peakBytes! - v.idleBytes) / 1e6)} MB, settled +${Math.round((v.settledBytes! - v.idleBytes) / 1e6)} MB${
+        v.phases
+          ? ` (${Object.entries(v.phases)
+              .map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(2)}`)
+              .join(', ')} s)`
+          : ''
+      }${v.ok ? '' : ` — ${v.error}`}`;
 
 /** --no-build: the commit the last build was made from. */
 const readBuilt = () => (existsSync(join(siteDir, 'built-from')) ? readFileSync(join(siteDir, 'built-from'), 'utf8').trim() : 'unknown (--no-build)');

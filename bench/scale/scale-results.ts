@@ -11,6 +11,8 @@ export interface ScaleSample {
   /** Why it failed (the page's error, a crash, a timeout, a wrong answer). */
   error?: string;
   loadMs?: number;
+  /** edgeserve: ms from the load call to each progress phase's first event, and to the download's last (`download end`). */
+  phases?: Record<string, number>;
   firstPredictMs?: number;
   /** Largest |y − expected|: 0 when right (the expected values are exact in fp32). */
   maxAbsDiff?: number;

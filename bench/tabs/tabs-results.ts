@@ -28,7 +28,8 @@ export interface SteadySample {
   sample: number;
   ok: boolean;
   error?: string;
-  sides: { side: string; load: TabRecord; ms: number[] }[];
+  /** `host`: the medians its host counted for the model (ms queued, ms in the engine), this tab's calls and the others'. */
+  sides: { side: string; load: TabRecord; ms: number[]; host?: { queue: number; compute: number } }[];
 }
 
 export interface TabsResults {

@@ -63,7 +63,8 @@ async function oneModel(tabs: Page[], setting: Setting, model: string, sample: n
       o.timeoutMs,
       `steady ${model}`,
     );
-    out.sides = specs.map((s, i) => ({ side: s.side, load: loads[i]!, ms: ms[i]! }));
+    const host = await second.evaluate(([k, m]) => window.tabs.hostMs(k, m), [keys, model] as const);
+    out.sides = specs.map((s, i) => ({ side: s.side, load: loads[i]!, ms: ms[i]!, host: host[i]! }));
     out.ok = true;
   } catch (e) {
     out.error = errorText(e);
@@ -90,7 +91,12 @@ export async function runSteadyUnit(setting: Setting, sample: number, baseUrl: s
       o.log(
         `  steady ${setting} ${model} #${sample}: ${
           r.ok
-            ? r.sides.map((s) => `${s.side} ${summarize(s.ms).median.toFixed(2)} ms (tab 2 first answer ${Math.round(s.load.firstAnswerMs)} ms)`).join(', ')
+            ? r.sides
+                .map(
+                  (s) =>
+                    `${s.side} ${summarize(s.ms).median.toFixed(2)} ms (in host: queue ${s.host?.queue.toFixed(2)}, engine ${s.host?.compute.toFixed(2)}; tab 2 first answer ${Math.round(s.load.firstAnswerMs)} ms)`,
+                )
+                .join(', ')
             : `FAILED ${r.error}`
         }`,
       );
