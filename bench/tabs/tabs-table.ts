@@ -107,7 +107,10 @@ function secondTabTable(r: TabsResults): string {
 }
 
 function steadyTable(r: TabsResults): string {
-  const lines = ['| model | setting | side (threads) | n | per call, median of sample medians (min–max), ms | ÷ shared, per sample (min–max) |', '|---|---|---|---|---|---|'];
+  const lines = [
+    '| model | setting | side (threads) | n | per call, median of sample medians (min–max), ms | of which in the engine (its host\'s median), ms | ÷ shared, per sample (min–max) |',
+    '|---|---|---|---|---|---|---|',
+  ];
   for (const model of r.settings.models) {
     for (const setting of ['not isolated', 'isolated'] as const) {
       const all = r.steady.filter((s) => s.model === model && s.setting === setting);
@@ -120,11 +123,12 @@ function steadyTable(r: TabsResults): string {
       const shared = sides.find((s) => s.startsWith('shared'))!;
       for (const side of sides) {
         const meds = ok.flatMap((s) => (med(s, side) === undefined ? [] : [med(s, side)!]));
+        const engine = ok.flatMap((s) => s.sides.filter((x) => x.side === side && x.host).map((x) => x.host!.compute));
         const threads = [...new Set(ok.flatMap((s) => s.sides.filter((x) => x.side === side).map((x) => x.load.wasmThreads)))].join('/');
         const ratios = side === shared ? [] : ok.flatMap((s) => (med(s, side) && med(s, shared) ? [med(s, shared)! / med(s, side)!] : []));
         const failed = all.length - ok.length;
         lines.push(
-          `| ${model} | ${setting} | ${side} (${threads} thread${threads === '1' ? '' : 's'}) | ${ok.length}${failed ? ` (+${failed} failed)` : ''} × ${r.settings.iterations} calls | ${fmt(range(meds), ms2)} | ${side === shared ? '' : `shared ÷ this: ${fmt(range(ratios), x2)}`} |`,
+          `| ${model} | ${setting} | ${side} (${threads} thread${threads === '1' ? '' : 's'}) | ${ok.length}${failed ? ` (+${failed} failed)` : ''} × ${r.settings.iterations} calls | ${fmt(range(meds), ms2)} | ${engine.length ? fmt(range(engine), ms2) : '–'} | ${side === shared ? '' : `shared ÷ this: ${fmt(range(ratios), x2)}`} |`,
         );
       }
     }
@@ -153,7 +157,7 @@ ${secondTabTable(r)}`);
   if (r.steady.length)
     parts.push(`### Steady predicts from tab 2
 
-Tab 2 times ${r.settings.iterations} calls per side after ${r.settings.warmup} untimed, alternated call by call between the sides (ABC CBA …); per sample the median call, then the median and min–max of those over the samples. "Not isolated": the same page served without COOP/COEP (where \`host: 'auto'\` picks the shared host).
+Tab 2 times ${r.settings.iterations} calls per side after ${r.settings.warmup} untimed, alternated call by call between the sides (ABC CBA …); per sample the median call, then the median and min–max of those over the samples; beside it, the part of a call its host spent in the engine (what a SharedWorker in another tab's process adds beyond that is the message's trip between processes: \`npx tsx bench/message-cost.ts\`). "Not isolated": the same page served without COOP/COEP (where \`host: 'auto'\` picks the shared host).
 
 ${steadyTable(r)}`);
   return parts.join('\n\n');
