@@ -3,12 +3,11 @@
  * does not allow that, the error says so and which directive to change — not "the worker
  * stopped, it may have run out of memory".
  */
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { buildDropInLib } from './drop-in-lib.js';
 import { expect, test } from './fixtures.js';
 import { appHeaders, e2eBuildDir, sidePort, startStaticServer, type StaticServer } from './static-server.js';
 
-const libDir = `${e2eBuildDir}-lib`;
 const CDN = `http://localhost:${sidePort(3)}`;
 // Everything the drop-in needs except blob: in worker-src.
 const csp = [`default-src 'none'`, `script-src ${CDN} 'unsafe-inline' 'wasm-unsafe-eval'`, `worker-src 'self'`, `connect-src ${CDN}`].join('; ');
@@ -18,7 +17,7 @@ let site: StaticServer;
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  execFileSync('npx', ['tsx', 'tools/build/build-lib.ts', libDir, '--iife-only'], { cwd: join(import.meta.dirname, '..'), stdio: 'pipe' });
+  const libDir = buildDropInLib();
   cdn = await startStaticServer({ port: sidePort(3), roots: [libDir, e2eBuildDir], headers: appHeaders });
   site = await startStaticServer({
     port: sidePort(4),

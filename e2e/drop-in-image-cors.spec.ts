@@ -3,12 +3,10 @@
  * Access-Control-Allow-Origin): the page is told the image is blocked by CORS and by whom — not
  * "Something went wrong".
  */
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { buildDropInLib } from './drop-in-lib.js';
 import { expect, test } from './fixtures.js';
 import { appHeaders, e2eBuildDir, sidePort, startStaticServer, type StaticServer } from './static-server.js';
 
-const libDir = `${e2eBuildDir}-lib`;
 const CDN = `http://localhost:${sidePort(3)}`;
 const IMAGES = `http://localhost:${sidePort(2)}`;
 
@@ -16,7 +14,7 @@ let servers: StaticServer[] = [];
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  execFileSync('npx', ['tsx', 'tools/build/build-lib.ts', libDir, '--iife-only'], { cwd: join(import.meta.dirname, '..'), stdio: 'pipe' });
+  const libDir = buildDropInLib();
   servers = await Promise.all([
     startStaticServer({ port: sidePort(3), roots: [libDir, e2eBuildDir], headers: appHeaders }),
     // The images' origin: it serves the file, but allows no other origin to read it.

@@ -5,13 +5,12 @@
  * First origin (E2E_PORT+3): the e2e build plus the drop-in script, with the app's headers
  * (CORS, CORP cross-origin, COOP/COEP). Second origin (E2E_PORT+4): pages made here.
  */
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { buildDropInLib } from './drop-in-lib.js';
 import { expect, test } from './fixtures.js';
 import { appHeaders, e2eBuildDir, sidePort, startStaticServer, type StaticServer } from './static-server.js';
 
-const libDir = `${e2eBuildDir}-lib`;
 const CDN = `http://localhost:${sidePort(3)}`;
 const isolated = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 // No 'unsafe-eval', no 'unsafe-inline' scripts: 'wasm-unsafe-eval' compiles WebAssembly;
@@ -32,7 +31,7 @@ let site: StaticServer;
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  execFileSync('npx', ['tsx', 'tools/build/build-lib.ts', libDir, '--iife-only'], { cwd: join(import.meta.dirname, '..'), stdio: 'pipe' });
+  const libDir = buildDropInLib();
   cdn = await startStaticServer({ port: sidePort(3), roots: [libDir, e2eBuildDir], headers: appHeaders });
   const html = (body: string, headers: Record<string, string> = {}) => ({ type: 'text/html', body: () => page(body), headers });
   site = await startStaticServer({

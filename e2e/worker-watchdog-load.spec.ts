@@ -1,14 +1,14 @@
 /**
  * A load is watched for liveness, not duration: a worker wedged inside session creation (the
  * test worker busy-loops in ocr-det's) is replaced and the load rejects with WORKER_STUCK, while
- * a load that takes several times the bound but whose worker stays alive (a slow download)
+ * a load that takes twice the bound but whose worker stays alive (a slow download)
  * completes. Real worker, real engines, real IndexedDB; only the network is slowed.
  */
 import { expect, openHarness, test } from './fixtures.js';
 
 // Room for ocr-rec's own session creation, which blocks the worker's event loop on a busy machine.
 const BOUND_MS = 3000;
-const SLOW_DOWNLOAD_MS = 3 * BOUND_MS;
+const SLOW_DOWNLOAD_MS = 2 * BOUND_MS;
 
 test('a load wedged in session creation rejects with WORKER_STUCK and the worker is replaced; a slow but live load completes', async ({ page, context }) => {
   await openHarness(page);
