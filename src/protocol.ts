@@ -82,6 +82,12 @@ export interface ModelInfo {
   /** False when the store could not keep the model (e.g. quota): it runs from memory this session. */
   stored: boolean;
   storeError?: string;
+  /**
+   * True while the store still writes a big download (64 MiB or more) that is served already:
+   * `stored` is false until it is done, then `model.info()` says `stored: true` (or `storeError`
+   * why not) without an `onUpdate`. A page closed before then keeps no copy.
+   */
+  storing?: boolean;
   bytes: number;
   loadMs: number;
   wasmThreads: number;

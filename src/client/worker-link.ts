@@ -195,7 +195,8 @@ export class WorkerLink {
     const live = this.live;
     // Every call fails at once; the worker itself ends once it has written what it deferred (a
     // first visit's copy of the engine files, written once the worker pauses so as not to slow
-    // them), or after SETTLE_MS: disposed right after one prediction, it kept no offline copy.
+    // them; a big model served before its store finished), or after SETTLE_MS: disposed right
+    // after one prediction, it kept no offline copy.
     const settled = live?.isReady ? Promise.race([live.api.settle(), new Promise((r) => setTimeout(r, SETTLE_MS))]).catch(() => undefined) : undefined;
     this.retire(new WorkerCrashedError('the runtime was disposed'), settled);
   }

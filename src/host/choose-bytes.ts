@@ -14,7 +14,7 @@ import { advancePointer, previousOf } from '../state/device-state.js';
 import type { EntryKey } from '../store/model-store.js';
 import { planBackends, refuseTooLarge } from './backend-resolver.js';
 import { warmEngine } from './engine-warmup.js';
-import { fetchVariant, type FetchedVariant } from './fetch-variant.js';
+import { fetchVariant, type FetchedVariant, type StoreOutcome } from './fetch-variant.js';
 import type { HostParts } from './host-parts.js';
 import { throttleProgress } from './progress-throttle.js';
 
@@ -27,6 +27,11 @@ export interface ChosenBytes {
   previousVersion?: string;
   /** The engine's runtime starting while the model downloads or is read from the store (see engine-warmup.ts). */
   engineWarming?: Promise<void>;
+  /**
+   * A big download served before it is stored (fetch-variant.ts): settles with what the store
+   * made of it, once the device's pointer has moved to it too (never rejects).
+   */
+  storing?: Promise<StoreOutcome>;
 }
 
 export type Report = (p: Omit<LoadProgress, 'id'>) => void;
@@ -42,6 +47,7 @@ export function variantBytes(
   progress: Report = () => undefined,
   signal?: AbortSignal,
   repaired: string[] = [],
+  storeInBackgroundFrom?: number,
 ): Promise<FetchedVariant> {
   const { versions: _v, policy: _p, ...spec } = model;
   return fetchVariant(
@@ -58,12 +64,13 @@ export function variantBytes(
       estimate: parts.estimate,
       ...(signal ? { signal } : {}),
       ...(parts.config.downloadStallMs !== undefined ? { stallMs: parts.config.downloadStallMs } : {}),
+      ...(storeInBackgroundFrom !== undefined ? { storeInBackgroundFrom } : {}),
     },
     repaired,
   );
 }
 
-type ChooseParts = DownloadParts & Pick<HostParts, 'state' | 'manifest' | 'engines' | 'capabilities' | 'deviceId'>;
+type ChooseParts = DownloadParts & Pick<HostParts, 'state' | 'manifest' | 'engines' | 'capabilities' | 'deviceId' | 'storeInBackgroundFrom'>;
 
 async function fromPointer(parts: ChooseParts, request: WorkerLoadRequest, precision: Precision, report: Report, repaired: string[]): Promise<ChosenBytes | undefined> {
   const id = request.id;
@@ -98,13 +105,25 @@ async function fromManifest(parts: ChooseParts, request: WorkerLoadRequest, prec
   const version = choice.version.version;
   // Known from the manifest alone: refused before a byte is downloaded or stored.
   refuseTooLarge(model, variant.files, planBackends(request.backend ?? 'auto', await parts.capabilities()));
-  const fetched = await variantBytes(parts, model, version, variant, report, signal, repaired);
+  const fetched = await variantBytes(parts, model, version, variant, report, signal, repaired, parts.storeInBackgroundFrom);
+  const chosen = { version, fetched, warm: false, engineWarming, ...(choice.cohort ? { cohort: choice.cohort } : {}) };
+  const pointer = request.version === undefined;
+  if (fetched.storing) {
+    // The pointer moves once the copy is stored; until then this device's version is what it was.
+    const previousVersion = previousOf(await parts.state.pointer(model.id, precision), version);
+    const storing = fetched.storing.then(async (outcome) => {
+      // Not moved (IndexedDB refused it): the next load finds the stored copy from the manifest and moves it then.
+      if (outcome.stored && pointer) await advancePointer(parts.state, model.id, precision, version, fetched.spec.format, choice.cohort).catch(() => undefined);
+      return outcome;
+    });
+    return { ...chosen, storing, ...(previousVersion ? { previousVersion } : {}) };
+  }
   // An explicit version is the caller's business: it does not move the device's pointer.
   const previousVersion =
-    request.version === undefined && fetched.stored
+    pointer && fetched.stored
       ? await advancePointer(parts.state, model.id, precision, version, fetched.spec.format, choice.cohort)
       : previousOf(await parts.state.pointer(model.id, precision), version);
-  return { version, fetched, warm: false, engineWarming, ...(choice.cohort ? { cohort: choice.cohort } : {}), ...(previousVersion ? { previousVersion } : {}) };
+  return { ...chosen, ...(previousVersion ? { previousVersion } : {}) };
 }
 
 /** Warm when the device has a sound stored copy of its pointer's version (and no version was asked for), else cold. */

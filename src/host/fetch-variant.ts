@@ -43,7 +43,30 @@ export interface FetchedVariant {
   sha256: string[];
   /** Stored copies found damaged on the way, deleted and downloaded again: why. */
   repaired: string[];
+  /**
+   * Set when the download is handed over before the store has finished writing it (a model of
+   * `storeInBackgroundFrom` bytes or more): `stored` is false until then, and this settles (never
+   * rejects) with what the store made of it.
+   */
+  storing?: Promise<StoreOutcome>;
 }
+
+/** What became of a download's copy: kept, or why not (the model runs from memory this session). */
+export interface StoreOutcome {
+  stored: boolean;
+  storeError?: string;
+}
+
+/**
+ * From this many bytes a cold download is served as soon as it is verified and stored in the
+ * background. Why: the store's writes bound a big model's cold load — Chromium moves every byte
+ * from the worker's process to the browser's for IndexedDB, which at 256 MB took longer than the
+ * download and the session together on the 2-core test VM (docs/scale-benchmark.md) — while a
+ * small model's writes end within milliseconds of its download, so it keeps the simpler
+ * contract (stored when loaded). The cost, for a big model only: a page closed before its
+ * writes finish keeps no copy, and the next visit downloads it again.
+ */
+export const STORE_IN_BACKGROUND_FROM = 64 * 1024 * 1024;
 
 export interface FetchVariantArgs {
   key: EntryKey;
@@ -59,6 +82,8 @@ export interface FetchVariantArgs {
   signal?: AbortSignal;
   /** See downloadFile: a download receiving nothing this long fails. */
   stallMs?: number;
+  /** A download of this many bytes or more is handed over before it is stored (`storing`); default never. */
+  storeInBackgroundFrom?: number;
 }
 
 async function fromStore(args: FetchVariantArgs, urls: string[], repaired: string[], progress: FetchVariantArgs['progress']): Promise<FetchedVariant | undefined> {
@@ -92,10 +117,19 @@ const message = (error: unknown) => (error instanceof EdgeServeError || error in
  * Where downloaded chunks go: the store while it takes them; after a refusal that one more
  * eviction does not cure, nowhere (the chunks written are deleted and the download carries on
  * into memory).
+ *
+ * Writes trail the download, one at a time, in order: a chunk is handed over as a view of the
+ * download's buffer, which holds the whole file anyway, so holding the network back for the
+ * store saved no memory — it only held the download back to IndexedDB's pace (at 256 MB on the
+ * test VM, the download ended at 9–10 s held back, 4–5 s not). `drained()` is where the caller waits for them: before the record is
+ * committed, or before a failed download's chunks are deleted. A restarted download hands its
+ * chunks over again and they are written again, after, so the last write of each chunk is the
+ * verified file's.
  */
 class StoringSinks {
   error: string | undefined;
   stored = 0;
+  private writes: Promise<void> = Promise.resolve();
   constructor(
     private readonly write: ModelWrite | undefined,
     private readonly evictAll: () => Promise<void>,
@@ -105,24 +139,33 @@ class StoringSinks {
     return this.write !== undefined && this.error === undefined;
   }
 
+  /** Resolves once every chunk handed over so far is written, or the store gave up on them. */
+  drained(): Promise<void> {
+    return this.writes;
+  }
+
   forFile(f: number): ChunkSink | undefined {
     const write = this.write;
     if (!write) return undefined;
+    const put = async (index: number, bytes: Uint8Array) => {
+      if (!this.storing) return;
+      try {
+        await write.put(f, index, bytes).catch(async (error: unknown) => {
+          if (!(error instanceof StorageFailedError)) throw error;
+          await this.evictAll(); // the estimate can be stale; a refused write is the real answer
+          await write.put(f, index, bytes);
+        });
+        this.stored += bytes.byteLength;
+      } catch (error) {
+        this.error = message(error);
+        await write.abort();
+      }
+    };
     return {
       chunkBytes: write.chunkBytes,
-      onChunk: async (index, bytes) => {
-        if (!this.storing) return;
-        try {
-          await write.put(f, index, bytes).catch(async (error: unknown) => {
-            if (!(error instanceof StorageFailedError)) throw error;
-            await this.evictAll(); // the estimate can be stale; a refused write is the real answer
-            await write.put(f, index, bytes);
-          });
-          this.stored += bytes.byteLength;
-        } catch (error) {
-          this.error = message(error);
-          await write.abort();
-        }
+      onChunk: (index, bytes) => {
+        this.writes = this.writes.then(() => put(index, bytes));
+        return Promise.resolve();
       },
     };
   }
@@ -138,7 +181,25 @@ export async function fetchVariant(args: FetchVariantArgs, repaired: string[] = 
     if (hit) return hit;
     // Another tab may hold this lock for the whole of a long download: an aborted load stops waiting at once.
     const aborted = () => new AbortedError(`load of ${args.key.id} was cancelled while another tab downloaded it; nothing was stored`, { id: args.key.id });
-    return await exclusive(`edgeserve-download:${args.storeName}:${entryName(args.key)}`, () => downloadAndStore(args, urls, total, repaired, progress), args.signal, aborted);
+    // A copy stored in the background is handed over at once, but the lock is held until its
+    // writes end: a load of it meanwhile (this tab or another) waits and then finds it stored.
+    let handOver: (fetched: FetchedVariant) => void = () => undefined;
+    const handedOver = new Promise<FetchedVariant>((resolve) => (handOver = resolve));
+    const locked = exclusive(
+      `edgeserve-download:${args.storeName}:${entryName(args.key)}`,
+      async () => {
+        const fetched = await downloadAndStore(args, urls, total, repaired, progress);
+        if (fetched.storing) {
+          handOver(fetched);
+          await fetched.storing;
+        }
+        return fetched;
+      },
+      args.signal,
+      aborted,
+    );
+    locked.catch(() => undefined); // a failure after the hand-over has nobody to tell; before it, the race below rethrows it
+    return await Promise.race([handedOver, locked]);
   } finally {
     progress.flush();
   }
@@ -170,6 +231,8 @@ async function downloadAndStore(args: FetchVariantArgs, urls: string[], total: n
   }
   const sinks = new StoringSinks(write, evictAll);
   let committed = false;
+  /** The write went on to `storing`, which commits or aborts it itself. */
+  let handedOff = false;
   try {
     const files: ModelFile[] = [];
     let before = 0;
@@ -192,18 +255,34 @@ async function downloadAndStore(args: FetchVariantArgs, urls: string[], total: n
     }
     const result = { files, spec: args.spec, fromCache: false, bytesDownloaded: total, sha256: args.entries.map((f) => f.sha256), repaired, evicted };
     if (!write || !sinks.storing) return { ...result, stored: false, storeError: storeError ?? `${sinks.error}; running from memory this session` };
-    // Every byte passed its SHA-256 (downloadFile resolved): only now may the record be written.
+    const writing = write;
+    // Every byte passed its SHA-256 (downloadFile resolved): only once every chunk is written may the record be.
+    const finish = async (): Promise<StoreOutcome> => {
+      await sinks.drained();
+      if (!sinks.storing) return { stored: false, storeError: `${sinks.error}; running from memory this session` };
+      try {
+        await writing.commit(args.spec);
+        committed = true;
+        return { stored: true };
+      } catch (error) {
+        return { stored: false, storeError: `${message(error)}; running from memory this session` };
+      } finally {
+        if (!committed) await writing.abort();
+      }
+    };
     progress({ phase: 'store', loaded: sinks.stored, total });
-    try {
-      await write.commit(args.spec);
-      committed = true;
-    } catch (error) {
-      return { ...result, stored: false, storeError: `${message(error)}; running from memory this session` };
+    if (total >= (args.storeInBackgroundFrom ?? Number.POSITIVE_INFINITY)) {
+      handedOff = true;
+      return { ...result, stored: false, storing: finish() };
     }
-    progress({ phase: 'store', loaded: total, total });
-    return { ...result, stored: true };
+    const outcome = await finish();
+    if (outcome.stored) progress({ phase: 'store', loaded: total, total });
+    return { ...result, ...outcome };
   } finally {
-    // The chunks of a failed, cancelled or mismatched download go (after the download's last write settled).
-    if (!committed) await write?.abort();
+    // The chunks of a failed, cancelled or mismatched download go, once the writes handed over settled.
+    if (!committed && !handedOff) {
+      await sinks.drained();
+      await write?.abort();
+    }
   }
 }

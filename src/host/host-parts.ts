@@ -10,6 +10,7 @@ import type { EngineFiles } from '../engines/engine-files.js';
 import { packagedEngineFiles } from '../engines/packaged-engine-files.js';
 import { defaultEngines, type EngineRegistry } from '../engines/registry.js';
 import { manifestSource, type ManifestSource } from '../manifest/fetch-manifest.js';
+import { STORE_IN_BACKGROUND_FROM } from './fetch-variant.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import type { FetchLike } from '../net/download.js';
 import type { ModelInfo, WorkerInit } from '../protocol.js';
@@ -41,6 +42,8 @@ export interface HostDeps {
   port: () => HostPort;
   /** Resolves when the worker holds its life lock (see locks/life-lock.ts); init waits for it. */
   alive?: Promise<void>;
+  /** From this many bytes a cold download is served before it is stored (fetch-variant.ts); tests set it lower. */
+  storeInBackgroundFrom?: number;
 }
 
 export const defaultHostDeps: HostDeps = {
@@ -71,6 +74,9 @@ export interface HostParts {
   deviceId(): Promise<string>;
   /** The background check running per model and precision (upgrade.ts): one at a time. */
   readonly revalidations: Map<string, Promise<ModelInfo[]>>;
+  readonly storeInBackgroundFrom: number;
+  /** Downloads served before they were stored, while the store still writes them (settle() waits for them). */
+  readonly storing: Set<Promise<unknown>>;
 }
 
 export function createHostParts(deps: HostDeps, config: WorkerInit): HostParts {
@@ -96,5 +102,7 @@ export function createHostParts(deps: HostDeps, config: WorkerInit): HostParts {
     capabilities: () => (detected ??= deps.detect()),
     deviceId: () => (config.deviceId ? Promise.resolve(config.deviceId) : state.deviceId()),
     revalidations: new Map(),
+    storeInBackgroundFrom: deps.storeInBackgroundFrom ?? STORE_IN_BACKGROUND_FROM,
+    storing: new Set(),
   };
 }

@@ -203,7 +203,7 @@ export function createHostCore(deps: HostDeps = defaultHostDeps): HostCore {
     },
 
     async settle() {
-      await ctx?.engines.settle();
+      await Promise.all([ctx?.engines.settle(), ...(ctx?.storing ?? [])]);
     },
   };
   return { api, parts: context, predict };

@@ -9,6 +9,7 @@
 import { EdgeServeError, ModelTooLargeError } from '../errors.js';
 import type { LoadProgress, ModelInfo, WorkerLoadRequest } from '../protocol.js';
 import { chooseBytes, replaceRefused, type ChosenBytes } from './choose-bytes.js';
+import type { StoreOutcome } from './fetch-variant.js';
 import type { HostParts } from './host-parts.js';
 import { openSession, type OpenedModel } from './open-session.js';
 import { registerServed } from './register-served.js';
@@ -21,6 +22,25 @@ import { replacesWorker, withWorkerReplaced } from './worker-replacement.js';
  */
 const bytesRefused = (error: unknown, chosen: ChosenBytes): error is EdgeServeError =>
   chosen.fetched.fromCache && error instanceof EdgeServeError && Array.isArray(error.details?.failures);
+
+/**
+ * A model served before the store finished writing it: when it has, its info says so (`stored`,
+ * or `storeError`) and the page hears it as a switch of the same version, which updates
+ * `model.info()` without an `onUpdate`. `settle()` waits for it (a disposed dedicated worker
+ * lets it finish, within its bound).
+ */
+function followStore(parts: HostParts, handle: string, version: string, storing: Promise<StoreOutcome>): void {
+  const done = storing.then((outcome) => {
+    const served = parts.served.get(handle);
+    // Unloaded meanwhile, or switched to another version: nothing to tell.
+    if (served?.info.version !== version) return;
+    const { storing: _done, storeError: _before, ...info } = served.info;
+    served.info = { ...info, stored: outcome.stored, ...(outcome.storeError ? { storeError: outcome.storeError } : {}) };
+    served.notify();
+  });
+  parts.storing.add(done);
+  void done.finally(() => parts.storing.delete(done));
+}
 
 export async function loadModel(
   parts: HostParts,
@@ -47,7 +67,8 @@ export async function loadModel(
   } catch (error) {
     if (error instanceof ModelTooLargeError) {
       // Bytes this device can never open are not kept on its quota, nor read again on every visit.
-      if (chosen.fetched.stored) await parts.store.remove({ id: request.id, version: chosen.version, precision }).catch(() => undefined);
+      const kept = chosen.storing ? (await chosen.storing).stored : chosen.fetched.stored;
+      if (kept) await parts.store.remove({ id: request.id, version: chosen.version, precision }).catch(() => undefined);
       // The engine's memory grew towards its limit and never shrinks: the page replaces this worker.
       throw replacesWorker(error) ? withWorkerReplaced(error) : error;
     }
@@ -56,6 +77,7 @@ export async function loadModel(
     model = await open(chosen);
   }
   const info = registerServed(parts, { request, precision, chosen, model, repaired, startedAt, ...(onSwitch ? { onSwitch } : {}) });
+  if (chosen.storing) followStore(parts, info.handle, info.version, chosen.storing);
   report({ phase: 'ready', loaded: info.bytes, total: info.bytes });
   if (chosen.warm) void revalidate(parts, request.id, precision).catch(() => undefined);
   return info;

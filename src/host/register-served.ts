@@ -56,6 +56,7 @@ export function registerServed(parts: Pick<HostParts, 'served' | 'metrics'>, { r
     fromCache: fetched.fromCache,
     stored: fetched.stored,
     ...(fetched.storeError ? { storeError: fetched.storeError } : {}),
+    ...(chosen.storing ? { storing: true } : {}),
     ...(fetched.evicted.length > 0 ? { evicted: fetched.evicted } : {}),
     ...(repaired.length > 0 ? { repaired: [...repaired] } : {}),
     bytes: fetched.files.reduce((n, f) => n + f.bytes.byteLength, 0),

@@ -70,6 +70,30 @@ function logged(inner: ModelStore, log: string[], downloaded: () => number, refu
   };
 }
 
+/** The memory store with every chunk write taking `putMs` (as IndexedDB does for big models); `refuseCommit`: its record is refused. */
+function slowStore(inner: ModelStore, putMs: number, log: (what: string) => void, refuseCommit = false): ModelStore {
+  return {
+    ...inner,
+    async begin(k, files) {
+      const write = await inner.begin(k, files);
+      return {
+        ...write,
+        chunkBytes: write.chunkBytes,
+        async put(f, c, bytes) {
+          await new Promise((resolve) => setTimeout(resolve, putMs));
+          await write.put(f, c, bytes);
+          log(`put ${f}/${c}`);
+        },
+        async commit(spec) {
+          log('commit');
+          if (refuseCommit) throw new StorageFailedError('refused for the test', {});
+          await write.commit(spec);
+        },
+      };
+    },
+  };
+}
+
 function args(store: ModelStore, progress: LoadProgress[], extra: Partial<FetchVariantArgs> = {}): FetchVariantArgs {
   const { versions: _v, policy: _p, ...spec } = manifest.models.find((m) => m.id === ID)!;
   return {
@@ -107,6 +131,51 @@ describe('fetchVariant: download → hash → store, chunk by chunk', () => {
     expect(Buffer.from(stored!.files[0]!).equals(Buffer.from(fetched.files[0]!.bytes))).toBe(true);
     // The engine gets the download's own buffer.
     expect(fetched.files[0]!.bytes.byteLength).toBe(total);
+  });
+
+  it('does not hold the download back for the store: every byte has arrived before the first write ends', async () => {
+    const progress: LoadProgress[] = [];
+    const seen: number[] = [];
+    const memory = createMemoryStore();
+    const fetched = await fetchVariant(
+      args(
+        slowStore(memory, 500, (what) => what.startsWith('put') && seen.push(downloadedOf(progress)())),
+        progress,
+      ),
+    );
+    expect(fetched).toMatchObject({ stored: true, fromCache: false });
+    // A store 500 ms a chunk, far slower than the loopback: held back, the download would stop
+    // at the end of chunk 1 (8 MiB) until chunk 0 is written.
+    expect(seen[0]).toBe(variant().files[0]!.bytes);
+  });
+
+  // That the download lock is held until the record is written (a second load waits, then reads
+  // the copy) needs Web Locks, which Node lacks: e2e/package-background-store.spec.ts.
+  it('hands a download over before it is stored when asked, and writes the record after', async () => {
+    const log: string[] = [];
+    const memory = createMemoryStore();
+    const store = slowStore(memory, 150, (what) => log.push(what));
+    const before = server.requests.length;
+    const fetched = await fetchVariant(args(store, [], { storeInBackgroundFrom: 1 }));
+    log.push('handed over');
+    expect(fetched).toMatchObject({ fromCache: false, stored: false });
+    expect(fetched.storing).toBeDefined();
+    expect(await fetched.storing).toEqual({ stored: true });
+    expect(log.indexOf('handed over')).toBeLessThan(log.indexOf('commit'));
+    expect(await fetchVariant(args(store, []))).toMatchObject({ fromCache: true });
+    expect(server.requests.slice(before).filter((r) => r.endsWith('.onnx'))).toHaveLength(1);
+    const stored = await memory.read(key);
+    expect(Buffer.from(stored!.files[0]!).equals(Buffer.from(fetched.files[0]!.bytes))).toBe(true);
+  });
+
+  it('says why a copy handed over was not kept, and keeps nothing, when the store refuses its record', async () => {
+    const memory = createMemoryStore();
+    const store = slowStore(memory, 10, () => undefined, true);
+    const fetched = await fetchVariant(args(store, [], { storeInBackgroundFrom: 1 }));
+    const outcome = await fetched.storing;
+    expect(outcome?.stored).toBe(false);
+    expect(outcome?.storeError).toMatch(/refused for the test.*running from memory/);
+    expect(await memory.list()).toEqual([]);
   });
 
   it('writes no record and deletes the chunks when the bytes do not match their SHA-256', async () => {
