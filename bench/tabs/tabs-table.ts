@@ -108,7 +108,7 @@ function secondTabTable(r: TabsResults): string {
 
 function steadyTable(r: TabsResults): string {
   const lines = [
-    '| model | setting | side (threads) | n | per call, median of sample medians (min–max), ms | of which in the engine (its host\'s median), ms | ÷ shared, per sample (min–max) |',
+    "| model | setting | side (threads) | n | per call, median of sample medians (min–max), ms | of which in the engine (its host's median), ms | ÷ shared, per sample (min–max) |",
     '|---|---|---|---|---|---|---|',
   ];
   for (const model of r.settings.models) {
