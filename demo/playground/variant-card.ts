@@ -112,7 +112,10 @@ export class VariantCard {
     const notes = new Set(
       infos.flatMap((i) => [
         ...(i.fallback ? [`Not on ${i.fallback.from === 'webgpu' ? 'WebGPU' : i.fallback.from}: ${i.fallback.reason}`] : []),
-        ...(!i.stored ? ['Storage is full or blocked: the model could not be kept on this device. It runs from memory this session and downloads again next time.'] : []),
+        ...(i.storing ? ['Big model: it answers now, while this device still stores it.'] : []),
+        ...(!i.stored && !i.storing
+          ? ['Storage is full or blocked: the model could not be kept on this device. It runs from memory this session and downloads again next time.']
+          : []),
       ]),
     );
     if (notes.size) this.showNote([...notes].join('\n'));
