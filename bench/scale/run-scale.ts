@@ -117,6 +117,7 @@ async function visit(context: BrowserContext, baseUrl: string, expected: number[
       maxAbsDiff: diff,
       ...(load.fromCache !== undefined ? { fromCache: load.fromCache } : {}),
       ...(load.phases ? { phases: load.phases } : {}),
+      ...(load.storedMs !== undefined ? { storedMs: load.storedMs } : {}),
       idleBytes,
       peakBytes: peak,
       settledBytes,
@@ -176,6 +177,8 @@ const fmtVisit = (v: Visit) =>
   v.loadMs === undefined
     ? `FAILED ${v.error}${v.peakBytes ? ` (peak +${Math.round((v.peakBytes - v.idleBytes) / 1e6)} MB)` : ''}`
     : `load ${(v.loadMs / 1000).toFixed(2)} s, first ${Math.round(v.firstPredictMs!)} ms, ${v.maxAbsDiff === 0 ? 'exact' : `max |Δ| ${v.maxAbsDiff}`}, peak +${Math.round((v.peakBytes! - v.idleBytes) / 1e6)} MB, settled +${Math.round((v.settledBytes! - v.idleBytes) / 1e6)} MB${
+        v.storedMs !== undefined ? `, stored at ${(v.storedMs / 1000).toFixed(2)} s` : ''
+      }${
         v.phases
           ? ` (${Object.entries(v.phases)
               .map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(2)}`)

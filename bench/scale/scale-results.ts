@@ -13,6 +13,8 @@ export interface ScaleSample {
   loadMs?: number;
   /** edgeserve: ms from the load call to each progress phase's first event, and to the download's last (`download end`). */
   phases?: Record<string, number>;
+  /** edgeserve: ms from the load call until the store had the model (the visit waits for it before it measures settled memory). */
+  storedMs?: number;
   firstPredictMs?: number;
   /** Largest |y − expected|: 0 when right (the expected values are exact in fp32). */
   maxAbsDiff?: number;

@@ -19,7 +19,8 @@
  * - After: the model's own buffers are watched (FinalizationRegistry, which keeps nothing alive)
  *   and the worker is nudged every NUDGE_EVERY_MS until they are gone — the host lets go of them
  *   only once its load has returned, later on a busy device (one nudge at 0 and one at 1 s left
- *   the copy alive in 1 of 2 samples at load average 13) — or until NUDGE_TRIES, for a caller
+ *   the copy alive in 1 of 2 samples at load average 13), and the store only once it has
+ *   written a big model it served first — or until NUDGE_TRIES, for a caller
  *   that keeps its bytes (then nothing is lost but a few small collections).
  */
 
@@ -29,8 +30,11 @@ export const COLLECT_NUDGE_BYTES = 65 * 1024 * 1024;
 export const COLLECT_WAIT_MS = 50;
 /** After the load: a nudge this often (ms) while the model's bytes are alive… */
 export const NUDGE_EVERY_MS = 500;
-/** …at most this many times (10 s). */
-export const NUDGE_TRIES = 20;
+/**
+ * …at most this many times (60 s): a big download served before it is stored stays alive until
+ * the store's last write (fetch-variant.ts), several seconds after its load at 256 MB here.
+ */
+export const NUDGE_TRIES = 120;
 
 export interface ReleaseHooks {
   timer: (run: () => void, ms: number) => unknown;
