@@ -84,6 +84,8 @@ export interface FetchVariantArgs {
   stallMs?: number;
   /** A download of this many bytes or more is handed over before it is stored (`storing`); default never. */
   storeInBackgroundFrom?: number;
+  /** Each chunk's write waits for this first (while a session is built: write-gate.ts). */
+  beforeWrite?: () => Promise<void>;
 }
 
 async function fromStore(args: FetchVariantArgs, urls: string[], repaired: string[], progress: FetchVariantArgs['progress']): Promise<FetchedVariant | undefined> {
@@ -133,6 +135,7 @@ class StoringSinks {
   constructor(
     private readonly write: ModelWrite | undefined,
     private readonly evictAll: () => Promise<void>,
+    private readonly beforeWrite: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   get storing(): boolean {
@@ -164,7 +167,7 @@ class StoringSinks {
     return {
       chunkBytes: write.chunkBytes,
       onChunk: (index, bytes) => {
-        this.writes = this.writes.then(() => put(index, bytes));
+        this.writes = this.writes.then(this.beforeWrite).then(() => put(index, bytes));
         return Promise.resolve();
       },
     };
@@ -229,7 +232,7 @@ async function downloadAndStore(args: FetchVariantArgs, urls: string[], total: n
       storeError = `${message(error)}; running from memory this session`;
     }
   }
-  const sinks = new StoringSinks(write, evictAll);
+  const sinks = new StoringSinks(write, evictAll, args.beforeWrite);
   let committed = false;
   /** The write went on to `storing`, which commits or aborts it itself. */
   let handedOff = false;
