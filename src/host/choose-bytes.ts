@@ -48,7 +48,6 @@ export function variantBytes(
   signal?: AbortSignal,
   repaired: string[] = [],
   storeInBackgroundFrom?: number,
-  beforeWrite?: () => Promise<void>,
 ): Promise<FetchedVariant> {
   const { versions: _v, policy: _p, ...spec } = model;
   return fetchVariant(
@@ -66,13 +65,12 @@ export function variantBytes(
       ...(signal ? { signal } : {}),
       ...(parts.config.downloadStallMs !== undefined ? { stallMs: parts.config.downloadStallMs } : {}),
       ...(storeInBackgroundFrom !== undefined ? { storeInBackgroundFrom } : {}),
-      ...(beforeWrite ? { beforeWrite } : {}),
     },
     repaired,
   );
 }
 
-type ChooseParts = DownloadParts & Pick<HostParts, 'state' | 'manifest' | 'engines' | 'capabilities' | 'deviceId' | 'storeInBackgroundFrom' | 'writeGate'>;
+type ChooseParts = DownloadParts & Pick<HostParts, 'state' | 'manifest' | 'engines' | 'capabilities' | 'deviceId' | 'storeInBackgroundFrom'>;
 
 async function fromPointer(parts: ChooseParts, request: WorkerLoadRequest, precision: Precision, report: Report, repaired: string[]): Promise<ChosenBytes | undefined> {
   const id = request.id;
@@ -107,7 +105,7 @@ async function fromManifest(parts: ChooseParts, request: WorkerLoadRequest, prec
   const version = choice.version.version;
   // Known from the manifest alone: refused before a byte is downloaded or stored.
   refuseTooLarge(model, variant.files, planBackends(request.backend ?? 'auto', await parts.capabilities()));
-  const fetched = await variantBytes(parts, model, version, variant, report, signal, repaired, parts.storeInBackgroundFrom, () => parts.writeGate.clear());
+  const fetched = await variantBytes(parts, model, version, variant, report, signal, repaired, parts.storeInBackgroundFrom);
   const chosen = { version, fetched, warm: false, engineWarming, ...(choice.cohort ? { cohort: choice.cohort } : {}) };
   const pointer = request.version === undefined;
   if (fetched.storing) {

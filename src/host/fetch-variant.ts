@@ -84,8 +84,6 @@ export interface FetchVariantArgs {
   stallMs?: number;
   /** A download of this many bytes or more is handed over before it is stored (`storing`); default never. */
   storeInBackgroundFrom?: number;
-  /** Each chunk's write waits for this first (while a session is built: write-gate.ts). */
-  beforeWrite?: () => Promise<void>;
 }
 
 async function fromStore(args: FetchVariantArgs, urls: string[], repaired: string[], progress: FetchVariantArgs['progress']): Promise<FetchedVariant | undefined> {
@@ -135,7 +133,6 @@ class StoringSinks {
   constructor(
     private readonly write: ModelWrite | undefined,
     private readonly evictAll: () => Promise<void>,
-    private readonly beforeWrite: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   get storing(): boolean {
@@ -167,7 +164,7 @@ class StoringSinks {
     return {
       chunkBytes: write.chunkBytes,
       onChunk: (index, bytes) => {
-        this.writes = this.writes.then(this.beforeWrite).then(() => put(index, bytes));
+        this.writes = this.writes.then(() => put(index, bytes));
         return Promise.resolve();
       },
     };
@@ -232,7 +229,7 @@ async function downloadAndStore(args: FetchVariantArgs, urls: string[], total: n
       storeError = `${message(error)}; running from memory this session`;
     }
   }
-  const sinks = new StoringSinks(write, evictAll, args.beforeWrite);
+  const sinks = new StoringSinks(write, evictAll);
   let committed = false;
   /** The write went on to `storing`, which commits or aborts it itself. */
   let handedOff = false;

@@ -11,7 +11,6 @@ import { packagedEngineFiles } from '../engines/packaged-engine-files.js';
 import { defaultEngines, type EngineRegistry } from '../engines/registry.js';
 import { manifestSource, type ManifestSource } from '../manifest/fetch-manifest.js';
 import { STORE_IN_BACKGROUND_FROM } from './fetch-variant.js';
-import { WriteGate } from './write-gate.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import type { FetchLike } from '../net/download.js';
 import type { ModelInfo, WorkerInit } from '../protocol.js';
@@ -78,8 +77,6 @@ export interface HostParts {
   readonly storeInBackgroundFrom: number;
   /** Downloads served before they were stored, while the store still writes them (settle() waits for them). */
   readonly storing: Set<Promise<unknown>>;
-  /** Store writes wait while a session is built (write-gate.ts). */
-  readonly writeGate: WriteGate;
 }
 
 export function createHostParts(deps: HostDeps, config: WorkerInit): HostParts {
@@ -107,6 +104,5 @@ export function createHostParts(deps: HostDeps, config: WorkerInit): HostParts {
     revalidations: new Map(),
     storeInBackgroundFrom: deps.storeInBackgroundFrom ?? STORE_IN_BACKGROUND_FROM,
     storing: new Set(),
-    writeGate: new WriteGate(),
   };
 }

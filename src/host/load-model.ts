@@ -60,8 +60,7 @@ export async function loadModel(
   let chosen = await chooseBytes(parts, request, precision, report, signal, repaired);
   const detected = await detecting;
   const requested = request.backend ?? 'auto';
-  // Store writes still running behind a big download pause while the session is built (write-gate.ts).
-  const open = (c: ChosenBytes) => parts.writeGate.during(() => openSession(parts, c, { id: request.id, version: c.version, precision }, requested, detected, report));
+  const open = (c: ChosenBytes) => openSession(parts, c, { id: request.id, version: c.version, precision }, requested, detected, report);
   let model: OpenedModel;
   try {
     model = await open(chosen);
