@@ -138,13 +138,13 @@ How to read it:
   stores as it downloads, so it loses more to a busy 2-core machine than a plain fetch: 256 MB cold was
   0.94× of bare at load average 5 (commit 0f9608d) and 1.16× at 23–31 (f847323).
 - Where edgeserve's cold load goes: the bench prints each sample's phases (ms from the load call to each
-  progress phase's first event, and to the download's last). At 256 MB (2026-12-05 07:55 UTC, commit
-  a1f3464) the download ended at 9.2–10.5 s and the session was ready 0.9 s later: the download is held
-  back by IndexedDB's writes, whose bytes Chromium moves from the worker's renderer process to the
-  browser process (moving bytes between processes is slow on this VM: \`bench/message-cost.ts\`); the
-  warm load reads them back in ~5 s. Letting the download run ahead of the writes and opening the
-  session meanwhile (9368fc1, reverted) ended the download at 4.0–4.8 s, but the load still waited for
-  the writes and was no faster (9.6–11.5 s): the store, not the network or the engine, bounds the
-  cold load here.
+  progress phase's first event, and to the download's last) and when the store had the model ("stored
+  at"; an edgeserve visit lasts until then, as an offline-first app's would, so the warm visit reads it
+  and settled is after the writes). Before 92002a4 the store's writes held the download back: at 256 MB
+  (2026-12-05 07:55 UTC, commit a1f3464) it ended at 9.2–10.5 s and the session was ready 0.9 s later —
+  IndexedDB's writes, whose bytes Chromium moves from the worker's renderer process to the browser
+  process (slow on this VM: \`bench/message-cost.ts\`), bounded the cold load. Since then a download of
+  64 MiB or more runs ahead of its writes and is served once verified: the download ends at ~4–6 s,
+  the model answers ~2 s later, and the store has it ~4 s after that.
 `;
 }
