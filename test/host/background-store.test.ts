@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DetectedCapabilities } from '../../src/capabilities.js';
-import { StorageFailedError } from '../../src/errors.js';
 import { createHost, defaultHostDeps } from '../../src/host/host.js';
 import type { ModelInfo } from '../../src/protocol.js';
 import { createMemoryDeviceState } from '../../src/state/device-state.js';
@@ -14,6 +13,7 @@ import { createMemoryStore } from '../../src/store/memory-store.js';
 import type { ModelStore } from '../../src/store/model-store.js';
 import { startModelServer, type ModelServer } from '../fixtures/model-server.js';
 import { nodeEngineFiles } from '../fixtures/node-engine-files.js';
+import { slowStore } from '../fixtures/slow-store.js';
 
 const wasmOnly: DetectedCapabilities = { webgpu: false, softwareAdapter: false, wasmSimd: true, wasmThreads: false, hardwareConcurrency: 2 };
 
@@ -22,29 +22,6 @@ beforeAll(async () => {
   server = await startModelServer();
 });
 afterAll(() => server.close());
-
-/** The memory store, each chunk write taking `putMs`; `refuseCommit`: its record is refused. */
-function slowStore(putMs: number, refuseCommit = false): ModelStore {
-  const memory = createMemoryStore();
-  return {
-    ...memory,
-    async begin(key, files) {
-      const write = await memory.begin(key, files);
-      return {
-        ...write,
-        chunkBytes: write.chunkBytes,
-        async put(f, c, bytes) {
-          await new Promise((resolve) => setTimeout(resolve, putMs));
-          await write.put(f, c, bytes);
-        },
-        async commit(spec) {
-          if (refuseCommit) throw new StorageFailedError('refused for the test', {});
-          await write.commit(spec);
-        },
-      };
-    },
-  };
-}
 
 async function startHost(store: ModelStore) {
   const host = createHost({
@@ -64,7 +41,7 @@ const recInput = () => ({ x: { dtype: 'float32' as const, dims: [1, 3, 48, 320],
 
 describe('a big cold download is served before it is stored', () => {
   it('answers before the store is done, then says it is stored (a switch of the same version), and the next load reads it', async () => {
-    const host = await startHost(slowStore(400));
+    const host = await startHost(slowStore(createMemoryStore(), { putMs: 400 }));
     const switches: ModelInfo[] = [];
     // ocr-rec: three 4 MiB chunks, 0.4 s each to write.
     const info = await host.load({ id: 'ocr-rec', backend: 'wasm' }, undefined, (i) => void switches.push(i));
@@ -79,7 +56,7 @@ describe('a big cold download is served before it is stored', () => {
   });
 
   it('says why when the store refuses the copy, and goes on answering from memory', async () => {
-    const host = await startHost(slowStore(10, true));
+    const host = await startHost(slowStore(createMemoryStore(), { putMs: 10, refuseCommit: true }));
     const switches: ModelInfo[] = [];
     const info = await host.load({ id: 'ocr-rec', backend: 'wasm' }, undefined, (i) => void switches.push(i));
     await host.settle();
@@ -92,7 +69,7 @@ describe('a big cold download is served before it is stored', () => {
     const host = createHost({
       ...defaultHostDeps,
       engineFiles: nodeEngineFiles,
-      openStore: () => slowStore(10),
+      openStore: () => slowStore(createMemoryStore(), { putMs: 10 }),
       openState: () => createMemoryDeviceState(),
       detect: async () => wasmOnly,
     });

@@ -12,6 +12,7 @@ import type { Manifest } from '../../src/manifest/schema.js';
 import type { LoadProgress } from '../../src/protocol.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import type { ModelStore } from '../../src/store/model-store.js';
+import { slowStore } from '../fixtures/slow-store.js';
 import { publicDir, startModelServer, type ModelServer } from '../fixtures/model-server.js';
 
 let server: ModelServer;
@@ -70,30 +71,6 @@ function logged(inner: ModelStore, log: string[], downloaded: () => number, refu
   };
 }
 
-/** The memory store with every chunk write taking `putMs` (as IndexedDB does for big models); `refuseCommit`: its record is refused. */
-function slowStore(inner: ModelStore, putMs: number, log: (what: string) => void, refuseCommit = false): ModelStore {
-  return {
-    ...inner,
-    async begin(k, files) {
-      const write = await inner.begin(k, files);
-      return {
-        ...write,
-        chunkBytes: write.chunkBytes,
-        async put(f, c, bytes) {
-          await new Promise((resolve) => setTimeout(resolve, putMs));
-          await write.put(f, c, bytes);
-          log(`put ${f}/${c}`);
-        },
-        async commit(spec) {
-          log('commit');
-          if (refuseCommit) throw new StorageFailedError('refused for the test', {});
-          await write.commit(spec);
-        },
-      };
-    },
-  };
-}
-
 function args(store: ModelStore, progress: LoadProgress[], extra: Partial<FetchVariantArgs> = {}): FetchVariantArgs {
   const { versions: _v, policy: _p, ...spec } = manifest.models.find((m) => m.id === ID)!;
   return {
@@ -137,12 +114,7 @@ describe('fetchVariant: download → hash → store, chunk by chunk', () => {
     const progress: LoadProgress[] = [];
     const seen: number[] = [];
     const memory = createMemoryStore();
-    const fetched = await fetchVariant(
-      args(
-        slowStore(memory, 500, (what) => what.startsWith('put') && seen.push(downloadedOf(progress)())),
-        progress,
-      ),
-    );
+    const fetched = await fetchVariant(args(slowStore(memory, { putMs: 500, log: (what) => what.startsWith('put') && seen.push(downloadedOf(progress)()) }), progress));
     expect(fetched).toMatchObject({ stored: true, fromCache: false });
     // A store 500 ms a chunk, far slower than the loopback: held back, the download would stop
     // at the end of chunk 1 (8 MiB) until chunk 0 is written.
@@ -154,7 +126,7 @@ describe('fetchVariant: download → hash → store, chunk by chunk', () => {
   it('hands a download over before it is stored when asked, and writes the record after', async () => {
     const log: string[] = [];
     const memory = createMemoryStore();
-    const store = slowStore(memory, 150, (what) => log.push(what));
+    const store = slowStore(memory, { putMs: 150, log: (what) => log.push(what) });
     const before = server.requests.length;
     const fetched = await fetchVariant(args(store, [], { storeInBackgroundFrom: 1 }));
     log.push('handed over');
@@ -170,7 +142,7 @@ describe('fetchVariant: download → hash → store, chunk by chunk', () => {
 
   it('says why a copy handed over was not kept, and keeps nothing, when the store refuses its record', async () => {
     const memory = createMemoryStore();
-    const store = slowStore(memory, 10, () => undefined, true);
+    const store = slowStore(memory, { putMs: 10, refuseCommit: true });
     const fetched = await fetchVariant(args(store, [], { storeInBackgroundFrom: 1 }));
     const outcome = await fetched.storing;
     expect(outcome?.stored).toBe(false);
