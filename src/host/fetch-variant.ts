@@ -121,10 +121,10 @@ const message = (error: unknown) => (error instanceof EdgeServeError || error in
  * Writes trail the download, one at a time, in order: a chunk is handed over as a view of the
  * download's buffer, which holds the whole file anyway, so holding the network back for the
  * store saved no memory — it only held the download back to IndexedDB's pace (at 256 MB on the
- * test VM, the download ended at 9–10 s held back, 4–5 s not). `drained()` is where the caller waits for them: before the record is
- * committed, or before a failed download's chunks are deleted. A restarted download hands its
- * chunks over again and they are written again, after, so the last write of each chunk is the
- * verified file's.
+ * test VM, the download ended at 9–10 s held back, 4–5 s not). `drained()` is where the caller
+ * waits for them: before the record is committed, or before a failed download's chunks are
+ * deleted. A restarted download hands its chunks over again and they are written again, after,
+ * so the last write of each chunk is the verified file's.
  */
 class StoringSinks {
   error: string | undefined;
