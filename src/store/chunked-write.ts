@@ -44,11 +44,6 @@ export function storeFailure(what: string, key: EntryKey, error: unknown): Stora
   });
 }
 
-function copyInto(target: ArrayBuffer, bytes: Uint8Array): ArrayBuffer {
-  new Uint8Array(target).set(bytes);
-  return target;
-}
-
 export async function beginWrite(idb: UseStore, dbName: string, key: EntryKey, files: readonly WriteFile[], now: () => number): Promise<ModelWrite> {
   if (files.length === 0 || files.length > MAX_FILES) throw storeFailure('store', key, new RangeError(`${files.length} files is not 1 to ${MAX_FILES}`));
   const tooBig = files.find((f) => !Number.isSafeInteger(f.bytes) || f.bytes < 0 || f.bytes > MAX_FILE_BYTES);
@@ -57,8 +52,6 @@ export async function beginWrite(idb: UseStore, dbName: string, key: EntryKey, f
   const written = stored.map((f) => new Array<boolean>(f.chunks).fill(false));
   const release = await holdWriteLock(writeLockName(dbName, entryKey(key)));
   let state: 'open' | 'committed' | 'aborted' = 'open';
-  let scratch: ArrayBuffer | undefined;
-  let scratchInUse = false;
   const deleteAll = () =>
     idb('readwrite', (store) => {
       store.delete(entryKey(key));
@@ -91,14 +84,8 @@ export async function beginWrite(idb: UseStore, dbName: string, key: EntryKey, f
       if (state !== 'open') throw storeFailure('store', key, new Error(`the write was already ${state}`));
       const want = stored[file] && chunk < stored[file].chunks ? Math.min(CHUNK_BYTES, stored[file].bytes - chunk * CHUNK_BYTES) : -1;
       if (bytes.byteLength !== want) throw storeFailure('store', key, new RangeError(`chunk ${chunk} of file ${file} has ${bytes.byteLength} bytes, not ${want}`));
-      // Its own ArrayBuffer, so the clone is this chunk and not the buffer it views. A full chunk
-      // goes through one scratch buffer, reused: put() clones its value before this write's
-      // promise resolves (and writes come one at a time; one that overlaps another slices). A
-      // fresh slice per chunk left up to V8's 64 MiB external-memory slack of dead chunks beside
-      // a big model's session at its peak.
-      const reuse = bytes.byteLength === CHUNK_BYTES && !scratchInUse;
-      const value = reuse ? copyInto((scratch ??= new ArrayBuffer(CHUNK_BYTES)), bytes) : bytes.slice().buffer;
-      if (reuse) scratchInUse = true;
+      // slice(): its own ArrayBuffer, so the clone is this chunk and not the buffer it views.
+      const value = bytes.slice().buffer;
       try {
         await idb('readwrite', (store) => {
           store.put(value, chunkKey(key, file, chunk));
@@ -106,8 +93,6 @@ export async function beginWrite(idb: UseStore, dbName: string, key: EntryKey, f
         });
       } catch (error) {
         throw storeFailure('store', key, error);
-      } finally {
-        if (reuse) scratchInUse = false;
       }
       written[file]![chunk] = true;
     },
