@@ -60,24 +60,32 @@ function fromOrt(results: Ort.InferenceSession.ReturnType): TensorMap {
   return outputs;
 }
 
-/**
- * A flavour's `env` is read when its first session initialises the WASM module and is fixed from
- * then on, so it is set once per flavour, before that first session. Resolves to where the .wasm
- * comes from (its device copy being written, its check under way: see `flavour`).
- */
-async function configure(ort: OrtModule, files: OrtFiles, context: EngineContext): Promise<WasmSource | undefined> {
+/** Where a flavour's runtime files come from (engine-file-cache.ts): looked up while its module is imported. */
+interface Located {
+  wasm: WasmSource | undefined;
+  mjs: string;
+}
+
+async function locate(files: OrtFiles, context: EngineContext): Promise<Located> {
   const cache = context.fileCache;
   // With a cache, ORT compiles the .wasm from the HTTP cache, from the first visit's one download
   // while it is checked, or from the checked bytes we hand it (engine-file-cache.ts), and imports
   // a glue URL that works offline.
   const [wasm, mjs] = cache ? await Promise.all([cache.wasm(files.wasm, files.wasmSha256), cache.glue(files.mjs)]) : [undefined, files.mjs];
+  return { wasm, mjs };
+}
+
+/**
+ * A flavour's `env` is read when its first session initialises the WASM module and is fixed from
+ * then on, so it is set once per flavour, before that first session.
+ */
+function configure(ort: OrtModule, files: OrtFiles, { wasm, mjs }: Located, context: EngineContext): void {
   ort.env.wasm.wasmPaths = { wasm: files.wasm, mjs };
   if (wasm && 'bytes' in wasm) ort.env.wasm.wasmBinary = wasm.bytes;
   ort.env.wasm.numThreads = context.wasmThreads;
   // The proxy worker would nest a worker in ours for nothing: we already are off the main thread.
   ort.env.wasm.proxy = false;
   ort.env.logLevel = context.logLevel ?? 'error';
-  return wasm;
 }
 
 /**
@@ -150,8 +158,12 @@ export function createOnnxEngine(
   function flavour(name: Flavour, context: EngineContext): Promise<OrtModule> {
     let ort = ready.get(name);
     if (!ort) {
-      ort = flavours[name]().then(async (module) => {
-        const wasm = await configure(module, name === 'jsep' ? context.files.ortJsep : context.files.ortWasm, context);
+      const files = name === 'jsep' ? context.files.ortJsep : context.files.ortWasm;
+      // The device's copies are looked up while the module is imported (on a first visit Cache
+      // Storage's first open is slow), not after.
+      ort = Promise.all([flavours[name](), locate(files, context)]).then(async ([module, located]) => {
+        configure(module, files, located, context);
+        const { wasm } = located;
         if (!wasm || !('response' in wasm)) return module;
         // A first visit: the runtime compiles from the one download (handed to its own fetch).
         await withFetchServed(wasm.url, wasm.response, () => startOrtRuntime(module));
