@@ -137,7 +137,7 @@ async function adapterBufferLimit(): Promise<number | undefined> {
   return adapter ? Math.min(adapter.limits.maxBufferSize, adapter.limits.maxStorageBufferBindingSize) : undefined;
 }
 
-/** One per host: the flavours it imported and configured (a failure is tried again on the next session). */
+/** One per host: the flavours it imported, configured and started (a failure is tried again on the next session). */
 export function createOnnxEngine(
   flavours: OrtFlavours = defaultOrtFlavours,
   {
@@ -155,6 +155,12 @@ export function createOnnxEngine(
    * failed stays here, rejected, so it is never used nor retried in this worker.
    */
   const checks = new Map<Flavour, Promise<void>>();
+  /**
+   * A flavour's runtime, started once: on a first visit inside the fetch tap, else here. (Started
+   * again by `prepare` after the tap had started it, the second one-node session came with a first
+   * visit's first prediction of 2.52 s against 2.40 s once: cold silero-vad ×1, medians of
+   * bench/cold-start-ab.ts, n = 9.)
+   */
   function flavour(name: Flavour, context: EngineContext): Promise<OrtModule> {
     let ort = ready.get(name);
     if (!ort) {
@@ -164,7 +170,10 @@ export function createOnnxEngine(
       ort = Promise.all([flavours[name](), locate(files, context)]).then(async ([module, located]) => {
         configure(module, files, located, context);
         const { wasm } = located;
-        if (!wasm || !('response' in wasm)) return module;
+        if (!wasm || !('response' in wasm)) {
+          await startOrtRuntime(module);
+          return module;
+        }
         // A first visit: the runtime compiles from the one download (handed to its own fetch).
         await withFetchServed(wasm.url, wasm.response, () => startOrtRuntime(module));
         const check = wasm.verify();
@@ -194,7 +203,7 @@ export function createOnnxEngine(
     name: 'onnx',
     // Started while the model downloads, on the flavour the first planned backend needs.
     async prepare(context, backend = 'wasm') {
-      await startOrtRuntime(await flavour(flavourOf(backend), context));
+      await flavour(flavourOf(backend), context);
     },
     files: (backend, context) => {
       const own = backend === 'webgpu' ? context.files.ortJsep : context.files.ortWasm;

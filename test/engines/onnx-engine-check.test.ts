@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { EngineFileCache } from '../../src/engines/engine-file-cache.js';
-import { createOnnxEngine } from '../../src/engines/onnx.js';
+import { createOnnxEngine, type OrtFlavours } from '../../src/engines/onnx.js';
 import { IntegrityError } from '../../src/errors.js';
 import type { ModelSpec } from '../../src/manifest/schema.js';
 import { nodeEngineFiles } from '../fixtures/node-engine-files.js';
@@ -51,5 +51,33 @@ describe('the ONNX engine on a first visit', () => {
     await expect(engine.create(spec, files(), 'wasm', context)).rejects.toBe(mismatch);
     await expect(engine.create(spec, files(), 'wasm', context)).rejects.toBe(mismatch);
     expect(fileCache.checks).toBe(1);
+  });
+
+  it('starts the runtime once: prepare, then the session', async () => {
+    // Counted: sessions made on bytes too small to be the model, i.e. the one-node start-up model.
+    let startUps = 0;
+    const counting: OrtFlavours = {
+      wasm: async () => {
+        const ort = await import('../../src/engines/ort-wasm.js');
+        const create = ort.InferenceSession.create.bind(ort.InferenceSession) as (...args: unknown[]) => Promise<unknown>;
+        const InferenceSession = {
+          create: (...args: unknown[]) => {
+            if (args[0] instanceof Uint8Array && args[0].byteLength < 100) startUps++;
+            return create(...args);
+          },
+        };
+        return { ...ort, InferenceSession } as unknown as typeof ort;
+      },
+      jsep: () => Promise.reject(new Error('not used')),
+    };
+    for (const fileCache of [firstVisit(async () => undefined), undefined]) {
+      startUps = 0;
+      const engine = createOnnxEngine(counting);
+      const context = { files: nodeEngineFiles(), wasmThreads: 1, ...(fileCache ? { fileCache } : {}) };
+      await engine.prepare?.(context, 'wasm');
+      const session = await engine.create(spec, files(), 'wasm', context);
+      await session.dispose();
+      expect(startUps).toBe(1);
+    }
   });
 });
