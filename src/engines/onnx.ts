@@ -89,6 +89,19 @@ function configure(ort: OrtModule, files: OrtFiles, { wasm, mjs }: Located, cont
 }
 
 /**
+ * onnxruntime-web imports its glue (.mjs) only once its own module is in and configured, and on a
+ * first visit that import waited behind the model's download on the worker's one thread (cold
+ * silero-vad ×1, marks in the worker: 130 ms from the module to the request for the .wasm, 20 ms
+ * without the download). Imported here beside the module, its later import of the same URL finds
+ * it loaded. Same origin only: a cross-origin glue is fetched by onnxruntime-web itself (as a blob,
+ * for its threads). A failure is onnxruntime-web's to meet and name (offline, it gets a blob: URL).
+ */
+function importGlueEarly(url: string): void {
+  if (!globalThis.location || new URL(url, location.href).origin !== location.origin) return;
+  import(/* webpackIgnore: true */ /* @vite-ignore */ url).catch(() => undefined);
+}
+
+/**
  * A session logs at its own severity (onnxruntime-web's default: warning), whatever env.logLevel
  * says: its graph optimizer's "Removing initializer …" warnings reached pages as console.error
  * lines (119 in one load) until the session was told the app's level too.
@@ -166,7 +179,8 @@ export function createOnnxEngine(
     if (!ort) {
       const files = name === 'jsep' ? context.files.ortJsep : context.files.ortWasm;
       // The device's copies are looked up while the module is imported (on a first visit Cache
-      // Storage's first open is slow), not after.
+      // Storage's first open is slow), not after; and so is the glue, see importGlueEarly.
+      importGlueEarly(files.mjs);
       ort = Promise.all([flavours[name](), locate(files, context)]).then(async ([module, located]) => {
         configure(module, files, located, context);
         const { wasm } = located;
