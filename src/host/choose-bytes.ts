@@ -135,11 +135,6 @@ export async function chooseBytes(
   signal: AbortSignal,
   repaired: string[],
 ): Promise<ChosenBytes> {
-  if (request.version === undefined) {
-    // Fetched while the device's pointer is read (on a first visit IndexedDB creates its database
-    // then): a cold load needs it next, a warm one's background check takes this fetch (load-model.ts).
-    parts.manifest.get().catch(() => undefined);
-  }
   const warm = request.version === undefined ? await fromPointer(parts, request, precision, report, repaired) : undefined;
   return warm ?? fromManifest(parts, request, precision, report, signal, repaired);
 }

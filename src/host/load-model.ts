@@ -79,6 +79,6 @@ export async function loadModel(
   const info = registerServed(parts, { request, precision, chosen, model, repaired, startedAt, ...(onSwitch ? { onSwitch } : {}) });
   if (chosen.storing) followStore(parts, info.handle, info.version, chosen.storing);
   report({ phase: 'ready', loaded: info.bytes, total: info.bytes });
-  if (chosen.warm) void revalidate(parts, request.id, precision, startedAt).catch(() => undefined);
+  if (chosen.warm) void revalidate(parts, request.id, precision).catch(() => undefined);
   return info;
 }

@@ -78,8 +78,8 @@ async function suspendMismatched(parts: HostParts, model: ModelEntry, precision:
   return { copies, reasons: [...reasons] };
 }
 
-async function upgrade(parts: HostParts, id: string, precision: Precision, since?: number): Promise<ModelInfo[]> {
-  const manifest = await parts.manifest.get(since === undefined ? true : { since });
+async function upgrade(parts: HostParts, id: string, precision: Precision): Promise<ModelInfo[]> {
+  const manifest = await parts.manifest.get(true);
   const model = findModel(manifest, id);
   const mismatched = await suspendMismatched(parts, model, precision);
   const refuse = (why: string) => {
@@ -131,17 +131,13 @@ async function moveTo(parts: HostParts, model: ModelEntry, precision: Precision,
   return switched;
 }
 
-/**
- * Checks the manifest and upgrades `id`/`precision` if its version should change. One check at a
- * time a model. `since` (performance.now()): a manifest fetched from then on is fresh enough (a
- * load's own); absent, it is fetched again.
- */
-export function revalidate(parts: HostParts, id: string, precision: Precision, since?: number): Promise<ModelInfo[]> {
+/** Checks the manifest and upgrades `id`/`precision` if its version should change. One check at a time a model. */
+export function revalidate(parts: HostParts, id: string, precision: Precision): Promise<ModelInfo[]> {
   const byKey = parts.revalidations;
   const key = `${id}/${precision}`;
   const existing = byKey.get(key);
   if (existing) return existing;
-  const work = upgrade(parts, id, precision, since)
+  const work = upgrade(parts, id, precision)
     .catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       for (const served of parts.served.following(id, precision)) {

@@ -10,12 +10,8 @@ import type { Manifest } from './schema.js';
 import { validateManifest } from './validate.js';
 
 export interface ManifestSource {
-  /**
-   * The manifest: the worker's copy, fetched again when `fresh` is true, or when it was fetched
-   * before `fresh.since` (performance.now()): a background check after a load takes the fetch the
-   * load started (choose-bytes.ts) instead of making a second one.
-   */
-  get(fresh?: boolean | { since: number }): Promise<Manifest>;
+  /** The manifest; `fresh` fetches it again. */
+  get(fresh?: boolean): Promise<Manifest>;
 }
 
 async function fetchManifest(url: string, fetchImpl: FetchLike): Promise<Manifest> {
@@ -39,12 +35,9 @@ async function fetchManifest(url: string, fetchImpl: FetchLike): Promise<Manifes
 
 export function manifestSource(url: string, fetchImpl: FetchLike): ManifestSource {
   let cached: Promise<Manifest> | undefined;
-  let fetchedAt = Number.NEGATIVE_INFINITY;
   return {
     get(fresh = false) {
-      const stale = fresh === true || (typeof fresh === 'object' && fetchedAt < fresh.since);
-      if (stale || !cached) {
-        fetchedAt = performance.now();
+      if (fresh || !cached) {
         const fetched = fetchManifest(url, fetchImpl);
         fetched.catch(() => {
           if (cached === fetched) cached = undefined;
