@@ -7,7 +7,9 @@
  *
  *   BENCH_BUILD_DIR=.bench-a npx tsx -e "import('./bench/lib/server.ts').then((m) => m.build(4230))"
  *   (change the code) BENCH_BUILD_DIR=.bench-b …
- *   npx tsx bench/cold-start-ab.ts --dirs .bench-a,.bench-b [--model silero-vad] [--threads 1] [--n 7]
+ *   npx tsx bench/cold-start-ab.ts --dirs .bench-a,.bench-b [--model silero-vad] [--threads 1] [--n 7] [--warm]
+ *
+ * --warm also times the returning visit: a second page in the same profile, after the first.
  */
 import { resolve } from 'node:path';
 import { openBench, step } from './lib/bench-page.js';
@@ -30,17 +32,26 @@ const spec = { model, backend: threads > 1 ? 'wasm-threaded' : 'wasm-1', precisi
 const sides = [...dirs.map((name, i) => ({ name, i })), { name: 'bare worker', i: 0 }];
 const ttfp = new Map<string, number[]>(sides.map((s) => [s.name, []]));
 const load = new Map<string, number[]>(sides.map((s) => [s.name, []]));
+const warm = argv.includes('--warm');
+const warmTtfp = new Map<string, number[]>(sides.map((s) => [s.name, []]));
 try {
   for (let r = 0; r < n; r++) {
     for (let k = 0; k < sides.length; k++) {
       const side = sides[(k + r) % sides.length]!;
       const fresh = await launchFresh({ gpu: false, headed: false });
       try {
-        const page = await openBench(fresh.context, servers[side.i]!.url, threads, log);
-        const out = side.name === 'bare worker' ? await step(page, 'bareWorkerStart', spec, 'network') : await step(page, 'edgeserveStart', spec);
+        const visit = async () => {
+          const page = await openBench(fresh.context, servers[side.i]!.url, threads, log);
+          const out = side.name === 'bare worker' ? await step(page, 'bareWorkerStart', spec, 'network') : await step(page, 'edgeserveStart', spec);
+          // Past the first visit's deferred writes (the engine's device copies), as a user's return is.
+          if (warm) await new Promise((r) => setTimeout(r, 1500));
+          await page.close();
+          return out;
+        };
+        const out = await visit();
         ttfp.get(side.name)!.push(out.start.ttfpMs);
         load.get(side.name)!.push(out.start.loadMs);
-        await page.close();
+        if (warm) warmTtfp.get(side.name)!.push((await visit()).start.ttfpMs);
       } finally {
         await fresh.close();
       }
@@ -51,10 +62,12 @@ try {
   for (const server of servers) server.stop();
 }
 const median = (samples: number[]) => summarize(samples).median;
-const bare = median(ttfp.get('bare worker')!);
-for (const [name, samples] of ttfp) {
-  const m = median(samples);
-  console.log(
-    `${name.padEnd(20)} first prediction ${m.toFixed(0)} ms (${samples.map((x) => x.toFixed(0)).join(' ')}) = ${(m / bare).toFixed(2)}x; load ${median(load.get(name)!).toFixed(0)} ms`,
-  );
-}
+const report = (label: string, table: Map<string, number[]>, extra: (name: string) => string) => {
+  const bare = median(table.get('bare worker')!);
+  for (const [name, samples] of table) {
+    const m = median(samples);
+    console.log(`${label} ${name.padEnd(20)} first prediction ${m.toFixed(0)} ms (${samples.map((x) => x.toFixed(0)).join(' ')}) = ${(m / bare).toFixed(2)}x${extra(name)}`);
+  }
+};
+report('cold', ttfp, (name) => `; load ${median(load.get(name)!).toFixed(0)} ms`);
+if (warm) report('warm', warmTtfp, () => '');
