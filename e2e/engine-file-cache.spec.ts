@@ -73,7 +73,7 @@ test('a corrupted cached .wasm is dropped and downloaded again, never compiled',
     const before = downloads();
     const again = await loadAndPredict(page);
     expect(again.top).toBeGreaterThan(0.5);
-    // Fetched again, once (the engine's own fetch; its device copy is then read from the HTTP cache).
+    // Downloaded again, once: the engine compiled one branch while the other was checked.
     expect(downloads() - before).toBe(1);
     await engineCopiesWritten(page);
     const size = await page.evaluate(async (url) => (await (await caches.open('edgeserve-engines')).match(url))!.arrayBuffer().then((b) => b.byteLength), url);

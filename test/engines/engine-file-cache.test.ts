@@ -10,8 +10,6 @@ import { sha256Hex } from '../../src/integrity/sha256.js';
 
 const ORIGIN = 'https://app.example';
 const URL_ = `${ORIGIN}/engines/ort/ort-wasm-simd-threaded.wasm`;
-/** The engine served by a CDN, another origin than the page's. */
-const CDN_URL = 'https://cdn.example/edgeserve/lib/ort/ort-wasm-simd-threaded.wasm';
 const BYTES = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]);
 const FRESH = { 'cache-control': 'public, max-age=31536000, immutable', date: 'Sun, 22 Nov 2026 20:00:00 GMT', etag: '"v1"', 'content-length': '8' };
 
@@ -92,11 +90,11 @@ describe('engine .wasm source', () => {
     await vi.waitFor(() => expect(entries.get(URL_)?.headers.get('x-edgeserve-response')).toBe(identityOf(FRESH)));
   });
 
-  it('a first visit to a CDN downloads once, when the engine fetches: it compiles one branch while the other is checked; the device copy waits for flush()', async () => {
+  it('a first visit downloads once, when the engine fetches: it compiles one branch while the other is checked; the device copy waits for flush()', async () => {
     const { storage, entries } = memoryCaches();
     const { fetchImpl, calls } = fakeFetch(undefined);
     const files = openEngineFileCache('e', storage, fetchImpl)!;
-    const source = await files.wasm(CDN_URL, await sha256Hex(BYTES));
+    const source = await files.wasm(URL_, await sha256Hex(BYTES));
     if (!('response' in source)) throw new Error(`expected a first download, got ${JSON.stringify(source)}`);
     // No probe of an empty HTTP cache, and nothing fetched before the engine asks.
     expect(calls).toEqual([]);
@@ -104,42 +102,20 @@ describe('engine .wasm source', () => {
     expect(new Uint8Array(await forEngine.arrayBuffer())).toEqual(BYTES);
     await source.verify();
     expect(calls).toEqual([{}]);
-    expect(entries.has(CDN_URL)).toBe(false);
+    expect(entries.has(URL_)).toBe(false);
     await files.flush();
-    expect(entries.get(CDN_URL)?.headers.get('x-edgeserve-response')).toBe(identityOf(FRESH));
-    expect(new Uint8Array(await entries.get(CDN_URL)!.arrayBuffer())).toEqual(BYTES);
+    expect(entries.get(URL_)?.headers.get('x-edgeserve-response')).toBe(identityOf(FRESH));
+    expect(new Uint8Array(await entries.get(URL_)!.arrayBuffer())).toEqual(BYTES);
     expect(calls).toEqual([{}]);
   });
 
-  it('a first download from a CDN that does not match the build hash fails its check, and nothing is kept', async () => {
+  it('a first download that does not match the build hash fails its check, and nothing is kept', async () => {
     const { storage, entries } = memoryCaches();
     const files = openEngineFileCache('e', storage, fakeFetch(undefined).fetchImpl)!;
-    const source = await files.wasm(CDN_URL, '0'.repeat(64));
+    const source = await files.wasm(URL_, '0'.repeat(64));
     if (!('response' in source)) throw new Error('expected a first download');
     await source.response();
     await expect(source.verify()).rejects.toMatchObject({ code: 'INTEGRITY_MISMATCH' });
-    await files.flush();
-    expect(entries.size).toBe(0);
-  });
-
-  it('a first visit to an engine on its own origin: the engine fetches it; the device copy is read from the HTTP cache and checked after flush()', async () => {
-    const { storage, entries } = memoryCaches();
-    const { fetchImpl, calls } = fakeFetch(undefined);
-    const files = openEngineFileCache('e', storage, fetchImpl)!;
-    expect(await files.wasm(URL_, await sha256Hex(BYTES))).toEqual({ url: URL_ });
-    // Nothing fetched or checked beside the engine's own download.
-    expect(calls).toEqual([]);
-    expect(files.pending()).toBe(true);
-    await files.flush();
-    expect(calls).toEqual([{ cache: 'force-cache' }]);
-    expect(entries.get(URL_)?.headers.get('x-edgeserve-response')).toBe(identityOf(FRESH));
-    expect(new Uint8Array(await entries.get(URL_)!.arrayBuffer())).toEqual(BYTES);
-  });
-
-  it('a first visit whose own-origin .wasm does not match the build hash keeps no device copy', async () => {
-    const { storage, entries } = memoryCaches();
-    const files = openEngineFileCache('e', storage, fakeFetch(undefined).fetchImpl)!;
-    expect(await files.wasm(URL_, '0'.repeat(64))).toEqual({ url: URL_ });
     await files.flush();
     expect(entries.size).toBe(0);
   });
@@ -160,7 +136,7 @@ describe('engine .wasm source', () => {
     let allowWrite!: () => void;
     const { storage, entries } = memoryCaches(new Promise<void>((resolve) => (allowWrite = resolve)));
     const files = openEngineFileCache('e', storage, fakeFetch(undefined).fetchImpl)!;
-    const source = await files.wasm(CDN_URL, await sha256Hex(BYTES));
+    const source = await files.wasm(URL_, await sha256Hex(BYTES));
     if (!('response' in source)) throw new Error('expected a first download');
     await source.response();
     await source.verify();
@@ -171,6 +147,6 @@ describe('engine .wasm source', () => {
     expect(settled).toBe(false);
     allowWrite();
     await second;
-    expect(entries.has(CDN_URL)).toBe(true);
+    expect(entries.has(URL_)).toBe(true);
   });
 });
