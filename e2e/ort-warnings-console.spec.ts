@@ -71,6 +71,8 @@ test("onnxruntime's warnings reach no console.error line at the default log leve
   expect(fromOrt()).toEqual([]);
 
   expect(await loadAndRun(page, 'warning', 'ort-log-warning')).toBe(16);
+  // A worker's console lines reach the page's listener on their own schedule, some after the
+  // evaluate returned (a clean-clone run saw 3 of 12 at this point): waited for, not sampled.
+  await expect.poll(() => fromOrt().filter((line) => line.includes('Removing initializer')).length).toBeGreaterThanOrEqual(UNUSED);
   console.log(`logLevel 'warning': ${fromOrt().length} console.error lines from onnxruntime`);
-  expect(fromOrt().filter((line) => line.includes('Removing initializer')).length).toBeGreaterThanOrEqual(UNUSED);
 });
