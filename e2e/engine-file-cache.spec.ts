@@ -2,14 +2,31 @@
  * The engines' own files are kept on the device for apps without a service worker: after one
  * load, onnxruntime-web's .wasm and .mjs are in Cache Storage with their SHA-256, and a new
  * worker runs with every engine-file request failing. A corrupted cache entry is never compiled:
- * it is dropped and downloaded again.
+ * it is dropped and downloaded again. A private window, whose HTTP cache keeps no file this big,
+ * keeps the .wasm on its second visit, and never downloads it twice in one visit.
+ *
+ * On a real profile directory (a normal window) except the private-window case: Playwright's
+ * usual contexts are off the record, their HTTP cache in memory.
  */
 import type { BrowserContext, Page } from '@playwright/test';
-import { expect, openHarness, test } from './fixtures.js';
-import { appHeaders, e2eBuildDir, sidePort, startStaticServer } from './static-server.js';
-import { engineCopiesWritten } from './real-profile.js';
+import { expect, test } from './fixtures.js';
+import { engineCopiesWritten, withProfile } from './real-profile.js';
+import { appHeaders, e2eBuildDir, sidePort, startStaticServer, type StaticServer } from './static-server.js';
 
 const ENGINE_FILE = /\/engines\/ort\/ort-wasm-simd-threaded\.(wasm|mjs)$/;
+const WASM = '/engines/ort/ort-wasm-simd-threaded.wasm';
+
+let server: StaticServer;
+test.beforeEach(async () => {
+  // Its own server, whose log counts what reached the network (the engine's HTTP-cache probes do not).
+  server = await startStaticServer({ port: sidePort(2), roots: [e2eBuildDir], headers: appHeaders });
+});
+test.afterEach(() => server.close());
+
+async function open(page: Page): Promise<void> {
+  await page.goto(`${server.origin}/e2e/pages/harness.html`);
+  await expect(page.locator('#status')).toHaveText('ready');
+}
 
 async function loadAndPredict(page: Page): Promise<{ top: number; backend: string }> {
   return page.evaluate(async () => {
@@ -37,48 +54,74 @@ async function failEngineFiles(context: BrowserContext): Promise<string[]> {
   return failed;
 }
 
-test('engine files are cached once with their hash and a new worker runs without the network for them', async ({ context, page }) => {
-  await openHarness(page);
-  await page.evaluate(() => caches.delete('edgeserve-engines'));
-  const first = await loadAndPredict(page);
-  expect(first.top).toBeGreaterThan(0.5);
-  // Written after the first prediction; runtime.dispose() let the worker finish writing them.
-  await engineCopiesWritten(page);
-  const cached = await cachedEngineFiles(page);
-  expect(cached.map((c) => c.path).sort()).toEqual(['/engines/ort/ort-wasm-simd-threaded.mjs', '/engines/ort/ort-wasm-simd-threaded.wasm']);
-  for (const entry of cached) expect(entry.sha256).toMatch(/^[0-9a-f]{64}$/);
+const wasmDownloads = () => server.log.filter((path) => path === WASM).length;
 
-  const failed = await failEngineFiles(context);
-  const second = await loadAndPredict(page);
-  expect(second).toEqual(first);
-  // The .mjs was asked of the network first (and failed): the cache, not the HTTP cache, answered.
-  expect(failed).toContain('/engines/ort/ort-wasm-simd-threaded.mjs');
+test('engine files are cached once with their hash and a new worker runs without the network for them', async ({ playwright, launchOptions }) => {
+  await withProfile(playwright.chromium, launchOptions, async (context) => {
+    const page = await context.newPage();
+    await open(page);
+    const first = await loadAndPredict(page);
+    expect(first.top).toBeGreaterThan(0.5);
+    // Written after the first prediction; runtime.dispose() let the worker finish writing them.
+    await engineCopiesWritten(page);
+    expect(wasmDownloads()).toBe(1);
+    const cached = await cachedEngineFiles(page);
+    expect(cached.map((c) => c.path).sort()).toEqual(['/engines/ort/ort-wasm-simd-threaded.mjs', WASM]);
+    for (const entry of cached) expect(entry.sha256).toMatch(/^[0-9a-f]{64}$/);
+
+    const failed = await failEngineFiles(context);
+    const second = await loadAndPredict(page);
+    expect(second).toEqual(first);
+    // The .mjs was asked of the network first (and failed): the cache, not the HTTP cache, answered.
+    expect(failed).toContain('/engines/ort/ort-wasm-simd-threaded.mjs');
+  });
 });
 
-test('a corrupted cached .wasm is dropped and downloaded again, never compiled', async ({ page }) => {
-  // Its own server, whose log counts what reached the network (the engine's HTTP-cache probes do not).
-  const server = await startStaticServer({ port: sidePort(2), roots: [e2eBuildDir], headers: appHeaders });
-  try {
-    await page.goto(`${server.origin}/e2e/pages/harness.html`);
-    await expect(page.locator('#status')).toHaveText('ready');
+test('a corrupted cached .wasm is dropped and downloaded again, never compiled', async ({ playwright, launchOptions }) => {
+  await withProfile(playwright.chromium, launchOptions, async (context) => {
+    const page = await context.newPage();
+    await open(page);
     await loadAndPredict(page);
     await engineCopiesWritten(page);
-    const url = `${server.origin}/engines/ort/ort-wasm-simd-threaded.wasm`;
+    const url = `${server.origin}${WASM}`;
     await page.evaluate(async (url) => {
       const cache = await caches.open('edgeserve-engines');
       const hash = (await cache.match(url))!.headers.get('x-edgeserve-sha256')!;
       await cache.put(url, new Response(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 42]), { headers: { 'x-edgeserve-sha256': hash } }));
     }, url);
-    const downloads = () => server.log.filter((path) => path === '/engines/ort/ort-wasm-simd-threaded.wasm').length;
-    const before = downloads();
+    const before = wasmDownloads();
     const again = await loadAndPredict(page);
     expect(again.top).toBeGreaterThan(0.5);
-    // Downloaded again, once: the engine compiled one branch while the other was checked.
-    expect(downloads() - before).toBe(1);
+    // Fetched again, once (the engine's own fetch; its device copy is then read from the HTTP cache).
+    expect(wasmDownloads() - before).toBe(1);
     await engineCopiesWritten(page);
     const size = await page.evaluate(async (url) => (await (await caches.open('edgeserve-engines')).match(url))!.arrayBuffer().then((b) => b.byteLength), url);
     expect(size).toBeGreaterThan(1_000_000);
-  } finally {
-    await server.close();
-  }
+  });
+});
+
+test('a private window downloads the .wasm once a visit: its second visit keeps the device copy, and the third runs without the network', async ({ context, page }) => {
+  await open(page);
+  await page.evaluate(() => caches.delete('edgeserve-engines'));
+  const first = await loadAndPredict(page);
+  expect(first.top).toBeGreaterThan(0.5);
+  // The engine fetched and compiled it as onnxruntime-web alone does; the HTTP cache of a private
+  // window did not keep 14 MB, so there was no device copy to take, and no second download.
+  await engineCopiesWritten(page, ['.mjs']);
+  expect(wasmDownloads()).toBe(1);
+  expect((await cachedEngineFiles(page)).map((c) => c.path)).not.toContain(WASM);
+  // What tells the next visit to take the checked one-download way (engine-file-cache.ts).
+  await expect
+    .poll(() => page.evaluate(async () => (await (await caches.open('edgeserve-engines:http-cache-did-not-keep')).keys()).map((r) => new URL(r.url).pathname)))
+    .toEqual([WASM]);
+
+  // The next visit downloads it once more (as onnxruntime-web alone would here), checked, and keeps it.
+  expect(await loadAndPredict(page)).toEqual(first);
+  await engineCopiesWritten(page, ['.wasm']);
+  expect(wasmDownloads()).toBe(2);
+
+  const failed = await failEngineFiles(context);
+  expect(await loadAndPredict(page)).toEqual(first);
+  expect(failed).toContain('/engines/ort/ort-wasm-simd-threaded.mjs');
+  expect(wasmDownloads()).toBe(2);
 });

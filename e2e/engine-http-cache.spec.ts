@@ -43,7 +43,7 @@ test('a returning visit compiles the engine from the fresh, integrity-checked HT
       expect(cold).toBeGreaterThan(0.5);
       await engineCopiesWritten(first);
       await first.close();
-      // One download: the engine compiled one branch of it by streaming while the other was checked.
+      // One download: the engine fetched and compiled it; its device copy came from the HTTP cache.
       expect(server.log.filter((path) => path === WASM)).toHaveLength(1);
 
       const second = await context.newPage();

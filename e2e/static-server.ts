@@ -44,7 +44,15 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
       res.writeHead(404, headers).end();
       return;
     }
-    res.writeHead(200, { ...headers, 'Content-Type': contentType(file), 'Content-Length': statSync(file).size });
+    // A validator, as every real static server sends: a `no-cache` file is revalidated (304), and
+    // the browser's HTTP cache keeps it for a `force-cache` read (the engine's device copy).
+    const stat = statSync(file);
+    const etag = `W/"${stat.size.toString(16)}-${Math.round(stat.mtimeMs).toString(16)}"`;
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, { ...headers, ETag: etag }).end();
+      return;
+    }
+    res.writeHead(200, { ...headers, ETag: etag, 'Content-Type': contentType(file), 'Content-Length': stat.size });
     createReadStream(file).pipe(res);
   };
   const server = createServer(handle);

@@ -68,9 +68,10 @@ interface Located {
 
 async function locate(files: OrtFiles, context: EngineContext): Promise<Located> {
   const cache = context.fileCache;
-  // With a cache, ORT compiles the .wasm from the HTTP cache, from the first visit's one download
-  // while it is checked, or from the checked bytes we hand it (engine-file-cache.ts), and imports
-  // a glue URL that works offline.
+  // With a cache, ORT compiles the .wasm from its URL (a returning visit's HTTP cache, or a first
+  // visit's download from the page's own origin), from a CDN's one download while it is checked,
+  // or from the checked bytes we hand it (engine-file-cache.ts), and imports a glue URL that
+  // works offline.
   const [wasm, mjs] = cache ? await Promise.all([cache.wasm(files.wasm, files.wasmSha256), cache.glue(files.mjs)]) : [undefined, files.mjs];
   return { wasm, mjs };
 }

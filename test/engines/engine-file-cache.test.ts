@@ -10,21 +10,31 @@ import { sha256Hex } from '../../src/integrity/sha256.js';
 
 const ORIGIN = 'https://app.example';
 const URL_ = `${ORIGIN}/engines/ort/ort-wasm-simd-threaded.wasm`;
+/** The engine served by a CDN, another origin than the page's. */
+const CDN_URL = 'https://cdn.example/edgeserve/lib/ort/ort-wasm-simd-threaded.wasm';
 const BYTES = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]);
 const FRESH = { 'cache-control': 'public, max-age=31536000, immutable', date: 'Sun, 22 Nov 2026 20:00:00 GMT', etag: '"v1"', 'content-length': '8' };
 
-/** A Cache Storage with one cache, kept in a Map; `put` waits for `writable` when one is given. */
+/**
+ * A Cache Storage kept in Maps, one a cache name; `entries` is cache 'e' (the device copies in
+ * these tests). `put` waits for `writable` when one is given.
+ */
 function memoryCaches(writable?: Promise<void>): { storage: CacheStorage; entries: Map<string, Response> } {
-  const entries = new Map<string, Response>();
-  const cache = {
-    match: async (url: string) => entries.get(url)?.clone(),
-    put: async (url: string, response: Response) => {
-      await writable;
-      entries.set(url, response);
-    },
-    delete: async (url: string) => entries.delete(url),
+  const caches = new Map<string, Map<string, Response>>();
+  const open = (name: string) => {
+    const entries = caches.get(name) ?? new Map<string, Response>();
+    caches.set(name, entries);
+    return {
+      match: async (url: string) => entries.get(url)?.clone(),
+      put: async (url: string, response: Response) => {
+        await writable;
+        entries.set(url, response);
+      },
+      delete: async (url: string) => entries.delete(url),
+    };
   };
-  return { storage: { open: async () => cache } as unknown as CacheStorage, entries };
+  open('e');
+  return { storage: { open: async (name: string) => open(name) } as unknown as CacheStorage, entries: caches.get('e')! };
 }
 
 /** The bytes in three pieces, as a network delivers a body. */
@@ -90,11 +100,11 @@ describe('engine .wasm source', () => {
     await vi.waitFor(() => expect(entries.get(URL_)?.headers.get('x-edgeserve-response')).toBe(identityOf(FRESH)));
   });
 
-  it('a first visit downloads once, when the engine fetches: it compiles one branch while the other is checked; the device copy waits for flush()', async () => {
+  it('a first visit to a CDN downloads once, when the engine fetches: it compiles one branch while the other is checked; the device copy waits for flush()', async () => {
     const { storage, entries } = memoryCaches();
     const { fetchImpl, calls } = fakeFetch(undefined);
     const files = openEngineFileCache('e', storage, fetchImpl)!;
-    const source = await files.wasm(URL_, await sha256Hex(BYTES));
+    const source = await files.wasm(CDN_URL, await sha256Hex(BYTES));
     if (!('response' in source)) throw new Error(`expected a first download, got ${JSON.stringify(source)}`);
     // No probe of an empty HTTP cache, and nothing fetched before the engine asks.
     expect(calls).toEqual([]);
@@ -102,22 +112,65 @@ describe('engine .wasm source', () => {
     expect(new Uint8Array(await forEngine.arrayBuffer())).toEqual(BYTES);
     await source.verify();
     expect(calls).toEqual([{}]);
-    expect(entries.has(URL_)).toBe(false);
+    expect(entries.has(CDN_URL)).toBe(false);
     await files.flush();
-    expect(entries.get(URL_)?.headers.get('x-edgeserve-response')).toBe(identityOf(FRESH));
-    expect(new Uint8Array(await entries.get(URL_)!.arrayBuffer())).toEqual(BYTES);
+    expect(entries.get(CDN_URL)?.headers.get('x-edgeserve-response')).toBe(identityOf(FRESH));
+    expect(new Uint8Array(await entries.get(CDN_URL)!.arrayBuffer())).toEqual(BYTES);
     expect(calls).toEqual([{}]);
   });
 
-  it('a first download that does not match the build hash fails its check, and nothing is kept', async () => {
+  it('a first download from a CDN that does not match the build hash fails its check, and nothing is kept', async () => {
     const { storage, entries } = memoryCaches();
     const files = openEngineFileCache('e', storage, fakeFetch(undefined).fetchImpl)!;
-    const source = await files.wasm(URL_, '0'.repeat(64));
+    const source = await files.wasm(CDN_URL, '0'.repeat(64));
     if (!('response' in source)) throw new Error('expected a first download');
     await source.response();
     await expect(source.verify()).rejects.toMatchObject({ code: 'INTEGRITY_MISMATCH' });
     await files.flush();
     expect(entries.size).toBe(0);
+  });
+
+  it('a first visit to an engine on its own origin: the engine fetches it; the device copy is read from the HTTP cache and checked after flush()', async () => {
+    const { storage, entries } = memoryCaches();
+    const { fetchImpl, calls } = fakeFetch(FRESH);
+    const files = openEngineFileCache('e', storage, fetchImpl)!;
+    expect(await files.wasm(URL_, await sha256Hex(BYTES))).toEqual({ url: URL_ });
+    // Nothing fetched or checked beside the engine's own download.
+    expect(calls).toEqual([]);
+    expect(files.pending()).toBe(true);
+    await files.flush();
+    // Never a second download: only what the HTTP cache kept.
+    expect(calls).toEqual([{ cache: 'only-if-cached', mode: 'same-origin' }]);
+    expect(entries.get(URL_)?.headers.get('x-edgeserve-response')).toBe(identityOf(FRESH));
+    expect(new Uint8Array(await entries.get(URL_)!.arrayBuffer())).toEqual(BYTES);
+  });
+
+  it('a first visit whose own-origin .wasm does not match the build hash keeps no device copy', async () => {
+    const { storage, entries } = memoryCaches();
+    const files = openEngineFileCache('e', storage, fakeFetch(FRESH).fetchImpl)!;
+    expect(await files.wasm(URL_, '0'.repeat(64))).toEqual({ url: URL_ });
+    await files.flush();
+    expect(entries.has(URL_)).toBe(false);
+  });
+
+  it('when the HTTP cache did not keep the own-origin .wasm (a private window), the next visit downloads it once, checked, and keeps it', async () => {
+    const { storage, entries } = memoryCaches();
+    const first = fakeFetch(undefined);
+    const files = openEngineFileCache('e', storage, first.fetchImpl)!;
+    expect(await files.wasm(URL_, await sha256Hex(BYTES))).toEqual({ url: URL_ });
+    await files.flush();
+    expect(first.calls).toEqual([{ cache: 'only-if-cached', mode: 'same-origin' }]);
+    expect(entries.has(URL_)).toBe(false);
+
+    const next = fakeFetch(undefined);
+    const again = openEngineFileCache('e', storage, next.fetchImpl)!;
+    const source = await again.wasm(URL_, await sha256Hex(BYTES));
+    if (!('response' in source)) throw new Error(`expected a first download, got ${JSON.stringify(source)}`);
+    await source.response();
+    await source.verify();
+    await again.flush();
+    expect(next.calls).toEqual([{}]);
+    expect(new Uint8Array(await entries.get(URL_)!.arrayBuffer())).toEqual(BYTES);
   });
 
   it("a first visit's glue is imported from its URL at once; its device copy is taken after flush()", async () => {
@@ -136,7 +189,7 @@ describe('engine .wasm source', () => {
     let allowWrite!: () => void;
     const { storage, entries } = memoryCaches(new Promise<void>((resolve) => (allowWrite = resolve)));
     const files = openEngineFileCache('e', storage, fakeFetch(undefined).fetchImpl)!;
-    const source = await files.wasm(URL_, await sha256Hex(BYTES));
+    const source = await files.wasm(CDN_URL, await sha256Hex(BYTES));
     if (!('response' in source)) throw new Error('expected a first download');
     await source.response();
     await source.verify();
@@ -147,6 +200,6 @@ describe('engine .wasm source', () => {
     expect(settled).toBe(false);
     allowWrite();
     await second;
-    expect(entries.has(URL_)).toBe(true);
+    expect(entries.has(CDN_URL)).toBe(true);
   });
 });
