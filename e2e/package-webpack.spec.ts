@@ -49,6 +49,7 @@ test('webpack 5: the installed package predicts like bare onnxruntime-web, threa
   expect(result.info).toMatchObject({ backend: 'wasm' });
   expect(result.info.wasmThreads).toBeGreaterThan(1);
   expect(maxAbsDiff(result.y, await bareOrtOutputs())).toBeLessThanOrEqual(1e-6);
-  // Only the WASM flavour's binary, as webpack emitted it.
-  expect(server.log.filter((p) => p.endsWith('.wasm'))).toHaveLength(1);
+  // Only the WASM flavour's binary, as webpack emitted it (fetched again for the device copy once
+  // the worker pauses where the HTTP cache keeps no such file, as in this private window).
+  expect(new Set(server.log.filter((p) => p.endsWith('.wasm'))).size).toBe(1);
 });

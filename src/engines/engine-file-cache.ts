@@ -8,9 +8,9 @@
  *   fresh copy known to be right (a returning visit); else from the device copy's checked bytes.
  *   A first visit downloads it once. From the page's own origin the engine fetches it as it would
  *   alone, and the device copy is taken from the HTTP cache and checked once the worker pauses
- *   (see `ownOriginFirstVisit`); from another origin (a CDN), or where the HTTP cache did not
- *   keep it, the engine compiles by streaming from one branch of the response while the other is
- *   checked before any session is handed out (see `firstDownload`).
+ *   (see `ownOriginFirstVisit`; twice where the HTTP cache keeps no such file, as in a private
+ *   window); from another origin (a CDN) the engine compiles by streaming from one branch of the
+ *   response while the other is checked before any session is handed out (see `firstDownload`).
  * - The small .mjs glue is fetched from the network when it answers (the engine then imports the
  *   same URL); only when the network fails is it served from the cache as a blob: URL.
  */
@@ -209,7 +209,7 @@ export function openEngineFileCache(
   /**
    * A first visit to an engine served from the page's own origin: the engine fetches and compiles
    * it as onnxruntime-web alone does, and its device copy is read back from the HTTP cache
-   * (`only-if-cached`: never a second download) and checked against the build's hash once the
+   * (`force-cache`: no request while it is there) and checked against the build's hash once the
    * worker pauses; a copy that does not match is not kept. No check comes before the compile
    * here, by decision: the file comes from the server that serves this worker's own code, so a
    * check against a hash in that code guards against nothing that code does not (the device copy
@@ -217,29 +217,21 @@ export function openEngineFileCache(
    * of the download beside the compile had cost a first visit's first prediction 0.14x of
    * onnxruntime-web's in a worker (cold silero-vad x1, bench/cold-start-ab.ts, n = 9: 1.25x with
    * it, 1.11x without).
-   * When the HTTP cache did not keep the file, a note says so and the next visit takes the
-   * checked one-download way (`firstDownload`), which keeps the copy: a private window's HTTP
-   * cache lives in memory and keeps no file over 1/8 of its 50 MB (Chromium's MemBackendImpl;
-   * onnxruntime-web's .wasm is 11-25 MB), nor does any cache keep a `no-store` response. A
-   * `force-cache` read there downloaded the 14 MB a second time.
+   * Where the HTTP cache did not keep the file, it is downloaded again for the device copy, still
+   * after the first prediction: a private window's HTTP cache lives in memory and keeps no file
+   * over 1/8 of its 50 MB (Chromium's MemBackendImpl; onnxruntime-web's .wasm is 11-25 MB), nor
+   * does any cache keep a `no-store` response. Decision: offline after one online visit (the
+   * reason this cache exists) is worth a second download there; onnxruntime-web alone downloads
+   * it again on every visit of such a window, edgeserve on none after the first.
    */
   function ownOriginFirstVisit(url: string, sha256: string | undefined): WasmSource {
-    const fromHttpCache: typeof fetch = (u, i) => fetchImpl(u, { ...i, cache: 'only-if-cached', mode: 'same-origin' });
     later(() =>
-      downloadEngineFile(url, sha256, fromHttpCache)
+      downloadEngineFile(url, sha256, (u, i) => fetchImpl(u, { ...i, cache: 'force-cache' }))
         .then((file) => keep(url, file))
-        .catch(() => noteNotKept(url)),
+        .catch(() => undefined),
     );
     return { url };
   }
-
-  /** Notes that the HTTP cache did not keep a file: a cache of their own, so the device copies' keys stay the engines' URLs. */
-  const notes = () => storage.open(`${name}:http-cache-did-not-keep`);
-  const noteNotKept = (url: string): Promise<void> =>
-    notes()
-      .then((c) => c.put(url, new Response(null)))
-      .catch(() => undefined);
-  const httpCacheKept = async (url: string): Promise<boolean> => !(await (await notes()).match(url).catch(() => undefined));
 
   return {
     // V8 keeps the machine code of a .wasm compiled by streaming from a URL in the HTTP cache's
@@ -251,8 +243,7 @@ export function openEngineFileCache(
     // browser cannot serve the URL.
     async wasm(url, sha256) {
       // One lookup serves both ways: the copy's recorded response (headers only), and its bytes.
-      // Looked up together: whether the HTTP cache kept this file before matters only without a copy.
-      const [kept, httpCacheKeeps] = await Promise.all([deviceCopyOf(url), ownOrigin(url) ? httpCacheKept(url) : false]);
+      const kept = await deviceCopyOf(url);
       const identity = kept?.headers.get(RESPONSE_HEADER) ?? undefined;
       // The HTTP cache's entry is the response the device copy was hashed from; or, for a copy
       // kept before its response was recorded, the browser checks it against the hash the build
@@ -269,7 +260,7 @@ export function openEngineFileCache(
       }
       const fromDevice = await checkedCopy(url, kept, sha256);
       if (fromDevice) return { bytes: fromDevice };
-      return httpCacheKeeps ? ownOriginFirstVisit(url, sha256) : firstDownload(url, sha256);
+      return ownOrigin(url) ? ownOriginFirstVisit(url, sha256) : firstDownload(url, sha256);
     },
     async glue(url) {
       const kept = await deviceCopyOf(url);

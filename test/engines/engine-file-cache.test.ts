@@ -139,38 +139,19 @@ describe('engine .wasm source', () => {
     expect(calls).toEqual([]);
     expect(files.pending()).toBe(true);
     await files.flush();
-    // Never a second download: only what the HTTP cache kept.
-    expect(calls).toEqual([{ cache: 'only-if-cached', mode: 'same-origin' }]);
+    // The HTTP cache's copy while it keeps one.
+    expect(calls).toEqual([{ cache: 'force-cache' }]);
     expect(entries.get(URL_)?.headers.get('x-edgeserve-response')).toBe(identityOf(FRESH));
     expect(new Uint8Array(await entries.get(URL_)!.arrayBuffer())).toEqual(BYTES);
   });
 
   it('a first visit whose own-origin .wasm does not match the build hash keeps no device copy', async () => {
     const { storage, entries } = memoryCaches();
-    const files = openEngineFileCache('e', storage, fakeFetch(FRESH).fetchImpl)!;
+    const { fetchImpl, calls } = fakeFetch(FRESH);
+    const files = openEngineFileCache('e', storage, fetchImpl)!;
     expect(await files.wasm(URL_, '0'.repeat(64))).toEqual({ url: URL_ });
     await files.flush();
     expect(entries.has(URL_)).toBe(false);
-  });
-
-  it('when the HTTP cache did not keep the own-origin .wasm (a private window), the next visit downloads it once, checked, and keeps it', async () => {
-    const { storage, entries } = memoryCaches();
-    const first = fakeFetch(undefined);
-    const files = openEngineFileCache('e', storage, first.fetchImpl)!;
-    expect(await files.wasm(URL_, await sha256Hex(BYTES))).toEqual({ url: URL_ });
-    await files.flush();
-    expect(first.calls).toEqual([{ cache: 'only-if-cached', mode: 'same-origin' }]);
-    expect(entries.has(URL_)).toBe(false);
-
-    const next = fakeFetch(undefined);
-    const again = openEngineFileCache('e', storage, next.fetchImpl)!;
-    const source = await again.wasm(URL_, await sha256Hex(BYTES));
-    if (!('response' in source)) throw new Error(`expected a first download, got ${JSON.stringify(source)}`);
-    await source.response();
-    await source.verify();
-    await again.flush();
-    expect(next.calls).toEqual([{}]);
-    expect(new Uint8Array(await entries.get(URL_)!.arrayBuffer())).toEqual(BYTES);
   });
 
   it("a first visit's glue is imported from its URL at once; its device copy is taken after flush()", async () => {
