@@ -100,7 +100,7 @@ test('a corrupted cached .wasm is dropped and downloaded again, never compiled',
   });
 });
 
-test('a private window, whose HTTP cache keeps no 14 MB file: the device copy is downloaded again after the first prediction, and the next visit runs without the network', async ({ context, page }) => {
+test('a private window (no 14 MB file in its HTTP cache): the device copy is downloaded again after the prediction; the next visit runs offline', async ({ context, page }) => {
   await open(page);
   await page.evaluate(() => caches.delete('edgeserve-engines'));
   const requests: { path: string; at: number }[] = [];
