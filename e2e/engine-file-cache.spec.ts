@@ -103,8 +103,8 @@ test('a corrupted cached .wasm is dropped and downloaded again, never compiled',
 test('a private window (no 14 MB file in its HTTP cache): the device copy is downloaded again after the prediction; the next visit runs offline', async ({ context, page }) => {
   await open(page);
   await page.evaluate(() => caches.delete('edgeserve-engines'));
-  const requests: { path: string; at: number }[] = [];
-  page.on('request', (r) => r.url().endsWith(WASM) && requests.push({ path: WASM, at: Date.now() }));
+  const requestedAt: number[] = [];
+  page.on('request', (r) => r.url().endsWith(WASM) && requestedAt.push(Date.now()));
   const first = await loadAndPredict(page);
   const predicted = Date.now();
   expect(first.top).toBeGreaterThan(0.5);
@@ -112,7 +112,7 @@ test('a private window (no 14 MB file in its HTTP cache): the device copy is dow
   // The engine's own download, then the device copy's once the worker paused: never two before
   // the first prediction.
   expect(wasmDownloads()).toBe(2);
-  expect(requests.filter((r) => r.at <= predicted)).toHaveLength(1);
+  expect(requestedAt.filter((at) => at <= predicted)).toHaveLength(1);
 
   const failed = await failEngineFiles(context);
   expect(await loadAndPredict(page)).toEqual(first);

@@ -15,26 +15,18 @@ const CDN_URL = 'https://cdn.example/edgeserve/lib/ort/ort-wasm-simd-threaded.wa
 const BYTES = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]);
 const FRESH = { 'cache-control': 'public, max-age=31536000, immutable', date: 'Sun, 22 Nov 2026 20:00:00 GMT', etag: '"v1"', 'content-length': '8' };
 
-/**
- * A Cache Storage kept in Maps, one a cache name; `entries` is cache 'e' (the device copies in
- * these tests). `put` waits for `writable` when one is given.
- */
+/** A Cache Storage with one cache, kept in a Map; `put` waits for `writable` when one is given. */
 function memoryCaches(writable?: Promise<void>): { storage: CacheStorage; entries: Map<string, Response> } {
-  const caches = new Map<string, Map<string, Response>>();
-  const open = (name: string) => {
-    const entries = caches.get(name) ?? new Map<string, Response>();
-    caches.set(name, entries);
-    return {
-      match: async (url: string) => entries.get(url)?.clone(),
-      put: async (url: string, response: Response) => {
-        await writable;
-        entries.set(url, response);
-      },
-      delete: async (url: string) => entries.delete(url),
-    };
+  const entries = new Map<string, Response>();
+  const cache = {
+    match: async (url: string) => entries.get(url)?.clone(),
+    put: async (url: string, response: Response) => {
+      await writable;
+      entries.set(url, response);
+    },
+    delete: async (url: string) => entries.delete(url),
   };
-  open('e');
-  return { storage: { open: async (name: string) => open(name) } as unknown as CacheStorage, entries: caches.get('e')! };
+  return { storage: { open: async () => cache } as unknown as CacheStorage, entries };
 }
 
 /** The bytes in three pieces, as a network delivers a body. */
@@ -147,8 +139,7 @@ describe('engine .wasm source', () => {
 
   it('a first visit whose own-origin .wasm does not match the build hash keeps no device copy', async () => {
     const { storage, entries } = memoryCaches();
-    const { fetchImpl, calls } = fakeFetch(FRESH);
-    const files = openEngineFileCache('e', storage, fetchImpl)!;
+    const files = openEngineFileCache('e', storage, fakeFetch(FRESH).fetchImpl)!;
     expect(await files.wasm(URL_, '0'.repeat(64))).toEqual({ url: URL_ });
     await files.flush();
     expect(entries.has(URL_)).toBe(false);
