@@ -6,11 +6,12 @@
  * taken when the file was first cached, so a corrupted entry is never used.
  * - The .wasm is compiled by streaming from its URL whenever the browser's HTTP cache holds a
  *   fresh copy known to be right (a returning visit); else from the device copy's checked bytes.
- *   A first visit downloads it once. From the page's own origin the engine fetches it as it would
- *   alone, and the device copy is taken from the HTTP cache and checked once the worker pauses
- *   (see `ownOriginFirstVisit`; twice where the HTTP cache keeps no such file, as in a private
- *   window); from another origin (a CDN) the engine compiles by streaming from one branch of the
- *   response while the other is checked before any session is handed out (see `firstDownload`).
+ *   From the page's own origin a first visit's engine fetches it as it would alone, and the
+ *   device copy is taken from the HTTP cache and checked once the worker pauses: one download, or
+ *   a second one after the first prediction where the HTTP cache keeps no such file, as in a
+ *   private window (see `ownOriginFirstVisit`). From another origin (a CDN) it is downloaded
+ *   once: the engine compiles by streaming from one branch of the response while the other is
+ *   checked before any session is handed out (see `firstDownload`).
  * - The small .mjs glue is fetched from the network when it answers (the engine then imports the
  *   same URL); only when the network fails is it served from the cache as a blob: URL.
  */
