@@ -17,6 +17,7 @@
 import { AbortedError, DownloadFailedError, IntegrityMismatchError } from '../errors.js';
 import type { FileEntry } from '../manifest/schema.js';
 import { createIncrementalSha256, type IncrementalSha256 } from '../integrity/incremental-sha256.js';
+import { bodyReader } from './body-reader.js';
 import { backoffDelay, DEFAULT_BACKOFF, sleep as realSleep, type Backoff, type Sleep } from './backoff.js';
 
 export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
@@ -175,11 +176,11 @@ async function fetchInto(
         hash = await createIncrementalSha256();
         chunks.restart();
       }
-      const reader = response.body.getReader();
+      const reader = bodyReader(response.body);
       try {
         for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
+          const value = await reader.read();
+          if (!value) break;
           armStallTimer();
           if (received + value.byteLength > expected.bytes) {
             await reader.cancel();
