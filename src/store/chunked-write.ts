@@ -56,7 +56,8 @@ export async function beginWrite(idb: UseStore, dbName: string, key: EntryKey, f
    * put() clones its value before it returns, so the buffer is free again at once — called
    * in the same task as put(), so two puts in flight never share it. Why not a slice() each:
    * every slice is garbage once cloned, and V8 collects ArrayBuffers only once ~64 MiB of them
-   * piled up, which at 256 MB sat beside the download and the session at the cold load's peak.
+   * piled up. Writing 256 MB from a worker (Chromium 150, 3 runs each): +80–89 MB peak RSS with
+   * a slice each, +17 MB with one buffer, and 2.1–2.5 s instead of 2.9–3.7 s.
    */
   let scratch: Uint8Array<ArrayBuffer> | undefined;
   const chunkValue = (bytes: Uint8Array): ArrayBuffer => {
