@@ -63,13 +63,17 @@ export function createHostCore(deps: HostDeps = defaultHostDeps): HostCore {
    * A first visit's copies of the engine files are written once the worker pauses (SETTLE_IDLE_MS
    * with no load or predict in flight): written during the load they slowed the first prediction
    * (and a big model's own download and store), written just after it the calls queued behind it.
+   * Nor while a big model served before it was stored is still being written: reading, checking
+   * and writing the 14 MB .wasm holds ~60 MB for a moment, which then sat on top of the download's
+   * buffer (kept until the store's last write) and the engine's weights: the cold load's memory
+   * peak (256 MB model, scale bench: +692–695 MB over idle with it, +633–634 MB without).
    */
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
   function settleWhenIdle(): void {
     if (!ctx?.engines.unsettled) return;
     clearTimeout(idleTimer);
     idleTimer = setTimeout(() => {
-      if (inFlight === 0) void ctx?.engines.settle();
+      if (inFlight === 0 && ctx?.storing.size === 0) void ctx.engines.settle();
       else settleWhenIdle();
     }, SETTLE_IDLE_MS);
   }
