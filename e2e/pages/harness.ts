@@ -7,6 +7,7 @@ import { defaultWorkerFactory } from '../../src/client/default-worker.js';
 import * as edgeserve from '../../src/index.js';
 import * as inputs from '../../test/fixtures/inputs.js';
 import { openDeviceState } from '../../src/state/device-state.js';
+import { chunkHasher } from '../../src/integrity/chunk-hasher.js';
 
 /** A runtime worker whose host treats the WebGPU adapter as hardware (auto-backend-measured.spec.ts). */
 const adapterAsHardwareWorker = (name: string) => new Worker(new URL('./adapter-as-hardware.worker.ts', import.meta.url), { type: 'module', name });
@@ -46,6 +47,9 @@ const channel = {
   },
 };
 
+/** The store's chunk hasher itself, off the thread or not (chunk-hasher.spec.ts). */
+const hashing = { chunkHasher };
+
 /** The device state module itself, on real IndexedDB (device-id-race.spec.ts). */
 const deviceState = { openDeviceState };
 
@@ -60,6 +64,7 @@ const harness = {
   spinWorkerFactory,
   loadFailure,
   channel,
+  hashing,
 };
 declare global {
   interface Window {

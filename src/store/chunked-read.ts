@@ -131,7 +131,8 @@ export async function readChunked(idb: UseStore, key: EntryKey, at: number, onPr
       }
     };
     await Promise.all(Array.from({ length: inFlight }, worker));
-    problem ??= check.finish();
+    if (problem) check.close();
+    else problem = await check.finish();
     if (problem) return deleteIfUnchanged(idb, key, entry.storedAt, problem);
     files.push(check.bytes);
   }

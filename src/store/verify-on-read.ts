@@ -10,6 +10,7 @@
  * rewrote bytes and hash together passes. That check needs the manifest (see fetch-variant.ts
  * and upgrade.ts).
  */
+import { chunkHasher } from '../integrity/chunk-hasher.js';
 import { createIncrementalSha256 } from '../integrity/incremental-sha256.js';
 import type { StoredEntry } from './entry-schema.js';
 import { CHUNK_BYTES } from './limits.js';
@@ -19,22 +20,30 @@ export interface FileCheck {
   readonly bytes: Uint8Array;
   /**
    * Puts chunk `c` as read from the store in its place (chunks may come in any order: several
-   * reads can be in flight) and hashes the file as far as it is contiguous; the reason the
-   * chunk is unsound, if it is.
+   * reads can be in flight) and hands the value itself to the hash (chunk-hasher.ts: off this
+   * thread for a big file), which takes it over; the reason the chunk is unsound, if it is.
    */
   add(c: number, value: unknown): string | undefined;
   /** The reason the file as a whole is unsound (a chunk missing, another hash), if it is. */
-  finish(): string | undefined;
+  finish(): Promise<string | undefined>;
+  /** Ends a check whose read stopped early (its hashing worker, if any). */
+  close(): void;
 }
 
-export async function checkFile(entry: StoredEntry, f: number): Promise<FileCheck> {
+export async function checkFile(entry: StoredEntry, f: number, hashOffThreadFrom?: number): Promise<FileCheck> {
   const file = entry.files[f]!;
   const name = `file ${f} of ${entry.id} ${entry.version} ${entry.precision}`;
-  const hash = await createIncrementalSha256();
+  const hash = await chunkHasher(file.bytes, hashOffThreadFrom);
   // Sized by the record, already bounded by its schema check (MAX_FILE_BYTES).
   const bytes = new Uint8Array(file.bytes);
   const placed = new Array<boolean>(file.chunks).fill(false);
-  let hashed = 0; // chunks hashed, in order, from the file's own buffer
+  let added = 0;
+  /** The digest of the file's own buffer, here: only if the hashing worker failed (not the store's fault). */
+  const hashBytesHere = async () => {
+    const again = await createIncrementalSha256();
+    again.update(bytes);
+    return again.digestHex();
+  };
   return {
     bytes,
     add(c, value) {
@@ -45,15 +54,18 @@ export async function checkFile(entry: StoredEntry, f: number): Promise<FileChec
       if (value.byteLength !== want) return `stored chunk ${c} of ${name} has ${value.byteLength} bytes, not ${want}`;
       bytes.set(new Uint8Array(value), c * CHUNK_BYTES);
       placed[c] = true;
-      while (hashed < file.chunks && placed[hashed]) {
-        hash.update(bytes.subarray(hashed * CHUNK_BYTES, Math.min(file.bytes, (hashed + 1) * CHUNK_BYTES)));
-        hashed++;
-      }
+      added += 1;
+      hash.add(c, value); // the same bytes as just copied; the hasher takes the value over
       return undefined;
     },
-    finish() {
-      if (hashed !== file.chunks) return `stored ${name} was read as ${placed.filter(Boolean).length} of its ${file.chunks} chunks`;
-      return hash.digestHex() === file.sha256 ? undefined : `stored ${name} does not match its stored SHA-256`;
+    async finish() {
+      if (added !== file.chunks) {
+        hash.close();
+        return `stored ${name} was read as ${added} of its ${file.chunks} chunks`;
+      }
+      const digest = await hash.digest().catch(hashBytesHere);
+      return digest === file.sha256 ? undefined : `stored ${name} does not match its stored SHA-256`;
     },
+    close: () => hash.close(),
   };
 }
