@@ -81,7 +81,8 @@ async function startWorker(): Promise<Worker | undefined> {
 
 function hashInWorker(worker: Worker): ChunkHasher {
   const digest = new Promise<string>((resolve, reject) => {
-    worker.onmessage = ({ data }: MessageEvent<FromWorker>) => ('digest' in data ? resolve(data.digest) : reject(new Error(`the hashing worker failed: ${'error' in data ? data.error : 'no digest'}`)));
+    worker.onmessage = ({ data }: MessageEvent<FromWorker>) =>
+      'digest' in data ? resolve(data.digest) : reject(new Error(`the hashing worker failed: ${'error' in data ? data.error : 'no digest'}`));
     worker.onerror = (event) => {
       event.preventDefault();
       reject(new Error(`the hashing worker failed: ${event.message}`));
