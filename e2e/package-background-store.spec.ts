@@ -31,7 +31,7 @@ test.afterEach(() => stopServer(server));
 interface Loaded {
   y: number[];
   dims: number[];
-  atLoad: ModelInfo;
+  atLoad: ModelInfo & { verify: Array<[loaded: number, total: number]> };
 }
 
 const loadAndPredict = (page: Page, rows: number[][]) =>
@@ -63,6 +63,11 @@ test('a 64 MiB model answers before IndexedDB has it, a second tab reads it from
   // Tab 2 asks at once: it waits for tab 1's download lock, held until the copy is written.
   const other = await loadAndPredict(second, rows);
   expect(other.atLoad).toMatchObject({ fromCache: true, stored: true });
+  // Its check (hashed off the worker's thread from 64 MiB) reports its bytes as it goes, up to all of them.
+  const verified = other.atLoad.verify.map(([loaded]) => loaded);
+  expect(verified.length).toBeGreaterThan(2);
+  expect(verified.at(-1)).toBe(bytes.length);
+  expect(verified.filter((loaded) => loaded > 0 && loaded < bytes.length).length).toBeGreaterThan(0);
   expect(other.y).toEqual(first.y);
   expect(downloads).toHaveLength(1);
 

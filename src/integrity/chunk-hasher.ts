@@ -23,6 +23,11 @@ export interface ChunkHasher {
   readonly where: 'worker' | 'here';
   /** Chunk `c`, whole; its ArrayBuffer is taken over (transferred or dropped): do not use it after. */
   add(c: number, chunk: ArrayBuffer): void;
+  /**
+   * Resolves once at most `behind` chunks added are not hashed yet. A reader waits on it so that
+   * chunks never pile up in the hashing worker on a device that reads faster than it hashes.
+   */
+  caughtUp(behind: number): Promise<void>;
   /** The lowercase hex digest of chunks 0…n−1 (every one added); the hasher is spent afterwards. */
   digest(): Promise<string>;
   /** Stops a hasher whose digest is no longer wanted (a read that failed). */
@@ -42,12 +47,13 @@ function hashHere(hash: Awaited<ReturnType<typeof createIncrementalSha256>>): Ch
         hash.update(new Uint8Array(bytes));
       }
     },
+    caughtUp: async () => undefined, // hashed as added
     digest: async () => hash.digestHex(),
     close: () => waiting.clear(),
   };
 }
 
-type FromWorker = { ready: true } | { digest: string } | { error: string };
+type FromWorker = { ready: true } | { hashed: number } | { digest: string } | { error: string };
 
 /** A started hashing worker, or undefined where none starts (see the top of this file). */
 async function startWorker(): Promise<Worker | undefined> {
@@ -80,23 +86,51 @@ async function startWorker(): Promise<Worker | undefined> {
 }
 
 function hashInWorker(worker: Worker): ChunkHasher {
+  let added = 0;
+  let hashed = 0;
+  let failed = false;
+  const waiting: Array<{ behind: number; resolve: () => void }> = [];
+  const wake = () => {
+    for (const w of waiting.splice(0)) {
+      if (failed || added - hashed <= w.behind) w.resolve();
+      else waiting.push(w);
+    }
+  };
   const digest = new Promise<string>((resolve, reject) => {
-    worker.onmessage = ({ data }: MessageEvent<FromWorker>) =>
-      'digest' in data ? resolve(data.digest) : reject(new Error(`the hashing worker failed: ${'error' in data ? data.error : 'no digest'}`));
+    const fail = (why: string) => {
+      failed = true;
+      wake(); // nobody waits on a worker that will not catch up
+      reject(new Error(`the hashing worker failed: ${why}`));
+    };
+    worker.onmessage = ({ data }: MessageEvent<FromWorker>) => {
+      if ('hashed' in data) {
+        hashed = data.hashed;
+        wake();
+      } else if ('digest' in data) resolve(data.digest);
+      else fail('error' in data ? data.error : 'no digest');
+    };
     worker.onerror = (event) => {
       event.preventDefault();
-      reject(new Error(`the hashing worker failed: ${event.message}`));
+      fail(event.message);
     };
   });
   digest.catch(() => undefined); // read by digest() when it is wanted at all
   return {
     where: 'worker',
-    add: (c, chunk) => worker.postMessage({ c, chunk }, [chunk]),
+    add(c, chunk) {
+      added += 1;
+      worker.postMessage({ c, chunk }, [chunk]);
+    },
+    caughtUp: (behind) => (failed || added - hashed <= behind ? Promise.resolve() : new Promise((resolve) => waiting.push({ behind, resolve }))),
     digest() {
       worker.postMessage({ end: true });
       return digest.finally(() => worker.terminate());
     },
-    close: () => worker.terminate(),
+    close() {
+      failed = true;
+      wake();
+      worker.terminate();
+    },
   };
 }
 

@@ -8,7 +8,8 @@ import hashWasm from 'hash-wasm/dist/sha256.umd.min.js?raw';
 
 /**
  * Messages in: `{ c, chunk }` (chunk c, its ArrayBuffer transferred) and `{ end: true }`; out:
- * `{ ready: true }` once hash-wasm is instantiated, `{ digest }` for `end`, or `{ error }`.
+ * `{ ready: true }` once hash-wasm is instantiated, `{ hashed: n }` once chunks 0…n−1 are hashed,
+ * `{ digest }` for `end`, or `{ error }`.
  *
  * Every second chunk it allocates, and drops, one buffer over V8's 64 MiB external-memory limit,
  * so V8 collects the chunks already hashed (the untouched buffer costs no resident memory; see
@@ -34,6 +35,7 @@ onmessage = ({ data }) => ready.then(() => {
     next += 1;
     hasher.update(new Uint8Array(chunk));
     if (next % 2 === 0) new ArrayBuffer(65 * 1024 * 1024);
+    postMessage({ hashed: next });
   }
 }).catch((e) => postMessage({ error: String(e) }));
 `;

@@ -119,18 +119,27 @@ export async function readChunked(idb: UseStore, key: EntryKey, at: number, onPr
     // READ_WINDOW workers, each taking the next batch until the file is read or a chunk is refused.
     const worker = async () => {
       while (!problem && next < file.chunks) {
+        await check.caughtUp();
+        if (problem || next >= file.chunks) break;
         const from = next;
         next = Math.min(file.chunks, from + batch);
         await readBatch(idb, key, f, from, next, (c, value) => {
+          // Measured first: add() hands the value to the hash, which may take it to another thread.
+          const bytes = value instanceof ArrayBuffer ? value.byteLength : 0;
           problem ??= check.add(c, value);
           if (problem) return false;
-          checked += (value as ArrayBuffer).byteLength;
+          checked += bytes;
           return true;
         });
         if (!problem) onProgress?.(checked, total);
       }
     };
-    await Promise.all(Array.from({ length: inFlight }, worker));
+    try {
+      await Promise.all(Array.from({ length: inFlight }, worker));
+    } catch (error) {
+      check.close(); // a refused read: its hashing worker, if any, is not left running
+      throw error;
+    }
     if (problem) check.close();
     else problem = await check.finish();
     if (problem) return deleteIfUnchanged(idb, key, entry.storedAt, problem);

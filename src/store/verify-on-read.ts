@@ -24,11 +24,19 @@ export interface FileCheck {
    * thread for a big file), which takes it over; the reason the chunk is unsound, if it is.
    */
   add(c: number, value: unknown): string | undefined;
+  /** Resolves once the hash is at most HASH_LAG_CHUNKS behind the chunks added: read no further before. */
+  caughtUp(): Promise<void>;
   /** The reason the file as a whole is unsound (a chunk missing, another hash), if it is. */
   finish(): Promise<string | undefined>;
   /** Ends a check whose read stopped early (its hashing worker, if any). */
   close(): void;
 }
+
+/**
+ * How far the hash may trail the read, in chunks (32 MiB): on a device that reads faster than it
+ * hashes, chunks would otherwise wait in the hashing worker, up to the whole file beside its copy.
+ */
+export const HASH_LAG_CHUNKS = 8;
 
 export async function checkFile(entry: StoredEntry, f: number, hashOffThreadFrom?: number): Promise<FileCheck> {
   const file = entry.files[f]!;
@@ -66,6 +74,7 @@ export async function checkFile(entry: StoredEntry, f: number, hashOffThreadFrom
       const digest = await hash.digest().catch(hashBytesHere);
       return digest === file.sha256 ? undefined : `stored ${name} does not match its stored SHA-256`;
     },
+    caughtUp: () => hash.caughtUp(HASH_LAG_CHUNKS),
     close: () => hash.close(),
   };
 }
