@@ -1,10 +1,10 @@
 /**
  * Hash-on-read, chunk by chunk: each stored chunk is checked for its size and copied into its
- * place in the one buffer its file gets, and the file is fed to an incremental SHA-256 as far
- * as it is contiguous; the file is handed to an engine only when every chunk came and the whole
- * hashes to the SHA-256 stored with it. No list of every chunk is held meanwhile. Storage can be damaged under
- * us (disk, extensions, devtools, another script on the origin): bytes that fail here are never
- * handed to an engine.
+ * place in the one buffer its file gets, and handed to an incremental SHA-256 that hashes the
+ * chunks in order (chunk-hasher.ts: on a thread of its own for a big file); the file is handed
+ * to an engine only when every chunk came and the whole hashes to the SHA-256 stored with it.
+ * No list of every chunk is held meanwhile. Storage can be damaged under us (disk, extensions,
+ * devtools, another script on the origin): bytes that fail here are never handed to an engine.
  *
  * This proves the bytes are the ones stored, not that they are the manifest's: a script that
  * rewrote bytes and hash together passes. That check needs the manifest (see fetch-variant.ts
@@ -38,10 +38,10 @@ export interface FileCheck {
  */
 export const HASH_LAG_CHUNKS = 8;
 
-export async function checkFile(entry: StoredEntry, f: number, hashOffThreadFrom?: number): Promise<FileCheck> {
+export async function checkFile(entry: StoredEntry, f: number): Promise<FileCheck> {
   const file = entry.files[f]!;
   const name = `file ${f} of ${entry.id} ${entry.version} ${entry.precision}`;
-  const hash = await chunkHasher(file.bytes, hashOffThreadFrom);
+  const hash = await chunkHasher(file.bytes);
   // Sized by the record, already bounded by its schema check (MAX_FILE_BYTES).
   const bytes = new Uint8Array(file.bytes);
   const placed = new Array<boolean>(file.chunks).fill(false);
