@@ -5,6 +5,7 @@
  * fetched (a chunk of its own) only by a worker that reads a big model.
  */
 import hashWasm from 'hash-wasm/dist/sha256.umd.min.js?raw';
+import { COLLECT_NUDGE_BYTES } from '../engines/onnx-release.js';
 
 /**
  * Messages in: `{ c, chunk }` (chunk c, its ArrayBuffer transferred) and `{ end: true }`; out:
@@ -16,7 +17,8 @@ import hashWasm from 'hash-wasm/dist/sha256.umd.min.js?raw';
  * src/engines/onnx-release.ts). Without it this worker's tiny heap kept them until it ended:
  * 256 MB fed in 4 MiB chunks (Chromium 150, peak RSS over the file's own 268 MB buffer): +168 MB
  * as is, +288 MB with `chunk.transfer(0)` after each, +70 MB sending each back, +38–44 MB with
- * the collection every fourth chunk.
+ * the collection every fourth chunk (every second here: half that pile at most). The buffer's
+ * size is the engine's own nudge (COLLECT_NUDGE_BYTES), the one V8 limit both rely on.
  */
 const handler = `
 let hasher;
@@ -34,7 +36,7 @@ onmessage = ({ data }) => ready.then(() => {
     waiting.delete(next);
     next += 1;
     hasher.update(new Uint8Array(chunk));
-    if (next % 2 === 0) new ArrayBuffer(65 * 1024 * 1024);
+    if (next % 2 === 0) new ArrayBuffer(${COLLECT_NUDGE_BYTES});
     postMessage({ hashed: next });
   }
 }).catch((e) => postMessage({ error: String(e) }));
