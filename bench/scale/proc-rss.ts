@@ -65,7 +65,28 @@ export function sumRss(pids: readonly number[], rssOf: (pid: number) => number |
 
 export interface ProcFs {
   pids(): number[];
-  read(pid: number, file: 'stat' | 'statm'): string | undefined;
+  read(pid: number, file: 'stat' | 'statm' | 'cmdline'): string | undefined;
+}
+
+/**
+ * What a Chromium process is, from its command line (NUL-separated): `--type=renderer`,
+ * `gpu-process`, `zygote`, a utility's `--utility-sub-type=network.mojom.NetworkService` as
+ * `utility NetworkService`; no `--type` is the browser process itself.
+ */
+export function processKind(cmdline: string | undefined): string {
+  const args = (cmdline ?? '').split('\0');
+  const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const type = flag('type');
+  if (!type) return 'browser';
+  if (type === 'utility') return `utility ${flag('utility-sub-type')?.split('.').pop() ?? ''}`.trim();
+  return type;
+}
+
+/** One process's resident bytes at a reading. */
+export interface ProcessRss {
+  pid: number;
+  kind: string;
+  bytes: number;
 }
 
 export const realProc = (dir = '/proc'): ProcFs => ({
@@ -90,9 +111,10 @@ const pageSize = (() => {
   }
 })();
 
-/** Chromium's process tree under `parent`, re-found every `refreshMs`, and its RSS. */
-export function browserTree(fs: ProcFs = realProc(), parent = process.pid, refreshMs = 1000, page = pageSize): { rss(): number } {
+/** Chromium's process tree under `parent`, re-found every `refreshMs`: its RSS, whole or per process. */
+export function browserTree(fs: ProcFs = realProc(), parent = process.pid, refreshMs = 1000, page = pageSize): { rss(): number; processes(): ProcessRss[] } {
   let pids: number[] = [];
+  const kinds = new Map<number, string>();
   let foundAt = Number.NEGATIVE_INFINITY;
   const refresh = () => {
     const table = fs.pids().flatMap((pid) => {
@@ -102,12 +124,25 @@ export function browserTree(fs: ProcFs = realProc(), parent = process.pid, refre
     pids = descendants(table, browserRoots(table, parent));
     foundAt = Date.now();
   };
+  const kindOf = (pid: number) => {
+    let kind = kinds.get(pid);
+    if (kind === undefined) kinds.set(pid, (kind = processKind(fs.read(pid, 'cmdline'))));
+    return kind;
+  };
+  const residentOf = (pid: number) => {
+    const t = fs.read(pid, 'statm');
+    return t === undefined ? undefined : parseStatm(t, page);
+  };
   return {
     rss() {
       if (Date.now() - foundAt >= refreshMs) refresh();
-      return sumRss(pids, (pid) => {
-        const t = fs.read(pid, 'statm');
-        return t === undefined ? undefined : parseStatm(t, page);
+      return sumRss(pids, residentOf);
+    },
+    processes() {
+      if (Date.now() - foundAt >= refreshMs) refresh();
+      return pids.flatMap((pid) => {
+        const bytes = residentOf(pid);
+        return bytes === undefined ? [] : [{ pid, kind: kindOf(pid), bytes }];
       });
     },
   };

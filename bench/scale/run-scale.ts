@@ -15,7 +15,7 @@ import { serve } from '../lib/server.js';
 import type { ScaleLoad } from '../pages/scale-page.js';
 import { DATA_FILE, ensureModels, externalId, type MadeModel } from './make-models.js';
 import { maxAbsDiff, scaleModel } from './model-spec.js';
-import { steadyRss, watchRss } from './rss-sampler.js';
+import { browserProcesses, steadyRss, watchRss } from './rss-sampler.js';
 import { parseScaleArgs, SCALE_HELP, type ScaleUnit } from './scale-args.js';
 import type { ScaleResults, ScaleSample, ScaleSide } from './scale-results.js';
 import { mergeRuns, scalePage, scaleTable } from './scale-table.js';
@@ -84,7 +84,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 type Visit = Omit<ScaleSample, 'side' | 'sample'>;
 
 /** One page visit: idle RSS, then the load with RSS sampled, then the dwell and settled RSS. */
-async function visit(context: BrowserContext, baseUrl: string, expected: number[], timeoutMs: number, work: (page: Page) => Promise<ScaleLoad>): Promise<Visit> {
+async function visit(context: BrowserContext, baseUrl: string, expected: number[], timeoutMs: number, trace: boolean, work: (page: Page) => Promise<ScaleLoad>): Promise<Visit> {
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -95,7 +95,8 @@ async function visit(context: BrowserContext, baseUrl: string, expected: number[
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, { timeout: 60_000 });
     await sleep(500);
     const idleBytes = await steadyRss();
-    const watch = watchRss(50);
+    const idle = trace ? browserProcesses() : [];
+    const watch = watchRss(50, undefined, trace || undefined);
     let load: ScaleLoad | undefined;
     let error: string | undefined;
     try {
@@ -103,8 +104,9 @@ async function visit(context: BrowserContext, baseUrl: string, expected: number[
     } catch (e) {
       error = `${crashed ? 'renderer crashed: ' : ''}${message(e)}`;
     }
-    const { peak, samples } = watch.stop();
-    if (!load) return { ok: false, error: error ?? 'failed', idleBytes, peakBytes: peak, rssSamples: samples };
+    const { peak, samples, trace: rssTrace } = watch.stop();
+    const traced = rssTrace ? { rssTrace: { ...rssTrace, idle } } : {};
+    if (!load) return { ok: false, error: error ?? 'failed', idleBytes, peakBytes: peak, rssSamples: samples, ...traced };
     await sleep(DWELL_MS);
     const settledBytes = await steadyRss();
     const diff = maxAbsDiff(load.y, expected);
@@ -122,6 +124,7 @@ async function visit(context: BrowserContext, baseUrl: string, expected: number[
       peakBytes: peak,
       settledBytes,
       rssSamples: samples,
+      ...traced,
     };
   } finally {
     await withTimeout(
@@ -146,9 +149,9 @@ const bareLoad = (baseUrl: string, model: MadeModel, threads: number, external: 
   });
 
 /** One unit of a sample in its own fresh browser: one side, or edgeserve's cold then warm visit. */
-async function runUnit(unit: ScaleUnit, model: MadeModel, baseUrl: string, threads: number, timeoutMs: number): Promise<[ScaleSide, Visit][]> {
+async function runUnit(unit: ScaleUnit, model: MadeModel, baseUrl: string, threads: number, timeoutMs: number, trace: boolean): Promise<[ScaleSide, Visit][]> {
   const fresh = await launchFresh({ gpu: false, headed: false });
-  const go = (work: (page: Page) => Promise<ScaleLoad>) => visit(fresh.context, baseUrl, model.expected, timeoutMs, work);
+  const go = (work: (page: Page) => Promise<ScaleLoad>) => visit(fresh.context, baseUrl, model.expected, timeoutMs, trace, work);
   try {
     if (unit === 'bare' || unit === 'bare-ext') return [[unit === 'bare' ? 'bare' : 'bare ext', await go(bareLoad(baseUrl, model, threads, unit === 'bare-ext'))]];
     const id = unit === 'edgeserve' ? model.id : externalId(model.id);
@@ -173,6 +176,16 @@ async function runUnit(unit: ScaleUnit, model: MadeModel, baseUrl: string, threa
   }
 }
 
+/** `--trace`: when the peak fell, and the processes that grew most over idle by then. */
+function peakWhere(trace: NonNullable<Visit['rssTrace']>): string {
+  const idleOf = new Map(trace.idle.map((p) => [p.pid, p.bytes]));
+  const grown = trace.atPeak
+    .map((p) => ({ ...p, grew: p.bytes - (idleOf.get(p.pid) ?? 0) }))
+    .sort((a, b) => b.grew - a.grew)
+    .filter((p, i) => i < 3 && Math.abs(p.grew) >= 1e6);
+  return `peak at ${(trace.peakAtMs / 1000).toFixed(2)} s: ${grown.map((p) => `${p.kind} ${p.pid}${idleOf.has(p.pid) ? '' : ' (new)'} ${p.grew >= 0 ? '+' : ''}${Math.round(p.grew / 1e6)} MB`).join(', ') || 'no process grew'}`;
+}
+
 const fmtVisit = (v: Visit) =>
   v.loadMs === undefined
     ? `FAILED ${v.error}${v.peakBytes ? ` (peak +${Math.round((v.peakBytes - v.idleBytes) / 1e6)} MB)` : ''}`
@@ -184,7 +197,7 @@ const fmtVisit = (v: Visit) =>
               .map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(2)}`)
               .join(', ')} s)`
           : ''
-      }${v.ok ? '' : ` — ${v.error}`}`;
+      }${v.ok ? '' : ` — ${v.error}`}${v.rssTrace ? `; ${peakWhere(v.rssTrace)}` : ''}`;
 
 /** --no-build: the commit the last build was made from. */
 const readBuilt = () => (existsSync(join(siteDir, 'built-from')) ? readFileSync(join(siteDir, 'built-from'), 'utf8').trim() : 'unknown (--no-build)');
@@ -238,7 +251,7 @@ export async function runScale(argv: string[]): Promise<number> {
       for (let i = 0; i < args.samples; i++) {
         const order = units.map((_, j) => units[(i + j) % units.length]!);
         for (const unit of order) {
-          for (const [side, v] of await runUnit(unit, model, server.url, args.threads, args.timeoutS * 1000)) {
+          for (const [side, v] of await runUnit(unit, model, server.url, args.threads, args.timeoutS * 1000, args.trace)) {
             size.samples.push({ side, sample: i + 1, ...v });
             log(`  ${model.id} ${side} #${i + 1}: ${fmtVisit(v)}`);
           }

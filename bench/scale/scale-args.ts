@@ -21,6 +21,8 @@ export interface ScaleArgs {
   docs: boolean;
   /** Measure nothing: render docs/scale-benchmark.md again from the runs it was last written from. */
   renderOnly: boolean;
+  /** Keep each load's RSS time series and per-process peak in the results, and print where the peak fell. */
+  trace: boolean;
 }
 
 export const SCALE_HELP = `npm run bench -- --scale [options]
@@ -38,7 +40,9 @@ export const SCALE_HELP = `npm run bench -- --scale [options]
                        where others' unfinished edits may not compile)
   --port N             default 4211 (also BENCH_SCALE_PORT)    --no-build   serve the last build
   --out FILE           results JSON (default .bench-scale/results.json)    --no-docs
-  --render-docs        measure nothing: write docs/scale-benchmark.md again from the kept runs`;
+  --render-docs        measure nothing: write docs/scale-benchmark.md again from the kept runs
+  --trace              keep each load's RSS every 50 ms and each process's at idle and at the peak
+                       (in the results JSON), and print when the peak fell and which processes grew`;
 
 const size = (s: string): number => {
   const m = /^(\d+)\s*(g|gb|m|mb)?$/i.exec(s.trim());
@@ -74,5 +78,6 @@ export function parseScaleArgs(argv: readonly string[], env: Record<string, stri
     out: value('--out') ?? '.bench-scale/results.json',
     docs: !argv.includes('--no-docs'),
     renderOnly: argv.includes('--render-docs'),
+    trace: argv.includes('--trace'),
   };
 }

@@ -1,4 +1,6 @@
 /** What one scale run records (written as JSON; the table is rendered from it). */
+import type { ProcessRss } from './proc-rss.js';
+import type { RssTrace } from './rss-sampler.js';
 
 /** A row of the table: a way of loading the model. */
 export type ScaleSide = 'edgeserve cold' | 'edgeserve warm' | 'edgeserve ext cold' | 'edgeserve ext warm' | 'bare' | 'bare ext';
@@ -26,6 +28,8 @@ export interface ScaleSample {
   settledBytes?: number;
   /** RSS samples taken during the load (~every 50 ms). */
   rssSamples?: number;
+  /** `--trace`: the load's RSS over time, and each process at idle and at the peak. */
+  rssTrace?: RssTrace & { idle: ProcessRss[] };
 }
 
 export interface ScaleSize {

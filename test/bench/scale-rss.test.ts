@@ -1,7 +1,8 @@
 // The scale bench's memory reading (bench/scale/proc-rss.ts) over a fake /proc: the sum covers
 // Chromium's whole tree under this process, and nothing else.
-import { describe, expect, it } from 'vitest';
-import { browserTree, descendants, parseStat, parseStatm, type ProcFs } from '../../bench/scale/proc-rss.js';
+import { describe, expect, it, vi } from 'vitest';
+import { browserTree, descendants, parseStat, parseStatm, processKind, type ProcessRss, type ProcFs } from '../../bench/scale/proc-rss.js';
+import { watchRss } from '../../bench/scale/rss-sampler.js';
 
 const stat = (pid: number, name: string, ppid: number) => `${pid} (${name}) S ${ppid} ${pid} ${pid} 0 -1 4194560 100 0 0 0`;
 
@@ -18,9 +19,17 @@ const PROCS: Record<number, { stat: string; resident: number }> = {
   500: { stat: stat(500, 'chromium', 1), resident: 9_000 },
 };
 
+const CMDLINES: Record<number, string> = {
+  210: 'chromium\0--type=gpu-process\0--use-gl=angle',
+  300: 'chromium\0--type=zygote',
+  301: 'chromium\0--type=renderer\0--enable-unsafe-webgpu',
+  302: 'chromium\0--type=utility\0--utility-sub-type=network.mojom.NetworkService\0--lang=en-US',
+};
+
 const fakeProc = (procs = PROCS): ProcFs => ({
   pids: () => Object.keys(procs).map(Number),
-  read: (pid, file) => (procs[pid] ? (file === 'stat' ? procs[pid].stat : `999 ${procs[pid].resident} 5 1 0 2 0`) : undefined),
+  read: (pid, file) =>
+    procs[pid] ? (file === 'stat' ? procs[pid].stat : file === 'cmdline' ? (CMDLINES[pid] ?? 'chromium\0--no-sandbox') : `999 ${procs[pid].resident} 5 1 0 2 0`) : undefined,
 });
 
 describe('browser RSS over a process tree', () => {
@@ -49,5 +58,51 @@ describe('browser RSS over a process tree', () => {
     expect(tree.rss()).toBe(137);
     delete procs[301];
     expect(tree.rss()).toBe(134);
+  });
+
+  it('names each process by its --type, a utility by its sub-type, none as the browser', () => {
+    const byPid = browserTree(fakeProc(), 100, 0, 1)
+      .processes()
+      .sort((a, b) => a.pid - b.pid);
+    expect(byPid).toEqual([
+      { pid: 200, kind: 'browser', bytes: 100 },
+      { pid: 210, kind: 'gpu-process', bytes: 20 },
+      { pid: 300, kind: 'zygote', bytes: 10 },
+      { pid: 301, kind: 'renderer', bytes: 3 },
+      { pid: 302, kind: 'utility NetworkService', bytes: 4 },
+    ]);
+    expect(processKind(undefined)).toBe('browser');
+  });
+});
+
+describe('watching RSS with a trace', () => {
+  it('keeps every sample, when the peak fell, and each process at the peak', () => {
+    vi.useFakeTimers();
+    try {
+      const readings: ProcessRss[][] = [
+        [{ pid: 1, kind: 'renderer', bytes: 10 }],
+        [
+          { pid: 1, kind: 'renderer', bytes: 30 },
+          { pid: 2, kind: 'gpu-process', bytes: 50 },
+        ],
+        [{ pid: 1, kind: 'renderer', bytes: 20 }],
+      ];
+      let i = 0;
+      const watch = watchRss(50, () => 0, { readProcesses: () => readings[Math.min(i++, readings.length - 1)]! });
+      vi.advanceTimersByTime(50);
+      const { peak, samples, trace } = watch.stop();
+      expect(peak).toBe(80);
+      expect(samples).toBe(3);
+      expect(trace!.points.map(([, bytes]) => bytes)).toEqual([10, 80, 20]);
+      expect(trace!.peakAtMs).toBe(50);
+      expect(trace!.atPeak.map((p) => p.pid)).toEqual([2, 1]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('without a trace reads only the total', () => {
+    const watch = watchRss(1000, () => 42);
+    expect(watch.stop()).toEqual({ peak: 42, samples: 2 });
   });
 });
