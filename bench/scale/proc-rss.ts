@@ -69,12 +69,13 @@ export interface ProcFs {
 }
 
 /**
- * What a Chromium process is, from its command line (NUL-separated): `--type=renderer`,
- * `gpu-process`, `zygote`, a utility's `--utility-sub-type=network.mojom.NetworkService` as
- * `utility NetworkService`; no `--type` is the browser process itself.
+ * What a Chromium process is, from its command line: `--type=renderer`, `gpu-process`,
+ * `zygote`, a utility's `--utility-sub-type=network.mojom.NetworkService` as
+ * `utility NetworkService`; no `--type` is the browser process itself. The browser's arguments
+ * are NUL-separated; its children rewrite their title, which joins them with spaces.
  */
 export function processKind(cmdline: string | undefined): string {
-  const args = (cmdline ?? '').split('\0');
+  const args = (cmdline ?? '').split(/[\0 ]/);
   const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const type = flag('type');
   if (!type) return 'browser';

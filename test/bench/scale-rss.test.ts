@@ -23,7 +23,8 @@ const CMDLINES: Record<number, string> = {
   210: 'chromium\0--type=gpu-process\0--use-gl=angle',
   300: 'chromium\0--type=zygote',
   301: 'chromium\0--type=renderer\0--enable-unsafe-webgpu',
-  302: 'chromium\0--type=utility\0--utility-sub-type=network.mojom.NetworkService\0--lang=en-US',
+  // Chromium's children rewrite their title: one string, arguments joined by spaces.
+  302: '/usr/lib/chromium/chromium --type=utility --utility-sub-type=network.mojom.NetworkService --lang=en-US',
 };
 
 const fakeProc = (procs = PROCS): ProcFs => ({
