@@ -123,6 +123,8 @@ export function browserTree(fs: ProcFs = realProc(), parent = process.pid, refre
       return e ? [e] : [];
     });
     pids = descendants(table, browserRoots(table, parent));
+    // A pid gone from the tree may come back as another process of a later browser.
+    for (const pid of kinds.keys()) if (!pids.includes(pid)) kinds.delete(pid);
     foundAt = Date.now();
   };
   const kindOf = (pid: number) => {
