@@ -90,16 +90,18 @@ function hashInWorker(worker: Worker): ChunkHasher {
   let hashed = 0;
   let failed = false;
   const waiting: Array<{ behind: number; resolve: () => void }> = [];
+  /** Nobody waits on a worker that failed or was closed: it will not catch up. */
+  const within = (behind: number) => failed || added - hashed <= behind;
   const wake = () => {
     for (const w of waiting.splice(0)) {
-      if (failed || added - hashed <= w.behind) w.resolve();
+      if (within(w.behind)) w.resolve();
       else waiting.push(w);
     }
   };
   const digest = new Promise<string>((resolve, reject) => {
     const fail = (why: string) => {
       failed = true;
-      wake(); // nobody waits on a worker that will not catch up
+      wake();
       reject(new Error(`the hashing worker failed: ${why}`));
     };
     worker.onmessage = ({ data }: MessageEvent<FromWorker>) => {
@@ -121,7 +123,7 @@ function hashInWorker(worker: Worker): ChunkHasher {
       added += 1;
       worker.postMessage({ c, chunk }, [chunk]);
     },
-    caughtUp: (behind) => (failed || added - hashed <= behind ? Promise.resolve() : new Promise((resolve) => waiting.push({ behind, resolve }))),
+    caughtUp: (behind) => (within(behind) ? Promise.resolve() : new Promise((resolve) => waiting.push({ behind, resolve }))),
     digest() {
       worker.postMessage({ end: true });
       return digest.finally(() => worker.terminate());
