@@ -121,3 +121,11 @@ export function modelTooLargeError(t: TooLarge): ModelTooLargeError {
     ...(t.cause ? { cause: t.cause } : {}),
   });
 }
+
+/**
+ * One allocation just over V8's external-memory soft limit (kExternalAllocationSoftLimit, 64 MiB,
+ * and a margin): dropped at once, it makes V8 collect (onnx-release.ts, the hashing worker). It
+ * lives here, in the host's own chunk, so that the lazily loaded ONNX engine and hashing worker
+ * both read it without a chunk of its own (one more request from a CDN).
+ */
+export const COLLECT_NUDGE_BYTES = 65 * 1024 * 1024;

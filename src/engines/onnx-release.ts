@@ -24,8 +24,8 @@
  *   that keeps its bytes (then nothing is lost but a few small collections).
  */
 
-/** V8's kExternalAllocationSoftLimit (64 MiB) and a margin. */
-export const COLLECT_NUDGE_BYTES = 65 * 1024 * 1024;
+import { COLLECT_NUDGE_BYTES } from './memory-limits.js';
+
 /** How long a load waits for the nudged collection before its session is built (ms): ~0.3% of a 256 MB load. */
 export const COLLECT_WAIT_MS = 50;
 /** After the load: a nudge this often (ms) while the model's bytes are alive… */

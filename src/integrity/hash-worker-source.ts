@@ -5,7 +5,7 @@
  * fetched (a chunk of its own) only by a worker that reads a big model.
  */
 import hashWasm from 'hash-wasm/dist/sha256.umd.min.js?raw';
-import { COLLECT_NUDGE_BYTES } from '../engines/onnx-release.js';
+import { COLLECT_NUDGE_BYTES } from '../engines/memory-limits.js';
 
 /**
  * Messages in: `{ c, chunk }` (chunk c, its ArrayBuffer transferred) and `{ end: true }`; out:

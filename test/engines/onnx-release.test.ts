@@ -3,7 +3,8 @@
 // runs no collection on its own after the load.
 import { describe, expect, it } from 'vitest';
 import { createOnnxEngine } from '../../src/engines/onnx.js';
-import { COLLECT_NUDGE_BYTES, COLLECT_WAIT_MS, collectNow, NUDGE_EVERY_MS, NUDGE_TRIES, nudgeWhile, type ReleaseHooks } from '../../src/engines/onnx-release.js';
+import { COLLECT_NUDGE_BYTES } from '../../src/engines/memory-limits.js';
+import { COLLECT_WAIT_MS, collectNow, NUDGE_EVERY_MS, NUDGE_TRIES, nudgeWhile, type ReleaseHooks } from '../../src/engines/onnx-release.js';
 import type { ModelSpec } from '../../src/manifest/schema.js';
 import { onnx } from '../../tools/onnx/onnx-proto.js';
 import { floatTensor } from '../../tools/onnx/tensor-data.js';
