@@ -1,12 +1,18 @@
 /**
- * With the default watchdog, a worker stuck after a model's warm-up is replaced within 10 s:
+ * With the default watchdog, a worker stuck after a model's warm-up is replaced within 5 s (plus slack):
  * the 60 s floor covers only a model's first run on a worker (shader compilation, first
  * allocations); after it the model's own history bounds a run (at least 5 s). The test worker
  * busy-loops in the run of a marked input, as a wedged engine run would.
+ *
+ * The bound comes from the warm run's time, which a loaded machine stretches (CI's two busy cores
+ * once made it over a second, a 20 s bound): the spec times that run on the page — the watchdog's
+ * own reading is within it — and expects the replacement within the bound it implies, which
+ * must still be well under the 60 s floor for the test to tell the two apart.
  */
 import { expect, openHarness, test } from './fixtures.js';
 
-test('a worker stuck after warm-up is replaced within 10 s with the default watchdog', async ({ page }) => {
+test('a worker stuck after warm-up is replaced within its warm bound, not the 60 s first-run floor, with the default watchdog', async ({ page }) => {
+  test.setTimeout(180_000);
   await openHarness(page);
   const result = await page.evaluate(async () => {
     const { edgeserve, inputs, spinWorkerFactory } = window.harness;
@@ -22,7 +28,16 @@ test('a worker stuck after warm-up is replaced within 10 s with the default watc
     });
     const model = await runtime.load('ocr-cls');
     await model.predict(inputs.ocrClsInput());
+    // The first visit's device copy of the engine's .wasm (downloaded again in this private
+    // window, then hashed) is written once the worker pauses: not beside the timed warm run.
+    for (let waited = 0; waited < 15_000; waited += 100) {
+      const kept = (await (await caches.open('edgeserve-engines')).keys()).map((r) => r.url);
+      if (kept.some((url) => url.endsWith('.wasm'))) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const warmStarted = performance.now();
     await model.predict(inputs.ocrClsInput());
+    const warmMs = performance.now() - warmStarted;
     const spin = inputs.ocrClsInput();
     (spin.x!.data as Float32Array)[0] = -7777;
     const started = performance.now();
@@ -31,7 +46,7 @@ test('a worker stuck after warm-up is replaced within 10 s with the default watc
         () => 'OK',
         (e: { code?: string }) => e.code ?? String(e),
       ),
-      new Promise<string>((resolve) => setTimeout(() => resolve('STILL_PENDING'), 20_000)),
+      new Promise<string>((resolve) => setTimeout(() => resolve('STILL_PENDING'), 70_000)),
     ]);
     const rejectedAfterMs = performance.now() - started;
     const after = await model.predict(inputs.ocrClsInput()).then(
@@ -39,9 +54,14 @@ test('a worker stuck after warm-up is replaced within 10 s with the default watc
       (e: { code?: string }) => e.code ?? String(e),
     );
     runtime.dispose();
-    return { outcome, rejectedAfterMs, after, workers: workers.length };
+    return { outcome, rejectedAfterMs, warmMs, after, workers: workers.length };
   });
+  // The default warm bound: 20 × the slowest warm run, at least 5 s.
+  const boundMs = Math.max(5000, 20 * result.warmMs);
+  console.log(`warm run ${result.warmMs.toFixed(0)} ms (bound ${(boundMs / 1000).toFixed(1)} s); the stuck run rejected after ${(result.rejectedAfterMs / 1000).toFixed(1)} s`);
+  expect(boundMs, 'a warm run this slow leaves the warm bound too near the 60 s floor to tell them apart').toBeLessThan(40_000);
   expect(result.outcome).toBe('WORKER_STUCK');
-  expect(result.rejectedAfterMs).toBeLessThan(10_000);
+  // A ping a second and a loaded machine's timers get room; the 60 s first-run floor would not fit.
+  expect(result.rejectedAfterMs).toBeLessThan(boundMs + 5000);
   expect(result).toMatchObject({ after: 'OK', workers: 2 });
 });
