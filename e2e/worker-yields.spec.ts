@@ -47,7 +47,9 @@ test('aborted queued predicts are never computed, and the next call does not wai
   );
   expect(result.codes).toEqual(['ABORTED']);
   expect(result.computedByQueue).toBe(0);
-  expect(result.nextCallMs).toBeLessThan(result.oneRunMs * 5 + 500);
+  // Not behind the thirty aborted calls (2 s of room for a loaded machine: the count above is what
+  // says none was computed).
+  expect(result.nextCallMs).toBeLessThan(result.oneRunMs * 5 + 2000);
 });
 
 test('metrics() answers within about one run while predicts are queued', async ({ page }) => {
@@ -59,15 +61,21 @@ test('metrics() answers within about one run while predicts are queued', async (
     const input = inputs.ocrRecInput();
     const fresh = () => ({ x: { ...input.x!, data: (input.x!.data as Float32Array).slice() } });
     await model.predict(fresh());
+    const computed = (m: import('../src/index.js').MetricsSnapshot) => m.models.find((x) => x.model === 'ocr-rec')!.computeSeconds.count;
+    const before = computed(await runtime.metrics());
     const started = performance.now();
     const queued = Array.from({ length: 12 }, () => model.predict(fresh()));
-    const metricsMs = await runtime.metrics().then(() => performance.now() - started);
+    const snapshot = await runtime.metrics();
+    const metricsMs = performance.now() - started;
     await Promise.all(queued);
     const queueMs = performance.now() - started;
     runtime.dispose();
-    return { metricsMs, queueMs };
+    return { metricsMs, queueMs, runsBeforeAnswer: computed(snapshot) - before };
   });
-  console.log(`metrics() answered after ${result.metricsMs.toFixed(0)} ms; the 12 queued predicts took ${result.queueMs.toFixed(0)} ms`);
-  // Within about one or two runs of the twelve, not after the queue.
-  expect(result.metricsMs).toBeLessThan(result.queueMs / 4);
+  console.log(
+    `metrics() answered after ${result.metricsMs.toFixed(0)} ms and ${result.runsBeforeAnswer} runs; the 12 queued predicts took ${result.queueMs.toFixed(0)} ms`,
+  );
+  // Between the first runs of the twelve, not after the queue: counted in runs, not timed (one
+  // slow run on a loaded machine stretches a time ratio).
+  expect(result.runsBeforeAnswer).toBeLessThanOrEqual(2);
 });
