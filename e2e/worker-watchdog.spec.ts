@@ -32,8 +32,9 @@ test('a worker spinning in a run is replaced: pending calls reject with WORKER_S
         (e: { code?: string }) => e.code ?? String(e),
       );
     const pending = [code(model.predict(spin)), ...Array.from({ length: 40 }, () => code(model.predict(inputs.ocrClsInput())))];
-    // Asked once the spinning run is under way (the host answers metrics() between runs).
-    const metricsCall = new Promise((resolve) => setTimeout(resolve, 300)).then(() => code(runtime.metrics()));
+    // Asked once the spinning run is under way (the host answers metrics() between runs): a
+    // second in, half the 2 s bound, so a busy machine's late start of that run still has begun.
+    const metricsCall = new Promise((resolve) => setTimeout(resolve, 1000)).then(() => code(runtime.metrics()));
     const outcomes = await Promise.all(pending);
     const rejectedAfterMs = performance.now() - started;
     const after = scores(await model.predict(inputs.ocrClsInput()));
