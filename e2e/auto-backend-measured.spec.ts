@@ -10,6 +10,8 @@ import { expect, openHarness, test } from './fixtures.js';
 test.beforeEach(async ({ page }) => openHarness(page));
 
 test('auto times WebGPU (SwiftShader) and WASM, keeps WASM, and reuses the stored choice', async ({ page }) => {
+  // SwiftShader compiles shaders on the CPU: a loaded machine stretches it.
+  test.slow();
   const result = await page.evaluate(async () => {
     const { edgeserve, inputs, adapterAsHardwareWorker } = window.harness;
     const load = async () => {

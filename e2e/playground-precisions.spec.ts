@@ -13,7 +13,7 @@ const megabytes = async (page: Page, precision: string) => Number((await stat(pa
 
 test('ocr-rec: fp16 and q4 are shown and run beside fp32 and int8, each with its agreement', async ({ page }) => {
   await page.goto('/demo/?model=ocr-rec&backend=wasm&runs=2');
-  await expect(page.locator('body')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'done', { timeout: 150_000 });
   const fp32 = await card(page, 'fp32').locator('.summary').textContent();
   expect(fp32).toBe('Served on this device');
   for (const precision of ['fp16', 'q4']) {

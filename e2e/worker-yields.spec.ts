@@ -72,9 +72,7 @@ test('metrics() answers within about one run while predicts are queued', async (
     runtime.dispose();
     return { metricsMs, queueMs, runsBeforeAnswer: computed(snapshot) - before };
   });
-  console.log(
-    `metrics() answered after ${result.metricsMs.toFixed(0)} ms and ${result.runsBeforeAnswer} runs; the 12 queued predicts took ${result.queueMs.toFixed(0)} ms`,
-  );
+  console.log(`metrics() answered after ${result.metricsMs.toFixed(0)} ms and ${result.runsBeforeAnswer} runs; the 12 queued predicts took ${result.queueMs.toFixed(0)} ms`);
   // Between the first runs of the twelve, not after the queue: counted in runs, not timed (one
   // slow run on a loaded machine stretches a time ratio).
   expect(result.runsBeforeAnswer).toBeLessThanOrEqual(2);
