@@ -8,7 +8,7 @@
  *   fresh copy known to be right (a returning visit); else from the device copy's checked bytes.
  *   From the page's own origin a first visit's engine fetches it as it would alone, and the
  *   device copy is taken from the HTTP cache and checked once the worker pauses: one download, or
- *   a second one after the first prediction where the HTTP cache keeps no such file, as in a
+ *   a second one once the worker pauses where the HTTP cache keeps no such file, as in a
  *   private window (see `ownOriginFirstVisit`). From another origin (a CDN) it is downloaded
  *   once: the engine compiles by streaming from one branch of the response while the other is
  *   checked before any session is handed out (see `firstDownload`).
@@ -219,7 +219,8 @@ export function openEngineFileCache(
    * onnxruntime-web's in a worker (cold silero-vad x1, bench/cold-start-ab.ts, n = 9: 1.25x with
    * it, 1.11x without).
    * Where the HTTP cache did not keep the file, it is downloaded again for the device copy, still
-   * after the first prediction: a private window's HTTP cache lives in memory and keeps no file
+   * once the worker pauses (after the load, and after the first prediction when the app makes it
+   * at once): a private window's HTTP cache lives in memory and keeps no file
    * over 1/8 of its 50 MB (Chromium's MemBackendImpl; onnxruntime-web's .wasm is 11-25 MB), nor
    * does any cache keep a `no-store` response. Decision: offline after one online visit (the
    * reason this cache exists) is worth a second download there; onnxruntime-web alone downloads
