@@ -102,7 +102,7 @@ test('a corrupted cached .wasm is dropped and downloaded again, never compiled',
   });
 });
 
-test('a private window (no 14 MB file in its HTTP cache): the device copy is downloaded again once the worker pauses, not during the load; the next visit runs offline', async ({ context, page }) => {
+test('a private window (no 14 MB file in its HTTP cache): the device copy is downloaded again, not during the load; the next visit runs offline', async ({ context, page }) => {
   await open(page);
   await page.evaluate(() => caches.delete('edgeserve-engines'));
   const requestedAt: number[] = [];
@@ -116,7 +116,10 @@ test('a private window (no 14 MB file in its HTTP cache): the device copy is dow
   // the worker pause first.)
   expect(wasmDownloads()).toBe(2);
   const timeline = `.wasm requests started at ${requestedAt.map((at) => `${Math.round(at - loaded)} ms`).join(', ')} from the load's answer`;
-  expect(requestedAt.filter((at) => at <= loaded), timeline).toHaveLength(1);
+  expect(
+    requestedAt.filter((at) => at <= loaded),
+    timeline,
+  ).toHaveLength(1);
 
   const failed = await failEngineFiles(context);
   expect(await loadAndPredict(page)).toEqual(first);
