@@ -9,12 +9,14 @@
  * own reading is within it — and expects the replacement within the bound it implies, which
  * must still be well under the 60 s floor for the test to tell the two apart.
  */
+import type { Model, Runtime } from '../src/index.js';
 import { expect, openHarness, test } from './fixtures.js';
+import { engineCopiesWritten } from './real-profile.js';
 
 test('a worker stuck after warm-up is replaced within its warm bound, not the 60 s first-run floor, with the default watchdog', async ({ page }) => {
   test.setTimeout(180_000);
   await openHarness(page);
-  const result = await page.evaluate(async () => {
+  await page.evaluate(async () => {
     const { edgeserve, inputs, spinWorkerFactory } = window.harness;
     const workers: Worker[] = [];
     const runtime = edgeserve.createRuntime({
@@ -28,13 +30,14 @@ test('a worker stuck after warm-up is replaced within its warm bound, not the 60
     });
     const model = await runtime.load('ocr-cls');
     await model.predict(inputs.ocrClsInput());
-    // The first visit's device copy of the engine's .wasm (downloaded again in this private
-    // window, then hashed) is written once the worker pauses: not beside the timed warm run.
-    for (let waited = 0; waited < 15_000; waited += 100) {
-      const kept = (await (await caches.open('edgeserve-engines')).keys()).map((r) => r.url);
-      if (kept.some((url) => url.endsWith('.wasm'))) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    Object.assign(window, { warmTest: { runtime, model, workers } });
+  });
+  // The first visit's device copy of the engine's .wasm (downloaded again in this private
+  // window, then hashed) is written once the worker pauses: not beside the timed warm run.
+  await engineCopiesWritten(page, ['.wasm']);
+  const result = await page.evaluate(async () => {
+    const { inputs } = window.harness;
+    const { runtime, model, workers } = (window as unknown as { warmTest: { runtime: Runtime; model: Model; workers: Worker[] } }).warmTest;
     const warmStarted = performance.now();
     await model.predict(inputs.ocrClsInput());
     const warmMs = performance.now() - warmStarted;
